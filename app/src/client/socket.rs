@@ -1,0 +1,134 @@
+//! One Socket.IO connection per page, opened once someone is signed in.
+//! Its lifecycle feeds the `Connection` signals; events it receives are
+//! decoded with the shared catalog in `realtime::events`.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::components::connection::{Connection, LinkState};
+use crate::realtime::events::{Hello, HELLO, SESSION_REVOKED};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A socket of the official client (`io(...)` returns one).
+    pub type JsSocket;
+    type JsManager;
+
+    #[wasm_bindgen(catch, js_name = io)]
+    fn io(options: &JsValue) -> Result<JsSocket, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn on(this: &JsSocket, event: &str, callback: &js_sys::Function);
+
+    #[wasm_bindgen(method, getter, js_name = io)]
+    fn manager(this: &JsSocket) -> JsManager;
+
+    #[wasm_bindgen(method, js_name = on)]
+    fn on_manager(this: &JsManager, event: &str, callback: &js_sys::Function);
+}
+
+const LAST_EVENT_KEY: &str = "mealstream.lastEventId";
+
+thread_local! {
+    static SOCKET: RefCell<Option<JsSocket>> = const { RefCell::new(None) };
+}
+
+/// The newest event id this browser has seen, kept across reloads.
+pub fn last_event_id() -> Option<i64> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.get_item(LAST_EVENT_KEY).ok()??.parse().ok()
+}
+
+fn remember_event_id(id: i64) {
+    if last_event_id().is_some_and(|seen| seen >= id) {
+        return;
+    }
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(LAST_EVENT_KEY, &id.to_string());
+    }
+}
+
+/// Registers `callback` for `event`. The closure lives as long as the
+/// page: the socket is never dropped before it.
+fn listen(target: impl FnOnce(&js_sys::Function), callback: impl FnMut(JsValue) + 'static) {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(callback);
+    target(closure.as_ref().unchecked_ref());
+    closure.forget();
+}
+
+/// Opens the page's socket (once). The handshake carries the session
+/// cookie; `auth` is a function so every reconnect sends the newest id.
+pub fn connect(connection: Connection) {
+    if SOCKET.with(|s| s.borrow().is_some()) {
+        return;
+    }
+    let options = js_sys::Object::new();
+    let auth = Closure::<dyn Fn(js_sys::Function)>::new(|cb: js_sys::Function| {
+        let payload = js_sys::Object::new();
+        if let Some(id) = last_event_id() {
+            let _ = js_sys::Reflect::set(&payload, &"lastEventId".into(), &JsValue::from_f64(id as f64));
+        }
+        let _ = cb.call1(&JsValue::NULL, &payload);
+    });
+    let _ = js_sys::Reflect::set(&options, &"auth".into(), auth.as_ref());
+    auth.forget();
+    let _ = js_sys::Reflect::set(&options, &"withCredentials".into(), &JsValue::TRUE);
+
+    let socket = match io(&options) {
+        Ok(socket) => socket,
+        Err(e) => {
+            web_sys::console::error_2(&"socket.io client unavailable".into(), &e);
+            connection.state.set(LinkState::Offline);
+            return;
+        }
+    };
+    let state = connection.state;
+    listen(|f| socket.on("connect", f), move |_| state.set(LinkState::Connected));
+    listen(|f| socket.on("disconnect", f), move |reason| {
+        // The server closing us (sign-out) is final; anything else retries.
+        let final_close = reason.as_string().as_deref() == Some("io server disconnect");
+        state.set(if final_close { LinkState::Offline } else { LinkState::Reconnecting });
+    });
+    listen(|f| socket.on("connect_error", f), move |err| {
+        let message = js_sys::Reflect::get(&err, &"message".into()).ok().and_then(|m| m.as_string());
+        if message.as_deref() == Some("unauthorized") {
+            go_to_sign_in("expired");
+        } else {
+            state.set(LinkState::Reconnecting);
+        }
+    });
+    listen(|f| socket.manager().on_manager("reconnect_attempt", f), move |_| {
+        state.set(LinkState::Reconnecting)
+    });
+    let hello = connection.hello;
+    listen(|f| socket.on(HELLO, f), move |payload| {
+        match serde_wasm::from_js::<Hello>(&payload) {
+            Some(h) => {
+                remember_event_id(h.last_event_id);
+                hello.set(Some(h));
+            }
+            None => web_sys::console::warn_1(&"unreadable hello".into()),
+        }
+    });
+    listen(|f| socket.on(SESSION_REVOKED, f), move |_| go_to_sign_in("revoked"));
+    SOCKET.with(|s| *s.borrow_mut() = Some(socket));
+}
+
+fn go_to_sign_in(reason: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(&format!("/login?reason={reason}"));
+    }
+}
+
+/// JSON round trip between JS values and the serde catalog.
+mod serde_wasm {
+    use wasm_bindgen::JsValue;
+
+    pub fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Option<T> {
+        let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+        serde_json::from_str(&text).ok()
+    }
+}

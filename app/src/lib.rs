@@ -1,0 +1,77 @@
+//! Mealstream's web app, compiled twice: with `ssr` for the server (pages,
+//! server functions, and the domain in `service` + `store`) and with
+//! `hydrate` for the browser (the same pages plus the realtime client).
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+pub mod realtime;
+
+#[cfg(feature = "hydrate")]
+pub mod client;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use components::header::Header;
+use components::session::CurrentUser;
+use components::connection::Connection;
+
+/// The HTML document around the app. Third-party browser libraries are
+/// served from our own origin and load before the wasm.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#d9480f" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="stylesheet" href="/main.css" />
+                <script src="/vendor/socket.io.min.js"></script>
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    CurrentUser::provide();
+    Connection::provide();
+
+    view! {
+        <Title text="Mealstream" />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" class="page">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::landing::Landing />
+                    <Route path=path!("/login") view=pages::auth::Login />
+                    <Route path=path!("/register") view=pages::auth::Register />
+                    <Route path=path!("/restaurants") view=pages::customer::Restaurants />
+                    <Route path=path!("/restaurants/:id") view=pages::customer::Menu />
+                    <Route path=path!("/board") view=pages::restaurant::Board />
+                    <Route path=path!("/driver") view=pages::driver::DriverHome />
+                    <Route path=path!("/admin") view=pages::admin::Operations />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

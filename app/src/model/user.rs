@@ -1,0 +1,61 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Customer,
+    Restaurant,
+    Driver,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Customer, Role::Restaurant, Role::Driver, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::Restaurant => "restaurant",
+            Role::Driver => "driver",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Where a signed-in user of this role lands.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Customer => "/restaurants",
+            Role::Restaurant => "/board",
+            Role::Driver => "/driver",
+            Role::Admin => "/admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Customer => "Customer",
+            Role::Restaurant => "Restaurant staff",
+            Role::Driver => "Driver",
+            Role::Admin => "Admin",
+        }
+    }
+}
+
+/// A user as the API shows it. The password hash never leaves the store.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// The restaurant a staff member works for.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub restaurant_id: Option<i64>,
+    #[serde(default)]
+    pub suspended: bool,
+}

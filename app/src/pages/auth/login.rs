@@ -1,0 +1,62 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::FormError;
+use crate::api::error_message;
+use crate::api::auth::Login as LoginFn;
+
+const DEMO_ACCOUNTS: &[(&str, &str)] = &[
+    ("customer@mealstream.test", "Customer"),
+    ("customer2@mealstream.test", "Second customer"),
+    ("restaurant@mealstream.test", "Tasca do Rossio staff"),
+    ("restaurant2@mealstream.test", "Sakura Bairro staff"),
+    ("driver@mealstream.test", "Driver"),
+    ("driver2@mealstream.test", "Second driver"),
+    ("admin@mealstream.test", "Admin"),
+];
+
+fn reason_text(reason: &str) -> Option<&'static str> {
+    match reason {
+        "signed-out" => Some("You are signed out."),
+        "revoked" => Some("Your session was ended. Please sign in again."),
+        "suspended" => Some("Your account has been suspended."),
+        "expired" => Some("Your session expired. Please sign in again."),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let login = ServerAction::<LoginFn>::new();
+    let error = Signal::derive(move || login.value().get().and_then(|r| r.err()).map(|e| error_message(&e)));
+    let query = use_query_map();
+    let notice = move || query.read().get("reason").and_then(|r| reason_text(&r));
+    view! {
+        <section class="auth-card card">
+            <h1>"Sign in"</h1>
+            <Show when=move || notice().is_some()>
+                <p class="notice" role="status">{notice}</p>
+            </Show>
+            <ActionForm action=login attr:class="form" attr:aria-label="Sign in">
+                <label for="login-email">"Email"</label>
+                <input id="login-email" name="email" type="email" autocomplete="username" required />
+                <label for="login-password">"Password"</label>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" required />
+                <FormError message=error />
+                <button class="btn btn-primary btn-block" type="submit" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </ActionForm>
+            <p class="muted">"New here? " <a href="/register">"Create an account"</a></p>
+            <details class="demo-accounts">
+                <summary>"Demo accounts (password: mealstream)"</summary>
+                <ul>
+                    {DEMO_ACCOUNTS
+                        .iter()
+                        .map(|(email, who)| view! { <li><code>{*email}</code>" — "{*who}</li> })
+                        .collect_view()}
+                </ul>
+            </details>
+        </section>
+    }
+}

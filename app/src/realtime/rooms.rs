@@ -1,0 +1,45 @@
+//! Room names come from here and nowhere else, so the server joins and
+//! emits to exactly the same strings.
+
+use crate::model::Role;
+
+pub struct Room;
+
+impl Room {
+    pub fn user(id: i64) -> String {
+        format!("user:{id}")
+    }
+
+    pub fn role(role: Role) -> String {
+        format!("role:{}", role.as_str())
+    }
+
+    pub fn restaurant(id: i64) -> String {
+        format!("restaurant:{id}")
+    }
+
+    pub fn order(id: i64) -> String {
+        format!("order:{id}")
+    }
+
+    /// `key` is `service::auth::session_key`, never the secret session id.
+    pub fn session(key: &str) -> String {
+        format!("session:{key}")
+    }
+
+    pub const DRIVERS_ONLINE: &'static str = "drivers:online";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_names_follow_the_contract() {
+        assert_eq!(Room::user(7), "user:7");
+        assert_eq!(Room::role(Role::Restaurant), "role:restaurant");
+        assert_eq!(Room::restaurant(2), "restaurant:2");
+        assert_eq!(Room::order(9), "order:9");
+        assert_eq!(Room::session("abc"), "session:abc");
+    }
+}

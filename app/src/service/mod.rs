@@ -1,0 +1,13 @@
+//! The domain, shared by server functions and REST handlers alike: each
+//! front door parses its input and calls the same function here. Services
+//! check who may do what, write through `store`, and emit after commit.
+
+pub mod admin;
+pub mod auth;
+pub mod ctx;
+pub mod demo;
+pub mod password;
+pub mod rate_limit;
+pub mod restaurants;
+
+pub use ctx::Ctx;

@@ -1,0 +1,112 @@
+//! Restaurants and their menus.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{now_ms, Db};
+use crate::model::{MenuItem, Restaurant};
+
+fn restaurant_from_row(row: &AnyRow) -> Result<Restaurant, sqlx::Error> {
+    Ok(Restaurant {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        cuisine: row.try_get("cuisine")?,
+        address: row.try_get("address")?,
+        lat: row.try_get("lat")?,
+        lng: row.try_get("lng")?,
+        open: row.try_get::<i64, _>("is_open")? != 0,
+    })
+}
+
+fn menu_item_from_row(row: &AnyRow) -> Result<MenuItem, sqlx::Error> {
+    Ok(MenuItem {
+        id: row.try_get("id")?,
+        restaurant_id: row.try_get("restaurant_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        price_cents: row.try_get("price_cents")?,
+        available: row.try_get::<i64, _>("available")? != 0,
+    })
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Restaurant>, sqlx::Error> {
+    sqlx::query("SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants ORDER BY name")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(restaurant_from_row)
+        .collect()
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Restaurant>, sqlx::Error> {
+    sqlx::query("SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(restaurant_from_row)
+        .transpose()
+}
+
+pub async fn menu(db: &Db, restaurant_id: i64) -> Result<Vec<MenuItem>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, restaurant_id, name, description, price_cents, available \
+         FROM menu_items WHERE restaurant_id = $1 ORDER BY position, id",
+    )
+    .bind(restaurant_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(menu_item_from_row)
+    .collect()
+}
+
+pub struct NewRestaurant<'a> {
+    pub name: &'a str,
+    pub cuisine: &'a str,
+    pub address: &'a str,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO restaurants (name, cuisine, address, lat, lng, is_open, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+    )
+    .bind(r.name)
+    .bind(r.cuisine)
+    .bind(r.address)
+    .bind(r.lat)
+    .bind(r.lng)
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("id")
+}
+
+pub async fn insert_menu_item(
+    db: &Db,
+    restaurant_id: i64,
+    name: &str,
+    description: &str,
+    price_cents: i64,
+    position: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO menu_items (restaurant_id, name, description, price_cents, available, position) \
+         VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+    )
+    .bind(restaurant_id)
+    .bind(name)
+    .bind(description)
+    .bind(price_cents)
+    .bind(position)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("id")
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM restaurants").fetch_one(&db.pool).await?.try_get("n")
+}

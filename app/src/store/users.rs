@@ -1,0 +1,98 @@
+//! The users table and restaurant staff membership.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::{now_ms, Db};
+use crate::model::{Role, User};
+
+const SELECT_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.suspended, s.restaurant_id \
+     FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id";
+
+fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
+        suspended: row.try_get::<i64, _>("suspended")? != 0,
+        restaurant_id: row.try_get("restaurant_id")?,
+    })
+}
+
+/// A new user, or `Ok(None)` when the email is already taken.
+pub async fn insert(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<Option<User>, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO users (email, name, password_hash, role, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await;
+    match inserted {
+        Ok(row) => Ok(Some(User {
+            id: row.try_get("id")?,
+            email: email.to_owned(),
+            name: name.to_owned(),
+            role,
+            restaurant_id: None,
+            suspended: false,
+        })),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
+    let sql = format!("{SELECT_USER} WHERE u.id = $1");
+    sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?.as_ref().map(user_from_row).transpose()
+}
+
+/// The user and its password hash, for signing in.
+pub async fn credentials_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<(User, String)>, sqlx::Error> {
+    let sql = "SELECT u.id, u.email, u.name, u.role, u.suspended, s.restaurant_id, u.password_hash \
+         FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id WHERE u.email = $1";
+    let Some(row) = sqlx::query(sql).bind(email).fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?)))
+}
+
+pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO restaurant_staff (user_id, restaurant_id) VALUES ($1, $2)")
+        .bind(user_id)
+        .bind(restaurant_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&db.pool).await?.try_get("n")
+}
+
+pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT role, COUNT(*) AS n FROM users GROUP BY role ORDER BY role")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok((Role::parse(&role).unwrap_or(Role::Customer), r.try_get("n")?))
+        })
+        .collect()
+}

@@ -1,0 +1,58 @@
+import { test, expect } from '@playwright/test';
+import { expectLive, screenshot, signIn, waitForHydration } from './helpers';
+
+const roles = [
+  { email: 'customer@mealstream.test', home: '/restaurants', heading: 'Restaurants near you' },
+  { email: 'restaurant@mealstream.test', home: '/board', heading: 'Order board' },
+  { email: 'driver@mealstream.test', home: '/driver', heading: 'Hi, Diogo Driver' },
+  { email: 'admin@mealstream.test', home: '/admin', heading: 'Operations' },
+];
+
+for (const role of roles) {
+  test(`${role.email} signs in and lands on ${role.home}, live`, async ({ page }) => {
+    await signIn(page, role.email);
+    await expect(page).toHaveURL(role.home);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(role.heading);
+    await expectLive(page);
+    await screenshot(page, `home-${role.home.slice(1)}`);
+  });
+}
+
+test('the landing page is server-rendered and hydrates', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('watch it come to you');
+  await waitForHydration(page);
+  await screenshot(page, 'landing');
+});
+
+test('a new customer signs up, signs out and back in', async ({ page }) => {
+  const email = `e2e-${Date.now()}@example.com`;
+  await page.goto('/register');
+  await waitForHydration(page);
+  await page.getByLabel('Your name').fill('Eve Tester');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL('/restaurants');
+  await expect(page.locator('.who-name')).toHaveText('Eve Tester');
+  await expect(page.locator('.restaurant-card')).toHaveCount(6);
+  await expectLive(page);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login\?reason=signed-out/);
+  await expect(page.getByText('You are signed out.')).toBeVisible();
+
+  await signIn(page, email, 'a long enough password');
+  await expect(page).toHaveURL('/restaurants');
+});
+
+test('a wrong password shows a clear error and keeps you signed out', async ({ page }) => {
+  await signIn(page, 'customer@mealstream.test', 'not the password');
+  await expect(page.getByRole('alert')).toHaveText('wrong email or password');
+  await expect(page).toHaveURL('/login');
+});
+
+test('a role page redirects a signed-out visitor to sign in', async ({ page }) => {
+  await page.goto('/admin');
+  await expect(page).toHaveURL('/login');
+});

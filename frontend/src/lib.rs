@@ -1,0 +1,20 @@
+//! The browser entry: hydrate the server-rendered app.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    // A server function that redirects (sign-in, sign-out) loads the new
+    // page in full, so the socket reconnects with the new session cookie.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(location);
+        }
+    });
+    leptos::mount::hydrate_body(app::App);
+    // Lets end-to-end tests wait for interactivity instead of sleeping.
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &"__mealstreamHydrated".into(), &true.into());
+    }
+}

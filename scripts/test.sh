@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit and integration tests (SQLite, PostgreSQL,
+# Redis sessions) and the end-to-end tests in Chromium. Installs and starts
+# what they need first (Chromium, PostgreSQL, Redis), idempotently.
+source "$(dirname "$0")/common.sh"
+
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+
+bash scripts/setup.sh
+
+if [ ! -x /usr/bin/chromium ]; then
+    step "apt-get install chromium"
+    apt-get update -qq && apt-get install -y -qq chromium
+fi
+if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package.json -nt end2end/node_modules/.package-lock.json ]; then
+    step "npm install (end2end)"
+    (cd end2end && npm install --no-audit --no-fund)
+fi
+
+step "PostgreSQL and Redis"
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+fi
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+        --dir /var/lib/redis --logfile /var/log/redis/ci.log
+fi
+for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break
+    sleep 1
+done
+# Databases left by earlier test runs.
+psql "$TEST_DATABASE_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'mealstream_test_%'" \
+    | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+
+bash scripts/build.sh
+
+step "cargo test (unit + integration)"
+cargo test -p app --features ssr
+cargo test -p server
+
+step "end-to-end tests in Chromium"
+E2E_DIR="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+MEALSTREAM_ADDR="127.0.0.1:$PORT" DATABASE_URL="sqlite://$E2E_DIR/e2e.db" MEALSTREAM_SITE_ROOT="$SITE_ROOT" \
+    "$CARGO_TARGET_DIR/debug/mealstream" serve --demo >"$E2E_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$E2E_DIR"' EXIT
+for _ in $(seq 1 60); do
+    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+    if ! kill -0 $SERVER_PID 2>/dev/null; then cat "$E2E_DIR/server.log"; exit 1; fi
+    sleep 0.5
+done
+if ! (cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test); then
+    echo "--- server log (last 50 lines) ---"; tail -n 50 "$E2E_DIR/server.log"
+    exit 1
+fi

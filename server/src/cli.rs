@@ -1,0 +1,63 @@
+//! The command line. Every flag also reads an environment variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mealstream",
+    version,
+    about = "Food delivery with realtime built in: one binary serves the customer, \
+             restaurant, driver and admin web apps, the JSON API and the live channels.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web apps, the REST API, Socket.IO and SSE (the default).
+    /// Migrates the database first; in embedded mode seeds demo data when it is empty.
+    Serve(ServeArgs),
+    /// Apply the database migrations, then exit.
+    Migrate(DbArgs),
+    /// Load the demo accounts (password `mealstream`) and restaurants into a
+    /// database that has no users yet, then exit.
+    SeedDemo(DbArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct DbArgs {
+    /// `sqlite://PATH` (embedded) or `postgres://USER@HOST/DB` (scale).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/mealstream.db")]
+    pub database_url: String,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, host:port.
+    #[arg(long, env = "MEALSTREAM_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// `redis://HOST:PORT`: keep sessions in Redis. Unset: in process memory.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Seed demo data into an empty database (default in embedded mode).
+    #[arg(long, conflicts_with = "no_demo")]
+    pub demo: bool,
+    /// Never seed demo data.
+    #[arg(long)]
+    pub no_demo: bool,
+    /// Folder with the built site (wasm, JS, CSS, assets).
+    #[arg(long, env = "MEALSTREAM_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// The public https:// URL, when served behind TLS: marks cookies Secure.
+    #[arg(long, env = "MEALSTREAM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}

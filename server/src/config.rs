@@ -1,0 +1,130 @@
+//! One validated configuration. A bad value stops startup with one line
+//! naming the variable, never a panic.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+
+use app::store::Backend;
+
+use crate::cli::{DbArgs, ServeArgs};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub redis_url: Option<String>,
+    pub demo: bool,
+    pub site_root: PathBuf,
+    /// Cookies carry `Secure` when the public URL is https.
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {var} {value:?}: {expected}")]
+pub struct ConfigError {
+    var: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+impl Config {
+    pub fn from_args(args: &ServeArgs) -> Result<Config, ConfigError> {
+        let addr = parse_addr(&args.addr)?;
+        let database_url = database_url(&args.db)?;
+        let redis_url = match args.redis_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => Some(url.to_owned()),
+            Some(url) => {
+                return Err(ConfigError {
+                    var: "REDIS_URL",
+                    value: url.to_owned(),
+                    expected: "expected redis://HOST:PORT",
+                })
+            }
+        };
+        let secure_cookies = match args.public_url.as_deref() {
+            None => false,
+            Some(url) if url.starts_with("https://") => true,
+            Some(url) if url.starts_with("http://") => false,
+            Some(url) => {
+                return Err(ConfigError {
+                    var: "MEALSTREAM_PUBLIC_URL",
+                    value: url.to_owned(),
+                    expected: "expected an http:// or https:// URL",
+                })
+            }
+        };
+        // Demo data by default only in the embedded mode.
+        let embedded = Backend::from_url(&database_url) == Some(Backend::Sqlite);
+        let demo = !args.no_demo && (args.demo || embedded);
+        Ok(Config { addr, database_url, redis_url, demo, site_root: args.site_root.clone(), secure_cookies })
+    }
+}
+
+pub fn database_url(args: &DbArgs) -> Result<String, ConfigError> {
+    let url = args.database_url.trim();
+    match Backend::from_url(url) {
+        Some(_) => Ok(url.to_owned()),
+        None => Err(ConfigError {
+            var: "DATABASE_URL",
+            value: url.to_owned(),
+            expected: "expected sqlite://PATH or postgres://USER@HOST:PORT/DB",
+        }),
+    }
+}
+
+fn parse_addr(raw: &str) -> Result<SocketAddr, ConfigError> {
+    let err = || ConfigError {
+        var: "MEALSTREAM_ADDR",
+        value: raw.to_owned(),
+        expected: "expected host:port, e.g. 127.0.0.1:3000",
+    };
+    if let Ok(addr) = raw.parse() {
+        return Ok(addr);
+    }
+    raw.to_socket_addrs().map_err(|_| err())?.next().ok_or_else(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        let mut argv = vec!["mealstream"];
+        argv.extend_from_slice(args);
+        Config::from_args(&crate::cli::Cli::parse_from(argv).serve)
+    }
+
+    #[test]
+    fn a_bad_address_names_the_variable() {
+        let e = parse(&["--addr", "nowhere"]).unwrap_err().to_string();
+        assert!(e.starts_with("invalid MEALSTREAM_ADDR \"nowhere\""), "{e}");
+    }
+
+    #[test]
+    fn a_bad_database_url_names_the_variable() {
+        let e = parse(&["--database-url", "mysql://x"]).unwrap_err().to_string();
+        assert!(e.contains("DATABASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn a_bad_redis_url_names_the_variable() {
+        let e = parse(&["--redis-url", "localhost:6379"]).unwrap_err().to_string();
+        assert!(e.contains("REDIS_URL"), "{e}");
+    }
+
+    #[test]
+    fn demo_data_defaults_on_for_sqlite_and_off_for_postgres() {
+        assert!(parse(&["--database-url", "sqlite://x.db"]).unwrap().demo);
+        assert!(!parse(&["--database-url", "sqlite://x.db", "--no-demo"]).unwrap().demo);
+        assert!(!parse(&["--database-url", "postgres://u@h/db"]).unwrap().demo);
+        assert!(parse(&["--database-url", "postgres://u@h/db", "--demo"]).unwrap().demo);
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        assert!(parse(&["--public-url", "https://eat.example"]).unwrap().secure_cookies);
+        assert!(!parse(&[]).unwrap().secure_cookies);
+    }
+}

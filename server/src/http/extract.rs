@@ -1,0 +1,81 @@
+//! Extractors whose rejections are the API's JSON errors: malformed JSON is
+//! 400, a missing or mistyped field 422 naming it, a body over the limit 413.
+
+use app::error::AppError;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::de::DeserializeOwned;
+
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        Json::<T>::from_request(req, state).await.map(|Json(v)| ApiJson(v)).map_err(rejection)
+    }
+}
+
+fn rejection(rejection: JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
+        JsonRejection::JsonSyntaxError(_) => AppError::Malformed("the request body is not valid JSON".into()),
+        JsonRejection::MissingJsonContentType(_) => {
+            AppError::Malformed("expected a JSON body with Content-Type: application/json".into())
+        }
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(
+            format!("the request body is larger than {} KiB", super::MAX_BODY_BYTES / 1024),
+        ),
+        other => AppError::Malformed(other.body_text()),
+    }
+}
+
+/// Turns serde's message into a 422 naming the field, e.g.
+/// "...target type: email: invalid type: integer `5`, expected a string at line 1 column 11"
+/// or "...target type: missing field `email` at line 1 column 2".
+fn data_error(text: &str) -> AppError {
+    let detail = text.split_once("target type: ").map(|(_, d)| d).unwrap_or(text);
+    let detail = detail.split(" at line ").next().unwrap_or(detail);
+    if let Some(field) = detail.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        return AppError::invalid(field, "is required");
+    }
+    match detail.split_once(": ") {
+        Some((path, message)) if !path.contains(' ') => AppError::invalid(path, message),
+        _ => AppError::invalid("body", detail),
+    }
+}
+
+/// A numeric id in the path; anything else is "not found", never a 400 page.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound("resource"))?;
+        raw.parse::<i64>().ok().filter(|id| *id > 0).map(Id).ok_or(AppError::NotFound("resource"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_field_names_the_field() {
+        let e = data_error("Failed to deserialize the JSON body into the target type: missing field `email` at line 1 column 2");
+        assert_eq!(e.body().error.field.as_deref(), Some("email"));
+        assert_eq!(e.status(), 422);
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let e = data_error("Failed to deserialize the JSON body into the target type: name: invalid type: integer `5`, expected a string at line 1 column 9");
+        assert_eq!(e.body().error.field.as_deref(), Some("name"));
+    }
+}

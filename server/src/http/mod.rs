@@ -1,0 +1,63 @@
+//! The REST API (`/api/*`), health checks, and the page guard. One
+//! `router()` per feature; handlers parse input and call `app::service`.
+
+mod auth;
+mod extract;
+mod health;
+pub mod pages;
+mod restaurants;
+
+use app::error::{ErrorBody, ErrorDetail};
+use app::service::Ctx;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use fred::prelude::Pool;
+
+/// Largest JSON body the API accepts.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct ApiState {
+    pub ctx: Ctx,
+    pub redis: Option<Pool>,
+}
+
+impl FromRef<ApiState> for Ctx {
+    fn from_ref(state: &ApiState) -> Ctx {
+        state.ctx.clone()
+    }
+}
+
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .merge(auth::router())
+        .merge(restaurants::router())
+        .route("/api/{*rest}", any(api_not_found))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+fn error_json(status: StatusCode, code: &str, message: &str) -> impl IntoResponse {
+    let body = ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), field: None } };
+    (status, Json(body))
+}
+
+async fn api_not_found() -> impl IntoResponse {
+    error_json(StatusCode::NOT_FOUND, "not_found", "no such API endpoint")
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    error_json(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
+}
+
+/// A panic anywhere below becomes a JSON 500, never a dropped connection.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    tracing::error!("a request handler panicked");
+    error_json(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error").into_response()
+}

@@ -1,0 +1,99 @@
+//! Building the application: database, sessions, Socket.IO, the router;
+//! binding the listener (port 0 in tests); serving until a shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use app::service::{demo, Ctx};
+use app::store::Db;
+use app::{shell, App};
+use axum::Router;
+use fred::prelude::Pool;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::http::{self, ApiState};
+use crate::realtime;
+use crate::sessions::{self, Sessions};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    ctx: Ctx,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await.context("migrations failed")?;
+        let ctx = Ctx::new(db);
+        if config.demo {
+            demo::seed_if_empty(&ctx).await.context("seeding demo data failed")?;
+        }
+        let redis = match &config.redis_url {
+            Some(url) => Some(sessions::redis_pool(url).await?),
+            None => None,
+        };
+        let router = router(&config, ctx.clone(), redis).await;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (MEALSTREAM_ADDR)", config.addr))?;
+        Ok(Application { listener, router, ctx })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await.context("server failed")
+    }
+}
+
+async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("mealstream")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let routes = generate_route_list(App);
+    let pages_ctx = ctx.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(pages_ctx.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(leptos_options)
+        .layer(axum::middleware::from_fn_with_state(ctx.clone(), http::pages::guard))
+        .layer(RequestBodyLimitLayer::new(http::MAX_BODY_BYTES));
+
+    let session_layer = Sessions::connect(redis.as_ref()).await.layer(config.secure_cookies);
+    Router::new()
+        .merge(http::router(ApiState { ctx: ctx.clone(), redis }))
+        .merge(pages)
+        // Order matters: the session layer wraps Socket.IO, so the handshake
+        // reads the same session as every HTTP request.
+        .layer(realtime::layer(&ctx))
+        .layer(session_layer)
+        .layer(CatchPanicLayer::custom(http::panic_response))
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,0 +1,215 @@
+//! `spawn_app()`: the real server on a random port with a fresh database,
+//! and a client with a cookie jar.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use reqwest::cookie::{CookieStore, Jar};
+use rust_socketio::asynchronous::{Client as SocketClient, ClientBuilder};
+use rust_socketio::{Event, Payload};
+use serde_json::{json, Value};
+use server::config::Config;
+use server::startup::Application;
+use sqlx::{Connection, Executor};
+use tokio::sync::mpsc;
+
+pub const DEMO_PASSWORD: &str = "mealstream";
+
+/// Where a test app keeps its data.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    /// A new SQLite file, memory sessions.
+    Sqlite,
+    /// A new PostgreSQL database (`TEST_DATABASE_URL`), memory sessions.
+    Postgres,
+    /// A new SQLite file, sessions in Redis (`TEST_REDIS_URL`).
+    RedisSessions,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+    data_dir: Option<PathBuf>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), nanos)
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(Backend::Sqlite).await
+}
+
+pub async fn spawn_app_on(backend: Backend) -> TestApp {
+    let (database_url, data_dir) = match backend {
+        Backend::Postgres => (fresh_postgres_database().await, None),
+        Backend::Sqlite | Backend::RedisSessions => {
+            let dir = std::env::temp_dir().join(format!("mealstream-test-{}", unique_suffix()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            (format!("sqlite://{}/test.db", dir.display()), Some(dir))
+        }
+    };
+    let redis_url = match backend {
+        Backend::RedisSessions => Some(
+            std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
+        ),
+        _ => None,
+    };
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url,
+        redis_url,
+        demo: true,
+        site_root: PathBuf::from("target/site"),
+        secure_cookies: false,
+    };
+    let app = Application::build(config).await.expect("the app builds");
+    let addr = app.local_addr();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let jar = Arc::new(Jar::default());
+    TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        client: new_client(jar.clone()),
+        jar,
+        data_dir,
+    }
+}
+
+fn new_client(jar: Arc<Jar>) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("http client")
+}
+
+/// A new database on the PostgreSQL server of `TEST_DATABASE_URL`.
+async fn fresh_postgres_database() -> String {
+    let admin_url = std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&admin_url)
+        .await
+        .expect("PostgreSQL is reachable at TEST_DATABASE_URL");
+    let name = format!("mealstream_test_{}", unique_suffix());
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    let (server, _) = admin_url.rsplit_once('/').expect("database URL has a path");
+    format!("{server}/{name}")
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.data_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json("/api/auth/login", &json!({ "email": email, "password": password })).await
+    }
+
+    /// Signs in a demo account and checks it worked.
+    pub async fn login_demo(&self, email: &str) -> Value {
+        let res = self.login(email, DEMO_PASSWORD).await;
+        assert_eq!(res.status(), 200, "demo login for {email}");
+        res.json().await.unwrap()
+    }
+
+    /// A second client of the same server, with its own cookie jar.
+    pub fn other_client(&self) -> TestApp {
+        let jar = Arc::new(Jar::default());
+        TestApp { addr: self.addr, base: self.base.clone(), client: new_client(jar.clone()), jar, data_dir: None }
+    }
+
+    /// The `Cookie` header this client sends.
+    pub fn cookie_header(&self) -> Option<String> {
+        let url = self.base.parse().unwrap();
+        self.jar.cookies(&url).map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookie_header()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("mealstream.sid=").map(str::to_owned))
+    }
+
+    /// A real Socket.IO client sending `cookie`; every event it receives
+    /// (and every connect error) arrives on the returned channel.
+    pub async fn socket(&self, cookie: Option<&str>) -> (SocketClient, mpsc::UnboundedReceiver<(String, Value)>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let mut builder = ClientBuilder::new(self.base.clone()).namespace("/").reconnect(false);
+        if let Some(cookie) = cookie {
+            builder = builder.opening_header("Cookie", cookie);
+        }
+        let forward = |tx: mpsc::UnboundedSender<(String, Value)>| {
+            move |event: Event, payload: Payload| {
+                let _ = tx.send((event.as_str().to_owned(), payload_value(payload)));
+            }
+        };
+        let on_any = forward(tx.clone());
+        let builder = builder.on_any(move |event, payload, _| {
+            on_any(event, payload);
+            async {}.boxed()
+        });
+        let builder = [Event::Error, Event::Connect, Event::Close].into_iter().fold(builder, |b, event| {
+            let send = forward(tx.clone());
+            let name = event.clone();
+            b.on(event, move |payload, _| {
+                send(name.clone(), payload);
+                async {}.boxed()
+            })
+        });
+        let client = builder.connect().await.expect("engine.io handshake");
+        (client, rx)
+    }
+}
+
+fn payload_value(payload: Payload) -> Value {
+    match payload {
+        Payload::Text(mut values) if values.len() == 1 => values.remove(0),
+        Payload::Text(values) => Value::Array(values),
+        #[allow(deprecated)]
+        Payload::String(s) => Value::String(s),
+        Payload::Binary(_) => Value::Null,
+    }
+}
+
+/// Waits for the next event called `name`, skipping others.
+pub async fn next_event(rx: &mut mpsc::UnboundedReceiver<(String, Value)>, name: &str) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some((event, value))) if event == name => return Some(value),
+            Ok(Some(_)) => continue,
+            Ok(None) | Err(_) => return None,
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each starts the real server on port 0 with a fresh
+//! database (SQLite file, or a new PostgreSQL database) and talks to it
+//! over HTTP and real Socket.IO clients.
+
+mod auth;
+mod health;
+mod helpers;
+mod realtime;
