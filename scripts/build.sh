@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Builds the site (wasm + JS + CSS + assets into target/site) and the
-# `mealstream` binary. `--release` for an optimised build (wasm-opt too).
+# `mealstream` binary. `--release` for an optimised build (wasm-opt too);
+# `--site-only` skips the binary (the test run builds it with the tests).
 source "$(dirname "$0")/common.sh"
 
 PROFILE=dev
-[ "${1:-}" = "--release" ] && PROFILE=release
+SITE_ONLY=false
+for arg in "$@"; do
+    case "$arg" in
+        --release) PROFILE=release ;;
+        --site-only) SITE_ONLY=true ;;
+        *) echo "usage: scripts/build.sh [--release] [--site-only]" >&2; exit 2 ;;
+    esac
+done
 
 if [ "$PROFILE" = release ]; then
     WASM_PROFILE=wasm-release; WASM_DIR=wasm-release; SERVER_FLAGS=(--release)
@@ -33,5 +41,6 @@ cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$
 mkdir -p "$SITE_ROOT/vendor/images"
 cp node_modules/leaflet/dist/images/* "$SITE_ROOT/vendor/images/"
 
+$SITE_ONLY && exit 0
 step "server: cargo build -p server ($PROFILE)"
 cargo build -p server --bin mealstream "${SERVER_FLAGS[@]}"

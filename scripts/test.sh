@@ -34,11 +34,12 @@ done
 psql "$TEST_DATABASE_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'mealstream_test_%'" \
     | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
-bash scripts/build.sh
+bash scripts/build.sh --site-only
 
+# `cargo test -p server` also builds the `mealstream` binary the browser
+# tests run, with the same dependency features: one server build, not two.
 step "cargo test (unit + integration)"
-cargo test -p app --features ssr
-cargo test -p server
+cargo test -p server -p app --features app/ssr
 
 step "end-to-end tests in Chromium"
 E2E_DIR="$(mktemp -d)"

@@ -52,7 +52,10 @@ pub struct ErrorDetail {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.to_owned(), message: message.into() }
+        Self::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> &'static str {
@@ -94,7 +97,11 @@ impl AppError {
             _ => None,
         };
         ErrorBody {
-            error: ErrorDetail { code: self.code().to_owned(), message: self.to_string(), field },
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                field,
+            },
         }
     }
 }
@@ -111,6 +118,14 @@ mod ssr {
                 // The database is down or saturated: the caller may retry.
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                     tracing::warn!(error = %e, "database unavailable");
+                    AppError::Unavailable
+                }
+                // SQLite busy/locked past the timeout, PostgreSQL deadlock or
+                // serialization failure: nothing was written, a retry may pass.
+                sqlx::Error::Database(ref db)
+                    if matches!(db.code().as_deref(), Some("5" | "6" | "40001" | "40P01")) =>
+                {
+                    tracing::warn!(error = %e, "database busy");
                     AppError::Unavailable
                 }
                 other => {

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Mealstream's web app, compiled twice: with `ssr` for the server (pages,
 //! server functions, and the domain in `service` + `store`) and with
 //! `hydrate` for the browser (the same pages plus the realtime client).
@@ -21,9 +22,12 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use components::header::Header;
-use components::session::CurrentUser;
+use components::cart_store::CartStore;
 use components::connection::Connection;
+use components::header::Header;
+use components::notify::LiveNotifications;
+use components::session::CurrentUser;
+use components::toast::{ToastHost, Toasts};
 
 /// The HTML document around the app. Third-party browser libraries are
 /// served from our own origin and load before the wasm.
@@ -54,12 +58,16 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     CurrentUser::provide();
     Connection::provide();
+    Toasts::provide();
+    CartStore::provide();
 
     view! {
         <Title text="Mealstream" />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
+            <LiveNotifications />
+            <ToastHost />
             <main id="main" class="page">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::landing::Landing />
@@ -67,9 +75,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=pages::auth::Register />
                     <Route path=path!("/restaurants") view=pages::customer::Restaurants />
                     <Route path=path!("/restaurants/:id") view=pages::customer::Menu />
+                    <Route path=path!("/orders") view=pages::customer::MyOrders />
+                    <Route path=path!("/orders/:id") view=pages::customer::Tracking />
                     <Route path=path!("/board") view=pages::restaurant::Board />
+                    <Route path=path!("/board/menu") view=pages::restaurant::MenuEditor />
                     <Route path=path!("/driver") view=pages::driver::DriverHome />
                     <Route path=path!("/admin") view=pages::admin::Operations />
+                    <Route path=path!("/admin/orders/:id") view=pages::admin::AdminOrder />
                 </Routes>
             </main>
         </Router>

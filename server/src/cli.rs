@@ -34,7 +34,11 @@ pub enum Command {
 #[derive(Clone, Debug, Args)]
 pub struct DbArgs {
     /// `sqlite://PATH` (embedded) or `postgres://USER@HOST/DB` (scale).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/mealstream.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/mealstream.db"
+    )]
     pub database_url: String,
 }
 

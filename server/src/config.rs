@@ -33,7 +33,9 @@ impl Config {
         let database_url = database_url(&args.db)?;
         let redis_url = match args.redis_url.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => Some(url.to_owned()),
+            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                Some(url.to_owned())
+            }
             Some(url) => {
                 return Err(ConfigError {
                     var: "REDIS_URL",
@@ -57,7 +59,14 @@ impl Config {
         // Demo data by default only in the embedded mode.
         let embedded = Backend::from_url(&database_url) == Some(Backend::Sqlite);
         let demo = !args.no_demo && (args.demo || embedded);
-        Ok(Config { addr, database_url, redis_url, demo, site_root: args.site_root.clone(), secure_cookies })
+        Ok(Config {
+            addr,
+            database_url,
+            redis_url,
+            demo,
+            site_root: args.site_root.clone(),
+            secure_cookies,
+        })
     }
 }
 
@@ -82,7 +91,10 @@ fn parse_addr(raw: &str) -> Result<SocketAddr, ConfigError> {
     if let Ok(addr) = raw.parse() {
         return Ok(addr);
     }
-    raw.to_socket_addrs().map_err(|_| err())?.next().ok_or_else(err)
+    raw.to_socket_addrs()
+        .map_err(|_| err())?
+        .next()
+        .ok_or_else(err)
 }
 
 #[cfg(test)]
@@ -104,27 +116,47 @@ mod tests {
 
     #[test]
     fn a_bad_database_url_names_the_variable() {
-        let e = parse(&["--database-url", "mysql://x"]).unwrap_err().to_string();
+        let e = parse(&["--database-url", "mysql://x"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("DATABASE_URL"), "{e}");
     }
 
     #[test]
     fn a_bad_redis_url_names_the_variable() {
-        let e = parse(&["--redis-url", "localhost:6379"]).unwrap_err().to_string();
+        let e = parse(&["--redis-url", "localhost:6379"])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("REDIS_URL"), "{e}");
     }
 
     #[test]
     fn demo_data_defaults_on_for_sqlite_and_off_for_postgres() {
         assert!(parse(&["--database-url", "sqlite://x.db"]).unwrap().demo);
-        assert!(!parse(&["--database-url", "sqlite://x.db", "--no-demo"]).unwrap().demo);
-        assert!(!parse(&["--database-url", "postgres://u@h/db"]).unwrap().demo);
-        assert!(parse(&["--database-url", "postgres://u@h/db", "--demo"]).unwrap().demo);
+        assert!(
+            !parse(&["--database-url", "sqlite://x.db", "--no-demo"])
+                .unwrap()
+                .demo
+        );
+        assert!(
+            !parse(&["--database-url", "postgres://u@h/db"])
+                .unwrap()
+                .demo
+        );
+        assert!(
+            parse(&["--database-url", "postgres://u@h/db", "--demo"])
+                .unwrap()
+                .demo
+        );
     }
 
     #[test]
     fn https_public_url_makes_cookies_secure() {
-        assert!(parse(&["--public-url", "https://eat.example"]).unwrap().secure_cookies);
+        assert!(
+            parse(&["--public-url", "https://eat.example"])
+                .unwrap()
+                .secure_cookies
+        );
         assert!(!parse(&[]).unwrap().secure_cookies);
     }
 }

@@ -39,7 +39,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let seeded = demo::seed_if_empty(&Ctx::new(db.clone())).await?;
                 println!(
                     "{}",
-                    if seeded { "demo data seeded" } else { "the database already has users: nothing seeded" }
+                    if seeded {
+                        "demo data seeded"
+                    } else {
+                        "the database already has users: nothing seeded"
+                    }
                 );
                 db.pool.close().await;
                 Ok(())

@@ -45,9 +45,17 @@ impl Sessions {
 /// A Redis pool that reconnects by itself after an outage.
 pub async fn redis_pool(url: &str) -> anyhow::Result<Pool> {
     let config = RedisConfig::from_url(url).context("invalid REDIS_URL")?;
-    let pool = Pool::new(config, None, None, Some(ReconnectPolicy::new_exponential(0, 100, 5_000, 2)), 4)
-        .context("cannot create the Redis pool")?;
-    pool.init().await.with_context(|| format!("cannot connect to Redis at {url}"))?;
+    let pool = Pool::new(
+        config,
+        None,
+        None,
+        Some(ReconnectPolicy::new_exponential(0, 100, 5_000, 2)),
+        4,
+    )
+    .context("cannot create the Redis pool")?;
+    pool.init()
+        .await
+        .with_context(|| format!("cannot connect to Redis at {url}"))?;
     Ok(pool)
 }
 

@@ -35,7 +35,9 @@ impl Application {
         db.migrate().await.context("migrations failed")?;
         let ctx = Ctx::new(db);
         if config.demo {
-            demo::seed_if_empty(&ctx).await.context("seeding demo data failed")?;
+            demo::seed_if_empty(&ctx)
+                .await
+                .context("seeding demo data failed")?;
         }
         let redis = match &config.redis_url {
             Some(url) => Some(sessions::redis_pool(url).await?),
@@ -45,20 +47,34 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {} (MEALSTREAM_ADDR)", config.addr))?;
-        Ok(Application { listener, router, ctx })
+        Ok(Application {
+            listener,
+            router,
+            ctx,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn ctx(&self) -> &Ctx {
         &self.ctx
     }
 
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await.context("server failed")
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("server failed")
     }
 }
 
@@ -83,12 +99,20 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(leptos_options)
-        .layer(axum::middleware::from_fn_with_state(ctx.clone(), http::pages::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            http::pages::guard,
+        ))
         .layer(RequestBodyLimitLayer::new(http::MAX_BODY_BYTES));
 
-    let session_layer = Sessions::connect(redis.as_ref()).await.layer(config.secure_cookies);
+    let session_layer = Sessions::connect(redis.as_ref())
+        .await
+        .layer(config.secure_cookies);
     Router::new()
-        .merge(http::router(ApiState { ctx: ctx.clone(), redis }))
+        .merge(http::router(ApiState {
+            ctx: ctx.clone(),
+            redis,
+        }))
         .merge(pages)
         // Order matters: the session layer wraps Socket.IO, so the handshake
         // reads the same session as every HTTP request.

@@ -9,6 +9,7 @@ use crate::model::Role;
 pub struct Overview {
     pub users_by_role: Vec<(Role, i64)>,
     pub restaurants: i64,
+    pub active_orders: i64,
     pub sockets_on_this_node: usize,
 }
 

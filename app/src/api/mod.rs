@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod menu;
+pub mod orders;
 pub mod restaurants;
 
 use leptos::prelude::ServerFnError;
@@ -29,7 +31,8 @@ pub(crate) mod ssr {
     use crate::service::{self, Ctx};
 
     pub async fn ctx_and_session() -> Result<(Ctx, Session), ServerFnError> {
-        let ctx = use_context::<Ctx>().ok_or_else(|| ServerFnError::new("server context missing"))?;
+        let ctx =
+            use_context::<Ctx>().ok_or_else(|| ServerFnError::new("server context missing"))?;
         let session: Session = leptos_axum::extract()
             .await
             .map_err(|e| ServerFnError::new(format!("no session: {e}")))?;
@@ -37,7 +40,16 @@ pub(crate) mod ssr {
     }
 
     pub async fn client_ip() -> Option<IpAddr> {
-        leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|c| c.0.ip())
+        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .ok()
+            .map(|c| c.0.ip())
+    }
+
+    pub async fn signed_in() -> Result<(Ctx, User), ServerFnError> {
+        let (ctx, session) = ctx_and_session().await?;
+        let user = service::auth::require_user(&ctx, &session).await?;
+        Ok((ctx, user))
     }
 
     /// The signed-in user, who must have `role`.

@@ -3,6 +3,7 @@
 //! decoded with the shared catalog in `realtime::events`.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -23,6 +24,9 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn on(this: &JsSocket, event: &str, callback: &js_sys::Function);
 
+    #[wasm_bindgen(method, js_name = onAny)]
+    fn on_any(this: &JsSocket, callback: &js_sys::Function);
+
     #[wasm_bindgen(method, getter, js_name = io)]
     fn manager(this: &JsSocket) -> JsManager;
 
@@ -30,16 +34,25 @@ extern "C" {
     fn on_manager(this: &JsManager, event: &str, callback: &js_sys::Function);
 }
 
-const LAST_EVENT_KEY: &str = "mealstream.lastEventId";
-
 thread_local! {
     static SOCKET: RefCell<Option<JsSocket>> = const { RefCell::new(None) };
+    /// Ids of the logged events this page already handled, newest last.
+    static SEEN: RefCell<VecDeque<i64>> = const { RefCell::new(VecDeque::new()) };
+    static USER_ID: RefCell<i64> = const { RefCell::new(0) };
+}
+
+/// How many recent event ids the page remembers to drop duplicates.
+const SEEN_CAPACITY: usize = 2000;
+
+/// Per user, so two accounts in one browser never mix their positions.
+fn last_event_key() -> String {
+    format!("mealstream.lastEventId.{}", USER_ID.with(|u| *u.borrow()))
 }
 
 /// The newest event id this browser has seen, kept across reloads.
 pub fn last_event_id() -> Option<i64> {
     let storage = web_sys::window()?.local_storage().ok()??;
-    storage.get_item(LAST_EVENT_KEY).ok()??.parse().ok()
+    storage.get_item(&last_event_key()).ok()??.parse().ok()
 }
 
 fn remember_event_id(id: i64) {
@@ -47,8 +60,24 @@ fn remember_event_id(id: i64) {
         return;
     }
     if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
-        let _ = storage.set_item(LAST_EVENT_KEY, &id.to_string());
+        let _ = storage.set_item(&last_event_key(), &id.to_string());
     }
+}
+
+/// `true` the first time an event id is seen; a replayed copy of an event
+/// that also arrived live is dropped here.
+fn first_sighting(id: i64) -> bool {
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.contains(&id) {
+            return false;
+        }
+        seen.push_back(id);
+        if seen.len() > SEEN_CAPACITY {
+            seen.pop_front();
+        }
+        true
+    })
 }
 
 /// Registers `callback` for `event`. The closure lives as long as the
@@ -61,15 +90,20 @@ fn listen(target: impl FnOnce(&js_sys::Function), callback: impl FnMut(JsValue) 
 
 /// Opens the page's socket (once). The handshake carries the session
 /// cookie; `auth` is a function so every reconnect sends the newest id.
-pub fn connect(connection: Connection) {
+pub fn connect(connection: Connection, user_id: i64) {
     if SOCKET.with(|s| s.borrow().is_some()) {
         return;
     }
+    USER_ID.with(|u| *u.borrow_mut() = user_id);
     let options = js_sys::Object::new();
     let auth = Closure::<dyn Fn(js_sys::Function)>::new(|cb: js_sys::Function| {
         let payload = js_sys::Object::new();
         if let Some(id) = last_event_id() {
-            let _ = js_sys::Reflect::set(&payload, &"lastEventId".into(), &JsValue::from_f64(id as f64));
+            let _ = js_sys::Reflect::set(
+                &payload,
+                &"lastEventId".into(),
+                &JsValue::from_f64(id as f64),
+            );
         }
         let _ = cb.call1(&JsValue::NULL, &payload);
     });
@@ -86,40 +120,81 @@ pub fn connect(connection: Connection) {
         }
     };
     let state = connection.state;
-    listen(|f| socket.on("connect", f), move |_| state.set(LinkState::Connected));
-    listen(|f| socket.on("disconnect", f), move |reason| {
-        // The server closing us (sign-out) is final; anything else retries.
-        let final_close = reason.as_string().as_deref() == Some("io server disconnect");
-        state.set(if final_close { LinkState::Offline } else { LinkState::Reconnecting });
-    });
-    listen(|f| socket.on("connect_error", f), move |err| {
-        let message = js_sys::Reflect::get(&err, &"message".into()).ok().and_then(|m| m.as_string());
-        if message.as_deref() == Some("unauthorized") {
-            go_to_sign_in("expired");
-        } else {
-            state.set(LinkState::Reconnecting);
-        }
-    });
-    listen(|f| socket.manager().on_manager("reconnect_attempt", f), move |_| {
-        state.set(LinkState::Reconnecting)
-    });
+    listen(
+        |f| socket.on("connect", f),
+        move |_| state.set(LinkState::Connected),
+    );
+    listen(
+        |f| socket.on("disconnect", f),
+        move |reason| {
+            // The server closing us (sign-out) is final; anything else retries.
+            let final_close = reason.as_string().as_deref() == Some("io server disconnect");
+            state.set(if final_close {
+                LinkState::Offline
+            } else {
+                LinkState::Reconnecting
+            });
+        },
+    );
+    listen(
+        |f| socket.on("connect_error", f),
+        move |err| {
+            let message = js_sys::Reflect::get(&err, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string());
+            if message.as_deref() == Some("unauthorized") {
+                go_to_sign_in("expired");
+            } else {
+                state.set(LinkState::Reconnecting);
+            }
+        },
+    );
+    listen(
+        |f| socket.manager().on_manager("reconnect_attempt", f),
+        move |_| state.set(LinkState::Reconnecting),
+    );
     let hello = connection.hello;
-    listen(|f| socket.on(HELLO, f), move |payload| {
-        match serde_wasm::from_js::<Hello>(&payload) {
+    listen(
+        |f| socket.on(HELLO, f),
+        move |payload| match serde_wasm::from_js::<Hello>(&payload) {
             Some(h) => {
                 remember_event_id(h.last_event_id);
                 hello.set(Some(h));
             }
             None => web_sys::console::warn_1(&"unreadable hello".into()),
-        }
-    });
-    listen(|f| socket.on(SESSION_REVOKED, f), move |_| go_to_sign_in("revoked"));
+        },
+    );
+    listen(
+        |f| socket.on(SESSION_REVOKED, f),
+        move |_| go_to_sign_in("revoked"),
+    );
+    let any =
+        Closure::<dyn FnMut(JsValue, JsValue)>::new(move |name: JsValue, payload: JsValue| {
+            let Some(kind) = name.as_string() else { return };
+            if kind == HELLO || kind == SESSION_REVOKED {
+                return;
+            }
+            let Some(data) = serde_wasm::from_js::<serde_json::Value>(&payload) else {
+                return;
+            };
+            if let Some(id) = data.get("eventId").and_then(serde_json::Value::as_i64) {
+                if !first_sighting(id) {
+                    return;
+                }
+                remember_event_id(id);
+            }
+            connection.push(kind, data);
+        });
+    socket.on_any(any.as_ref().unchecked_ref());
+    any.forget();
     SOCKET.with(|s| *s.borrow_mut() = Some(socket));
 }
 
 fn go_to_sign_in(reason: &str) {
     if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(&format!("/login?reason={reason}"));
+        let _ = window
+            .location()
+            .set_href(&format!("/login?reason={reason}"));
     }
 }
 

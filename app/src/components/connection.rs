@@ -33,25 +33,75 @@ impl LinkState {
     }
 }
 
+/// An event the socket received, as the pages see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveEvent {
+    /// Counts every event this page received, from 1.
+    pub seq: u64,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+impl LiveEvent {
+    pub fn order_id(&self) -> Option<i64> {
+        self.data.get("orderId").and_then(serde_json::Value::as_i64)
+    }
+
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_value(self.data.clone()).ok()
+    }
+}
+
+/// How many received events pages can still look back on.
+const KEPT_EVENTS: usize = 100;
+
 #[derive(Clone, Copy)]
 pub struct Connection {
     pub state: RwSignal<LinkState>,
     pub hello: RwSignal<Option<Hello>>,
+    events: RwSignal<Vec<LiveEvent>>,
 }
 
 impl Connection {
+    /// Called by the socket client for every event it did not see before.
+    pub fn push(&self, kind: String, data: serde_json::Value) {
+        self.events.update(|events| {
+            let seq = events.last().map(|e| e.seq + 1).unwrap_or(1);
+            events.push(LiveEvent { seq, kind, data });
+            if events.len() > KEPT_EVENTS {
+                events.remove(0);
+            }
+        });
+    }
+
+    /// Runs `handle` once for each event received from now on.
+    pub fn on_event(&self, handle: impl Fn(&LiveEvent) + 'static) {
+        let events = self.events;
+        let seen =
+            StoredValue::new(events.with_untracked(|e| e.last().map(|e| e.seq).unwrap_or(0)));
+        Effect::new(move |_| {
+            events.with(|events| {
+                for event in events.iter().filter(|e| e.seq > seen.get_value()) {
+                    handle(event);
+                    seen.set_value(event.seq);
+                }
+            });
+        });
+    }
+
     pub fn provide() {
         let connection = Connection {
             state: RwSignal::new(LinkState::Connecting),
             hello: RwSignal::new(None),
+            events: RwSignal::new(Vec::new()),
         };
         provide_context(connection);
         #[cfg(feature = "hydrate")]
         {
             let user = crate::components::session::CurrentUser::get();
             Effect::new(move |_| {
-                if let Some(Some(_)) = user.0.get() {
-                    crate::client::socket::connect(connection);
+                if let Some(Some(user)) = user.0.get() {
+                    crate::client::socket::connect(connection, user.id);
                 }
             });
         }

@@ -31,8 +31,8 @@ pub fn Header() -> impl IntoView {
 
 fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Customer => &[("/restaurants", "Restaurants")],
-        Role::Restaurant => &[("/board", "Order board")],
+        Role::Customer => &[("/restaurants", "Restaurants"), ("/orders", "My orders")],
+        Role::Restaurant => &[("/board", "Order board"), ("/board/menu", "Menu")],
         Role::Driver => &[("/driver", "Deliveries")],
         Role::Admin => &[("/admin", "Operations")],
     }

@@ -1,5 +1,10 @@
 //! Pieces shared by the pages of every role.
 
+pub mod cart_store;
 pub mod connection;
 pub mod header;
+pub mod notify;
+pub mod order_detail;
 pub mod session;
+pub mod timeline;
+pub mod toast;

@@ -82,7 +82,10 @@ impl Name {
             ));
         }
         if name.chars().any(char::is_control) {
-            return Err(AppError::invalid("name", "must not contain control characters"));
+            return Err(AppError::invalid(
+                "name",
+                "must not contain control characters",
+            ));
         }
         Ok(Self(name.to_owned()))
     }
@@ -98,12 +101,24 @@ mod tests {
 
     #[test]
     fn email_is_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
     }
 
     #[test]
     fn email_without_at_or_domain_dot_is_refused() {
-        for bad in ["", "ann", "ann@", "@x.io", "ann@localhost", "a b@x.io", "ann@.io", "a@b@c.io"] {
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.io",
+            "ann@localhost",
+            "a b@x.io",
+            "ann@.io",
+            "a@b@c.io",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -1,10 +1,24 @@
 //! Plain data shared by the server and the browser: roles, users,
-//! restaurants, menus, and the parsed input types. No I/O here.
+//! restaurants, menus, orders and the lifecycle, parsed input, time. No I/O.
 
 mod auth;
+pub mod cart;
+pub mod geo;
+mod order;
 mod restaurant;
+pub mod time;
 mod user;
 
 pub use auth::{Email, Name, Password};
+pub use order::{
+    check_step, next_steps, who_may, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine,
+    OrderStatus, OrderSummary, Party, Place, StepRefused,
+};
 pub use restaurant::{format_cents, MenuItem, Restaurant, RestaurantWithMenu};
 pub use user::{Role, User};
+
+/// A flat delivery fee, in cents.
+pub const DELIVERY_FEE_CENTS: i64 = 249;
+
+/// The most of one item a single order may hold.
+pub const MAX_QUANTITY: i64 = 50;

@@ -31,12 +31,27 @@ impl Emitter {
     pub async fn revoke_session(&self, session_key: &str, reason: &str) {
         let Some(io) = self.io() else { return };
         let room = Room::session(session_key);
-        let payload = SessionRevoked { reason: reason.to_owned() };
+        let payload = SessionRevoked {
+            reason: reason.to_owned(),
+        };
         if let Err(e) = io.to(room.clone()).emit(SESSION_REVOKED, &payload).await {
             tracing::warn!(error = %e, room, "could not notify revoked session");
         }
         if let Err(e) = io.to(room.clone()).disconnect().await {
             tracing::warn!(error = %e, room, "could not disconnect revoked session");
+        }
+    }
+
+    /// Sends a committed event to its rooms. A socket in several of them
+    /// gets it once. Redis pub/sub may drop it; the log replays it.
+    pub async fn publish(&self, event: &crate::service::events::LoggedEvent) {
+        let Some(io) = self.io() else { return };
+        if let Err(e) = io
+            .to(event.rooms.clone())
+            .emit(event.kind.as_str(), &event.wire)
+            .await
+        {
+            tracing::warn!(error = %e, event_id = event.id, kind = %event.kind, "emit failed; clients catch up by replay");
         }
     }
 

@@ -42,3 +42,83 @@ pub struct HandshakeAuth {
     #[serde(default)]
     pub last_event_id: Option<i64>,
 }
+
+pub const ORDER_CREATED: &str = "order:created";
+pub const ORDER_STATUS_CHANGED: &str = "order:status_changed";
+
+/// A customer placed an order: to its restaurant's staff, the customer's
+/// other devices and admins.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderCreated {
+    pub order_id: i64,
+    pub order: crate::model::OrderSummary,
+}
+
+/// An order moved one step of its lifecycle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderStatusChanged {
+    pub order_id: i64,
+    pub restaurant_id: i64,
+    pub restaurant_name: String,
+    pub from: crate::model::OrderStatus,
+    pub to: crate::model::OrderStatus,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    /// The order's version after the change.
+    pub version: i64,
+}
+
+/// Every logged event carries its id (grows, never reused) and time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Logged<T> {
+    pub event_id: i64,
+    pub at: String,
+    #[serde(flatten)]
+    pub data: T,
+}
+
+/// Answer to a socket request: `{"ok": true, ...}` or
+/// `{"ok": false, "error": {"code", "message"}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ack<T> {
+    pub ok: bool,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub data: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::error::ErrorDetail>,
+}
+
+impl<T> Ack<T> {
+    pub fn ok(data: T) -> Self {
+        Ack {
+            ok: true,
+            data: Some(data),
+            error: None,
+        }
+    }
+
+    pub fn err(e: &crate::error::AppError) -> Self {
+        Ack {
+            ok: false,
+            data: None,
+            error: Some(e.body().error),
+        }
+    }
+}
+
+/// `order:watch` / `order:unwatch` request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchOrder {
+    pub order_id: i64,
+}
+
+/// `order:watch` answer: the order as it stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Watching {
+    pub order: crate::model::Order,
+}

@@ -32,9 +32,15 @@ impl Registration {
 /// A new customer account, signed in on `session`.
 pub async fn register(ctx: &Ctx, session: &Session, input: Registration) -> Result<User, AppError> {
     let hash = password::hash(&input.password).await?;
-    let user = store::users::insert(&ctx.db, input.email.as_str(), input.name.as_str(), &hash, Role::Customer)
-        .await?
-        .ok_or_else(|| AppError::Conflict("an account with this email already exists".into()))?;
+    let user = store::users::insert(
+        &ctx.db,
+        input.email.as_str(),
+        input.name.as_str(),
+        &hash,
+        Role::Customer,
+    )
+    .await?
+    .ok_or_else(|| AppError::Conflict("an account with this email already exists".into()))?;
     start_session(session, &user).await?;
     tracing::info!(user_id = user.id, "customer registered");
     Ok(user)
@@ -120,7 +126,9 @@ pub async fn current_user(ctx: &Ctx, session: &Session) -> Result<Option<User>, 
 
 /// Like [`current_user`], for calls that need someone signed in.
 pub async fn require_user(ctx: &Ctx, session: &Session) -> Result<User, AppError> {
-    current_user(ctx, session).await?.ok_or(AppError::Unauthenticated)
+    current_user(ctx, session)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 /// A new session id at every sign-in, so a fixed id planted before login

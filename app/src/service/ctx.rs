@@ -33,6 +33,10 @@ impl Default for Limits {
 
 impl Ctx {
     pub fn new(db: Db) -> Self {
-        Self { db, emitter: Emitter::default(), limits: Arc::new(Limits::default()) }
+        Self {
+            db,
+            emitter: Emitter::default(),
+            limits: Arc::new(Limits::default()),
+        }
     }
 }

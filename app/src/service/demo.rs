@@ -28,7 +28,11 @@ const RESTAURANTS: &[DemoRestaurant] = &[
         lat: 38.7118,
         lng: -9.1376,
         menu: &[
-            ("Bacalhau à Brás", "Shredded cod, egg, straw potatoes, olives", 1450),
+            (
+                "Bacalhau à Brás",
+                "Shredded cod, egg, straw potatoes, olives",
+                1450,
+            ),
             ("Caldo verde", "Kale and potato soup with chouriço", 550),
             ("Bifana", "Marinated pork sandwich", 650),
             ("Pastel de nata", "Custard tart, cinnamon", 180),
@@ -56,7 +60,11 @@ const RESTAURANTS: &[DemoRestaurant] = &[
         lat: 38.7196,
         lng: -9.1449,
         menu: &[
-            ("Margherita", "San Marzano tomato, fior di latte, basil", 1050),
+            (
+                "Margherita",
+                "San Marzano tomato, fior di latte, basil",
+                1050,
+            ),
             ("Diavola", "Spicy salami, chilli oil", 1290),
             ("Quattro formaggi", "Four cheeses", 1350),
             ("Tiramisu", "Mascarpone, espresso, cocoa", 650),
@@ -69,7 +77,11 @@ const RESTAURANTS: &[DemoRestaurant] = &[
         lat: 38.7112,
         lng: -9.1297,
         menu: &[
-            ("Chicken tikka masala", "Tandoori chicken, tomato cream", 1290),
+            (
+                "Chicken tikka masala",
+                "Tandoori chicken, tomato cream",
+                1290,
+            ),
             ("Chana masala", "Chickpeas, onion, tomato (vegan)", 990),
             ("Garlic naan", "Baked in the tandoor", 350),
             ("Mango lassi", "Yoghurt, mango", 400),
@@ -103,10 +115,30 @@ const RESTAURANTS: &[DemoRestaurant] = &[
 ];
 
 const ACCOUNTS: &[(&str, &str, Role, Option<usize>)] = &[
-    ("customer@mealstream.test", "Carla Customer", Role::Customer, None),
-    ("customer2@mealstream.test", "Cid Customer", Role::Customer, None),
-    ("restaurant@mealstream.test", "Rita (Tasca do Rossio)", Role::Restaurant, Some(0)),
-    ("restaurant2@mealstream.test", "Rui (Sakura Bairro)", Role::Restaurant, Some(1)),
+    (
+        "customer@mealstream.test",
+        "Carla Customer",
+        Role::Customer,
+        None,
+    ),
+    (
+        "customer2@mealstream.test",
+        "Cid Customer",
+        Role::Customer,
+        None,
+    ),
+    (
+        "restaurant@mealstream.test",
+        "Rita (Tasca do Rossio)",
+        Role::Restaurant,
+        Some(0),
+    ),
+    (
+        "restaurant2@mealstream.test",
+        "Rui (Sakura Bairro)",
+        Role::Restaurant,
+        Some(1),
+    ),
     ("driver@mealstream.test", "Diogo Driver", Role::Driver, None),
     ("driver2@mealstream.test", "Dora Driver", Role::Driver, None),
     ("admin@mealstream.test", "Ana Admin", Role::Admin, None),
@@ -122,12 +154,25 @@ pub async fn seed_if_empty(ctx: &Ctx) -> Result<bool, AppError> {
     for r in RESTAURANTS {
         let id = store::restaurants::insert(
             &ctx.db,
-            &NewRestaurant { name: r.name, cuisine: r.cuisine, address: r.address, lat: r.lat, lng: r.lng },
+            &NewRestaurant {
+                name: r.name,
+                cuisine: r.cuisine,
+                address: r.address,
+                lat: r.lat,
+                lng: r.lng,
+            },
         )
         .await?;
         for (position, (name, description, price)) in r.menu.iter().enumerate() {
-            store::restaurants::insert_menu_item(&ctx.db, id, name, description, *price, position as i64)
-                .await?;
+            store::restaurants::insert_menu_item(
+                &ctx.db,
+                id,
+                name,
+                description,
+                *price,
+                position as i64,
+            )
+            .await?;
         }
         restaurant_ids.push(id);
     }
@@ -141,6 +186,10 @@ pub async fn seed_if_empty(ctx: &Ctx) -> Result<bool, AppError> {
             store::users::add_staff(&ctx.db, user.id, restaurant_ids[*index]).await?;
         }
     }
-    tracing::info!(accounts = ACCOUNTS.len(), restaurants = RESTAURANTS.len(), "demo data seeded");
+    tracing::info!(
+        accounts = ACCOUNTS.len(),
+        restaurants = RESTAURANTS.len(),
+        "demo data seeded"
+    );
     Ok(true)
 }

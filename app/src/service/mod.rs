@@ -6,6 +6,8 @@ pub mod admin;
 pub mod auth;
 pub mod ctx;
 pub mod demo;
+pub mod events;
+pub mod orders;
 pub mod password;
 pub mod rate_limit;
 pub mod restaurants;

@@ -34,7 +34,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed = PasswordHash::new(&stored)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("stored hash unreadable: {e}")))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .context("password verification task failed")?
@@ -42,7 +44,6 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
 
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_blocking("a password nobody has, for timing only").unwrap_or_default()
-    })
+    DUMMY
+        .get_or_init(|| hash_blocking("a password nobody has, for timing only").unwrap_or_default())
 }

@@ -13,7 +13,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(max: u32, window: Duration) -> Self {
-        Self { max, window, windows: Mutex::new(HashMap::new()) }
+        Self {
+            max,
+            window,
+            windows: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether `key` has reached the limit, without counting a hit.
@@ -39,7 +43,10 @@ impl RateLimiter {
     }
 
     pub fn reset(&self, key: &str) {
-        self.windows.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        self.windows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
     }
 }
 

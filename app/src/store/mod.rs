@@ -3,6 +3,8 @@
 //! UTC milliseconds). Nothing outside this module writes SQL.
 
 pub mod db;
+pub mod events;
+pub mod orders;
 pub mod restaurants;
 pub mod users;
 

@@ -30,22 +30,26 @@ fn menu_item_from_row(row: &AnyRow) -> Result<MenuItem, sqlx::Error> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Restaurant>, sqlx::Error> {
-    sqlx::query("SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants ORDER BY name")
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(restaurant_from_row)
-        .collect()
+    sqlx::query(
+        "SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants ORDER BY name",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(restaurant_from_row)
+    .collect()
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Restaurant>, sqlx::Error> {
-    sqlx::query("SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(restaurant_from_row)
-        .transpose()
+    sqlx::query(
+        "SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(restaurant_from_row)
+    .transpose()
 }
 
 pub async fn menu(db: &Db, restaurant_id: i64) -> Result<Vec<MenuItem>, sqlx::Error> {
@@ -108,5 +112,41 @@ pub async fn insert_menu_item(
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM restaurants").fetch_one(&db.pool).await?.try_get("n")
+    sqlx::query("SELECT COUNT(*) AS n FROM restaurants")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
+}
+
+pub async fn menu_item(db: &Db, id: i64) -> Result<Option<MenuItem>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, restaurant_id, name, description, price_cents, available FROM menu_items WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(menu_item_from_row)
+    .transpose()
+}
+
+pub async fn update_menu_item(db: &Db, item: &MenuItem) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE menu_items SET name = $1, description = $2, price_cents = $3, available = $4 WHERE id = $5")
+        .bind(&item.name)
+        .bind(&item.description)
+        .bind(item.price_cents)
+        .bind(i64::from(item.available))
+        .bind(item.id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_open(db: &Db, id: i64, open: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE restaurants SET is_open = $1 WHERE id = $2")
+        .bind(i64::from(open))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }

@@ -15,7 +15,8 @@ fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
         suspended: row.try_get::<i64, _>("suspended")? != 0,
         restaurant_id: row.try_get("restaurant_id")?,
     })
@@ -56,7 +57,13 @@ pub async fn insert(
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await?.as_ref().map(user_from_row).transpose()
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
 }
 
 /// The user and its password hash, for signing in.
@@ -64,9 +71,14 @@ pub async fn credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<(User, String)>, sqlx::Error> {
-    let sql = "SELECT u.id, u.email, u.name, u.role, u.suspended, s.restaurant_id, u.password_hash \
+    let sql =
+        "SELECT u.id, u.email, u.name, u.role, u.suspended, s.restaurant_id, u.password_hash \
          FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id WHERE u.email = $1";
-    let Some(row) = sqlx::query(sql).bind(email).fetch_optional(&db.pool).await? else {
+    let Some(row) = sqlx::query(sql)
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
         return Ok(None);
     };
     Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?)))
@@ -82,7 +94,10 @@ pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), 
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&db.pool).await?.try_get("n")
+    sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
 }
 
 pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
@@ -92,7 +107,10 @@ pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
     rows.iter()
         .map(|r| {
             let role: String = r.try_get("role")?;
-            Ok((Role::parse(&role).unwrap_or(Role::Customer), r.try_get("n")?))
+            Ok((
+                Role::parse(&role).unwrap_or(Role::Customer),
+                r.try_get("n")?,
+            ))
         })
         .collect()
 }

@@ -53,7 +53,14 @@ async fn login(
     session: Session,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<User>, AppError> {
-    let user = auth::sign_in(&ctx, &session, &body.email, &body.password, Some(client.ip())).await?;
+    let user = auth::sign_in(
+        &ctx,
+        &session,
+        &body.email,
+        &body.password,
+        Some(client.ip()),
+    )
+    .await?;
     Ok(Json(user))
 }
 

@@ -15,20 +15,28 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        Json::<T>::from_request(req, state).await.map(|Json(v)| ApiJson(v)).map_err(rejection)
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| ApiJson(v))
+            .map_err(rejection)
     }
 }
 
 fn rejection(rejection: JsonRejection) -> AppError {
     match rejection {
         JsonRejection::JsonDataError(e) => data_error(&e.body_text()),
-        JsonRejection::JsonSyntaxError(_) => AppError::Malformed("the request body is not valid JSON".into()),
+        JsonRejection::JsonSyntaxError(_) => {
+            AppError::Malformed("the request body is not valid JSON".into())
+        }
         JsonRejection::MissingJsonContentType(_) => {
             AppError::Malformed("expected a JSON body with Content-Type: application/json".into())
         }
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(
-            format!("the request body is larger than {} KiB", super::MAX_BODY_BYTES / 1024),
-        ),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::TooLarge(format!(
+                "the request body is larger than {} KiB",
+                super::MAX_BODY_BYTES / 1024
+            ))
+        }
         other => AppError::Malformed(other.body_text()),
     }
 }
@@ -37,9 +45,15 @@ fn rejection(rejection: JsonRejection) -> AppError {
 /// "...target type: email: invalid type: integer `5`, expected a string at line 1 column 11"
 /// or "...target type: missing field `email` at line 1 column 2".
 fn data_error(text: &str) -> AppError {
-    let detail = text.split_once("target type: ").map(|(_, d)| d).unwrap_or(text);
+    let detail = text
+        .split_once("target type: ")
+        .map(|(_, d)| d)
+        .unwrap_or(text);
     let detail = detail.split(" at line ").next().unwrap_or(detail);
-    if let Some(field) = detail.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+    if let Some(field) = detail
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
         return AppError::invalid(field, "is required");
     }
     match detail.split_once(": ") {
@@ -58,7 +72,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound("resource"))?;
-        raw.parse::<i64>().ok().filter(|id| *id > 0).map(Id).ok_or(AppError::NotFound("resource"))
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Id)
+            .ok_or(AppError::NotFound("resource"))
     }
 }
 

@@ -20,7 +20,11 @@ pub async fn readyz(State(state): State<ApiState>) -> (StatusCode, Json<Value>) 
         Some(pool) => Some(pool.ping::<String>(None).await.is_ok()),
     };
     let ready = database && redis.unwrap_or(true);
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let check = |ok: bool| if ok { "ok" } else { "unavailable" };
     (
         status,

@@ -2,10 +2,13 @@
 //! `router()` per feature; handlers parse input and call `app::service`.
 
 mod auth;
+mod events;
 mod extract;
 mod health;
+mod orders;
 pub mod pages;
 mod restaurants;
+mod session;
 
 use app::error::{ErrorBody, ErrorDetail};
 use app::service::Ctx;
@@ -35,6 +38,8 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .merge(auth::router())
         .merge(restaurants::router())
+        .merge(orders::router())
+        .merge(events::router())
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -44,7 +49,13 @@ pub fn router(state: ApiState) -> Router {
 }
 
 fn error_json(status: StatusCode, code: &str, message: &str) -> impl IntoResponse {
-    let body = ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), field: None } };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+        },
+    };
     (status, Json(body))
 }
 
@@ -53,11 +64,20 @@ async fn api_not_found() -> impl IntoResponse {
 }
 
 async fn method_not_allowed() -> impl IntoResponse {
-    error_json(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
+    error_json(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not accept that method",
+    )
 }
 
 /// A panic anywhere below becomes a JSON 500, never a dropped connection.
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     tracing::error!("a request handler panicked");
-    error_json(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error").into_response()
+    error_json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "internal error",
+    )
+    .into_response()
 }

@@ -9,9 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 fn required_role(path: &str) -> Option<Role> {
-    let section = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let section = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     match section {
-        "restaurants" => Some(Role::Customer),
+        "restaurants" | "orders" => Some(Role::Customer),
         "board" => Some(Role::Restaurant),
         "driver" => Some(Role::Driver),
         "admin" => Some(Role::Admin),
@@ -47,7 +51,10 @@ mod tests {
     fn each_role_home_needs_its_role() {
         assert_eq!(required_role("/restaurants"), Some(Role::Customer));
         assert_eq!(required_role("/restaurants/3"), Some(Role::Customer));
+        assert_eq!(required_role("/orders/12"), Some(Role::Customer));
         assert_eq!(required_role("/board"), Some(Role::Restaurant));
+        assert_eq!(required_role("/board/menu"), Some(Role::Restaurant));
+        assert_eq!(required_role("/admin/orders/3"), Some(Role::Admin));
         assert_eq!(required_role("/driver"), Some(Role::Driver));
         assert_eq!(required_role("/admin"), Some(Role::Admin));
         assert_eq!(required_role("/"), None);

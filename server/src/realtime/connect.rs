@@ -2,7 +2,7 @@
 //! session, or a suspended user, and the socket is refused with
 //! `connect_error` "unauthorized". A socket never chooses its user or rooms.
 
-use app::model::{Role, User};
+use app::model::User;
 use app::realtime::events::{HandshakeAuth, Hello, HelloUser, HELLO};
 use app::realtime::rooms::Room;
 use app::service::{self, Ctx};
@@ -47,14 +47,20 @@ pub async fn authenticate(
 
 /// The rooms the server puts a socket in, from its user and session.
 pub fn rooms_for(user: &User, session_key: &str) -> Vec<String> {
-    let mut rooms = vec![Room::user(user.id), Room::role(user.role), Room::session(session_key)];
-    if let (Role::Restaurant, Some(restaurant_id)) = (user.role, user.restaurant_id) {
-        rooms.push(Room::restaurant(restaurant_id));
-    }
+    let mut rooms = service::events::rooms_of(user);
+    rooms.push(Room::session(session_key));
     rooms
 }
 
-pub async fn on_connect(s: SocketRef, TryData(auth): TryData<HandshakeAuth>) {
+/// Joins the socket to its rooms, replays what it missed since the
+/// handshake's `lastEventId` (in order), then says `hello`. Rooms are joined
+/// before the replay is read, so an event committed meanwhile arrives live
+/// or in the replay, maybe both: the client drops duplicates by id.
+pub async fn on_connect(
+    s: SocketRef,
+    TryData(auth): TryData<HandshakeAuth>,
+    State(ctx): State<Ctx>,
+) {
     let Some(SocketUser { user, session_key }) = s.extensions.get::<SocketUser>() else {
         // Unreachable: the middleware sets it or refuses the socket.
         let _ = s.disconnect();
@@ -62,10 +68,48 @@ pub async fn on_connect(s: SocketRef, TryData(auth): TryData<HandshakeAuth>) {
     };
     let rooms = rooms_for(&user, &session_key);
     s.join(rooms.clone());
+    s.on("order:watch", super::orders::on_watch);
+    s.on("order:unwatch", super::orders::on_unwatch);
+    let mut last_event_id = match service::events::latest_id(&ctx).await {
+        Ok(id) => id,
+        Err(e) => {
+            tracing::warn!(error = %e, "socket dropped: event log unreadable");
+            let _ = s.disconnect();
+            return;
+        }
+    };
+    if let Some(after) = auth.ok().and_then(|a| a.last_event_id) {
+        match service::events::missed(&ctx, &user, after, service::events::MAX_REPLAY).await {
+            Ok(missed) => {
+                let truncated = missed.len() as i64 >= service::events::MAX_REPLAY;
+                for event in &missed {
+                    if let Err(e) = s.emit(event.kind.as_str(), &event.wire) {
+                        tracing::warn!(error = %e, "replay interrupted");
+                        return;
+                    }
+                }
+                // A capped replay resumes from its last event on the next connect.
+                if let (true, Some(last)) = (truncated, missed.last()) {
+                    last_event_id = last.id;
+                }
+                tracing::debug!(
+                    user_id = user.id,
+                    replayed = missed.len(),
+                    after,
+                    "replayed missed events"
+                );
+            }
+            Err(e) => tracing::warn!(error = %e, "replay failed; the client can fetch /api/events"),
+        }
+    }
     let hello = Hello {
-        user: HelloUser { id: user.id, name: user.name.clone(), role: user.role },
+        user: HelloUser {
+            id: user.id,
+            name: user.name.clone(),
+            role: user.role,
+        },
         rooms,
-        last_event_id: auth.ok().and_then(|a| a.last_event_id).unwrap_or(0).max(0),
+        last_event_id,
     };
     if let Err(e) = s.emit(HELLO, &hello) {
         tracing::warn!(error = %e, "could not send hello");

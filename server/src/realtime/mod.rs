@@ -3,14 +3,32 @@
 //! to rooms themselves (`app::realtime::emit` does).
 
 mod connect;
+mod orders;
 
 use app::service::Ctx;
 use socketioxide::handler::ConnectHandler;
 use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
 
-/// Largest payload a client may send, in bytes.
+/// Largest Engine.IO packet a client may send, in bytes; beyond it the
+/// transport closes the connection.
 pub const MAX_PAYLOAD: u64 = 64 * 1024;
+/// Largest event payload a handler reads: beyond it an error ack, and the
+/// socket stays connected.
+pub const MAX_EVENT_BYTES: usize = 16 * 1024;
+
+fn check_size(value: &serde_json::Value) -> Result<(), app::error::AppError> {
+    let size = serde_json::to_string(value)
+        .map(|s| s.len())
+        .unwrap_or(usize::MAX);
+    if size > MAX_EVENT_BYTES {
+        return Err(app::error::AppError::TooLarge(format!(
+            "event payload over {} KiB",
+            MAX_EVENT_BYTES / 1024
+        )));
+    }
+    Ok(())
+}
 
 pub fn layer(ctx: &Ctx) -> SocketIoLayer {
     let (layer, io) = SocketIo::builder()

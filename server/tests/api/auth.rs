@@ -36,7 +36,9 @@ fn registration(email: &str) -> Value {
 
 async fn register_creates_a_signed_in_customer(backend: Backend) {
     let app = spawn_app_on(backend).await;
-    let res = app.post_json("/api/auth/register", &registration("ann@example.com")).await;
+    let res = app
+        .post_json("/api/auth/register", &registration("ann@example.com"))
+        .await;
     assert_eq!(res.status(), 201);
     let user: Value = res.json().await.unwrap();
     assert_eq!(user["email"], "ann@example.com");
@@ -50,7 +52,12 @@ async fn register_creates_a_signed_in_customer(backend: Backend) {
 
 async fn duplicate_email_is_409_and_the_first_account_survives(backend: Backend) {
     let app = spawn_app_on(backend).await;
-    assert_eq!(app.post_json("/api/auth/register", &registration("ann@example.com")).await.status(), 201);
+    assert_eq!(
+        app.post_json("/api/auth/register", &registration("ann@example.com"))
+            .await
+            .status(),
+        201
+    );
     let other = app.other_client();
     let mut second = registration("ANN@example.com");
     second["password"] = json!("another password!");
@@ -58,7 +65,13 @@ async fn duplicate_email_is_409_and_the_first_account_survives(backend: Backend)
     assert_eq!(status, 409);
     assert_eq!(error["code"], "conflict");
     // The first account still signs in with its own password.
-    assert_eq!(other.login("ann@example.com", "correct horse battery").await.status(), 200);
+    assert_eq!(
+        other
+            .login("ann@example.com", "correct horse battery")
+            .await
+            .status(),
+        200
+    );
 }
 
 async fn demo_accounts_sign_in_with_their_role(backend: Backend) {
@@ -78,15 +91,26 @@ async fn demo_accounts_sign_in_with_their_role(backend: Backend) {
         let me: Value = client.get("/api/me").await.json().await.unwrap();
         assert_eq!(me["email"], email);
         if role == "restaurant" {
-            assert!(me["restaurantId"].as_i64().is_some(), "staff know their restaurant");
+            assert!(
+                me["restaurantId"].as_i64().is_some(),
+                "staff know their restaurant"
+            );
         }
     }
 }
 
 async fn wrong_password_and_unknown_email_get_the_same_401(backend: Backend) {
     let app = spawn_app_on(backend).await;
-    let (s1, wrong_password) = error_of(app.login("customer@mealstream.test", "not the password").await).await;
-    let (s2, unknown_email) = error_of(app.login("nobody@mealstream.test", "not the password").await).await;
+    let (s1, wrong_password) = error_of(
+        app.login("customer@mealstream.test", "not the password")
+            .await,
+    )
+    .await;
+    let (s2, unknown_email) = error_of(
+        app.login("nobody@mealstream.test", "not the password")
+            .await,
+    )
+    .await;
     assert_eq!((s1, s2), (401, 401));
     assert_eq!(wrong_password, unknown_email);
     assert_eq!(app.get("/api/me").await.status(), 401);
@@ -97,11 +121,25 @@ async fn logout_ends_the_session(backend: Backend) {
     app.login_demo("customer@mealstream.test").await;
     let cookie = app.cookie_header().expect("a session cookie");
     assert_eq!(app.get("/api/me").await.status(), 200);
-    assert_eq!(app.client.post(app.url("/api/auth/logout")).send().await.unwrap().status(), 204);
+    assert_eq!(
+        app.client
+            .post(app.url("/api/auth/logout"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
     assert_eq!(app.get("/api/me").await.status(), 401);
     // Replaying the old cookie does not bring the session back.
     let replay = app.other_client();
-    let res = replay.client.get(app.url("/api/me")).header("Cookie", cookie).send().await.unwrap();
+    let res = replay
+        .client
+        .get(app.url("/api/me"))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
 }
 
@@ -119,13 +157,24 @@ async fn signing_in_issues_a_new_session_id(backend: Backend) {
 async fn repeated_failures_for_one_email_are_rate_limited(backend: Backend) {
     let app = spawn_app_on(backend).await;
     for _ in 0..5 {
-        assert_eq!(app.login("customer@mealstream.test", "guess guess guess").await.status(), 401);
+        assert_eq!(
+            app.login("customer@mealstream.test", "guess guess guess")
+                .await
+                .status(),
+            401
+        );
     }
-    let (status, error) = error_of(app.login("customer@mealstream.test", DEMO_PASSWORD).await).await;
+    let (status, error) =
+        error_of(app.login("customer@mealstream.test", DEMO_PASSWORD).await).await;
     assert_eq!(status, 429);
     assert_eq!(error["code"], "rate_limited");
     // Other accounts are unaffected.
-    assert_eq!(app.login("customer2@mealstream.test", DEMO_PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.login("customer2@mealstream.test", DEMO_PASSWORD)
+            .await
+            .status(),
+        200
+    );
 }
 
 // Bad input: these behave the same on every backend, so SQLite suffices.
@@ -164,20 +213,43 @@ async fn invalid_fields_are_422_naming_the_field() {
     let app = sqlite_app().await;
     let long_name = "n".repeat(101);
     let cases = [
-        (json!({"email": "not-an-email", "password": "long enough pw", "name": "Ann"}), "email"),
-        (json!({"email": "ann@example.com", "password": "short", "name": "Ann"}), "password"),
-        (json!({"email": "ann@example.com", "password": "long enough pw", "name": "  "}), "name"),
-        (json!({"email": "ann@example.com", "password": "long enough pw", "name": long_name}), "name"),
-        (json!({"email": 5, "password": "long enough pw", "name": "Ann"}), "email"),
+        (
+            json!({"email": "not-an-email", "password": "long enough pw", "name": "Ann"}),
+            "email",
+        ),
+        (
+            json!({"email": "ann@example.com", "password": "short", "name": "Ann"}),
+            "password",
+        ),
+        (
+            json!({"email": "ann@example.com", "password": "long enough pw", "name": "  "}),
+            "name",
+        ),
+        (
+            json!({"email": "ann@example.com", "password": "long enough pw", "name": long_name}),
+            "name",
+        ),
+        (
+            json!({"email": 5, "password": "long enough pw", "name": "Ann"}),
+            "email",
+        ),
     ];
     for (body, field) in cases {
         let (status, error) = error_of(app.post_json("/api/auth/register", &body).await).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(error["field"], field, "{body}");
-        assert!(error["message"].as_str().unwrap().starts_with(field), "{error}");
+        assert!(
+            error["message"].as_str().unwrap().starts_with(field),
+            "{error}"
+        );
     }
     // Nothing was stored by the refused attempts.
-    assert_eq!(app.login("ann@example.com", "long enough pw").await.status(), 401);
+    assert_eq!(
+        app.login("ann@example.com", "long enough pw")
+            .await
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -214,7 +286,12 @@ async fn restaurants_are_listed_with_their_menus() {
     let list: Vec<Value> = app.get("/api/restaurants").await.json().await.unwrap();
     assert!(list.len() >= 5);
     let id = list[0]["id"].as_i64().unwrap();
-    let one: Value = app.get(&format!("/api/restaurants/{id}")).await.json().await.unwrap();
+    let one: Value = app
+        .get(&format!("/api/restaurants/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(!one["menu"].as_array().unwrap().is_empty());
     assert!(one["menu"][0]["priceCents"].as_i64().is_some());
     assert_eq!(app.get("/api/restaurants/999999").await.status(), 404);

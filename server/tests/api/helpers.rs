@@ -45,7 +45,12 @@ fn unique_suffix() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), nanos)
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -106,7 +111,9 @@ async fn fresh_postgres_database() -> String {
         .await
         .expect("PostgreSQL is reachable at TEST_DATABASE_URL");
     let name = format!("mealstream_test_{}", unique_suffix());
-    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create database");
     let (server, _) = admin_url.rsplit_once('/').expect("database URL has a path");
     format!("{server}/{name}")
 }
@@ -125,15 +132,28 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request sent")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_json("/api/auth/login", &json!({ "email": email, "password": password })).await
+        self.post_json(
+            "/api/auth/login",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
     }
 
     /// Signs in a demo account and checks it worked.
@@ -146,13 +166,21 @@ impl TestApp {
     /// A second client of the same server, with its own cookie jar.
     pub fn other_client(&self) -> TestApp {
         let jar = Arc::new(Jar::default());
-        TestApp { addr: self.addr, base: self.base.clone(), client: new_client(jar.clone()), jar, data_dir: None }
+        TestApp {
+            addr: self.addr,
+            base: self.base.clone(),
+            client: new_client(jar.clone()),
+            jar,
+            data_dir: None,
+        }
     }
 
     /// The `Cookie` header this client sends.
     pub fn cookie_header(&self) -> Option<String> {
         let url = self.base.parse().unwrap();
-        self.jar.cookies(&url).map(|v| v.to_str().unwrap().to_owned())
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().unwrap().to_owned())
     }
 
     pub fn session_cookie(&self) -> Option<String> {
@@ -163,9 +191,26 @@ impl TestApp {
 
     /// A real Socket.IO client sending `cookie`; every event it receives
     /// (and every connect error) arrives on the returned channel.
-    pub async fn socket(&self, cookie: Option<&str>) -> (SocketClient, mpsc::UnboundedReceiver<(String, Value)>) {
+    pub async fn socket(
+        &self,
+        cookie: Option<&str>,
+    ) -> (SocketClient, mpsc::UnboundedReceiver<(String, Value)>) {
+        self.socket_with_auth(cookie, Value::Null).await
+    }
+
+    /// Like [`socket`](Self::socket), with a handshake `auth` payload.
+    pub async fn socket_with_auth(
+        &self,
+        cookie: Option<&str>,
+        auth: Value,
+    ) -> (SocketClient, mpsc::UnboundedReceiver<(String, Value)>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let mut builder = ClientBuilder::new(self.base.clone()).namespace("/").reconnect(false);
+        let mut builder = ClientBuilder::new(self.base.clone())
+            .namespace("/")
+            .reconnect(false);
+        if !auth.is_null() {
+            builder = builder.auth(auth);
+        }
         if let Some(cookie) = cookie {
             builder = builder.opening_header("Cookie", cookie);
         }
@@ -179,14 +224,16 @@ impl TestApp {
             on_any(event, payload);
             async {}.boxed()
         });
-        let builder = [Event::Error, Event::Connect, Event::Close].into_iter().fold(builder, |b, event| {
-            let send = forward(tx.clone());
-            let name = event.clone();
-            b.on(event, move |payload, _| {
-                send(name.clone(), payload);
-                async {}.boxed()
-            })
-        });
+        let builder = [Event::Error, Event::Connect, Event::Close]
+            .into_iter()
+            .fold(builder, |b, event| {
+                let send = forward(tx.clone());
+                let name = event.clone();
+                b.on(event, move |payload, _| {
+                    send(name.clone(), payload);
+                    async {}.boxed()
+                })
+            });
         let client = builder.connect().await.expect("engine.io handshake");
         (client, rx)
     }
@@ -203,7 +250,10 @@ fn payload_value(payload: Payload) -> Value {
 }
 
 /// Waits for the next event called `name`, skipping others.
-pub async fn next_event(rx: &mut mpsc::UnboundedReceiver<(String, Value)>, name: &str) -> Option<Value> {
+pub async fn next_event(
+    rx: &mut mpsc::UnboundedReceiver<(String, Value)>,
+    name: &str,
+) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
@@ -212,4 +262,104 @@ pub async fn next_event(rx: &mut mpsc::UnboundedReceiver<(String, Value)>, name:
             Ok(None) | Err(_) => return None,
         }
     }
+}
+
+/// Emits `event` with `payload` and waits for the server's acknowledgement.
+pub async fn emit_ack(client: &SocketClient, event: &str, payload: Value) -> Value {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let tx = std::sync::Mutex::new(Some(tx));
+    client
+        .emit_with_ack(
+            event,
+            payload,
+            Duration::from_secs(5),
+            move |payload: Payload, _| {
+                if let Some(tx) = tx.lock().unwrap().take() {
+                    // An ack's arguments arrive as one array: the answer is its first.
+                    let answer = match payload_value(payload) {
+                        Value::Array(mut args) if !args.is_empty() => args.remove(0),
+                        other => other,
+                    };
+                    let _ = tx.send(answer);
+                }
+                async {}.boxed()
+            },
+        )
+        .await
+        .expect("emit");
+    tokio::time::timeout(Duration::from_secs(6), rx)
+        .await
+        .expect("an ack in time")
+        .expect("ack")
+}
+
+/// Waits briefly and returns every event that arrived, for "nothing came" checks.
+pub async fn drain(
+    rx: &mut mpsc::UnboundedReceiver<(String, Value)>,
+    wait: Duration,
+) -> Vec<(String, Value)> {
+    let mut got = Vec::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Ok(Some(item)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+        got.push(item);
+    }
+    got
+}
+
+impl TestApp {
+    /// A signed-in client of its own and its live socket, past `hello`.
+    pub async fn connect_as(
+        &self,
+        email: &str,
+    ) -> (
+        TestApp,
+        SocketClient,
+        mpsc::UnboundedReceiver<(String, Value)>,
+        Value,
+    ) {
+        let client = self.other_client();
+        let user = client.login_demo(email).await;
+        let (socket, mut events) = client.socket(client.cookie_header().as_deref()).await;
+        next_event(&mut events, "hello").await.expect("hello");
+        (client, socket, events, user)
+    }
+
+    /// A placed order of one item of the first restaurant (Tasca do Rossio).
+    pub async fn place_order(&self) -> Value {
+        let body = order_body(self, 1).await;
+        let res = self.post_json("/api/orders", &body).await;
+        assert_eq!(res.status(), 201, "checkout");
+        res.json().await.unwrap()
+    }
+
+    pub async fn set_status(&self, order_id: i64, status: &str) -> reqwest::Response {
+        self.post_json(
+            &format!("/api/orders/{order_id}/status"),
+            &json!({ "status": status }),
+        )
+        .await
+    }
+}
+
+/// The id of the restaurant that `restaurant@mealstream.test` works for.
+pub async fn tasca(app: &TestApp) -> Value {
+    let list: Vec<Value> = app.get("/api/restaurants").await.json().await.unwrap();
+    let tasca = list
+        .into_iter()
+        .find(|r| r["name"] == "Tasca do Rossio")
+        .expect("demo restaurant");
+    app.get(&format!("/api/restaurants/{}", tasca["id"]))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+pub async fn order_body(app: &TestApp, quantity: i64) -> Value {
+    let restaurant = tasca(app).await;
+    json!({
+        "restaurantId": restaurant["id"],
+        "items": [{ "menuItemId": restaurant["menu"][0]["id"], "quantity": quantity }],
+        "dropoff": { "address": "Praça do Comércio 1, Lisboa", "lat": 38.7076, "lng": -9.1365 },
+    })
 }

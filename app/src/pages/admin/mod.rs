@@ -1,18 +1,31 @@
-//! Admin operations.
+//! Admin operations: figures and every active order, live.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::admin_overview;
 use crate::api::error_message;
+use crate::api::orders::list_orders;
+use crate::components::connection::Connection;
+use crate::components::order_detail::OrderDetail;
+use crate::model::time::{clock, parse_rfc3339};
+use crate::model::{format_cents, Role};
 
 #[component]
 pub fn Operations() -> impl IntoView {
     let overview = Resource::new(|| (), |_| admin_overview());
+    let orders = Resource::new(|| (), |_| list_orders(true));
+    Connection::get().on_event(move |event| {
+        if event.order_id().is_some() {
+            orders.refetch();
+            overview.refetch();
+        }
+    });
     view! {
         <div class="page-head">
             <h1>"Operations"</h1>
         </div>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! {
@@ -20,6 +33,10 @@ pub fn Operations() -> impl IntoView {
                             <div class="card stat">
                                 <span class="stat-value" data-stat="sockets">{o.sockets_on_this_node}</span>
                                 <span class="stat-label">"Live connections (this node)"</span>
+                            </div>
+                            <div class="card stat">
+                                <span class="stat-value" data-stat="active-orders">{o.active_orders}</span>
+                                <span class="stat-label">"Active orders"</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="restaurants">{o.restaurants}</span>
@@ -36,6 +53,48 @@ pub fn Operations() -> impl IntoView {
                     Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+        <h2 class="section-title">"Active orders"</h2>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No active orders."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="orders-table">
+                                <thead><tr>
+                                    <th scope="col">"Order"</th><th scope="col">"Placed"</th><th scope="col">"Restaurant"</th>
+                                    <th scope="col">"Customer"</th><th scope="col">"Total"</th><th scope="col">"Status"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|o| view! {
+                                        <tr data-order-id=o.id data-status=o.status.as_str()>
+                                            <td><a href=format!("/admin/orders/{}", o.id)>"#" {o.id}</a></td>
+                                            <td>{parse_rfc3339(&o.created_at).map(clock)}</td>
+                                            <td>{o.restaurant.name}</td>
+                                            <td>{o.customer.name}</td>
+                                            <td class="price">{format_cents(o.total_cents)}</td>
+                                            <td><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Any order, as an admin sees it.
+#[component]
+pub fn AdminOrder() -> impl IntoView {
+    let params = use_params_map();
+    let id = Signal::derive(move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    view! {
+        <p><a href="/admin">"← Operations"</a></p>
+        <OrderDetail id role=Role::Admin />
     }
 }

@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::FormError;
-use crate::api::error_message;
 use crate::api::auth::Login as LoginFn;
+use crate::api::error_message;
 
 const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("customer@mealstream.test", "Customer"),
@@ -28,7 +28,13 @@ fn reason_text(reason: &str) -> Option<&'static str> {
 #[component]
 pub fn Login() -> impl IntoView {
     let login = ServerAction::<LoginFn>::new();
-    let error = Signal::derive(move || login.value().get().and_then(|r| r.err()).map(|e| error_message(&e)));
+    let error = Signal::derive(move || {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    });
     let query = use_query_map();
     let notice = move || query.read().get("reason").and_then(|r| reason_text(&r));
     view! {

@@ -9,7 +9,6 @@ pub use register::Register;
 
 use leptos::prelude::*;
 
-
 #[component]
 fn FormError(message: Signal<Option<String>>) -> impl IntoView {
     view! {

@@ -1,14 +1,20 @@
 use leptos::prelude::*;
 
 use super::FormError;
-use crate::api::error_message;
 use crate::api::auth::Register as RegisterFn;
+use crate::api::error_message;
 use crate::model::{Name, Password};
 
 #[component]
 pub fn Register() -> impl IntoView {
     let register = ServerAction::<RegisterFn>::new();
-    let error = Signal::derive(move || register.value().get().and_then(|r| r.err()).map(|e| error_message(&e)));
+    let error = Signal::derive(move || {
+        register
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    });
     view! {
         <section class="auth-card card">
             <h1>"Create your account"</h1>

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::cart::CartPanel;
 use crate::api::error_message;
 use crate::api::restaurants::get_restaurant;
-use crate::model::format_cents;
+use crate::components::cart_store::CartStore;
+use crate::model::{format_cents, MenuItem};
 
 #[component]
 pub fn Menu() -> impl IntoView {
@@ -17,29 +19,55 @@ pub fn Menu() -> impl IntoView {
     });
     view! {
         <p><a href="/restaurants">"← All restaurants"</a></p>
-        <Suspense fallback=|| view! { <p class="muted">"Loading menu…"</p> }>
-            {move || Suspend::new(async move {
-                match restaurant.await {
-                    Ok(r) => view! {
-                        <div class="page-head">
-                            <h1>{r.restaurant.name.clone()}</h1>
-                            <p class="muted">{r.restaurant.cuisine.clone()} " · " {r.restaurant.address.clone()}</p>
-                        </div>
-                        <ul class="menu-list">
-                            {r.menu.into_iter().map(|item| view! {
-                                <li class="card menu-item" class:unavailable=!item.available>
-                                    <div>
-                                        <h2>{item.name}</h2>
-                                        <p class="muted">{item.description}</p>
+        <div class="menu-layout">
+            <div>
+                <Suspense fallback=|| view! { <p class="muted">"Loading menu…"</p> }>
+                    {move || Suspend::new(async move {
+                        match restaurant.await {
+                            Ok(r) => {
+                                let name = r.restaurant.name.clone();
+                                let open = r.restaurant.open;
+                                view! {
+                                    <div class="page-head">
+                                        <h1>{r.restaurant.name.clone()}</h1>
+                                        <p class="muted">{r.restaurant.cuisine.clone()} " · " {r.restaurant.address.clone()}</p>
+                                        {(!open).then(|| view! { <p class="notice">"Closed right now: ordering opens again soon."</p> })}
                                     </div>
-                                    <span class="price">{format_cents(item.price_cents)}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+                                    <ul class="menu-list">
+                                        {r.menu.into_iter().map(|item| view! { <MenuRow item restaurant_name=name.clone() open /> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+            <CartPanel />
+        </div>
+    }
+}
+
+#[component]
+fn MenuRow(item: MenuItem, restaurant_name: String, open: bool) -> impl IntoView {
+    let cart = CartStore::get().0;
+    let can_add = open && item.available;
+    let label = format!("Add {} to cart", item.name);
+    let for_cart = item.clone();
+    view! {
+        <li class="card menu-item" class:unavailable=!item.available data-menu-item-id=item.id>
+            <div>
+                <h2>{item.name.clone()}</h2>
+                <p class="muted">{item.description.clone()}</p>
+                {(!item.available).then(|| view! { <p class="badge badge-closed">"Sold out"</p> })}
+            </div>
+            <div class="menu-buy">
+                <span class="price">{format_cents(item.price_cents)}</span>
+                <button class="btn btn-primary" disabled=!can_add aria-label=label
+                    on:click=move |_| cart.update(|c| c.add(&for_cart, &restaurant_name))>
+                    "Add"
+                </button>
+            </div>
+        </li>
     }
 }

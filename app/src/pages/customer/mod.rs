@@ -1,7 +1,10 @@
-//! The customer's pages: restaurants and their menus.
+//! The customer's pages: restaurants, menus with the cart, orders.
 
+mod cart;
 mod menu;
+mod orders;
 mod restaurants;
 
 pub use menu::Menu;
+pub use orders::{MyOrders, Tracking};
 pub use restaurants::Restaurants;

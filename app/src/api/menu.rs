@@ -1,0 +1,29 @@
+use leptos::prelude::*;
+
+use crate::model::{MenuItem, RestaurantWithMenu};
+
+/// The signed-in staff member's restaurant with its whole menu.
+#[server(prefix = "/_sfn")]
+pub async fn my_restaurant() -> Result<RestaurantWithMenu, ServerFnError> {
+    use crate::error::AppError;
+    let (ctx, user) = super::ssr::require_role(crate::model::Role::Restaurant).await?;
+    let id = user.restaurant_id.ok_or(AppError::Forbidden)?;
+    Ok(crate::service::restaurants::with_menu(&ctx, id).await?)
+}
+
+/// Staff edit one menu item's price (cents) and availability.
+#[server(prefix = "/_sfn")]
+pub async fn edit_menu_item(
+    id: i64,
+    price_cents: i64,
+    available: bool,
+) -> Result<MenuItem, ServerFnError> {
+    use crate::service::restaurants::{update_menu_item, MenuItemPatch};
+    let (ctx, user) = super::ssr::signed_in().await?;
+    let patch = MenuItemPatch {
+        price_cents: Some(price_cents),
+        available: Some(available),
+        ..Default::default()
+    };
+    Ok(update_menu_item(&ctx, &user, id, patch).await?)
+}

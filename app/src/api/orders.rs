@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::model::{Order, OrderSummary};
+#[cfg(feature = "ssr")]
+use crate::service;
+
+/// Checkout. `idempotency_key` is made once per checkout in the browser,
+/// so a retried click never makes a second order.
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn place_order(
+    input: crate::model::CheckoutInput,
+    idempotency_key: String,
+) -> Result<Order, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    let order = service::orders::PlaceOrder::parse(input, Some(&idempotency_key))?;
+    Ok(service::orders::place(&ctx, &user, order).await?)
+}
+
+/// The caller's orders (a customer's own, a restaurant's, all for admins).
+#[server(prefix = "/_sfn")]
+pub async fn list_orders(active_only: bool) -> Result<Vec<OrderSummary>, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::orders::list(&ctx, &user, active_only).await?)
+}
+
+#[server(prefix = "/_sfn")]
+pub async fn get_order(id: i64) -> Result<Order, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::orders::get(&ctx, &user, id).await?)
+}
+
+#[server(prefix = "/_sfn")]
+pub async fn change_order_status(
+    id: i64,
+    status: String,
+    reason: Option<String>,
+) -> Result<Order, ServerFnError> {
+    use crate::error::AppError;
+    let (ctx, user) = super::ssr::signed_in().await?;
+    let to = crate::model::OrderStatus::parse(&status)
+        .ok_or_else(|| AppError::invalid("status", format!("{status:?} is not an order status")))?;
+    Ok(service::orders::change_status(&ctx, &user, id, to, reason).await?)
+}

@@ -1,0 +1,116 @@
+//! One order, live: its timeline, lines and totals, and the steps the
+//! viewer may take. It reloads from the server whenever an event about it
+//! arrives, so what it shows is always the stored truth.
+
+use leptos::prelude::*;
+
+use super::connection::Connection;
+use super::timeline::Timeline;
+use crate::api::error_message;
+use crate::api::orders::{change_order_status, get_order};
+use crate::model::{format_cents, next_steps, Order, OrderStatus, Role};
+
+#[component]
+pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl IntoView {
+    let order = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_order(id).await,
+                None => Err(ServerFnError::ServerError("order not found".into())),
+            }
+        },
+    );
+    Connection::get().on_event(move |event| {
+        if event.order_id().is_some() && event.order_id() == id.get_untracked() {
+            order.refetch();
+        }
+    });
+    let step = Action::new(move |(to, reason): &(OrderStatus, Option<String>)| {
+        let (to, reason) = (*to, reason.clone());
+        async move {
+            let Some(id) = id.get_untracked() else {
+                return Ok(());
+            };
+            change_order_status(id, to.as_str().to_owned(), reason)
+                .await
+                .map(|_| ())
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = step.value().get() {
+            order.refetch();
+        }
+    });
+    let step_error = move || {
+        step.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    };
+
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading order…"</p> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(order) => view! { <OrderView order role step step_error /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderView(
+    order: Order,
+    role: Role,
+    step: Action<(OrderStatus, Option<String>), Result<(), ServerFnError>>,
+    step_error: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    // Restaurant staff work orders on the board; here they only read.
+    let actions: Vec<OrderStatus> = match role {
+        Role::Customer | Role::Admin => next_steps(role, order.status),
+        _ => Vec::new(),
+    };
+    view! {
+        <div class="order-layout" data-order-id=order.id data-status=order.status.as_str()>
+            <section class="card">
+                <div class="order-head">
+                    <h1>"Order #" {order.id}</h1>
+                    <span class="status-pill" data-status=order.status.as_str()>{order.status.label()}</span>
+                </div>
+                <p class="muted">{order.restaurant.name.clone()} " → " {order.dropoff.address.clone()}</p>
+                <Timeline order=order.clone() />
+                {(!actions.is_empty()).then(|| view! {
+                    <div class="order-actions">
+                        {actions.into_iter().map(|to| view! {
+                            <button class="btn btn-ghost" disabled=move || step.pending().get()
+                                on:click=move |_| { step.dispatch((to, None)); }>
+                                {if to == OrderStatus::Cancelled { "Cancel order".to_owned() } else { to.label().to_owned() }}
+                            </button>
+                        }).collect_view()}
+                    </div>
+                })}
+                <Show when=move || step_error().is_some()>
+                    <p class="form-error" role="alert">{step_error}</p>
+                </Show>
+            </section>
+            <section class="card">
+                <h2>"Your order"</h2>
+                <ul class="order-lines">
+                    {order.items.iter().map(|l| view! {
+                        <li><span>{l.quantity} "× " {l.name.clone()}</span><span class="price">{format_cents(l.line_total_cents)}</span></li>
+                    }).collect_view()}
+                </ul>
+                <dl class="totals">
+                    <dt>"Subtotal"</dt><dd>{format_cents(order.subtotal_cents)}</dd>
+                    <dt>"Delivery"</dt><dd>{format_cents(order.delivery_fee_cents)}</dd>
+                    <dt class="total">"Total"</dt><dd class="total">{format_cents(order.total_cents)}</dd>
+                </dl>
+                {order.note.clone().map(|n| view! { <p class="muted">"Note: " {n}</p> })}
+                <p class="muted">"Customer: " {order.customer.name.clone()}</p>
+            </section>
+        </div>
+    }
+}

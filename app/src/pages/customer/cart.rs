@@ -1,0 +1,119 @@
+//! The cart beside a menu, and checkout.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::error_message;
+use crate::api::orders::place_order;
+use crate::components::cart_store::CartStore;
+use crate::model::cart::DEMO_ADDRESSES;
+use crate::model::{format_cents, Place, DELIVERY_FEE_CENTS};
+
+/// A fresh key per checkout attempt, kept until it succeeds, so a retried
+/// click or a flaky network never places two orders.
+fn new_idempotency_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let a = (js_sys::Math::random() * 1e15) as u64;
+        let b = js_sys::Date::now() as u64;
+        format!("checkout-{b:x}-{a:x}")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+#[component]
+pub fn CartPanel() -> impl IntoView {
+    let cart = CartStore::get().0;
+    let address = RwSignal::new(0usize);
+    let note = RwSignal::new(String::new());
+    let key = StoredValue::new(String::new());
+    let navigate = use_navigate();
+
+    let checkout = Action::new(move |_: &()| {
+        let (index, text) = (address.get_untracked(), note.get_untracked());
+        let (street, lat, lng) = DEMO_ADDRESSES[index.min(DEMO_ADDRESSES.len() - 1)];
+        let dropoff = Place {
+            address: street.to_owned(),
+            lat,
+            lng,
+        };
+        let input = cart
+            .with_untracked(|c| c.checkout(dropoff, Some(text).filter(|t| !t.trim().is_empty())));
+        if key.get_value().is_empty() {
+            key.set_value(new_idempotency_key());
+        }
+        let idempotency_key = key.get_value();
+        async move {
+            match input {
+                Some(input) => place_order(input, idempotency_key).await,
+                None => Err(ServerFnError::ServerError("your cart is empty".into())),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(order)) = checkout.value().get() {
+            key.set_value(String::new());
+            cart.set(Default::default());
+            navigate(&format!("/orders/{}", order.id), Default::default());
+        }
+    });
+    let error = move || {
+        checkout
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    };
+
+    view! {
+        <aside class="card cart" aria-label="Your cart">
+            <h2>"Your cart"</h2>
+            <Show when=move || cart.with(|c| !c.lines.is_empty())
+                fallback=|| view! { <p class="muted">"Add something from the menu."</p> }>
+                <p class="muted">{move || cart.with(|c| c.restaurant_name.clone())}</p>
+                <ul class="cart-lines">
+                    <For each=move || cart.get().lines key=|l| (l.menu_item_id, l.quantity) let:line>
+                        <li class="cart-line" data-menu-item-id=line.menu_item_id>
+                            <span class="cart-name">{line.name.clone()}</span>
+                            <span class="qty">
+                                <button class="btn btn-ghost btn-qty" aria-label=format!("One less {}", line.name)
+                                    on:click=move |_| cart.update(|c| c.change(line.menu_item_id, -1))>"−"</button>
+                                <span class="qty-value">{line.quantity}</span>
+                                <button class="btn btn-ghost btn-qty" aria-label=format!("One more {}", line.name)
+                                    on:click=move |_| cart.update(|c| c.change(line.menu_item_id, 1))>"+"</button>
+                            </span>
+                            <span class="price">{format_cents(line.price_cents * line.quantity)}</span>
+                        </li>
+                    </For>
+                </ul>
+                <dl class="totals">
+                    <dt>"Subtotal"</dt><dd>{move || format_cents(cart.with(|c| c.subtotal_cents()))}</dd>
+                    <dt>"Delivery"</dt><dd>{format_cents(DELIVERY_FEE_CENTS)}</dd>
+                    <dt class="total">"Total"</dt>
+                    <dd class="total" data-total>{move || format_cents(cart.with(|c| c.subtotal_cents()) + DELIVERY_FEE_CENTS)}</dd>
+                </dl>
+                <div class="form">
+                    <label for="dropoff">"Deliver to"</label>
+                    <select id="dropoff" on:change=move |ev| address.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {DEMO_ADDRESSES.iter().enumerate().map(|(i, (street, _, _))| view! {
+                            <option value=i.to_string() selected=move || address.get() == i>{*street}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="note">"Note for the restaurant (optional)"</label>
+                    <input id="note" type="text" maxlength="500" prop:value=move || note.get()
+                        on:input=move |ev| note.set(event_target_value(&ev)) />
+                    <Show when=move || error().is_some()>
+                        <p class="form-error" role="alert">{error}</p>
+                    </Show>
+                    <button class="btn btn-primary btn-block" disabled=move || checkout.pending().get()
+                        on:click=move |_| { checkout.dispatch(()); }>
+                        {move || if checkout.pending().get() { "Placing order…" } else { "Place order" }}
+                    </button>
+                </div>
+            </Show>
+        </aside>
+    }
+}

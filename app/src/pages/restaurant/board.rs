@@ -1,0 +1,145 @@
+//! The live order board: columns by status; a new order appears (with a
+//! chime) the moment it is placed, and every step any staff member takes
+//! moves the card on every board of the restaurant.
+
+use leptos::prelude::*;
+
+use crate::api::error_message;
+use crate::api::orders::{change_order_status, list_orders};
+use crate::components::connection::Connection;
+use crate::model::time::{clock, parse_rfc3339};
+use crate::model::{format_cents, OrderStatus, OrderSummary};
+
+const COLUMNS: [OrderStatus; 4] = [
+    OrderStatus::Placed,
+    OrderStatus::Confirmed,
+    OrderStatus::Preparing,
+    OrderStatus::Ready,
+];
+
+const REJECT_REASONS: &[&str] = &[
+    "Too busy right now",
+    "An item is unavailable",
+    "Closing soon",
+    "Cannot deliver there",
+];
+
+type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), ServerFnError>>;
+
+#[component]
+pub fn Board() -> impl IntoView {
+    let orders = Resource::new(|| (), |_| list_orders(true));
+    Connection::get().on_event(move |event| {
+        if event.order_id().is_some() {
+            orders.refetch();
+        }
+    });
+    let step: StepAction = Action::new(|(id, to, reason): &(i64, OrderStatus, Option<String>)| {
+        let (id, to, reason) = (*id, *to, reason.clone());
+        async move {
+            change_order_status(id, to.as_str().to_owned(), reason)
+                .await
+                .map(|_| ())
+        }
+    });
+    Effect::new(move |_| {
+        if step.value().get().is_some() {
+            orders.refetch();
+        }
+    });
+    let step_error = move || {
+        step.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    };
+
+    view! {
+        <div class="page-head board-head">
+            <div>
+                <h1>"Order board"</h1>
+                <p class="muted">"New orders appear here the moment they are placed."</p>
+            </div>
+            <a class="btn btn-ghost" href="/board/menu">"Edit menu"</a>
+        </div>
+        <Show when=move || step_error().is_some()>
+            <p class="form-error" role="alert">{step_error}</p>
+        </Show>
+        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(list) => view! {
+                        <div class="board">
+                            {COLUMNS.into_iter().map(|status| {
+                                let cards: Vec<OrderSummary> = list.iter().filter(|o| o.status == status).cloned().collect();
+                                view! { <BoardColumn status cards step /> }
+                            }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BoardColumn(status: OrderStatus, cards: Vec<OrderSummary>, step: StepAction) -> impl IntoView {
+    let title = match status {
+        OrderStatus::Placed => "New",
+        other => other.label(),
+    };
+    let count = cards.len();
+    view! {
+        <section class="board-column" data-status=status.as_str() aria-label=title>
+            <h2>{title} <span class="count">{count}</span></h2>
+            {if cards.is_empty() {
+                view! { <p class="muted empty-column">"No orders"</p> }.into_any()
+            } else {
+                cards.into_iter().map(|order| view! { <OrderCard order step /> }).collect_view().into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OrderCard(order: OrderSummary, step: StepAction) -> impl IntoView {
+    let id = order.id;
+    let placed_at = parse_rfc3339(&order.created_at)
+        .map(clock)
+        .unwrap_or_default();
+    let reason = RwSignal::new(REJECT_REASONS[0].to_owned());
+    let busy = move || step.pending().get();
+    let next = match order.status {
+        OrderStatus::Placed => Some((OrderStatus::Confirmed, "Confirm")),
+        OrderStatus::Confirmed => Some((OrderStatus::Preparing, "Start preparing")),
+        OrderStatus::Preparing => Some((OrderStatus::Ready, "Ready for pickup")),
+        _ => None,
+    };
+    view! {
+        <article class="order-card card" data-order-id=id data-status=order.status.as_str()>
+            <header class="order-card-head">
+                <strong>"#" {id}</strong>
+                <span class="muted">{placed_at} " UTC"</span>
+            </header>
+            <p class="order-items">{order.items.clone()}</p>
+            <p class="muted">{order.customer.name.clone()} " · " {format_cents(order.total_cents)}</p>
+            {next.map(|(to, label)| view! {
+                <button class="btn btn-primary btn-block" disabled=busy
+                    on:click=move |_| { step.dispatch((id, to, None)); }>{label}</button>
+            })}
+            {(order.status == OrderStatus::Placed).then(|| view! {
+                <div class="reject">
+                    <label class="sr-only" for=format!("reason-{id}")>"Reason"</label>
+                    <select id=format!("reason-{id}") on:change=move |ev| reason.set(event_target_value(&ev))>
+                        {REJECT_REASONS.iter().map(|r| view! { <option value=*r>{*r}</option> }).collect_view()}
+                    </select>
+                    <button class="btn btn-danger" disabled=busy
+                        on:click=move |_| { step.dispatch((id, OrderStatus::Rejected, Some(reason.get_untracked()))); }>
+                        "Reject"
+                    </button>
+                </div>
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,120 @@
+//! Logging lifecycle events and reading them back. A service writes its
+//! change and `log`s the event in one transaction, commits, then hands the
+//! event to the emitter. Replay reads the same rows.
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{Any, Transaction};
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::model::{Role, User};
+use crate::realtime::rooms::Room;
+use crate::store::{self, events::StoredEvent, now_ms};
+
+/// The most events one replay or one REST page returns.
+pub const MAX_REPLAY: i64 = 1000;
+
+/// A logged event, ready to emit: its rooms and its wire object (the
+/// payload with `eventId` and `at` added).
+#[derive(Clone, Debug)]
+pub struct LoggedEvent {
+    pub id: i64,
+    pub kind: String,
+    pub at_ms: i64,
+    pub rooms: Vec<String>,
+    pub wire: Value,
+}
+
+impl LoggedEvent {
+    fn from_stored(stored: StoredEvent) -> Result<LoggedEvent, AppError> {
+        let payload: Value = serde_json::from_str(&stored.payload).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!(
+                "event {} payload unreadable: {e}",
+                stored.id
+            ))
+        })?;
+        Ok(LoggedEvent::new(
+            stored.id,
+            stored.kind,
+            stored.at,
+            stored.rooms,
+            payload,
+        ))
+    }
+
+    fn new(
+        id: i64,
+        kind: String,
+        at_ms: i64,
+        rooms: Vec<String>,
+        mut payload: Value,
+    ) -> LoggedEvent {
+        if let Value::Object(map) = &mut payload {
+            map.insert("eventId".into(), Value::from(id));
+            map.insert("at".into(), Value::from(crate::model::time::rfc3339(at_ms)));
+        }
+        LoggedEvent {
+            id,
+            kind,
+            at_ms,
+            rooms,
+            wire: payload,
+        }
+    }
+
+    /// The REST form: the wire object plus its `type`.
+    pub fn with_type(&self) -> Value {
+        let mut value = self.wire.clone();
+        if let Value::Object(map) = &mut value {
+            map.insert("type".into(), Value::from(self.kind.clone()));
+        }
+        value
+    }
+}
+
+/// Writes an event inside `tx`; emit it with `ctx.emitter.publish` after commit.
+pub async fn log(
+    ctx: &Ctx,
+    tx: &mut Transaction<'static, Any>,
+    kind: &str,
+    rooms: Vec<String>,
+    payload: &impl Serialize,
+) -> Result<LoggedEvent, AppError> {
+    let payload = serde_json::to_value(payload).map_err(|e| AppError::Internal(e.into()))?;
+    let at = now_ms();
+    let id =
+        store::events::append(tx, ctx.db.backend, kind, &rooms, &payload.to_string(), at).await?;
+    Ok(LoggedEvent::new(id, kind.to_owned(), at, rooms, payload))
+}
+
+/// The rooms a user's sockets are in by right, and so the rooms whose
+/// events the user may read back: their own, their role's, their
+/// restaurant's. Order events are also addressed to the user rooms of the
+/// order's customer and driver, so these cover every order they take part in.
+pub fn rooms_of(user: &User) -> Vec<String> {
+    let mut rooms = vec![Room::user(user.id), Room::role(user.role)];
+    if let (Role::Restaurant, Some(restaurant_id)) = (user.role, user.restaurant_id) {
+        rooms.push(Room::restaurant(restaurant_id));
+    }
+    rooms
+}
+
+/// The events `user` missed after `after`, oldest first.
+pub async fn missed(
+    ctx: &Ctx,
+    user: &User,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<LoggedEvent>, AppError> {
+    let limit = limit.clamp(1, MAX_REPLAY);
+    store::events::since(&ctx.db, after.max(0), &rooms_of(user), limit)
+        .await?
+        .into_iter()
+        .map(LoggedEvent::from_stored)
+        .collect()
+}
+
+pub async fn latest_id(ctx: &Ctx) -> Result<i64, AppError> {
+    Ok(store::events::latest_id(&ctx.db).await?)
+}

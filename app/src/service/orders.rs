@@ -1,0 +1,351 @@
+//! Placing orders and moving them through the lifecycle. Each change, its
+//! history row and its event are one transaction; the event is emitted
+//! after commit.
+
+use super::{events, Ctx};
+use crate::error::AppError;
+use crate::model::geo::LatLng;
+use crate::model::{
+    check_step, CheckoutInput, CheckoutLine, Order, OrderStatus, OrderSummary, Place, Role,
+    StepRefused, User, DELIVERY_FEE_CENTS, MAX_QUANTITY,
+};
+use crate::realtime::events::{
+    OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED,
+};
+use crate::realtime::rooms::Room;
+use crate::store::{
+    self, now_ms, orders::Listing, orders::NewLine, orders::NewOrder, orders::OrderAccess,
+};
+
+const MAX_LINES: usize = 50;
+const MAX_NOTE_CHARS: usize = 500;
+const MAX_ADDRESS_CHARS: usize = 200;
+const MAX_REASON_CHARS: usize = 300;
+
+/// A checkout that passed every check that needs no database.
+pub struct PlaceOrder {
+    restaurant_id: i64,
+    lines: Vec<CheckoutLine>,
+    dropoff: Place,
+    note: Option<String>,
+    idempotency_key: Option<String>,
+}
+
+impl PlaceOrder {
+    pub fn parse(
+        input: CheckoutInput,
+        idempotency_key: Option<&str>,
+    ) -> Result<PlaceOrder, AppError> {
+        if input.items.is_empty() {
+            return Err(AppError::invalid(
+                "items",
+                "an order needs at least one item",
+            ));
+        }
+        if input.items.len() > MAX_LINES {
+            return Err(AppError::invalid(
+                "items",
+                format!("at most {MAX_LINES} different items"),
+            ));
+        }
+        for (i, line) in input.items.iter().enumerate() {
+            if !(1..=MAX_QUANTITY).contains(&line.quantity) {
+                return Err(AppError::invalid(
+                    &format!("items[{i}].quantity"),
+                    format!("must be 1 to {MAX_QUANTITY}"),
+                ));
+            }
+        }
+        let point = LatLng::new(input.dropoff.lat, input.dropoff.lng, "dropoff")?;
+        let address = input.dropoff.address.trim().to_owned();
+        if address.is_empty() || address.chars().count() > MAX_ADDRESS_CHARS {
+            return Err(AppError::invalid(
+                "dropoff.address",
+                format!("must be 1 to {MAX_ADDRESS_CHARS} characters"),
+            ));
+        }
+        let note = input
+            .note
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        if note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+        {
+            return Err(AppError::invalid(
+                "note",
+                format!("must be at most {MAX_NOTE_CHARS} characters"),
+            ));
+        }
+        let idempotency_key = match idempotency_key.map(str::trim) {
+            None | Some("") => None,
+            Some(k) if k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => {
+                Some(k.to_owned())
+            }
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "Idempotency-Key",
+                    "must be 1 to 100 visible ASCII characters",
+                ))
+            }
+        };
+        Ok(PlaceOrder {
+            restaurant_id: input.restaurant_id,
+            lines: input.items,
+            dropoff: Place {
+                address,
+                lat: point.lat,
+                lng: point.lng,
+            },
+            note,
+            idempotency_key,
+        })
+    }
+}
+
+pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, AppError> {
+    if actor.role != Role::Customer {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(key) = &order.idempotency_key {
+        if let Some(id) = store::orders::id_by_idempotency_key(&ctx.db, actor.id, key).await? {
+            return fetch(ctx, id).await;
+        }
+    }
+    let restaurant = store::restaurants::by_id(&ctx.db, order.restaurant_id)
+        .await?
+        .ok_or_else(|| AppError::invalid("restaurantId", "no such restaurant"))?;
+    if !restaurant.open {
+        return Err(AppError::Conflict(format!(
+            "{} is closed right now",
+            restaurant.name
+        )));
+    }
+    let menu = store::restaurants::menu(&ctx.db, restaurant.id).await?;
+    let mut lines = Vec::with_capacity(order.lines.len());
+    for (i, line) in order.lines.iter().enumerate() {
+        let field = format!("items[{i}].menuItemId");
+        let item = menu
+            .iter()
+            .find(|m| m.id == line.menu_item_id)
+            .ok_or_else(|| AppError::invalid(&field, "is not on this restaurant's menu"))?;
+        if !item.available {
+            return Err(AppError::invalid(
+                &field,
+                format!("{} is not available right now", item.name),
+            ));
+        }
+        lines.push(NewLine {
+            menu_item_id: item.id,
+            name: item.name.clone(),
+            unit_price_cents: item.price_cents,
+            quantity: line.quantity,
+        });
+    }
+    let subtotal_cents = lines.iter().map(|l| l.unit_price_cents * l.quantity).sum();
+    let new = NewOrder {
+        customer_id: actor.id,
+        restaurant_id: restaurant.id,
+        subtotal_cents,
+        delivery_fee_cents: DELIVERY_FEE_CENTS,
+        dropoff: &order.dropoff,
+        note: order.note.as_deref(),
+        idempotency_key: order.idempotency_key.as_deref(),
+        lines: &lines,
+    };
+    let at = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    let Some(id) = store::orders::insert(&mut tx, &new, at).await? else {
+        // The same key raced in from a retry: answer with the order it made.
+        tx.rollback().await?;
+        let key = order.idempotency_key.as_deref().unwrap_or_default();
+        let id = store::orders::id_by_idempotency_key(&ctx.db, actor.id, key)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        return fetch(ctx, id).await;
+    };
+    let item_count = lines.iter().map(|l| l.quantity).sum();
+    let summary = OrderSummary {
+        id,
+        status: OrderStatus::Placed,
+        restaurant: crate::model::Party {
+            id: restaurant.id,
+            name: restaurant.name.clone(),
+        },
+        customer: crate::model::Party {
+            id: actor.id,
+            name: actor.name.clone(),
+        },
+        total_cents: subtotal_cents + DELIVERY_FEE_CENTS,
+        item_count,
+        items: lines
+            .iter()
+            .map(|l| format!("{}× {}", l.quantity, l.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+        created_at: crate::model::time::rfc3339(at),
+        updated_at: crate::model::time::rfc3339(at),
+    };
+    let rooms = vec![
+        Room::order(id),
+        Room::restaurant(restaurant.id),
+        Room::user(actor.id),
+        Room::role(Role::Admin),
+    ];
+    let event = events::log(
+        ctx,
+        &mut tx,
+        ORDER_CREATED,
+        rooms,
+        &OrderCreated {
+            order_id: id,
+            order: summary,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.emitter.publish(&event).await;
+    tracing::info!(order_id = id, restaurant_id = restaurant.id, "order placed");
+    fetch(ctx, id).await
+}
+
+/// Moves an order one step. Illegal steps are 409 naming both statuses;
+/// a participant without the right is 403; anyone else 404.
+pub async fn change_status(
+    ctx: &Ctx,
+    actor: &User,
+    order_id: i64,
+    to: OrderStatus,
+    reason: Option<String>,
+) -> Result<Order, AppError> {
+    let access = participant_access(ctx, actor, order_id).await?;
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
+    {
+        return Err(AppError::invalid(
+            "reason",
+            format!("must be at most {MAX_REASON_CHARS} characters"),
+        ));
+    }
+    let from = access.status;
+    match check_step(actor.role, from, to) {
+        Ok(()) => {}
+        Err(StepRefused::Illegal) => return Err(illegal(from, to)),
+        Err(StepRefused::NotYourStep) => return Err(AppError::Forbidden),
+    }
+    if to == OrderStatus::Rejected && reason.is_none() {
+        return Err(AppError::invalid("reason", "say why the order is rejected"));
+    }
+    // Read before the transaction: a transaction must never wait for a
+    // second pool connection while it holds SQLite's write lock.
+    let restaurant = store::restaurants::by_id(&ctx.db, access.restaurant_id)
+        .await?
+        .ok_or(AppError::NotFound("restaurant"))?;
+    let at = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    if !store::orders::set_status(&mut tx, order_id, access.version, to, at).await? {
+        tx.rollback().await?;
+        // Someone else moved it first: report where it stands now.
+        let now = store::orders::access(&ctx.db, order_id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        return Err(illegal(now.status, to));
+    }
+    store::orders::add_history(&mut tx, order_id, to, Some(actor.id), reason.as_deref(), at)
+        .await?;
+    let payload = OrderStatusChanged {
+        order_id,
+        restaurant_id: restaurant.id,
+        restaurant_name: restaurant.name,
+        from,
+        to,
+        reason,
+        version: access.version + 1,
+    };
+    let event = events::log(
+        ctx,
+        &mut tx,
+        ORDER_STATUS_CHANGED,
+        order_rooms(&access),
+        &payload,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.emitter.publish(&event).await;
+    tracing::info!(order_id, %from, %to, by = actor.id, "order status changed");
+    fetch(ctx, order_id).await
+}
+
+/// Every room an order's events go to: its watchers, its customer, its
+/// restaurant's staff, its driver, and admins.
+fn order_rooms(access: &OrderAccess) -> Vec<String> {
+    let mut rooms = vec![
+        Room::order(access.id),
+        Room::user(access.customer_id),
+        Room::restaurant(access.restaurant_id),
+        Room::role(Role::Admin),
+    ];
+    if let Some(driver) = access.driver_id {
+        rooms.push(Room::user(driver));
+    }
+    rooms
+}
+
+fn illegal(from: OrderStatus, to: OrderStatus) -> AppError {
+    AppError::Conflict(format!("order is {from}, cannot become {to}"))
+}
+
+/// The order, if `actor` takes part in it (admins take part in all).
+pub async fn get(ctx: &Ctx, actor: &User, order_id: i64) -> Result<Order, AppError> {
+    participant_access(ctx, actor, order_id).await?;
+    fetch(ctx, order_id).await
+}
+
+async fn fetch(ctx: &Ctx, order_id: i64) -> Result<Order, AppError> {
+    store::orders::get(&ctx.db, order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))
+}
+
+/// An order someone else's is "not found", not "forbidden": its existence
+/// is not theirs to learn.
+async fn participant_access(
+    ctx: &Ctx,
+    actor: &User,
+    order_id: i64,
+) -> Result<OrderAccess, AppError> {
+    let access = store::orders::access(&ctx.db, order_id)
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    let takes_part = match actor.role {
+        Role::Admin => true,
+        Role::Customer => access.customer_id == actor.id,
+        Role::Restaurant => actor.restaurant_id == Some(access.restaurant_id),
+        Role::Driver => access.driver_id == Some(actor.id),
+    };
+    if takes_part {
+        Ok(access)
+    } else {
+        Err(AppError::NotFound("order"))
+    }
+}
+
+/// The orders `actor` sees: a customer's own, a restaurant's, a driver's,
+/// or for admins every order. Newest first.
+pub async fn list(
+    ctx: &Ctx,
+    actor: &User,
+    active_only: bool,
+) -> Result<Vec<OrderSummary>, AppError> {
+    let listing = match actor.role {
+        Role::Customer => Listing::Customer(actor.id),
+        Role::Restaurant => Listing::Restaurant(actor.restaurant_id.ok_or(AppError::Forbidden)?),
+        Role::Driver => Listing::Driver(actor.id),
+        Role::Admin => Listing::Everyone,
+    };
+    Ok(store::orders::list(&ctx.db, listing, active_only, 200).await?)
+}

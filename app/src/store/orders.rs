@@ -1,0 +1,350 @@
+//! Orders, their lines and their history.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::Db;
+use crate::model::time::rfc3339;
+use crate::model::{HistoryEntry, Order, OrderLine, OrderStatus, OrderSummary, Party, Place};
+
+pub struct NewLine {
+    pub menu_item_id: i64,
+    pub name: String,
+    pub unit_price_cents: i64,
+    pub quantity: i64,
+}
+
+pub struct NewOrder<'a> {
+    pub customer_id: i64,
+    pub restaurant_id: i64,
+    pub subtotal_cents: i64,
+    pub delivery_fee_cents: i64,
+    pub dropoff: &'a Place,
+    pub note: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+    pub lines: &'a [NewLine],
+}
+
+/// Who takes part in an order and where it stands: what permission checks need.
+#[derive(Clone, Debug)]
+pub struct OrderAccess {
+    pub id: i64,
+    pub customer_id: i64,
+    pub restaurant_id: i64,
+    pub driver_id: Option<i64>,
+    pub status: OrderStatus,
+    pub version: i64,
+}
+
+fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
+    let raw: String = row.try_get(column)?;
+    OrderStatus::parse(&raw)
+        .ok_or_else(|| sqlx::Error::Decode(format!("order status {raw:?}").into()))
+}
+
+/// Inserts a placed order with its lines and first history row. `None` when
+/// the customer already used this idempotency key.
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    o: &NewOrder<'_>,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO orders (customer_id, restaurant_id, status, subtotal_cents, delivery_fee_cents, \
+         total_cents, dropoff_address, dropoff_lat, dropoff_lng, note, idempotency_key, version, \
+         created_at, updated_at) \
+         VALUES ($1, $2, 'placed', $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
+    )
+    .bind(o.customer_id)
+    .bind(o.restaurant_id)
+    .bind(o.subtotal_cents)
+    .bind(o.delivery_fee_cents)
+    .bind(o.subtotal_cents + o.delivery_fee_cents)
+    .bind(&o.dropoff.address)
+    .bind(o.dropoff.lat)
+    .bind(o.dropoff.lng)
+    .bind(o.note)
+    .bind(o.idempotency_key)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.try_get("id")?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    for line in o.lines {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, menu_item_id, name, unit_price_cents, quantity) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(line.menu_item_id)
+        .bind(&line.name)
+        .bind(line.unit_price_cents)
+        .bind(line.quantity)
+        .execute(&mut **tx)
+        .await?;
+    }
+    add_history(tx, id, OrderStatus::Placed, Some(o.customer_id), None, at).await?;
+    Ok(Some(id))
+}
+
+pub async fn id_by_idempotency_key(
+    db: &Db,
+    customer_id: i64,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT id FROM orders WHERE customer_id = $1 AND idempotency_key = $2")
+        .bind(customer_id)
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| row.try_get("id"))
+        .transpose()
+}
+
+pub async fn add_history(
+    tx: &mut Transaction<'static, Any>,
+    order_id: i64,
+    status: OrderStatus,
+    by_user_id: Option<i64>,
+    reason: Option<&str>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO order_history (order_id, status, by_user_id, reason, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(order_id)
+        .bind(status.as_str())
+        .bind(by_user_id)
+        .bind(reason)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves the order to `to` only if nobody changed it since `version` was
+/// read: of two concurrent steps, exactly one wins. The first statement of
+/// its transaction, so SQLite takes the write lock at once.
+pub async fn set_status(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    version: i64,
+    to: OrderStatus,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE orders SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+    )
+    .bind(to.as_str())
+    .bind(at)
+    .bind(id)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT id, customer_id, restaurant_id, driver_id, status, version FROM orders WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(OrderAccess {
+        id: row.try_get("id")?,
+        customer_id: row.try_get("customer_id")?,
+        restaurant_id: row.try_get("restaurant_id")?,
+        driver_id: row.try_get("driver_id")?,
+        status: status_of(&row, "status")?,
+        version: row.try_get("version")?,
+    }))
+}
+
+const ORDER_COLUMNS: &str = "o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
+     r.name AS restaurant_name, r.address AS restaurant_address, r.lat AS restaurant_lat, \
+     r.lng AS restaurant_lng, o.driver_id, d.name AS driver_name, o.subtotal_cents, \
+     o.delivery_fee_cents, o.total_cents, o.dropoff_address, o.dropoff_lat, o.dropoff_lng, o.note, \
+     o.version, o.created_at, o.updated_at \
+     FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
+     LEFT JOIN users d ON d.id = o.driver_id";
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
+    let sql = format!("SELECT {ORDER_COLUMNS} WHERE o.id = $1");
+    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    let items = sqlx::query(
+        "SELECT menu_item_id, name, unit_price_cents, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let unit: i64 = r.try_get("unit_price_cents")?;
+        let quantity: i64 = r.try_get("quantity")?;
+        Ok(OrderLine {
+            menu_item_id: r.try_get("menu_item_id")?,
+            name: r.try_get("name")?,
+            unit_price_cents: unit,
+            quantity,
+            line_total_cents: unit * quantity,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let history = sqlx::query(
+        "SELECT h.status, h.at, h.reason, h.by_user_id, u.name AS by_name FROM order_history h \
+         LEFT JOIN users u ON u.id = h.by_user_id WHERE h.order_id = $1 ORDER BY h.id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let by_id: Option<i64> = r.try_get("by_user_id")?;
+        let by_name: Option<String> = r.try_get("by_name")?;
+        Ok(HistoryEntry {
+            status: status_of(r, "status")?,
+            at: rfc3339(r.try_get("at")?),
+            by: by_id.zip(by_name).map(|(id, name)| Party { id, name }),
+            reason: r.try_get("reason")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let driver_id: Option<i64> = row.try_get("driver_id")?;
+    let driver_name: Option<String> = row.try_get("driver_name")?;
+    Ok(Some(Order {
+        id: row.try_get("id")?,
+        status: status_of(&row, "status")?,
+        customer: Party {
+            id: row.try_get("customer_id")?,
+            name: row.try_get("customer_name")?,
+        },
+        restaurant: Party {
+            id: row.try_get("restaurant_id")?,
+            name: row.try_get("restaurant_name")?,
+        },
+        pickup: Place {
+            address: row.try_get("restaurant_address")?,
+            lat: row.try_get("restaurant_lat")?,
+            lng: row.try_get("restaurant_lng")?,
+        },
+        driver: driver_id
+            .zip(driver_name)
+            .map(|(id, name)| Party { id, name }),
+        items,
+        subtotal_cents: row.try_get("subtotal_cents")?,
+        delivery_fee_cents: row.try_get("delivery_fee_cents")?,
+        total_cents: row.try_get("total_cents")?,
+        dropoff: Place {
+            address: row.try_get("dropoff_address")?,
+            lat: row.try_get("dropoff_lat")?,
+            lng: row.try_get("dropoff_lng")?,
+        },
+        note: row.try_get("note")?,
+        history,
+        created_at: rfc3339(row.try_get("created_at")?),
+        updated_at: rfc3339(row.try_get("updated_at")?),
+        version: row.try_get("version")?,
+    }))
+}
+
+/// Which orders a list shows.
+#[derive(Clone, Copy, Debug)]
+pub enum Listing {
+    Customer(i64),
+    Restaurant(i64),
+    Driver(i64),
+    Everyone,
+}
+
+/// Orders newest first; with `active_only`, none that reached a final status.
+pub async fn list(
+    db: &Db,
+    listing: Listing,
+    active_only: bool,
+    limit: i64,
+) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    let (filter, id) = match listing {
+        Listing::Customer(id) => ("o.customer_id = $1", id),
+        Listing::Restaurant(id) => ("o.restaurant_id = $1", id),
+        Listing::Driver(id) => ("o.driver_id = $1", id),
+        Listing::Everyone => ("$1 = $1", 0),
+    };
+    let active = if active_only {
+        " AND o.status NOT IN ('delivered', 'rejected', 'cancelled')"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
+         r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
+         (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS item_count \
+         FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
+         WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut summaries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let order_id: i64 = row.try_get("id")?;
+        summaries.push(OrderSummary {
+            id: order_id,
+            status: status_of(row, "status")?,
+            restaurant: Party {
+                id: row.try_get("restaurant_id")?,
+                name: row.try_get("restaurant_name")?,
+            },
+            customer: Party {
+                id: row.try_get("customer_id")?,
+                name: row.try_get("customer_name")?,
+            },
+            total_cents: row.try_get("total_cents")?,
+            item_count: row.try_get("item_count")?,
+            items: line_text(db, order_id).await?,
+            created_at: rfc3339(row.try_get("created_at")?),
+            updated_at: rfc3339(row.try_get("updated_at")?),
+        });
+    }
+    Ok(summaries)
+}
+
+/// "2× Margherita, 1× Tiramisu".
+async fn line_text(db: &Db, order_id: i64) -> Result<String, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT name, quantity FROM order_lines WHERE order_id = $1 ORDER BY id")
+            .bind(order_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let parts: Result<Vec<String>, sqlx::Error> = rows
+        .iter()
+        .map(|r| {
+            Ok(format!(
+                "{}× {}",
+                r.try_get::<i64, _>("quantity")?,
+                r.try_get::<String, _>("name")?
+            ))
+        })
+        .collect();
+    Ok(parts?.join(", "))
+}
+
+pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT status, COUNT(*) AS n FROM orders \
+         WHERE status NOT IN ('delivered', 'rejected', 'cancelled') GROUP BY status",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((status_of(r, "status")?, r.try_get("n")?)))
+    .collect()
+}

@@ -1,0 +1,60 @@
+-- Orders, their lines and history, and the event log that guarantees
+-- delivery: every pushed lifecycle event is a row here, written in the same
+-- transaction as the change it reports, with an id that only grows.
+CREATE TABLE orders (
+    id                 BIGSERIAL PRIMARY KEY,
+    customer_id        BIGINT  NOT NULL REFERENCES users (id),
+    restaurant_id      BIGINT  NOT NULL REFERENCES restaurants (id),
+    driver_id          BIGINT  REFERENCES users (id),
+    status             TEXT    NOT NULL,
+    subtotal_cents     BIGINT  NOT NULL CHECK (subtotal_cents >= 0),
+    delivery_fee_cents BIGINT  NOT NULL CHECK (delivery_fee_cents >= 0),
+    total_cents        BIGINT  NOT NULL CHECK (total_cents >= 0),
+    dropoff_address    TEXT    NOT NULL,
+    dropoff_lat        DOUBLE PRECISION NOT NULL,
+    dropoff_lng        DOUBLE PRECISION NOT NULL,
+    note               TEXT,
+    idempotency_key    TEXT,
+    version            BIGINT  NOT NULL DEFAULT 0,
+    created_at         BIGINT  NOT NULL,
+    updated_at         BIGINT  NOT NULL
+);
+CREATE UNIQUE INDEX orders_idempotency ON orders (customer_id, idempotency_key);
+CREATE INDEX orders_by_customer ON orders (customer_id, id);
+CREATE INDEX orders_by_restaurant ON orders (restaurant_id, status);
+CREATE INDEX orders_by_driver ON orders (driver_id, status);
+CREATE INDEX orders_by_status ON orders (status);
+
+CREATE TABLE order_lines (
+    id               BIGSERIAL PRIMARY KEY,
+    order_id         BIGINT  NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    menu_item_id     BIGINT  NOT NULL REFERENCES menu_items (id),
+    name             TEXT    NOT NULL,
+    unit_price_cents BIGINT  NOT NULL,
+    quantity         BIGINT  NOT NULL CHECK (quantity BETWEEN 1 AND 50)
+);
+CREATE INDEX order_lines_by_order ON order_lines (order_id);
+
+CREATE TABLE order_history (
+    id         BIGSERIAL PRIMARY KEY,
+    order_id   BIGINT  NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    status     TEXT    NOT NULL,
+    by_user_id BIGINT  REFERENCES users (id),
+    reason     TEXT,
+    at         BIGINT  NOT NULL
+);
+CREATE INDEX order_history_by_order ON order_history (order_id, id);
+
+CREATE TABLE events (
+    id      BIGSERIAL PRIMARY KEY,
+    kind    TEXT    NOT NULL,
+    payload TEXT    NOT NULL,
+    at      BIGINT  NOT NULL
+);
+
+-- The rooms an event was sent to: replay selects by the reader's rooms.
+CREATE TABLE event_rooms (
+    event_id BIGINT  NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    room     TEXT    NOT NULL,
+    PRIMARY KEY (room, event_id)
+);

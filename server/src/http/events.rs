@@ -1,0 +1,45 @@
+//! `GET /api/events?since=&limit=`: the caller's missed events, in order —
+//! the same rows a reconnecting socket replays.
+
+use app::error::AppError;
+use app::service::{events, Ctx};
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::session::SignedIn;
+use super::ApiState;
+
+pub fn router() -> Router<ApiState> {
+    Router::new().route("/api/events", get(missed))
+}
+
+#[derive(Deserialize)]
+struct Since {
+    since: Option<String>,
+    limit: Option<String>,
+}
+
+fn number(field: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError> {
+    match raw {
+        None => Ok(default),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| AppError::invalid(field, "must be a whole number, 0 or more")),
+    }
+}
+
+async fn missed(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    Query(q): Query<Since>,
+) -> Result<Json<Vec<Value>>, AppError> {
+    let since = number("since", q.since.as_deref(), 0)?;
+    let limit = number("limit", q.limit.as_deref(), 100)?.clamp(1, events::MAX_REPLAY);
+    let missed = events::missed(&ctx, &user, since, limit).await?;
+    Ok(Json(missed.iter().map(|e| e.with_type()).collect()))
+}

@@ -1,0 +1,83 @@
+//! `order:watch` / `order:unwatch`: a socket asks to follow one order; the
+//! server checks that its user takes part in it before joining the room.
+
+use app::error::AppError;
+use app::realtime::events::{Ack, WatchOrder, Watching};
+use app::realtime::rooms::Room;
+use app::service::{self, Ctx};
+use serde_json::Value;
+use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+
+use super::connect::SocketUser;
+
+/// Reads `{orderId}` strictly: a positive integer, nothing else.
+fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchOrder, AppError> {
+    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
+    super::check_size(&value)?;
+    let id = value
+        .get("orderId")
+        .and_then(Value::as_i64)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::invalid("orderId", "must be a positive integer"))?;
+    Ok(WatchOrder { order_id: id })
+}
+
+pub async fn on_watch(
+    s: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    State(ctx): State<Ctx>,
+) {
+    let Some(me) = s.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let answer = match parse_watch(data) {
+        Ok(req) => match service::orders::get(&ctx, &me.user, req.order_id).await {
+            Ok(order) => {
+                s.join(Room::order(order.id));
+                serde_json::to_value(Ack::ok(Watching { order })).unwrap_or(Value::Null)
+            }
+            Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
+        },
+        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
+    };
+    let _ = ack.send(&answer);
+}
+
+pub async fn on_unwatch(s: SocketRef, TryData(data): TryData<Value>, ack: AckSender) {
+    let answer = match parse_watch(data) {
+        Ok(req) => {
+            s.leave(Room::order(req.order_id));
+            serde_json::json!({ "ok": true })
+        }
+        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
+    };
+    let _ = ack.send(&answer);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: Value) -> Result<WatchOrder, AppError> {
+        parse_watch(Ok::<_, String>(v))
+    }
+
+    #[test]
+    fn only_a_positive_integer_order_id_is_accepted() {
+        assert_eq!(
+            parse(serde_json::json!({"orderId": 4})).unwrap().order_id,
+            4
+        );
+        for bad in [
+            serde_json::json!({"orderId": "4"}),
+            serde_json::json!({"orderId": -1}),
+            serde_json::json!({"orderId": 0}),
+            serde_json::json!({"orderId": 1.5}),
+            serde_json::json!("4"),
+            serde_json::json!({}),
+        ] {
+            assert!(parse(bad.clone()).is_err(), "{bad}");
+        }
+    }
+}
