@@ -15,10 +15,21 @@ impl CartStore {
         provide_context(CartStore(cart));
         #[cfg(feature = "hydrate")]
         {
-            if let Some(saved) = storage::load() {
-                cart.set(saved);
-            }
-            Effect::new(move |_| cart.with(storage::save));
+            // Effects run after hydration: the page first matches the
+            // server's empty cart, then shows the saved one.
+            let loaded = RwSignal::new(false);
+            Effect::new(move |_| {
+                if let Some(saved) = storage::load() {
+                    cart.set(saved);
+                }
+                loaded.set(true);
+            });
+            Effect::new(move |_| {
+                let current = cart.get();
+                if loaded.get() {
+                    storage::save(&current);
+                }
+            });
         }
     }
 
