@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::connection::Connection;
 use super::session::CurrentUser;
 use super::toast::Toasts;
-use crate::model::{format_cents, Role};
+use crate::model::{format_cents, OrderStatus, Role};
 use crate::realtime::events::{
     OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED,
 };
@@ -25,6 +25,17 @@ pub fn LiveNotifications() -> impl IntoView {
                 let Some(change) = event.decode::<OrderStatusChanged>() else {
                     return;
                 };
+                // Customers hear of every step; staff only of cancellations
+                // (the other steps they take themselves); admins and drivers
+                // watch their lists.
+                let wanted = match role {
+                    Role::Customer => true,
+                    Role::Restaurant => change.to == OrderStatus::Cancelled,
+                    Role::Driver | Role::Admin => false,
+                };
+                if !wanted {
+                    return;
+                }
                 let title = format!("Order #{} · {}", change.order_id, change.restaurant_name);
                 let body = if role == Role::Customer {
                     change.to.customer_message().to_owned()
