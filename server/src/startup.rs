@@ -5,7 +5,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use app::service::{demo, Ctx};
+use app::service::{demo, dispatch, Ctx};
 use app::store::Db;
 use app::{shell, App};
 use axum::Router;
@@ -43,7 +43,11 @@ impl Application {
             Some(url) => Some(sessions::redis_pool(url).await?),
             None => None,
         };
+        dispatch::restore_assignments(&ctx)
+            .await
+            .context("cannot restore deliveries")?;
         let router = router(&config, ctx.clone(), redis).await;
+        spawn_dispatch_sweeper(ctx.clone());
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {} (MEALSTREAM_ADDR)", config.addr))?;
@@ -120,4 +124,18 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> Router {
         .layer(session_layer)
         .layer(CatchPanicLayer::custom(http::panic_response))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Expires unanswered offers and asks the next drivers, every two seconds.
+fn spawn_dispatch_sweeper(ctx: Ctx) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = dispatch::sweep(&ctx).await {
+                tracing::warn!(error = %e, "dispatch sweep failed; retrying");
+            }
+        }
+    });
 }

@@ -273,6 +273,9 @@ pub struct Order {
     pub updated_at: String,
     /// Grows by one at every status change.
     pub version: i64,
+    /// Where its driver was last seen (not stored: from the live fleet).
+    #[serde(default)]
+    pub last_location: Option<crate::realtime::events::LocationUpdate>,
 }
 
 /// An order in a list: enough for a card on a board or a row in a table.

@@ -55,6 +55,20 @@ impl Emitter {
         }
     }
 
+    /// Sends a fleeting event (a driver's position): not logged, never
+    /// replayed, and dropped for a socket whose buffer is full.
+    pub async fn ephemeral<T: serde::Serialize + ?Sized>(
+        &self,
+        room: &str,
+        event: &'static str,
+        payload: &T,
+    ) {
+        let Some(io) = self.io() else { return };
+        if let Err(e) = io.to(room.to_owned()).volatile().emit(event, payload).await {
+            tracing::debug!(error = %e, room, event, "ephemeral emit dropped");
+        }
+    }
+
     /// Number of sockets connected to this node, by role room.
     pub fn local_socket_count(&self) -> usize {
         self.io().map(|io| io.sockets().len()).unwrap_or(0)

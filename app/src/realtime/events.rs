@@ -116,9 +116,95 @@ pub struct WatchOrder {
     pub order_id: i64,
 }
 
-/// `order:watch` answer: the order as it stands.
+/// `order:watch` answer: the order as it stands and, once a driver has it,
+/// their last known position.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Watching {
     pub order: crate::model::Order,
+    pub last_location: Option<LocationUpdate>,
+}
+
+pub const DELIVERY_OFFER: &str = "delivery:offer";
+pub const DELIVERY_OFFER_WITHDRAWN: &str = "delivery:offer_withdrawn";
+pub const DELIVERY_ASSIGNED: &str = "delivery:assigned";
+/// Ephemeral: never logged, never replayed.
+pub const DELIVERY_LOCATION_UPDATE: &str = "delivery:location_update";
+/// Ephemeral, to admins: the thinned feed of online drivers' positions.
+pub const DRIVER_POSITION: &str = "driver:position";
+
+/// An offer to one driver: take this delivery before `expiresAt`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryOffer {
+    pub order_id: i64,
+    pub restaurant_name: String,
+    pub pickup: crate::model::Place,
+    pub dropoff: crate::model::Place,
+    /// From the driver to the restaurant, when the driver's position is known.
+    pub pickup_distance_m: Option<i64>,
+    /// From the restaurant to the customer.
+    pub distance_m: i64,
+    pub expires_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferWithdrawn {
+    pub order_id: i64,
+    /// "taken" (another driver won), "expired", or "cancelled".
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryAssigned {
+    pub order_id: i64,
+    pub driver: crate::model::Party,
+}
+
+/// Where a driver is, as sent to the watchers of their active order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationUpdate {
+    pub order_id: i64,
+    pub driver_id: i64,
+    pub lat: f64,
+    pub lng: f64,
+    pub heading: Option<f64>,
+    pub speed: Option<f64>,
+    pub at: String,
+    /// Seconds until the driver reaches the next stop (pickup, then drop-off).
+    pub eta_seconds: i64,
+}
+
+/// A driver on the admin map.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriverPosition {
+    pub driver_id: i64,
+    pub name: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub at: String,
+    pub order_id: Option<i64>,
+}
+
+/// `driver:location` request and `POST /api/driver/location` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocationReport {
+    pub lat: f64,
+    pub lng: f64,
+    #[serde(default)]
+    pub heading: Option<f64>,
+    #[serde(default)]
+    pub speed: Option<f64>,
+}
+
+/// `driver:availability` request and `POST /api/driver/availability` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Availability {
+    pub online: bool,
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::realtime::emit::Emitter;
+use crate::service::fleet::Fleet;
 use crate::service::rate_limit::RateLimiter;
 use crate::store::Db;
 
@@ -12,6 +13,7 @@ pub struct Ctx {
     pub db: Db,
     pub emitter: Emitter,
     pub limits: Arc<Limits>,
+    pub fleet: Arc<Fleet>,
 }
 
 /// Login throttles: failures per email stop password guessing on one
@@ -37,6 +39,7 @@ impl Ctx {
             db,
             emitter: Emitter::default(),
             limits: Arc::new(Limits::default()),
+            fleet: Arc::new(Fleet::default()),
         }
     }
 }

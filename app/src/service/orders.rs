@@ -2,7 +2,7 @@
 //! history row and its event are one transaction; the event is emitted
 //! after commit.
 
-use super::{events, Ctx};
+use super::{dispatch, events, Ctx};
 use crate::error::AppError;
 use crate::model::geo::LatLng;
 use crate::model::{
@@ -277,7 +277,33 @@ pub async fn change_status(
     tx.commit().await?;
     ctx.emitter.publish(&event).await;
     tracing::info!(order_id, %from, %to, by = actor.id, "order status changed");
+    after_step(ctx, &access, to).await;
     fetch(ctx, order_id).await
+}
+
+/// What follows a committed step: finding a driver once the kitchen takes
+/// the order, and keeping the fleet's view of deliveries current.
+async fn after_step(ctx: &Ctx, access: &OrderAccess, to: OrderStatus) {
+    let result = match to {
+        OrderStatus::Confirmed => dispatch::offer(ctx, access.id).await.map(|_| ()),
+        OrderStatus::OutForDelivery => {
+            if let Some(driver) = access.driver_id {
+                ctx.fleet.picked_up(driver);
+            }
+            Ok(())
+        }
+        OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected => {
+            if let Some(driver) = access.driver_id {
+                ctx.fleet.finish(driver);
+            }
+            dispatch::withdraw(ctx, access.id, "cancelled").await
+        }
+        OrderStatus::Placed | OrderStatus::Preparing | OrderStatus::Ready => Ok(()),
+    };
+    if let Err(e) = result {
+        // The step itself is committed; the sweeper retries dispatch.
+        tracing::warn!(error = %e, order_id = access.id, "follow-up of a status change failed");
+    }
 }
 
 /// Every room an order's events go to: its watchers, its customer, its
@@ -305,10 +331,16 @@ pub async fn get(ctx: &Ctx, actor: &User, order_id: i64) -> Result<Order, AppErr
     fetch(ctx, order_id).await
 }
 
+/// The stored order, with its driver's last known position.
 async fn fetch(ctx: &Ctx, order_id: i64) -> Result<Order, AppError> {
-    store::orders::get(&ctx.db, order_id)
+    let mut order = store::orders::get(&ctx.db, order_id)
         .await?
-        .ok_or(AppError::NotFound("order"))
+        .ok_or(AppError::NotFound("order"))?;
+    order.last_location = order
+        .driver
+        .as_ref()
+        .and_then(|d| ctx.fleet.last_update_for(d.id, order.id));
+    Ok(order)
 }
 
 /// An order someone else's is "not found", not "forbidden": its existence

@@ -4,6 +4,7 @@
 
 pub mod db;
 pub mod events;
+pub mod offers;
 pub mod orders;
 pub mod restaurants;
 pub mod users;

@@ -251,6 +251,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
         created_at: rfc3339(row.try_get("created_at")?),
         updated_at: rfc3339(row.try_get("updated_at")?),
         version: row.try_get("version")?,
+        last_location: None,
     }))
 }
 
@@ -346,5 +347,51 @@ pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, 
     .await?
     .iter()
     .map(|r| Ok((status_of(r, "status")?, r.try_get("n")?)))
+    .collect()
+}
+
+/// Gives the order to `driver_id` if it is still unassigned and waiting:
+/// of two drivers accepting at once, exactly one sees `true`.
+pub async fn assign_driver(
+    tx: &mut Transaction<'static, Any>,
+    order_id: i64,
+    driver_id: i64,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE orders SET driver_id = $1, updated_at = $2 WHERE id = $3 AND driver_id IS NULL \
+         AND status IN ('confirmed', 'preparing', 'ready')",
+    )
+    .bind(driver_id)
+    .bind(at)
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The delivery a driver is on, if any.
+pub async fn active_for_driver(db: &Db, driver_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id FROM orders WHERE driver_id = $1 AND status IN ('confirmed', 'preparing', 'ready', 'out_for_delivery') \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(driver_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|r| r.try_get("id"))
+    .transpose()
+}
+
+/// Drivers on a delivery right now.
+pub async fn busy_drivers(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query(
+        "SELECT DISTINCT driver_id FROM orders WHERE driver_id IS NOT NULL \
+         AND status IN ('confirmed', 'preparing', 'ready', 'out_for_delivery')",
+    )
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get("driver_id"))
     .collect()
 }

@@ -2,6 +2,7 @@
 //! `router()` per feature; handlers parse input and call `app::service`.
 
 mod auth;
+mod driver;
 mod events;
 mod extract;
 mod health;
@@ -40,6 +41,7 @@ pub fn router(state: ApiState) -> Router {
         .merge(restaurants::router())
         .merge(orders::router())
         .merge(events::router())
+        .merge(driver::router())
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -70,6 +70,8 @@ pub async fn on_connect(
     s.join(rooms.clone());
     s.on("order:watch", super::orders::on_watch);
     s.on("order:unwatch", super::orders::on_unwatch);
+    s.on("driver:availability", super::driver::on_availability);
+    s.on("driver:location", super::driver::on_location);
     let mut last_event_id = match service::events::latest_id(&ctx).await {
         Ok(id) => id,
         Err(e) => {

@@ -3,6 +3,7 @@
 //! to rooms themselves (`app::realtime::emit` does).
 
 mod connect;
+mod driver;
 mod orders;
 
 use app::service::Ctx;

@@ -35,7 +35,12 @@ pub async fn on_watch(
         Ok(req) => match service::orders::get(&ctx, &me.user, req.order_id).await {
             Ok(order) => {
                 s.join(Room::order(order.id));
-                serde_json::to_value(Ack::ok(Watching { order })).unwrap_or(Value::Null)
+                let last_location = order.last_location.clone();
+                serde_json::to_value(Ack::ok(Watching {
+                    order,
+                    last_location,
+                }))
+                .unwrap_or(Value::Null)
             }
             Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
         },

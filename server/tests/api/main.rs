@@ -3,6 +3,7 @@
 //! over HTTP and real Socket.IO clients.
 
 mod auth;
+mod drivers;
 mod health;
 mod helpers;
 mod orders;

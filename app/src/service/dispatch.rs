@@ -1,0 +1,355 @@
+//! Finding a driver for a confirmed order: offers go to the nearest online,
+//! free drivers, a few at a time; an unanswered offer expires and the next
+//! drivers are asked; the first accept wins (a conditional update).
+
+use super::fleet::{Assignment, Reported};
+use super::{events, Ctx};
+use crate::error::AppError;
+use crate::model::geo::{distance_m, LatLng};
+use crate::model::time::rfc3339;
+use crate::model::{Order, OrderStatus, Party, Role, User};
+use crate::realtime::events::{
+    Availability, DeliveryAssigned, DeliveryOffer, LocationReport, OfferWithdrawn,
+    DELIVERY_ASSIGNED, DELIVERY_LOCATION_UPDATE, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN,
+    DRIVER_POSITION,
+};
+use crate::realtime::rooms::Room;
+use crate::store::{self, now_ms};
+
+/// How long a driver has to accept.
+pub const OFFER_TTL_MS: i64 = 30_000;
+/// How many drivers are asked at once.
+pub const OFFERS_AT_ONCE: usize = 3;
+
+fn require_driver(actor: &User) -> Result<(), AppError> {
+    if actor.role == Role::Driver {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Offers `order_id` to the nearest free drivers not asked yet (or, once
+/// everyone was asked, to everyone again). Does nothing when the order has
+/// a driver or a live offer already.
+pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
+    let now = now_ms();
+    let Some(order) = store::orders::get(&ctx.db, order_id).await? else {
+        return Ok(0);
+    };
+    let waiting = matches!(
+        order.status,
+        OrderStatus::Confirmed | OrderStatus::Preparing | OrderStatus::Ready
+    );
+    if !waiting
+        || order.driver.is_some()
+        || store::offers::has_pending(&ctx.db, order_id, now).await?
+    {
+        return Ok(0);
+    }
+    let pickup = LatLng {
+        lat: order.pickup.lat,
+        lng: order.pickup.lng,
+    };
+    let busy = store::orders::busy_drivers(&ctx.db).await?;
+    let mut free: Vec<(i64, f64)> = ctx
+        .fleet
+        .available()
+        .into_iter()
+        .filter(|(id, _)| !busy.contains(id))
+        .map(|(id, at)| (id, distance_m(at, pickup)))
+        .collect();
+    free.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let asked = store::offers::offered_drivers(&ctx.db, order_id).await?;
+    let fresh: Vec<(i64, f64)> = free
+        .iter()
+        .copied()
+        .filter(|(id, _)| !asked.contains(id))
+        .collect();
+    let chosen: Vec<(i64, f64)> = if fresh.is_empty() { free } else { fresh }
+        .into_iter()
+        .take(OFFERS_AT_ONCE)
+        .collect();
+    if chosen.is_empty() {
+        return Ok(0);
+    }
+    let expires_at = now + OFFER_TTL_MS;
+    let trip = distance_m(
+        pickup,
+        LatLng {
+            lat: order.dropoff.lat,
+            lng: order.dropoff.lng,
+        },
+    )
+    .round() as i64;
+    let mut tx = ctx.db.pool.begin().await?;
+    let mut logged = Vec::with_capacity(chosen.len());
+    for (driver_id, to_pickup) in &chosen {
+        store::offers::insert(&mut tx, order_id, *driver_id, trip, now, expires_at).await?;
+        let payload = DeliveryOffer {
+            order_id,
+            restaurant_name: order.restaurant.name.clone(),
+            pickup: order.pickup.clone(),
+            dropoff: order.dropoff.clone(),
+            pickup_distance_m: Some(to_pickup.round() as i64),
+            distance_m: trip,
+            expires_at: rfc3339(expires_at),
+        };
+        logged.push(
+            events::log(
+                ctx,
+                &mut tx,
+                DELIVERY_OFFER,
+                vec![Room::user(*driver_id)],
+                &payload,
+            )
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    for event in &logged {
+        ctx.emitter.publish(event).await;
+    }
+    tracing::info!(order_id, drivers = chosen.len(), "delivery offered");
+    Ok(chosen.len())
+}
+
+/// The driver takes the delivery, if nobody did first.
+pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, AppError> {
+    require_driver(driver)?;
+    let now = now_ms();
+    if let Some(current) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
+        return Err(AppError::Conflict(format!(
+            "you are already delivering order #{current}"
+        )));
+    }
+    let order = store::orders::get(&ctx.db, order_id)
+        .await?
+        .ok_or(AppError::NotFound("offer"))?;
+    if !store::offers::is_pending(&ctx.db, order_id, driver.id, now).await? {
+        return Err(if order.driver.is_some() {
+            AppError::Conflict("another driver took this delivery".into())
+        } else {
+            AppError::Conflict("this offer has expired".into())
+        });
+    }
+    let mut tx = ctx.db.pool.begin().await?;
+    if !store::orders::assign_driver(&mut tx, order_id, driver.id, now).await? {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(
+            "another driver took this delivery".into(),
+        ));
+    }
+    let withdrawn = store::offers::settle(&mut tx, order_id, Some(driver.id)).await?;
+    let assigned = DeliveryAssigned {
+        order_id,
+        driver: Party {
+            id: driver.id,
+            name: driver.name.clone(),
+        },
+    };
+    let mut rooms = vec![
+        Room::order(order_id),
+        Room::user(order.customer.id),
+        Room::restaurant(order.restaurant.id),
+        Room::role(Role::Admin),
+        Room::user(driver.id),
+    ];
+    rooms.dedup();
+    let mut logged = vec![events::log(ctx, &mut tx, DELIVERY_ASSIGNED, rooms, &assigned).await?];
+    for other in withdrawn {
+        let payload = OfferWithdrawn {
+            order_id,
+            reason: "taken".into(),
+        };
+        logged.push(
+            events::log(
+                ctx,
+                &mut tx,
+                DELIVERY_OFFER_WITHDRAWN,
+                vec![Room::user(other)],
+                &payload,
+            )
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    ctx.fleet.assign(
+        driver.id,
+        Assignment {
+            order_id,
+            pickup: LatLng {
+                lat: order.pickup.lat,
+                lng: order.pickup.lng,
+            },
+            dropoff: LatLng {
+                lat: order.dropoff.lat,
+                lng: order.dropoff.lng,
+            },
+            picked_up: false,
+        },
+    );
+    for event in &logged {
+        ctx.emitter.publish(event).await;
+    }
+    tracing::info!(order_id, driver_id = driver.id, "delivery assigned");
+    super::orders::get(ctx, driver, order_id).await
+}
+
+/// Closes an order's open offers when it ends or is taken off dispatch.
+pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppError> {
+    let mut tx = ctx.db.pool.begin().await?;
+    let drivers = store::offers::settle(&mut tx, order_id, None).await?;
+    let mut logged = Vec::with_capacity(drivers.len());
+    for driver in drivers {
+        let payload = OfferWithdrawn {
+            order_id,
+            reason: reason.to_owned(),
+        };
+        logged.push(
+            events::log(
+                ctx,
+                &mut tx,
+                DELIVERY_OFFER_WITHDRAWN,
+                vec![Room::user(driver)],
+                &payload,
+            )
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    for event in &logged {
+        ctx.emitter.publish(event).await;
+    }
+    Ok(())
+}
+
+/// Runs every few seconds: expires overdue offers (telling their drivers)
+/// and offers every waiting order to the next drivers.
+pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = ctx.db.pool.begin().await?;
+    let expired = store::offers::expire_overdue(&mut tx, now).await?;
+    let mut logged = Vec::with_capacity(expired.len());
+    for (order_id, driver) in expired {
+        let payload = OfferWithdrawn {
+            order_id,
+            reason: "expired".into(),
+        };
+        logged.push(
+            events::log(
+                ctx,
+                &mut tx,
+                DELIVERY_OFFER_WITHDRAWN,
+                vec![Room::user(driver)],
+                &payload,
+            )
+            .await?,
+        );
+    }
+    tx.commit().await?;
+    for event in &logged {
+        ctx.emitter.publish(event).await;
+    }
+    for order_id in store::offers::orders_needing_drivers(&ctx.db, now).await? {
+        offer(ctx, order_id).await?;
+    }
+    Ok(())
+}
+
+/// The driver's live offers, nearest expiry first.
+pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, AppError> {
+    require_driver(driver)?;
+    let here = ctx.fleet.position(driver.id).map(|f| f.point);
+    let mut list = Vec::new();
+    for pending in store::offers::pending_for_driver(&ctx.db, driver.id, now_ms()).await? {
+        let Some(order) = store::orders::get(&ctx.db, pending.order_id).await? else {
+            continue;
+        };
+        let pickup = LatLng {
+            lat: order.pickup.lat,
+            lng: order.pickup.lng,
+        };
+        list.push(DeliveryOffer {
+            order_id: order.id,
+            restaurant_name: order.restaurant.name,
+            pickup: order.pickup,
+            dropoff: order.dropoff,
+            pickup_distance_m: here.map(|h| distance_m(h, pickup).round() as i64),
+            distance_m: pending.distance_m,
+            expires_at: rfc3339(pending.expires_at),
+        });
+    }
+    Ok(list)
+}
+
+/// Online or offline. Going online makes the driver a candidate as soon as
+/// their first position arrives.
+pub async fn set_availability(
+    ctx: &Ctx,
+    driver: &User,
+    availability: &Availability,
+) -> Result<(), AppError> {
+    require_driver(driver)?;
+    ctx.fleet
+        .set_online(driver.id, &driver.name, availability.online);
+    Ok(())
+}
+
+/// A driver's position: throttled, kept in memory, told to the watchers of
+/// their delivery and (thinned) to admins. Never logged, never in SQL.
+pub async fn report_location(
+    ctx: &Ctx,
+    driver: &User,
+    report: &LocationReport,
+) -> Result<bool, AppError> {
+    require_driver(driver)?;
+    match ctx.fleet.report(driver.id, &driver.name, report)? {
+        Reported::Unchanged => Ok(false),
+        Reported::Moved { watchers, admins } => {
+            if let Some(update) = watchers {
+                ctx.emitter
+                    .ephemeral(
+                        &Room::order(update.order_id),
+                        DELIVERY_LOCATION_UPDATE,
+                        &update,
+                    )
+                    .await;
+            }
+            if let Some(position) = admins {
+                ctx.emitter
+                    .ephemeral(&Room::role(Role::Admin), DRIVER_POSITION, &position)
+                    .await;
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// Rebuilds the in-memory delivery cache from the database at startup.
+pub async fn restore_assignments(ctx: &Ctx) -> Result<(), AppError> {
+    for driver in store::orders::busy_drivers(&ctx.db).await? {
+        let Some(order_id) = store::orders::active_for_driver(&ctx.db, driver).await? else {
+            continue;
+        };
+        let Some(order) = store::orders::get(&ctx.db, order_id).await? else {
+            continue;
+        };
+        ctx.fleet.assign(
+            driver,
+            Assignment {
+                order_id,
+                pickup: LatLng {
+                    lat: order.pickup.lat,
+                    lng: order.pickup.lng,
+                },
+                dropoff: LatLng {
+                    lat: order.dropoff.lat,
+                    lng: order.dropoff.lng,
+                },
+                picked_up: order.status == OrderStatus::OutForDelivery,
+            },
+        );
+    }
+    Ok(())
+}

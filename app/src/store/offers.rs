@@ -1,0 +1,159 @@
+//! Delivery offers to drivers.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::Db;
+
+#[derive(Clone, Debug)]
+pub struct PendingOffer {
+    pub order_id: i64,
+    pub distance_m: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    order_id: i64,
+    driver_id: i64,
+    distance_m: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO delivery_offers (order_id, driver_id, status, distance_m, created_at, expires_at) \
+         VALUES ($1, $2, 'pending', $3, $4, $5)",
+    )
+    .bind(order_id)
+    .bind(driver_id)
+    .bind(distance_m)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn pending_for_driver(
+    db: &Db,
+    driver_id: i64,
+    now: i64,
+) -> Result<Vec<PendingOffer>, sqlx::Error> {
+    sqlx::query(
+        "SELECT order_id, distance_m, expires_at FROM delivery_offers \
+         WHERE driver_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY expires_at",
+    )
+    .bind(driver_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PendingOffer {
+            order_id: r.try_get("order_id")?,
+            distance_m: r.try_get("distance_m")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Whether `driver_id` holds a live offer for `order_id`.
+pub async fn is_pending(
+    db: &Db,
+    order_id: i64,
+    driver_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM delivery_offers \
+         WHERE order_id = $1 AND driver_id = $2 AND status = 'pending' AND expires_at > $3",
+    )
+    .bind(order_id)
+    .bind(driver_id)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Every driver who was ever offered `order_id`.
+pub async fn offered_drivers(db: &Db, order_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("SELECT DISTINCT driver_id FROM delivery_offers WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("driver_id"))
+        .collect()
+}
+
+pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM delivery_offers WHERE order_id = $1 AND status = 'pending' AND expires_at > $2",
+    )
+    .bind(order_id)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Marks overdue offers expired; returns (order, driver) of each.
+pub async fn expire_overdue(
+    tx: &mut Transaction<'static, Any>,
+    now: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query(
+        "UPDATE delivery_offers SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1 \
+         RETURNING order_id, driver_id",
+    )
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("order_id")?, r.try_get("driver_id")?)))
+    .collect()
+}
+
+/// Closes the pending offers of an order (accepted by `winner`, withdrawn for
+/// everyone else); returns the drivers whose offer was withdrawn.
+pub async fn settle(
+    tx: &mut Transaction<'static, Any>,
+    order_id: i64,
+    winner: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    if let Some(winner) = winner {
+        sqlx::query("UPDATE delivery_offers SET status = 'accepted' WHERE order_id = $1 AND driver_id = $2 AND status = 'pending'")
+            .bind(order_id)
+            .bind(winner)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE delivery_offers SET status = 'withdrawn' WHERE order_id = $1 AND status = 'pending' \
+         RETURNING driver_id",
+    )
+    .bind(order_id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get("driver_id"))
+    .collect()
+}
+
+/// Active orders with no driver and no live offer: they need dispatching.
+pub async fn orders_needing_drivers(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query(
+        "SELECT o.id FROM orders o WHERE o.driver_id IS NULL AND o.status IN ('confirmed', 'preparing', 'ready') \
+         AND NOT EXISTS (SELECT 1 FROM delivery_offers d WHERE d.order_id = o.id AND d.status = 'pending' AND d.expires_at > $1) \
+         ORDER BY o.id",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect()
+}

@@ -1,0 +1,71 @@
+//! `driver:availability` and `driver:location`: a driver's phone going
+//! online and sharing its position. Only drivers may send these.
+
+use app::error::AppError;
+use app::model::Role;
+use app::realtime::events::{Ack, Availability, LocationReport};
+use app::realtime::rooms::Room;
+use app::service::{dispatch, Ctx};
+use serde_json::{json, Value};
+use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+
+use super::connect::SocketUser;
+
+fn answer(result: Result<Value, AppError>) -> Value {
+    match result {
+        Ok(value) => value,
+        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    data: Result<Value, impl std::fmt::Display>,
+) -> Result<T, AppError> {
+    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
+    super::check_size(&value)?;
+    serde_json::from_value(value).map_err(|e| AppError::invalid("payload", e.to_string()))
+}
+
+pub async fn on_availability(
+    s: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    State(ctx): State<Ctx>,
+) {
+    let Some(me) = s.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let result = async {
+        let availability: Availability = parse(data)?;
+        dispatch::set_availability(&ctx, &me.user, &availability).await?;
+        if availability.online {
+            s.join(Room::DRIVERS_ONLINE);
+        } else {
+            s.leave(Room::DRIVERS_ONLINE);
+        }
+        Ok(json!({ "ok": true, "online": availability.online }))
+    }
+    .await;
+    let _ = ack.send(&answer(result));
+}
+
+pub async fn on_location(
+    s: SocketRef,
+    TryData(data): TryData<Value>,
+    ack: AckSender,
+    State(ctx): State<Ctx>,
+) {
+    let Some(me) = s.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let result = async {
+        if me.user.role != Role::Driver {
+            return Err(AppError::Forbidden);
+        }
+        let report: LocationReport = parse(data)?;
+        let sent = dispatch::report_location(&ctx, &me.user, &report).await?;
+        Ok(json!({ "ok": true, "sent": sent }))
+    }
+    .await;
+    let _ = ack.send(&answer(result));
+}
