@@ -405,8 +405,8 @@ mod tests {
     fn eta_goes_via_the_restaurant_until_pickup() {
         let fix = Fix {
             point: LatLng {
-                lat: 38.72,
-                lng: -9.14,
+                lat: 38.7076,
+                lng: -9.1500,
             },
             heading: None,
             speed: Some(10.0),
