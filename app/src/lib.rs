@@ -41,8 +41,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#d9480f" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="stylesheet" href="/vendor/leaflet.css" />
                 <link rel="stylesheet" href="/main.css" />
+                <meta name="mealstream:tiles" content=components::map::tile_url() />
                 <script src="/vendor/socket.io.min.js"></script>
+                <script src="/vendor/leaflet.js"></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>

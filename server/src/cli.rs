@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Folder with the built site (wasm, JS, CSS, assets).
     #[arg(long, env = "MEALSTREAM_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// Map tiles URL template ({z}/{x}/{y}); default OpenStreetMap's standard tiles.
+    #[arg(long, env = "MEALSTREAM_TILE_URL", default_value = app::components::map::DEFAULT_TILE_URL)]
+    pub tile_url: String,
     /// The public https:// URL, when served behind TLS: marks cookies Secure.
     #[arg(long, env = "MEALSTREAM_PUBLIC_URL")]
     pub public_url: Option<String>,

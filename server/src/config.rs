@@ -17,6 +17,7 @@ pub struct Config {
     pub site_root: PathBuf,
     /// Cookies carry `Secure` when the public URL is https.
     pub secure_cookies: bool,
+    pub tile_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +60,18 @@ impl Config {
         // Demo data by default only in the embedded mode.
         let embedded = Backend::from_url(&database_url) == Some(Backend::Sqlite);
         let demo = !args.no_demo && (args.demo || embedded);
+        let tile_url = args.tile_url.trim().to_owned();
+        let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| tile_url.contains(p));
+        let absolute = ["https://", "http://", "/"]
+            .iter()
+            .any(|p| tile_url.starts_with(p));
+        if !absolute || !placeholders {
+            return Err(ConfigError {
+                var: "MEALSTREAM_TILE_URL",
+                value: tile_url,
+                expected: "expected a URL template with {z}, {x} and {y}",
+            });
+        }
         Ok(Config {
             addr,
             database_url,
@@ -66,6 +79,7 @@ impl Config {
             demo,
             site_root: args.site_root.clone(),
             secure_cookies,
+            tile_url,
         })
     }
 }
@@ -148,6 +162,15 @@ mod tests {
                 .unwrap()
                 .demo
         );
+    }
+
+    #[test]
+    fn a_tile_url_without_placeholders_names_the_variable() {
+        let e = parse(&["--tile-url", "https://tiles.example/map.png"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("MEALSTREAM_TILE_URL"), "{e}");
+        assert!(parse(&["--tile-url", "https://t.example/{z}/{x}/{y}.png"]).is_ok());
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        app::components::map::set_tile_url(config.tile_url.clone());
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await.context("migrations failed")?;
         let ctx = Ctx::new(db);

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod driver;
 pub mod menu;
 pub mod orders;
 pub mod restaurants;

@@ -15,6 +15,7 @@ use crate::realtime::events::{Hello, HELLO, SESSION_REVOKED};
 #[wasm_bindgen]
 extern "C" {
     /// A socket of the official client (`io(...)` returns one).
+    #[derive(Clone)]
     pub type JsSocket;
     type JsManager;
 
@@ -23,6 +24,12 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn on(this: &JsSocket, event: &str, callback: &js_sys::Function);
+
+    #[wasm_bindgen(method, js_name = emitWithAck)]
+    fn emit_with_ack(this: &JsSocket, event: &str, payload: &JsValue) -> js_sys::Promise;
+
+    #[wasm_bindgen(method, getter)]
+    fn connected(this: &JsSocket) -> bool;
 
     #[wasm_bindgen(method, js_name = onAny)]
     fn on_any(this: &JsSocket, callback: &js_sys::Function);
@@ -39,6 +46,72 @@ thread_local! {
     /// Ids of the logged events this page already handled, newest last.
     static SEEN: RefCell<VecDeque<i64>> = const { RefCell::new(VecDeque::new()) };
     static USER_ID: RefCell<i64> = const { RefCell::new(0) };
+    /// Orders this page follows, each with how many views follow it;
+    /// watched again after every reconnect, since a new connection starts in
+    /// no order room.
+    static WATCHED: RefCell<Vec<(i64, usize)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Sends `event` and waits for the server's acknowledgement.
+pub async fn request(
+    event: &str,
+    payload: &serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let socket = SOCKET.with(|s| s.borrow().clone());
+    let Some(socket) = socket else {
+        return Err("not connected".into());
+    };
+    let payload =
+        js_sys::JSON::parse(&payload.to_string()).map_err(|_| "bad payload".to_string())?;
+    let answer = wasm_bindgen_futures::JsFuture::from(socket.emit_with_ack(event, &payload))
+        .await
+        .map_err(|_| "no answer from the server".to_string())?;
+    let answer: serde_json::Value = serde_wasm::from_js(&answer).ok_or("unreadable answer")?;
+    if answer.get("ok").and_then(serde_json::Value::as_bool) == Some(true) {
+        Ok(answer)
+    } else {
+        Err(answer["error"]["message"]
+            .as_str()
+            .unwrap_or("refused")
+            .to_owned())
+    }
+}
+
+/// Follows an order's ephemeral events (the driver's position) and returns
+/// the watch answer (the order and its last position).
+pub async fn watch(order_id: i64) -> Result<serde_json::Value, String> {
+    WATCHED.with(|w| {
+        let mut w = w.borrow_mut();
+        match w.iter_mut().find(|(id, _)| *id == order_id) {
+            Some((_, views)) => *views += 1,
+            None => w.push((order_id, 1)),
+        }
+    });
+    request("order:watch", &serde_json::json!({ "orderId": order_id })).await
+}
+
+/// Stops following, once the last view of the order is gone: a view
+/// replaced by a fresh one of the same order keeps the room.
+pub fn unwatch(order_id: i64) {
+    let last = WATCHED.with(|w| {
+        let mut w = w.borrow_mut();
+        if let Some((_, views)) = w.iter_mut().find(|(id, _)| *id == order_id) {
+            *views = views.saturating_sub(1);
+        }
+        let before = w.len();
+        w.retain(|(_, views)| *views > 0);
+        w.len() < before
+    });
+    if last {
+        leptos::task::spawn_local(async move {
+            let _ = request("order:unwatch", &serde_json::json!({ "orderId": order_id })).await;
+        });
+    }
+}
+
+/// Whether the socket is connected right now.
+pub fn is_connected() -> bool {
+    SOCKET.with(|s| s.borrow().as_ref().is_some_and(|s| s.connected()))
 }
 
 /// How many recent event ids the page remembers to drop duplicates.

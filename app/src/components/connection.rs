@@ -47,6 +47,12 @@ impl LiveEvent {
         self.data.get("orderId").and_then(serde_json::Value::as_i64)
     }
 
+    /// Logged events (lifecycle changes) carry an id; ephemeral ones
+    /// (positions, typing) do not.
+    pub fn is_logged(&self) -> bool {
+        self.data.get("eventId").is_some()
+    }
+
     pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
         serde_json::from_value(self.data.clone()).ok()
     }

@@ -2,7 +2,9 @@
 
 pub mod cart_store;
 pub mod connection;
+pub mod delivery_map;
 pub mod header;
+pub mod map;
 pub mod notify;
 pub mod order_detail;
 pub mod session;

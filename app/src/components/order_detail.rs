@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::connection::Connection;
+use super::delivery_map::DeliveryMap;
 use super::timeline::Timeline;
 use crate::api::error_message;
 use crate::api::orders::{change_order_status, get_order};
@@ -22,7 +23,7 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl In
         },
     );
     Connection::get().on_event(move |event| {
-        if event.order_id().is_some() && event.order_id() == id.get_untracked() {
+        if event.is_logged() && event.order_id() == id.get_untracked() {
             order.refetch();
         }
     });
@@ -82,6 +83,8 @@ fn OrderView(
                 </div>
                 <p class="muted">{order.restaurant.name.clone()} " → " {order.dropoff.address.clone()}</p>
                 <Timeline order=order.clone() />
+                {(order.driver.is_some() && !order.status.is_final())
+                    .then(|| view! { <DeliveryMap order=order.clone() /> })}
                 {(!actions.is_empty()).then(|| view! {
                     <div class="order-actions">
                         {actions.into_iter().map(|to| view! {

@@ -289,6 +289,7 @@ pub struct OrderSummary {
     pub total_cents: i64,
     pub item_count: i64,
     pub items: String,
+    pub dropoff: Place,
     pub created_at: String,
     pub updated_at: String,
 }

@@ -353,3 +353,17 @@ pub async fn restore_assignments(ctx: &Ctx) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// A driver's screen: online or not, the delivery they are on, their offers.
+pub async fn home(ctx: &Ctx, driver: &User) -> Result<crate::api::driver::DriverHome, AppError> {
+    require_driver(driver)?;
+    let active = match store::orders::active_for_driver(&ctx.db, driver.id).await? {
+        Some(id) => Some(super::orders::get(ctx, driver, id).await?),
+        None => None,
+    };
+    Ok(crate::api::driver::DriverHome {
+        online: ctx.fleet.is_online(driver.id),
+        active,
+        offers: offers_for(ctx, driver).await?,
+    })
+}

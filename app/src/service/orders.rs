@@ -178,6 +178,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         },
         total_cents: subtotal_cents + DELIVERY_FEE_CENTS,
         item_count,
+        dropoff: order.dropoff.clone(),
         items: lines
             .iter()
             .map(|l| format!("{}× {}", l.quantity, l.name))

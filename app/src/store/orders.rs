@@ -285,6 +285,7 @@ pub async fn list(
     let sql = format!(
         "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
          r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
+         o.dropoff_address, o.dropoff_lat, o.dropoff_lng, \
          (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS item_count \
          FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
          WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
@@ -311,6 +312,11 @@ pub async fn list(
             total_cents: row.try_get("total_cents")?,
             item_count: row.try_get("item_count")?,
             items: line_text(db, order_id).await?,
+            dropoff: Place {
+                address: row.try_get("dropoff_address")?,
+                lat: row.try_get("dropoff_lat")?,
+                lng: row.try_get("dropoff_lng")?,
+            },
             created_at: rfc3339(row.try_get("created_at")?),
             updated_at: rfc3339(row.try_get("updated_at")?),
         });

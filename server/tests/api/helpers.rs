@@ -79,6 +79,7 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
         demo: true,
         site_root: PathBuf::from("target/site"),
         secure_cookies: false,
+        tile_url: app::components::map::DEFAULT_TILE_URL.into(),
     };
     let app = Application::build(config).await.expect("the app builds");
     let addr = app.local_addr();

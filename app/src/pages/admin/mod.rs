@@ -16,7 +16,7 @@ pub fn Operations() -> impl IntoView {
     let overview = Resource::new(|| (), |_| admin_overview());
     let orders = Resource::new(|| (), |_| list_orders(true));
     Connection::get().on_event(move |event| {
-        if event.order_id().is_some() {
+        if event.is_logged() && event.order_id().is_some() {
             orders.refetch();
             overview.refetch();
         }
@@ -54,6 +54,7 @@ pub fn Operations() -> impl IntoView {
                 }
             })}
         </Transition>
+        <OperationsMap orders />
         <h2 class="section-title">"Active orders"</h2>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -96,5 +97,68 @@ pub fn AdminOrder() -> impl IntoView {
     view! {
         <p><a href="/admin">"← Operations"</a></p>
         <OrderDetail id role=Role::Admin />
+    }
+}
+
+/// Every online driver (moving live) and every active order's drop-off.
+#[component]
+fn OperationsMap(
+    orders: Resource<Result<Vec<crate::model::OrderSummary>, ServerFnError>>,
+) -> impl IntoView {
+    use crate::api::driver::fleet_positions;
+    use crate::components::map::{LiveMap, MapMarker, MarkerKind};
+    use crate::realtime::events::{DriverPosition, DRIVER_POSITION};
+    use std::collections::BTreeMap;
+
+    let drivers = RwSignal::new(BTreeMap::<i64, DriverPosition>::new());
+    let initial = Resource::new(|| (), |_| fleet_positions());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = initial.get() {
+            drivers.update(|d| {
+                for p in list {
+                    d.entry(p.driver_id).or_insert(p);
+                }
+            });
+        }
+    });
+    Connection::get().on_event(move |event| {
+        if event.kind == DRIVER_POSITION {
+            if let Some(p) = event.decode::<DriverPosition>() {
+                drivers.update(|d| {
+                    d.insert(p.driver_id, p);
+                });
+            }
+        }
+    });
+    let markers = Signal::derive(move || {
+        let mut all: Vec<MapMarker> = drivers
+            .get()
+            .values()
+            .map(|p| MapMarker {
+                key: format!("driver-{}", p.driver_id),
+                kind: MarkerKind::Driver,
+                lat: p.lat,
+                lng: p.lng,
+                label: p.name.clone(),
+            })
+            .collect();
+        if let Some(Ok(list)) = orders.get() {
+            all.extend(list.iter().map(|o| MapMarker {
+                key: format!("order-{}", o.id),
+                kind: MarkerKind::Dropoff,
+                lat: o.dropoff.lat,
+                lng: o.dropoff.lng,
+                label: format!("#{} {}", o.id, o.status.label()),
+            }));
+        }
+        all
+    });
+    view! {
+        <h2 class="section-title">"Live map"</h2>
+        <p class="muted">
+            <span data-stat="online-drivers">{move || drivers.with(|d| d.len())}</span>" drivers online · "
+            <span data-stat="mapped-orders">{move || orders.get().and_then(|r| r.ok()).map(|l| l.len()).unwrap_or(0)}</span>" active orders"
+        </p>
+        <LiveMap markers label="Drivers and active orders" />
     }
 }

@@ -23,7 +23,7 @@ pub fn Tracking() -> impl IntoView {
 pub fn MyOrders() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders(false));
     Connection::get().on_event(move |event| {
-        if event.order_id().is_some() {
+        if event.is_logged() && event.order_id().is_some() {
             orders.refetch();
         }
     });

@@ -30,7 +30,7 @@ type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), ServerFn
 pub fn Board() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders(true));
     Connection::get().on_event(move |event| {
-        if event.order_id().is_some() {
+        if event.is_logged() && event.order_id().is_some() {
             orders.refetch();
         }
     });

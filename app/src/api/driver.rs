@@ -1,0 +1,33 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Order;
+use crate::realtime::events::{DeliveryOffer, DriverPosition};
+
+/// What a driver's screen starts from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriverHome {
+    pub online: bool,
+    pub active: Option<Order>,
+    pub offers: Vec<DeliveryOffer>,
+}
+
+#[server(prefix = "/_sfn")]
+pub async fn load_driver_home() -> Result<DriverHome, ServerFnError> {
+    let (ctx, driver) = super::ssr::require_role(crate::model::Role::Driver).await?;
+    Ok(crate::service::dispatch::home(&ctx, &driver).await?)
+}
+
+#[server(prefix = "/_sfn")]
+pub async fn accept_offer(order_id: i64) -> Result<Order, ServerFnError> {
+    let (ctx, driver) = super::ssr::signed_in().await?;
+    Ok(crate::service::dispatch::accept(&ctx, &driver, order_id).await?)
+}
+
+/// Every online driver, for the admin map.
+#[server(prefix = "/_sfn")]
+pub async fn fleet_positions() -> Result<Vec<DriverPosition>, ServerFnError> {
+    let (ctx, _admin) = super::ssr::require_role(crate::model::Role::Admin).await?;
+    Ok(ctx.fleet.positions())
+}

@@ -1,0 +1,107 @@
+//! The customer's (and admin's) view of a delivery: restaurant, drop-off and
+//! the driver's marker moving as positions arrive, with an ETA.
+
+use leptos::prelude::*;
+
+use super::connection::Connection;
+use super::map::{LiveMap, MapMarker, MarkerKind};
+use crate::model::{Order, OrderStatus};
+use crate::realtime::events::{LocationUpdate, DELIVERY_LOCATION_UPDATE};
+
+fn eta_text(seconds: i64) -> String {
+    match (seconds + 59) / 60 {
+        0 | 1 => "Arriving in about a minute".to_owned(),
+        m => format!("Arriving in about {m} min"),
+    }
+}
+
+#[component]
+pub fn DeliveryMap(order: Order) -> impl IntoView {
+    let id = order.id;
+    let driver = RwSignal::new(order.last_location.clone());
+    Connection::get().on_event(move |event| {
+        if event.kind == DELIVERY_LOCATION_UPDATE && event.order_id() == Some(id) {
+            if let Some(update) = event.decode::<LocationUpdate>() {
+                driver.set(Some(update));
+            }
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    {
+        // Join the order's room for positions; the answer has the last one.
+        leptos::task::spawn_local(async move {
+            if let Ok(answer) = crate::client::socket::watch(id).await {
+                if let Ok(Some(last)) =
+                    serde_json::from_value::<Option<LocationUpdate>>(answer["lastLocation"].clone())
+                {
+                    driver.update(|d| {
+                        if d.as_ref().is_none_or(|cur| cur.at < last.at) {
+                            *d = Some(last);
+                        }
+                    });
+                }
+            }
+        });
+        on_cleanup(move || crate::client::socket::unwatch(id));
+    }
+    let driver_name = order
+        .driver
+        .as_ref()
+        .map(|d| d.name.clone())
+        .unwrap_or_else(|| "Driver".into());
+    let fixed = vec![
+        MapMarker {
+            key: "restaurant".into(),
+            kind: MarkerKind::Restaurant,
+            lat: order.pickup.lat,
+            lng: order.pickup.lng,
+            label: order.restaurant.name.clone(),
+        },
+        MapMarker {
+            key: "dropoff".into(),
+            kind: MarkerKind::Dropoff,
+            lat: order.dropoff.lat,
+            lng: order.dropoff.lng,
+            label: "Drop-off".into(),
+        },
+    ];
+    let markers = Signal::derive(move || {
+        let mut all = fixed.clone();
+        if let Some(d) = driver.get() {
+            all.push(MapMarker {
+                key: "driver".into(),
+                kind: MarkerKind::Driver,
+                lat: d.lat,
+                lng: d.lng,
+                label: driver_name.clone(),
+            });
+        }
+        all
+    });
+    let delivered = order.status == OrderStatus::Delivered;
+    view! {
+        <div class="delivery-map">
+            {(!delivered).then(|| view! {
+                <p class="eta" role="status" data-eta-seconds=move || driver.get().map(|d| d.eta_seconds.to_string())>
+                    {move || match driver.get() {
+                        Some(d) => eta_text(d.eta_seconds),
+                        None => "Waiting for the driver's position…".to_owned(),
+                    }}
+                </p>
+            })}
+            <LiveMap markers label="Delivery map" />
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::eta_text;
+
+    #[test]
+    fn eta_rounds_up_to_minutes() {
+        assert_eq!(eta_text(20), "Arriving in about a minute");
+        assert_eq!(eta_text(61), "Arriving in about 2 min");
+        assert_eq!(eta_text(600), "Arriving in about 10 min");
+    }
+}

@@ -1,0 +1,242 @@
+//! A Leaflet map with keyed markers that follow a signal. The server
+//! renders an empty box; the browser draws the map after hydration. Markers
+//! do not depend on tiles: with no tile server reachable the map is blank
+//! but every marker is there, each carrying `data-lat`/`data-lng`.
+
+use leptos::prelude::*;
+
+/// The default tile server: OpenStreetMap's standard tiles.
+pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+#[cfg(feature = "ssr")]
+static TILE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Set once at startup from `MEALSTREAM_TILE_URL`.
+#[cfg(feature = "ssr")]
+pub fn set_tile_url(url: String) {
+    let _ = TILE_URL.set(url);
+}
+
+/// The tile URL template, as the page's `<meta name="mealstream:tiles">`.
+pub fn tile_url() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        TILE_URL
+            .get()
+            .cloned()
+            .unwrap_or_else(|| DEFAULT_TILE_URL.to_owned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        DEFAULT_TILE_URL.to_owned()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkerKind {
+    Restaurant,
+    Dropoff,
+    Driver,
+}
+
+impl MarkerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkerKind::Restaurant => "restaurant",
+            MarkerKind::Dropoff => "dropoff",
+            MarkerKind::Driver => "driver",
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn glyph(self) -> &'static str {
+        match self {
+            // Plain symbols: every system font has them, unlike emoji.
+            MarkerKind::Restaurant => "R",
+            MarkerKind::Dropoff => "⌂",
+            MarkerKind::Driver => "▲",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapMarker {
+    /// Stable identity: the same key moves the same marker.
+    pub key: String,
+    pub kind: MarkerKind,
+    pub lat: f64,
+    pub lng: f64,
+    pub label: String,
+}
+
+#[component]
+pub fn LiveMap(
+    #[prop(into)] markers: Signal<Vec<MapMarker>>,
+    #[prop(optional)] label: &'static str,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    leaflet_map::mount(node, markers);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = markers;
+    view! { <div class="map" node_ref=node role="img" aria-label=if label.is_empty() { "Map" } else { label }></div> }
+}
+
+#[cfg(feature = "hydrate")]
+mod leaflet_map {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
+    use leaflet::{
+        DivIconOptions, LatLng, LatLngBounds, Map, MapOptions, Marker, MarkerOptions, TileLayer,
+        TileLayerOptions,
+    };
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::JsValue;
+
+    use super::{MapMarker, DEFAULT_TILE_URL};
+
+    /// Calls `target[method](...args)`: for the Leaflet methods leaflet-rs
+    /// does not bind (`getElement`, `fitBounds` with options).
+    fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Option<JsValue> {
+        let f: js_sys::Function = js_sys::Reflect::get(target, &method.into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let list = js_sys::Array::new();
+        for a in args {
+            list.push(a);
+        }
+        f.apply(target, &list).ok()
+    }
+
+    struct Drawn {
+        map: Map,
+        markers: HashMap<String, Marker>,
+        fitted: usize,
+    }
+
+    fn tile_url() -> String {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector("meta[name='mealstream:tiles']")
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|m| m.get_attribute("content"))
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| DEFAULT_TILE_URL.to_owned())
+    }
+
+    /// `L.divIcon(...)`: leaflet-rs 0.5 binds `DivIcon` to `L.Icon`, which
+    /// needs an image URL, so build the div icon through Leaflet directly.
+    fn icon(m: &MapMarker) -> Option<leaflet::Icon> {
+        let options = DivIconOptions::new();
+        options.set_class_name(format!("pin pin-{}", m.kind.as_str()));
+        options.set_html(format!(
+            "<span class=\"pin-glyph\" aria-hidden=\"true\">{}</span><span class=\"pin-label\">{}</span>",
+            m.kind.glyph(),
+            html_escape(&m.label)
+        ));
+        let leaflet = js_sys::Reflect::get(&js_sys::global(), &"L".into()).ok()?;
+        call(&leaflet, "divIcon", &[options.as_ref()]).map(|icon| icon.unchecked_into())
+    }
+
+    fn html_escape(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
+
+    fn tag(marker: &Marker, m: &MapMarker) {
+        let element = call(marker.as_ref(), "getElement", &[])
+            .and_then(|e| e.dyn_into::<web_sys::Element>().ok());
+        if let Some(el) = element {
+            let _ = el.set_attribute("data-marker", &m.kind.as_str());
+            let _ = el.set_attribute("data-key", &m.key);
+            let _ = el.set_attribute("data-lat", &format!("{:.6}", m.lat));
+            let _ = el.set_attribute("data-lng", &format!("{:.6}", m.lng));
+            let _ = el.set_attribute("title", &m.label);
+        }
+    }
+
+    pub fn mount(node: NodeRef<leptos::html::Div>, markers: Signal<Vec<MapMarker>>) {
+        let drawn: Rc<RefCell<Option<Drawn>>> = Rc::new(RefCell::new(None));
+        let state = drawn.clone();
+        Effect::new(move |_| {
+            let wanted = markers.get();
+            let Some(el) = node.get() else { return };
+            let mut slot = state.borrow_mut();
+            if slot.is_none() {
+                let options = MapOptions::new();
+                let Ok(map) = Map::new_with_element(el.unchecked_ref(), &options) else {
+                    return;
+                };
+                map.set_view(&LatLng::new(38.7139, -9.1394), 14.0);
+                let tiles = TileLayerOptions::new();
+                tiles.set_attribution("&copy; OpenStreetMap contributors".to_owned());
+                TileLayer::new_options(&tile_url(), &tiles).add_to(&map);
+                *slot = Some(Drawn {
+                    map,
+                    markers: HashMap::new(),
+                    fitted: 0,
+                });
+            }
+            let Some(drawn) = slot.as_mut() else { return };
+            drawn.markers.retain(|key, marker| {
+                let keep = wanted.iter().any(|m| &m.key == key);
+                if !keep {
+                    marker.remove();
+                }
+                keep
+            });
+            for m in &wanted {
+                let at = LatLng::new(m.lat, m.lng);
+                match drawn.markers.get(&m.key) {
+                    Some(marker) => marker.set_lat_lng(&at),
+                    None => {
+                        let options = MarkerOptions::new();
+                        if let Some(icon) = icon(m) {
+                            options.set_icon(icon);
+                        }
+                        options.set_title(m.label.clone());
+                        let marker = Marker::new_with_options(&at, &options);
+                        marker.add_to(&drawn.map);
+                        drawn.markers.insert(m.key.clone(), marker);
+                    }
+                }
+                if let Some(marker) = drawn.markers.get(&m.key) {
+                    tag(marker, m);
+                }
+            }
+            // Frame everything when the set of markers grows, not on every move.
+            if wanted.len() > drawn.fitted && !wanted.is_empty() {
+                drawn.fitted = wanted.len();
+                let first = LatLng::new(wanted[0].lat, wanted[0].lng);
+                let bounds = LatLngBounds::new(&first, &first);
+                for m in &wanted {
+                    bounds.extend(&LatLng::new(m.lat, m.lng));
+                }
+                let padding = js_sys::JSON::parse("{\"padding\":[40,40],\"maxZoom\":16}")
+                    .unwrap_or(JsValue::NULL);
+                call(
+                    drawn.map.as_ref(),
+                    "fitBounds",
+                    &[bounds.as_ref(), &padding],
+                );
+                drawn.map.invalidate_size(false);
+            }
+        });
+        // Cleanup runs on the browser's one thread, like everything here.
+        let drawn = send_wrapper::SendWrapper::new(drawn);
+        on_cleanup(move || {
+            if let Some(d) = drawn.borrow_mut().take() {
+                d.map.remove();
+            }
+        });
+    }
+}

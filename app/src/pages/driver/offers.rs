@@ -1,0 +1,183 @@
+//! Offer cards: they arrive live, count down, and say what became of them
+//! (taken by another driver, expired, cancelled).
+
+use leptos::prelude::*;
+
+use crate::api::driver::accept_offer;
+use crate::api::error_message;
+use crate::components::connection::LiveEvent;
+use crate::model::time::parse_rfc3339;
+use crate::realtime::events::{
+    DeliveryOffer, OfferWithdrawn, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OfferState {
+    Open,
+    Taken,
+    Expired,
+    Cancelled,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    pub offer: DeliveryOffer,
+    pub state: OfferState,
+}
+
+#[derive(Clone, Copy)]
+pub struct Offers {
+    pub cards: RwSignal<Vec<Card>>,
+    /// Milliseconds since the epoch, ticking every second in the browser.
+    now: RwSignal<i64>,
+}
+
+impl Offers {
+    pub fn new() -> Offers {
+        let now = RwSignal::new(0);
+        #[cfg(feature = "hydrate")]
+        {
+            now.set(js_sys::Date::now() as i64);
+            let _ = set_interval_with_handle(
+                move || now.set(js_sys::Date::now() as i64),
+                std::time::Duration::from_secs(1),
+            );
+        }
+        Offers {
+            cards: RwSignal::new(Vec::new()),
+            now,
+        }
+    }
+
+    /// Adds the open offers the server lists that are not shown yet.
+    pub fn merge(&self, list: &[DeliveryOffer]) {
+        self.cards.update(|cards| {
+            for offer in list {
+                if !cards.iter().any(|c| c.offer.order_id == offer.order_id) {
+                    cards.push(Card {
+                        offer: offer.clone(),
+                        state: OfferState::Open,
+                    });
+                }
+            }
+        });
+    }
+
+    pub fn apply(&self, event: &LiveEvent) {
+        match event.kind.as_str() {
+            DELIVERY_OFFER => {
+                if let Some(offer) = event.decode::<DeliveryOffer>() {
+                    self.cards.update(|cards| {
+                        cards.retain(|c| c.offer.order_id != offer.order_id);
+                        cards.insert(
+                            0,
+                            Card {
+                                offer,
+                                state: OfferState::Open,
+                            },
+                        );
+                    });
+                }
+            }
+            DELIVERY_OFFER_WITHDRAWN => {
+                if let Some(w) = event.decode::<OfferWithdrawn>() {
+                    let state = match w.reason.as_str() {
+                        "taken" => OfferState::Taken,
+                        "expired" => OfferState::Expired,
+                        _ => OfferState::Cancelled,
+                    };
+                    self.set_state(w.order_id, state);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn set_state(&self, order_id: i64, state: OfferState) {
+        self.cards.update(|cards| {
+            if let Some(card) = cards.iter_mut().find(|c| c.offer.order_id == order_id) {
+                card.state = state;
+            }
+        });
+    }
+
+    fn remove(&self, order_id: i64) {
+        self.cards
+            .update(|cards| cards.retain(|c| c.offer.order_id != order_id));
+    }
+}
+
+fn metres(m: i64) -> String {
+    if m < 1000 {
+        format!("{m} m")
+    } else {
+        format!("{:.1} km", m as f64 / 1000.0)
+    }
+}
+
+#[component]
+pub fn OfferCard(
+    card: Card,
+    offers: Offers,
+    on_accepted: impl Fn() + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let order_id = card.offer.order_id;
+    let accept = Action::new(move |_: &()| async move { accept_offer(order_id).await });
+    Effect::new(move |_| match accept.value().get() {
+        Some(Ok(_)) => {
+            offers.remove(order_id);
+            on_accepted();
+        }
+        Some(Err(e)) => {
+            let message = error_message(&e);
+            offers.set_state(
+                order_id,
+                if message.contains("another driver") {
+                    OfferState::Taken
+                } else {
+                    OfferState::Failed(message)
+                },
+            );
+        }
+        None => {}
+    });
+    let offer = card.offer.clone();
+    let expires = parse_rfc3339(&offer.expires_at).unwrap_or(0);
+    let now = offers.now;
+    let left = move || ((expires - now.get()) / 1000).max(0);
+    let state = card.state.clone();
+    let closed = match &state {
+        OfferState::Open => None,
+        OfferState::Taken => Some("Another driver took this delivery.".to_owned()),
+        OfferState::Expired => Some("This offer expired.".to_owned()),
+        OfferState::Cancelled => Some("The order was cancelled.".to_owned()),
+        OfferState::Failed(m) => Some(m.clone()),
+    };
+    let is_open = closed.is_none();
+    view! {
+        <li class="card offer-card" data-order-id=order_id data-state=format!("{state:?}").to_lowercase()>
+            <div class="offer-head">
+                <strong>{offer.restaurant_name.clone()}</strong>
+                {is_open.then(|| view! { <span class="countdown" aria-label="Seconds left">{move || format!("{} s", left())}</span> })}
+            </div>
+            <p class="offer-route">
+                {offer.pickup_distance_m.map(|m| format!("{} to pickup · ", metres(m)))}
+                {format!("{} to the customer", metres(offer.distance_m))}
+            </p>
+            <p class="muted">"Deliver to " {offer.dropoff.address.clone()}</p>
+            {match closed {
+                None => view! {
+                    <button class="btn btn-primary btn-lg btn-block" disabled=move || accept.pending().get() || left() == 0
+                        on:click=move |_| { accept.dispatch(()); }>
+                        {move || if left() == 0 { "Expired" } else { "Accept" }}
+                    </button>
+                }.into_any(),
+                Some(message) => view! {
+                    <p class="offer-closed" role="status">{message}</p>
+                    <button class="btn btn-ghost btn-block" on:click=move |_| offers.remove(order_id)>"Dismiss"</button>
+                }.into_any(),
+            }}
+        </li>
+    }
+}

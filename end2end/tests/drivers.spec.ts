@@ -1,0 +1,153 @@
+import { test, expect, Browser, Page, request as playwrightRequest } from '@playwright/test';
+import { expectLive, screenshot, signIn, DEMO_PASSWORD } from './helpers';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+
+// A short ride from Tasca do Rossio south to Praça do Comércio.
+const ROUTE = [
+  { latitude: 38.7121, longitude: -9.1377 },
+  { latitude: 38.7110, longitude: -9.1372 },
+  { latitude: 38.7098, longitude: -9.1369 },
+  { latitude: 38.7086, longitude: -9.1366 },
+];
+
+/** Staff act through the REST API, as a second client would. */
+async function staffApi() {
+  const api = await playwrightRequest.newContext({ baseURL: BASE });
+  const res = await api.post('/api/auth/login', { data: { email: 'restaurant@mealstream.test', password: DEMO_PASSWORD } });
+  expect(res.status()).toBe(200);
+  return {
+    step: async (id: string, status: string) => {
+      const r = await api.post(`/api/orders/${id}/status`, { data: { status } });
+      expect(r.status(), `${status}: ${await r.text()}`).toBe(200);
+    },
+  };
+}
+
+async function driverPhone(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    permissions: ['geolocation'],
+    geolocation: ROUTE[0],
+  });
+  const page = await context.newPage();
+  await signIn(page, email);
+  await expect(page).toHaveURL('/driver');
+  await expectLive(page);
+  return page;
+}
+
+/** Online, whatever an earlier test left. */
+async function goOnline(page: Page) {
+  const status = page.locator('.driver-status');
+  await expect(status).toHaveAttribute('data-ready', 'true');
+  if ((await status.getAttribute('data-online')) !== 'true') {
+    await page.getByRole('button', { name: 'Go online' }).click();
+  }
+  await expect(status).toHaveAttribute('data-online', 'true');
+}
+
+async function placeOrder(page: Page, item: string): Promise<string> {
+  await page.goto('/restaurants');
+  await page.getByRole('link', { name: /Tasca do Rossio/ }).click();
+  await page.getByRole('button', { name: `Add ${item} to cart` }).click();
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  return page.url().split('/').pop()!;
+}
+
+test('a driver takes an offer on the phone and the customer follows the marker', async ({ browser }) => {
+  const driver = await driverPhone(browser, 'driver@mealstream.test');
+  await goOnline(driver);
+
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  await signIn(customer, 'customer@mealstream.test');
+  await expectLive(customer);
+  const orderId = await placeOrder(customer, 'Caldo verde');
+  const staff = await staffApi();
+  await staff.step(orderId, 'confirmed');
+
+  const offer = driver.locator(`.offer-card[data-order-id="${orderId}"]`);
+  await expect(offer).toContainText('Tasca do Rossio');
+  await expect(offer.locator('.countdown')).toHaveText(/\d+ s/);
+  await screenshot(driver, 'driver-offer-phone');
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  const job = driver.locator(`.job[data-order-id="${orderId}"]`);
+  await expect(job).toBeVisible();
+  await expect(customer.locator('.step[data-status="out_for_delivery"]')).toBeVisible();
+
+  // The customer's map shows the driver, and the marker follows the phone.
+  const marker = customer.locator('.leaflet-marker-icon[data-marker="driver"]');
+  const eta = customer.locator('.eta');
+  let last = { lat: '', lng: '', eta: '' };
+  for (const point of ROUTE.slice(1)) {
+    await driver.context().setGeolocation(point);
+    await expect(marker).toHaveAttribute('data-lat', point.latitude.toFixed(6), { timeout: 10_000 });
+    const now = {
+      lat: (await marker.getAttribute('data-lat'))!,
+      lng: (await marker.getAttribute('data-lng'))!,
+      eta: (await eta.getAttribute('data-eta-seconds'))!,
+    };
+    expect(now.lat).not.toBe(last.lat);
+    expect(now.eta).not.toBe(last.eta);
+    last = now;
+    await driver.waitForTimeout(1100); // the server takes one position per second
+  }
+  await expect(eta).toContainText('Arriving in about');
+  await expect(customer.locator('.leaflet-marker-icon[data-marker="restaurant"]')).toHaveCount(1);
+  await expect(customer.locator('.leaflet-marker-icon[data-marker="dropoff"]')).toHaveCount(1);
+  await screenshot(customer, 'customer-delivery-map');
+  await screenshot(driver, 'driver-job-phone');
+
+  // Kitchen finishes; the driver picks up and delivers.
+  await staff.step(orderId, 'preparing');
+  await staff.step(orderId, 'ready');
+  await driver.getByRole('button', { name: 'Picked up' }).click();
+  await expect(customer.locator('.timeline')).toHaveAttribute('data-current', 'out_for_delivery');
+  await driver.getByRole('button', { name: 'Delivered' }).click();
+  await expect(customer.locator('.toast').filter({ hasText: 'Your order was delivered' })).toBeVisible();
+  await expect(driver.locator('.job')).toHaveCount(0);
+});
+
+test('the second driver sees that the offer was taken', async ({ browser }) => {
+  const first = await driverPhone(browser, 'driver@mealstream.test');
+  const second = await driverPhone(browser, 'driver2@mealstream.test');
+  for (const d of [first, second]) {
+    await goOnline(d);
+  }
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  await signIn(customer, 'customer2@mealstream.test');
+  await expectLive(customer);
+  const orderId = await placeOrder(customer, 'Bifana');
+  const staff = await staffApi();
+  await staff.step(orderId, 'confirmed');
+  const offerOf = (p: Page) => p.locator(`.offer-card[data-order-id="${orderId}"]`);
+  await expect(offerOf(first)).toBeVisible();
+  await expect(offerOf(second)).toBeVisible();
+  await offerOf(first).getByRole('button', { name: 'Accept' }).click();
+  await expect(offerOf(second)).toContainText('Another driver took this delivery.');
+  await staff.step(orderId, 'cancelled');
+});
+
+test('a driver who blocks location is told how to fix it', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await context.newPage();
+  await signIn(page, 'driver2@mealstream.test');
+  await expectLive(page);
+  await page.getByRole('button', { name: 'Go online' }).click();
+  await expect(page.locator('.geo-status')).toContainText('Location is blocked');
+});
+
+test('the admin map shows online drivers', async ({ browser }) => {
+  const driver = await driverPhone(browser, 'driver2@mealstream.test');
+  await goOnline(driver);
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin@mealstream.test');
+  await expect(admin.locator('.leaflet-marker-icon[data-marker="driver"]').first()).toBeVisible();
+  await screenshot(admin, 'admin-live-map');
+});
