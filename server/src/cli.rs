@@ -29,6 +29,25 @@ pub enum Command {
     /// Load the demo accounts (password `mealstream`) and restaurants into a
     /// database that has no users yet, then exit.
     SeedDemo(DbArgs),
+    /// Drive N simulated drivers against a running server through its API
+    /// and Socket.IO: online, offers, rides, deliveries. For demos and load.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct SimulateArgs {
+    /// How many drivers (accounts sim-driver-N@mealstream.test are created).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=2000))]
+    pub drivers: u16,
+    /// The server to drive.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub url: String,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    pub seconds: u64,
+    /// The server's database, where the driver accounts are created.
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Clone, Debug, Args)]

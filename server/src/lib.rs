@@ -7,6 +7,7 @@ pub mod config;
 pub mod http;
 pub mod realtime;
 pub mod sessions;
+pub mod simulate;
 pub mod startup;
 pub mod telemetry;
 
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 db.pool.close().await;
                 Ok(())
             }
+            Some(Command::Simulate(args)) => simulate::run(args).await,
             Some(Command::SeedDemo(args)) => {
                 let db = connect(&config::database_url(&args)?).await?;
                 let seeded = demo::seed_if_empty(&Ctx::new(db.clone())).await?;
