@@ -27,6 +27,22 @@ impl LatLng {
     }
 }
 
+/// The demo city's centre (Rossio square, Lisbon): where "near you"
+/// distances are measured from until a customer picks an address.
+pub const CITY_CENTRE: LatLng = LatLng {
+    lat: 38.7139,
+    lng: -9.1394,
+};
+
+/// "650 m", "1.2 km".
+pub fn format_distance(metres: f64) -> String {
+    if metres < 1000.0 {
+        format!("{} m", (metres / 10.0).round() as i64 * 10)
+    } else {
+        format!("{:.1} km", metres / 1000.0)
+    }
+}
+
 /// Great-circle distance in metres (haversine).
 pub fn distance_m(a: LatLng, b: LatLng) -> f64 {
     const EARTH_RADIUS_M: f64 = 6_371_000.0;
@@ -49,6 +65,12 @@ mod tests {
         let e = LatLng::new(0.0, f64::INFINITY, "dropoff").unwrap_err();
         assert_eq!(e.body().error.field.as_deref(), Some("dropoff.lng"));
         assert!(LatLng::new(-90.0, 180.0, "dropoff").is_ok());
+    }
+
+    #[test]
+    fn distances_read_well() {
+        assert_eq!(format_distance(647.0), "650 m");
+        assert_eq!(format_distance(1234.0), "1.2 km");
     }
 
     #[test]

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::error_message;
 use crate::api::restaurants::list_restaurants;
+use crate::model::geo::{distance_m, format_distance, LatLng, CITY_CENTRE};
 use crate::model::Restaurant;
 
 #[component]
@@ -33,6 +34,13 @@ pub fn Restaurants() -> impl IntoView {
 #[component]
 fn RestaurantCard(r: Restaurant) -> impl IntoView {
     let href = format!("/restaurants/{}", r.id);
+    let away = format_distance(distance_m(
+        CITY_CENTRE,
+        LatLng {
+            lat: r.lat,
+            lng: r.lng,
+        },
+    ));
     view! {
         <li class="card restaurant-card" data-restaurant-id=r.id>
             <a href=href class="card-link">
@@ -46,6 +54,7 @@ fn RestaurantCard(r: Restaurant) -> impl IntoView {
                 </div>
                 <p class="cuisine">{r.cuisine}</p>
                 <p class="muted">{r.address}</p>
+                <p class="distance">{away} " from the centre"</p>
             </a>
         </li>
     }

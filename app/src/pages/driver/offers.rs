@@ -109,11 +109,7 @@ impl Offers {
 }
 
 fn metres(m: i64) -> String {
-    if m < 1000 {
-        format!("{m} m")
-    } else {
-        format!("{:.1} km", m as f64 / 1000.0)
-    }
+    crate::model::geo::format_distance(m as f64)
 }
 
 #[component]
