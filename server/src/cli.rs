@@ -71,6 +71,10 @@ pub struct ServeArgs {
     /// `redis://HOST:PORT`: keep sessions in Redis. Unset: in process memory.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key this deployment uses (nodes of one
+    /// deployment share it).
+    #[arg(long, env = "MEALSTREAM_REDIS_PREFIX", default_value = "mealstream")]
+    pub redis_prefix: String,
     /// Seed demo data into an empty database (default in embedded mode).
     #[arg(long, conflicts_with = "no_demo")]
     pub demo: bool,

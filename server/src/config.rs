@@ -13,6 +13,7 @@ pub struct Config {
     pub addr: SocketAddr,
     pub database_url: String,
     pub redis_url: Option<String>,
+    pub redis_prefix: String,
     pub demo: bool,
     pub site_root: PathBuf,
     /// Cookies carry `Secure` when the public URL is https.
@@ -76,6 +77,7 @@ impl Config {
             addr,
             database_url,
             redis_url,
+            redis_prefix: args.redis_prefix.trim().to_owned(),
             demo,
             site_root: args.site_root.clone(),
             secure_cookies,

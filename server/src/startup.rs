@@ -5,6 +5,10 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use std::sync::Arc;
+
+use app::service::fleet::Fleet;
+use app::service::fleet_shared::SharedPositions;
 use app::service::{demo, dispatch, Ctx};
 use app::store::Db;
 use app::{shell, App};
@@ -34,16 +38,22 @@ impl Application {
         app::components::map::set_tile_url(config.tile_url.clone());
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await.context("migrations failed")?;
-        let ctx = Ctx::new(db);
+        let redis = match &config.redis_url {
+            Some(url) => Some(sessions::redis_pool(url).await?),
+            None => None,
+        };
+        let mut ctx = Ctx::new(db);
+        if let Some(pool) = &redis {
+            ctx.fleet = Arc::new(Fleet::shared(SharedPositions::new(
+                pool.clone(),
+                &config.redis_prefix,
+            )));
+        }
         if config.demo {
             demo::seed_if_empty(&ctx)
                 .await
                 .context("seeding demo data failed")?;
         }
-        let redis = match &config.redis_url {
-            Some(url) => Some(sessions::redis_pool(url).await?),
-            None => None,
-        };
         dispatch::restore_assignments(&ctx)
             .await
             .context("cannot restore deliveries")?;
@@ -69,6 +79,9 @@ impl Application {
         &self.ctx
     }
 
+    /// Serves until `shutdown` resolves, then stops accepting, closes the
+    /// sockets (clients reconnect elsewhere and replay what they miss) and
+    /// gives requests in flight up to `SHUTDOWN_GRACE` to finish.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -76,12 +89,29 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("server failed")
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let emitter = self.ctx.emitter.clone();
+        let signal = {
+            let stopping = stopping.clone();
+            async move {
+                shutdown.await;
+                stopping.notify_one();
+                emitter.close_all().await;
+            }
+        };
+        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        tokio::select! {
+            result = server => result.context("server failed"),
+            _ = async { stopping.notified().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+                tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}: stopping anyway");
+                Ok(())
+            }
+        }
     }
 }
+
+/// How long requests in flight may take to finish at shutdown.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> Router {
     let leptos_options = LeptosOptions::builder()

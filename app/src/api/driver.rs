@@ -29,5 +29,5 @@ pub async fn accept_offer(order_id: i64) -> Result<Order, ServerFnError> {
 #[server(prefix = "/_sfn")]
 pub async fn fleet_positions() -> Result<Vec<DriverPosition>, ServerFnError> {
     let (ctx, _admin) = super::ssr::require_role(crate::model::Role::Admin).await?;
-    Ok(ctx.fleet.positions())
+    Ok(ctx.fleet.positions().await?)
 }

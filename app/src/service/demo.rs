@@ -9,7 +9,10 @@ use crate::store::{self, restaurants::NewRestaurant};
 pub const DEMO_PASSWORD: &str = "mealstream";
 
 /// Where the demo city is: Rossio square, Lisbon.
-pub const CITY_CENTRE: (f64, f64) = (38.7139, -9.1394);
+pub const CITY_CENTRE: (f64, f64) = (
+    crate::model::geo::CITY_CENTRE.lat,
+    crate::model::geo::CITY_CENTRE.lng,
+);
 
 struct DemoRestaurant {
     name: &'static str,

@@ -55,6 +55,7 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
     let mut free: Vec<(i64, f64)> = ctx
         .fleet
         .available()
+        .await?
         .into_iter()
         .filter(|(id, _)| !busy.contains(id))
         .map(|(id, at)| (id, distance_m(at, pickup)))
@@ -260,7 +261,7 @@ pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
 /// The driver's live offers, nearest expiry first.
 pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, AppError> {
     require_driver(driver)?;
-    let here = ctx.fleet.position(driver.id).map(|f| f.point);
+    let here = ctx.fleet.position(driver.id).await?.map(|f| f.point);
     let mut list = Vec::new();
     for pending in store::offers::pending_for_driver(&ctx.db, driver.id, now_ms()).await? {
         let Some(order) = store::orders::get(&ctx.db, pending.order_id).await? else {
@@ -292,8 +293,8 @@ pub async fn set_availability(
 ) -> Result<(), AppError> {
     require_driver(driver)?;
     ctx.fleet
-        .set_online(driver.id, &driver.name, availability.online);
-    Ok(())
+        .go_online(driver.id, &driver.name, availability.online)
+        .await
 }
 
 /// A driver's position: throttled, kept in memory, told to the watchers of
@@ -304,7 +305,7 @@ pub async fn report_location(
     report: &LocationReport,
 ) -> Result<bool, AppError> {
     require_driver(driver)?;
-    match ctx.fleet.report(driver.id, &driver.name, report)? {
+    match ctx.fleet.report(driver.id, &driver.name, report).await? {
         Reported::Unchanged => Ok(false),
         Reported::Moved { watchers, admins } => {
             if let Some(update) = watchers {
@@ -362,7 +363,7 @@ pub async fn home(ctx: &Ctx, driver: &User) -> Result<crate::api::driver::Driver
         None => None,
     };
     Ok(crate::api::driver::DriverHome {
-        online: ctx.fleet.is_online(driver.id),
+        online: ctx.fleet.is_online(driver.id).await?,
         active,
         offers: offers_for(ctx, driver).await?,
     })

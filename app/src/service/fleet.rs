@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use super::fleet_shared::SharedPositions;
 use crate::error::AppError;
 use crate::model::geo::{distance_m, LatLng};
 use crate::model::time::rfc3339;
@@ -68,6 +69,14 @@ struct DriverState {
 #[derive(Default)]
 pub struct Fleet {
     drivers: Mutex<HashMap<i64, DriverState>>,
+    /// With Redis: positions every node sees. The throttle, the admin feed
+    /// and the delivery cache stay per node.
+    shared: Option<SharedPositions>,
+}
+
+fn unavailable(e: fred::error::Error) -> AppError {
+    tracing::warn!(error = %e, "Redis unavailable for driver positions");
+    AppError::Unavailable
 }
 
 impl Fix {
@@ -126,7 +135,7 @@ impl Fleet {
         f(&mut self.drivers.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub fn set_online(&self, driver_id: i64, name: &str, online: bool) {
+    fn set_online_local(&self, driver_id: i64, name: &str, online: bool) {
         self.with(|d| {
             let state = d.entry(driver_id).or_default();
             state.name = name.to_owned();
@@ -139,7 +148,7 @@ impl Fleet {
     }
 
     /// Online: said so, and either no fix yet or a fix that has not expired.
-    pub fn is_online(&self, driver_id: i64) -> bool {
+    fn is_online_local(&self, driver_id: i64) -> bool {
         let now = now_ms();
         self.with(|d| {
             d.get(&driver_id)
@@ -148,7 +157,7 @@ impl Fleet {
     }
 
     /// Online drivers with a fresh position, for dispatch.
-    pub fn available(&self) -> Vec<(i64, LatLng)> {
+    fn available_local(&self) -> Vec<(i64, LatLng)> {
         let now = now_ms();
         self.with(|d| {
             d.iter()
@@ -158,7 +167,7 @@ impl Fleet {
         })
     }
 
-    pub fn position(&self, driver_id: i64) -> Option<Fix> {
+    fn position_local(&self, driver_id: i64) -> Option<Fix> {
         let now = now_ms();
         self.with(|d| {
             d.get(&driver_id)
@@ -168,7 +177,7 @@ impl Fleet {
     }
 
     /// Every online driver with a fresh fix, for the admin map.
-    pub fn positions(&self) -> Vec<DriverPosition> {
+    fn positions_local(&self) -> Vec<DriverPosition> {
         let now = now_ms();
         self.with(|d| {
             d.iter()
@@ -209,7 +218,7 @@ impl Fleet {
     }
 
     /// The last position of the driver on `order_id`, as its watchers see it.
-    pub fn last_update_for(&self, driver_id: i64, order_id: i64) -> Option<LocationUpdate> {
+    fn last_update_for_local(&self, driver_id: i64, order_id: i64) -> Option<LocationUpdate> {
         let now = now_ms();
         self.with(|d| {
             let s = d.get(&driver_id)?;
@@ -220,12 +229,12 @@ impl Fleet {
     }
 
     /// The location hot path: throttle, store, and say whom to tell.
-    pub fn report(
+    fn report_local(
         &self,
         driver_id: i64,
         name: &str,
         report: &LocationReport,
-    ) -> Result<Reported, AppError> {
+    ) -> Result<(Reported, Fix), AppError> {
         let now = now_ms();
         let fix = Fix::parse(report, now)?;
         self.with(|d| {
@@ -248,7 +257,7 @@ impl Fleet {
                 }
             };
             if !moved {
-                return Ok(Reported::Unchanged);
+                return Ok((Reported::Unchanged, fix));
             }
             state.last_sent = Some(fix);
             let watchers = state.assignment.map(|job| update(driver_id, &fix, &job));
@@ -263,8 +272,121 @@ impl Fleet {
                     order_id: state.assignment.map(|a| a.order_id),
                 }
             });
-            Ok(Reported::Moved { watchers, admins })
+            Ok((Reported::Moved { watchers, admins }, fix))
         })
+    }
+}
+
+/// The public side: the same questions, answered from Redis when shared.
+impl Fleet {
+    pub fn shared(shared: SharedPositions) -> Fleet {
+        Fleet {
+            drivers: Mutex::default(),
+            shared: Some(shared),
+        }
+    }
+
+    /// The location hot path: throttle, store, and say whom to tell.
+    pub async fn report(
+        &self,
+        driver_id: i64,
+        name: &str,
+        report: &LocationReport,
+    ) -> Result<Reported, AppError> {
+        let (outcome, fix) = self.report_local(driver_id, name, report)?;
+        if let Some(shared) = &self.shared {
+            shared
+                .put(driver_id, name, &fix)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(outcome)
+    }
+
+    pub async fn go_online(
+        &self,
+        driver_id: i64,
+        name: &str,
+        online: bool,
+    ) -> Result<(), AppError> {
+        self.set_online_local(driver_id, name, online);
+        if let (Some(shared), false) = (&self.shared, online) {
+            shared.remove(driver_id).await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    pub async fn is_online(&self, driver_id: i64) -> Result<bool, AppError> {
+        let local = self.is_online_local(driver_id);
+        match &self.shared {
+            Some(shared) => {
+                Ok(local || shared.get(driver_id).await.map_err(unavailable)?.is_some())
+            }
+            None => Ok(local),
+        }
+    }
+
+    /// Online drivers with a fresh position, for dispatch.
+    pub async fn available(&self) -> Result<Vec<(i64, LatLng)>, AppError> {
+        match &self.shared {
+            Some(shared) => Ok(shared
+                .all()
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|(id, f)| (id, f.fix().point))
+                .collect()),
+            None => Ok(self.available_local()),
+        }
+    }
+
+    pub async fn position(&self, driver_id: i64) -> Result<Option<Fix>, AppError> {
+        match &self.shared {
+            Some(shared) => Ok(shared
+                .get(driver_id)
+                .await
+                .map_err(unavailable)?
+                .map(|f| f.fix())),
+            None => Ok(self.position_local(driver_id)),
+        }
+    }
+
+    /// Every online driver with a fresh fix, for the admin map.
+    pub async fn positions(&self) -> Result<Vec<DriverPosition>, AppError> {
+        let Some(shared) = &self.shared else {
+            return Ok(self.positions_local());
+        };
+        let all = shared.all().await.map_err(unavailable)?;
+        Ok(all
+            .into_iter()
+            .map(|(id, f)| DriverPosition {
+                driver_id: id,
+                name: f.name.clone(),
+                lat: f.lat,
+                lng: f.lng,
+                at: rfc3339(f.at_ms),
+                order_id: self.with(|d| d.get(&id).and_then(|s| s.assignment).map(|a| a.order_id)),
+            })
+            .collect())
+    }
+
+    /// The last position of the driver on `order_id`, as its watchers see it.
+    pub async fn last_update_for(
+        &self,
+        driver_id: i64,
+        order_id: i64,
+    ) -> Result<Option<LocationUpdate>, AppError> {
+        let Some(shared) = &self.shared else {
+            return Ok(self.last_update_for_local(driver_id, order_id));
+        };
+        let job = self
+            .with(|d| d.get(&driver_id).and_then(|s| s.assignment))
+            .filter(|a| a.order_id == order_id);
+        let (Some(job), Some(fix)) = (job, shared.get(driver_id).await.map_err(unavailable)?)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(update(driver_id, &fix.fix(), &job)))
     }
 }
 
@@ -306,11 +428,11 @@ mod tests {
     #[test]
     fn a_second_fix_within_a_second_is_rate_limited() {
         let fleet = Fleet::default();
-        assert!(fleet.report(1, "D", &at(38.71, -9.14)).is_ok());
-        let e = fleet.report(1, "D", &at(38.72, -9.14)).unwrap_err();
+        assert!(fleet.report_local(1, "D", &at(38.71, -9.14)).is_ok());
+        let e = fleet.report_local(1, "D", &at(38.72, -9.14)).unwrap_err();
         assert_eq!(e.status(), 429);
         assert!(
-            fleet.report(2, "E", &at(38.71, -9.14)).is_ok(),
+            fleet.report_local(2, "E", &at(38.71, -9.14)).is_ok(),
             "other drivers are unaffected"
         );
     }
@@ -318,15 +440,15 @@ mod tests {
     #[test]
     fn a_fix_that_barely_moved_is_stored_but_not_sent() {
         let fleet = Fleet::default();
-        fleet.report(1, "D", &at(38.71, -9.14)).unwrap();
+        fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
         backdate(&fleet, 1, 1500);
         assert_eq!(
-            fleet.report(1, "D", &at(38.71001, -9.14)).unwrap(),
+            fleet.report_local(1, "D", &at(38.71001, -9.14)).unwrap().0,
             Reported::Unchanged
         );
         backdate(&fleet, 1, 1500);
         assert!(matches!(
-            fleet.report(1, "D", &at(38.7110, -9.14)).unwrap(),
+            fleet.report_local(1, "D", &at(38.7110, -9.14)).unwrap().0,
             Reported::Moved { .. }
         ));
     }
@@ -336,18 +458,18 @@ mod tests {
         let fleet = Fleet::default();
         let mut r = at(38.71, -9.14);
         r.heading = Some(350.0);
-        fleet.report(1, "D", &r).unwrap();
+        fleet.report_local(1, "D", &r).unwrap().0;
         backdate(&fleet, 1, 1500);
         r.heading = Some(5.0);
         assert_eq!(
-            fleet.report(1, "D", &r).unwrap(),
+            fleet.report_local(1, "D", &r).unwrap().0,
             Reported::Unchanged,
             "15 degrees across north is no turn"
         );
         backdate(&fleet, 1, 1500);
         r.heading = Some(40.0);
         assert!(matches!(
-            fleet.report(1, "D", &r).unwrap(),
+            fleet.report_local(1, "D", &r).unwrap().0,
             Reported::Moved { .. }
         ));
     }
@@ -355,13 +477,13 @@ mod tests {
     #[test]
     fn an_expired_fix_marks_the_driver_offline() {
         let fleet = Fleet::default();
-        fleet.report(1, "D", &at(38.71, -9.14)).unwrap();
-        assert!(fleet.is_online(1));
-        assert_eq!(fleet.available().len(), 1);
+        fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
+        assert!(fleet.is_online_local(1));
+        assert_eq!(fleet.available_local().len(), 1);
         backdate(&fleet, 1, POSITION_TTL.as_millis() as i64 + 1);
-        assert!(!fleet.is_online(1));
-        assert!(fleet.available().is_empty());
-        assert!(fleet.position(1).is_none());
+        assert!(!fleet.is_online_local(1));
+        assert!(fleet.available_local().is_empty());
+        assert!(fleet.position_local(1).is_none());
     }
 
     #[test]
@@ -379,13 +501,13 @@ mod tests {
             },
             picked_up: false,
         };
-        match fleet.report(1, "D", &at(38.715, -9.14)).unwrap() {
+        match fleet.report_local(1, "D", &at(38.715, -9.14)).unwrap().0 {
             Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
             other => panic!("{other:?}"),
         }
         fleet.assign(1, job);
         backdate(&fleet, 1, 1500);
-        match fleet.report(1, "D", &at(38.714, -9.14)).unwrap() {
+        match fleet.report_local(1, "D", &at(38.714, -9.14)).unwrap().0 {
             Reported::Moved {
                 watchers: Some(u),
                 admins,
@@ -434,7 +556,10 @@ mod tests {
         let fleet = Fleet::default();
         for (lat, lng) in [(91.0, 0.0), (0.0, -181.0), (f64::NAN, 0.0)] {
             assert_eq!(
-                fleet.report(1, "D", &at(lat, lng)).unwrap_err().status(),
+                fleet
+                    .report_local(1, "D", &at(lat, lng))
+                    .unwrap_err()
+                    .status(),
                 422
             );
         }

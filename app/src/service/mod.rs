@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod events;
 pub mod fleet;
+pub mod fleet_shared;
 pub mod orders;
 pub mod password;
 pub mod rate_limit;

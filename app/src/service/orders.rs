@@ -337,10 +337,10 @@ async fn fetch(ctx: &Ctx, order_id: i64) -> Result<Order, AppError> {
     let mut order = store::orders::get(&ctx.db, order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    order.last_location = order
-        .driver
-        .as_ref()
-        .and_then(|d| ctx.fleet.last_update_for(d.id, order.id));
+    order.last_location = match &order.driver {
+        Some(d) => ctx.fleet.last_update_for(d.id, order.id).await?,
+        None => None,
+    };
     Ok(order)
 }
 

@@ -315,3 +315,34 @@ async fn accepting_without_a_live_offer_is_409() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["message"], "this offer has expired");
 }
+
+#[tokio::test]
+async fn with_redis_positions_live_in_redis_with_a_time_to_live() {
+    use fred::prelude::{ClientLike, Config, KeysInterface, Pool};
+    let app = spawn_app_on(Backend::RedisSessions).await;
+    let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
+    let me: Value = driver.get("/api/me").await.json().await.unwrap();
+    let url = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let redis = Pool::new(Config::from_url(&url).unwrap(), None, None, None, 1).unwrap();
+    redis.init().await.unwrap();
+    let key = format!("{}:driver:{}", app.redis_prefix, me["id"]);
+    let stored: Option<String> = redis.get(&key).await.unwrap();
+    let stored: Value = serde_json::from_str(&stored.expect("the position is in Redis")).unwrap();
+    assert_eq!(stored["lat"], NEAR_TASCA.0);
+    let ttl: i64 = redis.ttl(&key).await.unwrap();
+    assert!((1..=30).contains(&ttl), "expires: {ttl}");
+    // Dispatch reads it from there: the confirmed order is offered.
+    let customer = app.other_client();
+    customer.login_demo("customer@mealstream.test").await;
+    let staff = app.other_client();
+    staff.login_demo("restaurant@mealstream.test").await;
+    let id = confirmed_order(&app, &customer, &staff).await;
+    let offers: Vec<Value> = driver.get("/api/driver/offers").await.json().await.unwrap();
+    assert_eq!(offers[0]["orderId"], id);
+    // Going offline removes it.
+    driver
+        .post_json("/api/driver/availability", &json!({ "online": false }))
+        .await;
+    let gone: Option<String> = redis.get(&key).await.unwrap();
+    assert!(gone.is_none());
+}

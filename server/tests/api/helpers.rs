@@ -31,6 +31,7 @@ pub enum Backend {
 }
 
 pub struct TestApp {
+    pub redis_prefix: String,
     pub addr: SocketAddr,
     pub base: String,
     pub client: reqwest::Client,
@@ -76,16 +77,20 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url,
         redis_url,
+        // Tests share one Redis: each app keeps to its own keys.
+        redis_prefix: format!("mealstream-test-{}", unique_suffix()),
         demo: true,
         site_root: PathBuf::from("target/site"),
         secure_cookies: false,
         tile_url: app::components::map::DEFAULT_TILE_URL.into(),
     };
+    let redis_prefix = config.redis_prefix.clone();
     let app = Application::build(config).await.expect("the app builds");
     let addr = app.local_addr();
     tokio::spawn(app.run_until(std::future::pending()));
     let jar = Arc::new(Jar::default());
     TestApp {
+        redis_prefix,
         addr,
         base: format!("http://{addr}"),
         client: new_client(jar.clone()),
@@ -168,6 +173,7 @@ impl TestApp {
     pub fn other_client(&self) -> TestApp {
         let jar = Arc::new(Jar::default());
         TestApp {
+            redis_prefix: self.redis_prefix.clone(),
             addr: self.addr,
             base: self.base.clone(),
             client: new_client(jar.clone()),
