@@ -10,9 +10,24 @@ use super::rooms::Room;
 
 /// A handle to the Socket.IO server, attached once at startup. The CLI
 /// subcommands (migrate, seed) run without one: emitting is then a no-op.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Emitter {
     io: Arc<OnceLock<SocketIo>>,
+    /// Wakes this node's SSE streams when an event is committed here; they
+    /// read the log itself, so events committed on other nodes reach them too.
+    committed: tokio::sync::broadcast::Sender<i64>,
+    /// Set at shutdown: SSE streams end so their clients reconnect elsewhere.
+    closing: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Default for Emitter {
+    fn default() -> Self {
+        Self {
+            io: Arc::default(),
+            committed: tokio::sync::broadcast::channel(1024).0,
+            closing: Arc::default(),
+        }
+    }
 }
 
 impl Emitter {
@@ -45,6 +60,7 @@ impl Emitter {
     /// Sends a committed event to its rooms. A socket in several of them
     /// gets it once. Redis pub/sub may drop it; the log replays it.
     pub async fn publish(&self, event: &crate::service::events::LoggedEvent) {
+        let _ = self.committed.send(event.id);
         let Some(io) = self.io() else { return };
         if let Err(e) = io
             .to(event.rooms.clone())
@@ -66,6 +82,27 @@ impl Emitter {
         let Some(io) = self.io() else { return };
         if let Err(e) = io.to(room.to_owned()).volatile().emit(event, payload).await {
             tracing::debug!(error = %e, room, event, "ephemeral emit dropped");
+        }
+    }
+
+    /// Ids of events committed on this node, as they are published.
+    pub fn committed(&self) -> tokio::sync::broadcast::Receiver<i64> {
+        self.committed.subscribe()
+    }
+
+    /// True once this node is shutting down.
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Closes every socket on this node (shutdown): clients reconnect,
+    /// to another node if there is one, and catch up by replay.
+    pub async fn close_all(&self) {
+        self.closing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = self.committed.send(-1);
+        if let Some(io) = self.io() {
+            io.close().await;
         }
     }
 

@@ -10,6 +10,7 @@ mod orders;
 pub mod pages;
 mod restaurants;
 mod session;
+mod stream;
 
 use app::error::{ErrorBody, ErrorDetail};
 use app::service::Ctx;
@@ -42,6 +43,7 @@ pub fn router(state: ApiState) -> Router {
         .merge(orders::router())
         .merge(events::router())
         .merge(driver::router())
+        .merge(stream::router())
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

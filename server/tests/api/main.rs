@@ -8,3 +8,4 @@ mod health;
 mod helpers;
 mod orders;
 mod realtime;
+mod stream;

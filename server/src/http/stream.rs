@@ -1,0 +1,160 @@
+//! `GET /api/events/stream`: Server-Sent Events for clients where
+//! WebSockets are blocked. The same events a socket of the user would get,
+//! each with its `id:`; resumes from `Last-Event-ID` (or `?since=`). It reads
+//! the event log itself, woken by commits on this node and at least every
+//! second, so events committed on any node arrive.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use app::error::AppError;
+use app::model::User;
+use app::service::{auth, events, Ctx};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{self, Stream, StreamExt};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::session::SignedIn;
+use super::ApiState;
+
+pub fn router() -> Router<ApiState> {
+    Router::new().route("/api/events/stream", get(stream_events))
+}
+
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// The log is read at least this often, for events committed on other nodes.
+const POLL: Duration = Duration::from_secs(1);
+/// The session is checked this often: a signed-out or suspended user's stream ends.
+const RECHECK: Duration = Duration::from_secs(15);
+
+#[derive(Deserialize)]
+struct Since {
+    since: Option<String>,
+}
+
+fn resume_point(headers: &HeaderMap, since: Option<&str>) -> Result<Option<i64>, AppError> {
+    let raw = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(since);
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("Last-Event-ID", "must be a whole number, 0 or more")),
+    }
+}
+
+struct Cursor {
+    ctx: Ctx,
+    user: User,
+    session: Session,
+    last: i64,
+    pending: std::collections::VecDeque<Event>,
+    committed: tokio::sync::broadcast::Receiver<i64>,
+    checked: tokio::time::Instant,
+}
+
+async fn stream_events(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    session: Session,
+    headers: HeaderMap,
+    Query(q): Query<Since>,
+) -> Result<impl IntoResponse, AppError> {
+    let last = match resume_point(&headers, q.since.as_deref())? {
+        Some(id) => id,
+        None => events::latest_id(&ctx).await?,
+    };
+    let committed = ctx.emitter.committed();
+    let cursor = Cursor {
+        ctx,
+        user,
+        session,
+        last,
+        pending: Default::default(),
+        committed,
+        checked: tokio::time::Instant::now(),
+    };
+    let sse = Sse::new(follow(cursor))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"));
+    Ok((
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            (
+                header::HeaderName::from_static("x-accel-buffering"),
+                HeaderValue::from_static("no"),
+            ),
+        ],
+        sse,
+    ))
+}
+
+fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
+    stream::unfold(Some(cursor), |state| async move {
+        let mut c = state?;
+        loop {
+            if let Some(event) = c.pending.pop_front() {
+                return Some((Ok(event), Some(c)));
+            }
+            if c.ctx.emitter.is_closing() {
+                // The node is stopping: the client reconnects (to another
+                // node) with its Last-Event-ID and misses nothing.
+                return None;
+            }
+            if c.checked.elapsed() >= RECHECK {
+                c.checked = tokio::time::Instant::now();
+                if !matches!(auth::current_user(&c.ctx, &c.session).await, Ok(Some(_))) {
+                    let bye = Event::default()
+                        .event("session:revoked")
+                        .data("{\"reason\":\"signed out\"}");
+                    return Some((Ok(bye), None));
+                }
+            }
+            match events::missed(&c.ctx, &c.user, c.last, 200).await {
+                Ok(batch) if !batch.is_empty() => {
+                    for e in batch {
+                        c.last = e.id;
+                        c.pending.push_back(
+                            Event::default()
+                                .id(e.id.to_string())
+                                .event(e.kind.clone())
+                                .data(e.wire.to_string()),
+                        );
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "event stream read failed; retrying"),
+            }
+            // Wait for a commit on this node, or poll for the others'.
+            let _ = tokio::time::timeout(POLL, c.committed.recv()).await;
+        }
+    })
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_event_id_wins_over_since_and_must_be_a_number() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(resume_point(&headers, Some("7")).unwrap(), Some(7));
+        headers.insert("last-event-id", HeaderValue::from_static("12"));
+        assert_eq!(resume_point(&headers, Some("7")).unwrap(), Some(12));
+        headers.insert("last-event-id", HeaderValue::from_static("x"));
+        assert!(resume_point(&headers, None).is_err());
+        assert_eq!(resume_point(&HeaderMap::new(), None).unwrap(), None);
+    }
+}
