@@ -286,7 +286,7 @@ pub async fn list(
         "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
          r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
          o.dropoff_address, o.dropoff_lat, o.dropoff_lng, \
-         (SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS item_count \
+         CAST((SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS BIGINT) AS item_count \
          FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
          WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
     );
