@@ -138,6 +138,12 @@ test('a driver who blocks location is told how to fix it', async ({ browser }) =
   const page = await context.newPage();
   await signIn(page, 'driver2@mealstream.test');
   await expectLive(page);
+  // An earlier test may have left this driver online (until the position expires).
+  await expect(page.getByRole('button', { name: /^Go (online|offline)$/ })).toBeVisible();
+  const offline = page.getByRole('button', { name: 'Go offline' });
+  if (await offline.isVisible()) {
+    await offline.click();
+  }
   await page.getByRole('button', { name: 'Go online' }).click();
   await expect(page.locator('.geo-status')).toContainText('Location is blocked');
 });
