@@ -68,7 +68,8 @@ pub struct ServeArgs {
     pub addr: String,
     #[command(flatten)]
     pub db: DbArgs,
-    /// `redis://HOST:PORT`: keep sessions in Redis. Unset: in process memory.
+    /// `redis://HOST:PORT`: sessions, driver positions and Socket.IO broadcasts
+    /// go through Redis, so several nodes serve as one. Unset: one node, in memory.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
     /// Prefix of every Redis key this deployment uses (nodes of one

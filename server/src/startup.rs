@@ -57,7 +57,7 @@ impl Application {
         dispatch::restore_assignments(&ctx)
             .await
             .context("cannot restore deliveries")?;
-        let router = router(&config, ctx.clone(), redis).await;
+        let router = router(&config, ctx.clone(), redis).await?;
         spawn_dispatch_sweeper(ctx.clone());
         let listener = TcpListener::bind(config.addr)
             .await
@@ -113,7 +113,7 @@ impl Application {
 /// How long requests in flight may take to finish at shutdown.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
-async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> Router {
+async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Result<Router> {
     let leptos_options = LeptosOptions::builder()
         .output_name("mealstream")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -143,18 +143,20 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> Router {
     let session_layer = Sessions::connect(redis.as_ref())
         .await
         .layer(config.secure_cookies);
-    Router::new()
+    let app = Router::new()
         .merge(http::router(ApiState {
             ctx: ctx.clone(),
             redis,
         }))
-        .merge(pages)
-        // Order matters: the session layer wraps Socket.IO, so the handshake
-        // reads the same session as every HTTP request.
-        .layer(realtime::layer(&ctx))
+        .merge(pages);
+    // Order matters: the session layer wraps Socket.IO, so the handshake
+    // reads the same session as every HTTP request.
+    let app =
+        realtime::install(app, &ctx, config.redis_url.as_deref(), &config.redis_prefix).await?;
+    Ok(app
         .layer(session_layer)
         .layer(CatchPanicLayer::custom(http::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http()))
 }
 
 /// Expires unanswered offers and asks the next drivers, every two seconds.

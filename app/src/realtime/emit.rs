@@ -5,6 +5,27 @@ use std::sync::{Arc, OnceLock};
 
 use socketioxide::SocketIo;
 
+/// The Socket.IO adapter of a node that shares Redis with others: a
+/// broadcast goes to every node through Redis pub/sub.
+pub type RedisAdapter = socketioxide_redis::FredAdapter<socketioxide::adapter::Emitter>;
+
+/// This node's Socket.IO server: on its own, or joined to the others
+/// through Redis.
+pub enum Io {
+    Local(SocketIo),
+    Redis(SocketIo<RedisAdapter>),
+}
+
+/// Runs the same code against either kind of server.
+macro_rules! with_io {
+    ($io:expr, |$i:ident| $body:expr) => {
+        match $io {
+            Io::Local($i) => $body,
+            Io::Redis($i) => $body,
+        }
+    };
+}
+
 use super::events::{SessionRevoked, SESSION_REVOKED};
 use super::rooms::Room;
 
@@ -12,7 +33,7 @@ use super::rooms::Room;
 /// subcommands (migrate, seed) run without one: emitting is then a no-op.
 #[derive(Clone)]
 pub struct Emitter {
-    io: Arc<OnceLock<SocketIo>>,
+    io: Arc<OnceLock<Io>>,
     /// Wakes this node's SSE streams when an event is committed here; they
     /// read the log itself, so events committed on other nodes reach them too.
     committed: tokio::sync::broadcast::Sender<i64>,
@@ -31,13 +52,19 @@ impl Default for Emitter {
 }
 
 impl Emitter {
-    pub fn attach(&self, io: SocketIo) {
+    pub fn attach(&self, io: Io) {
         if self.io.set(io).is_err() {
             tracing::warn!("socket.io handle attached twice; keeping the first");
         }
     }
 
-    fn io(&self) -> Option<&SocketIo> {
+    /// The server, until shutdown closes it (a closed server has no
+    /// namespace left to emit to; what is committed meanwhile is replayed
+    /// from the log by the node the client reconnects to).
+    fn io(&self) -> Option<&Io> {
+        if self.is_closing() {
+            return None;
+        }
         self.io.get()
     }
 
@@ -49,12 +76,14 @@ impl Emitter {
         let payload = SessionRevoked {
             reason: reason.to_owned(),
         };
-        if let Err(e) = io.to(room.clone()).emit(SESSION_REVOKED, &payload).await {
-            tracing::warn!(error = %e, room, "could not notify revoked session");
-        }
-        if let Err(e) = io.to(room.clone()).disconnect().await {
-            tracing::warn!(error = %e, room, "could not disconnect revoked session");
-        }
+        with_io!(io, |io| {
+            if let Err(e) = io.to(room.clone()).emit(SESSION_REVOKED, &payload).await {
+                tracing::warn!(error = %e, room, "could not notify revoked session");
+            }
+            if let Err(e) = io.to(room.clone()).disconnect().await {
+                tracing::warn!(error = %e, room, "could not disconnect revoked session");
+            }
+        })
     }
 
     /// Sends a committed event to its rooms. A socket in several of them
@@ -62,11 +91,11 @@ impl Emitter {
     pub async fn publish(&self, event: &crate::service::events::LoggedEvent) {
         let _ = self.committed.send(event.id);
         let Some(io) = self.io() else { return };
-        if let Err(e) = io
+        let sent = with_io!(io, |io| io
             .to(event.rooms.clone())
             .emit(event.kind.as_str(), &event.wire)
-            .await
-        {
+            .await);
+        if let Err(e) = sent {
             tracing::warn!(error = %e, event_id = event.id, kind = %event.kind, "emit failed; clients catch up by replay");
         }
     }
@@ -80,7 +109,12 @@ impl Emitter {
         payload: &T,
     ) {
         let Some(io) = self.io() else { return };
-        if let Err(e) = io.to(room.to_owned()).volatile().emit(event, payload).await {
+        let sent = with_io!(io, |io| io
+            .to(room.to_owned())
+            .volatile()
+            .emit(event, payload)
+            .await);
+        if let Err(e) = sent {
             tracing::debug!(error = %e, room, event, "ephemeral emit dropped");
         }
     }
@@ -102,12 +136,14 @@ impl Emitter {
             .store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = self.committed.send(-1);
         if let Some(io) = self.io() {
-            io.close().await;
+            with_io!(io, |io| io.close().await);
         }
     }
 
     /// Number of sockets connected to this node, by role room.
     pub fn local_socket_count(&self) -> usize {
-        self.io().map(|io| io.sockets().len()).unwrap_or(0)
+        self.io()
+            .map(|io| with_io!(io, |io| io.sockets().len()))
+            .unwrap_or(0)
     }
 }

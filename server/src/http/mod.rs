@@ -76,8 +76,13 @@ async fn method_not_allowed() -> impl IntoResponse {
 }
 
 /// A panic anywhere below becomes a JSON 500, never a dropped connection.
-pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
-    tracing::error!("a request handler panicked");
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "a request handler panicked");
     error_json(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",

@@ -6,6 +6,7 @@ use app::model::User;
 use app::realtime::events::{HandshakeAuth, Hello, HelloUser, HELLO};
 use app::realtime::rooms::Room;
 use app::service::{self, Ctx};
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
 use tower_sessions::Session;
 
@@ -26,8 +27,8 @@ impl std::fmt::Display for Unauthorized {
 }
 
 /// Connect middleware: runs before the socket joins the namespace.
-pub async fn authenticate(
-    s: SocketRef,
+pub async fn authenticate<A: Adapter>(
+    s: SocketRef<A>,
     MaybeHttpExtension(session): MaybeHttpExtension<Session>,
     State(ctx): State<Ctx>,
 ) -> Result<(), Unauthorized> {
@@ -56,8 +57,8 @@ pub fn rooms_for(user: &User, session_key: &str) -> Vec<String> {
 /// handshake's `lastEventId` (in order), then says `hello`. Rooms are joined
 /// before the replay is read, so an event committed meanwhile arrives live
 /// or in the replay, maybe both: the client drops duplicates by id.
-pub async fn on_connect(
-    s: SocketRef,
+pub async fn on_connect<A: Adapter>(
+    s: SocketRef<A>,
     TryData(auth): TryData<HandshakeAuth>,
     State(ctx): State<Ctx>,
 ) {
@@ -68,10 +69,10 @@ pub async fn on_connect(
     };
     let rooms = rooms_for(&user, &session_key);
     s.join(rooms.clone());
-    s.on("order:watch", super::orders::on_watch);
-    s.on("order:unwatch", super::orders::on_unwatch);
-    s.on("driver:availability", super::driver::on_availability);
-    s.on("driver:location", super::driver::on_location);
+    s.on("order:watch", super::orders::on_watch::<A>);
+    s.on("order:unwatch", super::orders::on_unwatch::<A>);
+    s.on("driver:availability", super::driver::on_availability::<A>);
+    s.on("driver:location", super::driver::on_location::<A>);
     let mut last_event_id = match service::events::latest_id(&ctx).await {
         Ok(id) => id,
         Err(e) => {

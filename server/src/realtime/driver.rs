@@ -7,6 +7,7 @@ use app::realtime::events::{Ack, Availability, LocationReport};
 use app::realtime::rooms::Room;
 use app::service::{dispatch, Ctx};
 use serde_json::{json, Value};
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
 use super::connect::SocketUser;
@@ -26,10 +27,10 @@ fn parse<T: serde::de::DeserializeOwned>(
     serde_json::from_value(value).map_err(|e| AppError::invalid("payload", e.to_string()))
 }
 
-pub async fn on_availability(
-    s: SocketRef,
+pub async fn on_availability<A: Adapter>(
+    s: SocketRef<A>,
     TryData(data): TryData<Value>,
-    ack: AckSender,
+    ack: AckSender<A>,
     State(ctx): State<Ctx>,
 ) {
     let Some(me) = s.extensions.get::<SocketUser>() else {
@@ -49,10 +50,10 @@ pub async fn on_availability(
     let _ = ack.send(&answer(result));
 }
 
-pub async fn on_location(
-    s: SocketRef,
+pub async fn on_location<A: Adapter>(
+    s: SocketRef<A>,
     TryData(data): TryData<Value>,
-    ack: AckSender,
+    ack: AckSender<A>,
     State(ctx): State<Ctx>,
 ) {
     let Some(me) = s.extensions.get::<SocketUser>() else {

@@ -6,10 +6,15 @@ mod connect;
 mod driver;
 mod orders;
 
+use anyhow::Context;
+use app::realtime::emit::{Io, RedisAdapter};
 use app::service::Ctx;
+use axum::Router;
+use fred::prelude::{Config as RedisConfig, ReconnectPolicy};
+use fred::types::RespVersion;
 use socketioxide::handler::ConnectHandler;
-use socketioxide::layer::SocketIoLayer;
 use socketioxide::SocketIo;
+use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 
 /// Largest Engine.IO packet a client may send, in bytes; beyond it the
 /// transport closes the connection.
@@ -31,12 +36,42 @@ fn check_size(value: &serde_json::Value) -> Result<(), app::error::AppError> {
     Ok(())
 }
 
-pub fn layer(ctx: &Ctx) -> SocketIoLayer {
-    let (layer, io) = SocketIo::builder()
+/// Wraps `router` in the Socket.IO layer: on its own in embedded mode, or,
+/// with `redis_url`, joined to every node sharing that Redis (and
+/// `prefix`), so a broadcast on one node reaches sockets on all of them.
+pub async fn install<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    ctx: &Ctx,
+    redis_url: Option<&str>,
+    prefix: &str,
+) -> anyhow::Result<Router<S>> {
+    let builder = SocketIo::builder()
         .with_state(ctx.clone())
-        .max_payload(MAX_PAYLOAD)
-        .build_layer();
-    io.ns("/", connect::on_connect.with(connect::authenticate));
-    ctx.emitter.attach(io);
-    layer
+        .max_payload(MAX_PAYLOAD);
+    let Some(url) = redis_url else {
+        let (layer, io) = builder.build_layer();
+        io.ns("/", connect::on_connect.with(connect::authenticate));
+        ctx.emitter.attach(Io::Local(io));
+        return Ok(router.layer(layer));
+    };
+    let mut config = RedisConfig::from_url(url).context("invalid REDIS_URL")?;
+    // The adapter speaks RESP3 (Redis 7+); fred does not read it from the URL.
+    config.version = RespVersion::RESP3;
+    let client = fred::prelude::Builder::from_config(config)
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
+        .build_subscriber_client()
+        .context("cannot create the Redis subscriber")?;
+    // The driver connects the subscriber itself.
+    let adapter = RedisAdapterCtr::new_with_fred_config(
+        client,
+        RedisAdapterConfig::default().with_prefix(format!("{prefix}-socket.io")),
+    )
+    .await
+    .with_context(|| format!("cannot start the Socket.IO Redis adapter at {url}"))?;
+    let (layer, io) = builder.with_adapter::<RedisAdapter>(adapter).build_layer();
+    io.ns("/", connect::on_connect.with(connect::authenticate))
+        .await
+        .context("cannot subscribe the Socket.IO namespace in Redis")?;
+    ctx.emitter.attach(Io::Redis(io));
+    Ok(router.layer(layer))
 }

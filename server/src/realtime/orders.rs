@@ -6,6 +6,7 @@ use app::realtime::events::{Ack, WatchOrder, Watching};
 use app::realtime::rooms::Room;
 use app::service::{self, Ctx};
 use serde_json::Value;
+use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
 use super::connect::SocketUser;
@@ -22,10 +23,10 @@ fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchOrder
     Ok(WatchOrder { order_id: id })
 }
 
-pub async fn on_watch(
-    s: SocketRef,
+pub async fn on_watch<A: Adapter>(
+    s: SocketRef<A>,
     TryData(data): TryData<Value>,
-    ack: AckSender,
+    ack: AckSender<A>,
     State(ctx): State<Ctx>,
 ) {
     let Some(me) = s.extensions.get::<SocketUser>() else {
@@ -49,7 +50,11 @@ pub async fn on_watch(
     let _ = ack.send(&answer);
 }
 
-pub async fn on_unwatch(s: SocketRef, TryData(data): TryData<Value>, ack: AckSender) {
+pub async fn on_unwatch<A: Adapter>(
+    s: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    ack: AckSender<A>,
+) {
     let answer = match parse_watch(data) {
         Ok(req) => {
             s.leave(Room::order(req.order_id));

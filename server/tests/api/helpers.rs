@@ -41,7 +41,7 @@ pub struct TestApp {
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-fn unique_suffix() -> String {
+pub fn unique_suffix() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -109,7 +109,7 @@ fn new_client(jar: Arc<Jar>) -> reqwest::Client {
 }
 
 /// A new database on the PostgreSQL server of `TEST_DATABASE_URL`.
-async fn fresh_postgres_database() -> String {
+pub async fn fresh_postgres_database() -> String {
     let admin_url = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     sqlx::any::install_default_drivers();
@@ -167,6 +167,23 @@ impl TestApp {
         let res = self.login(email, DEMO_PASSWORD).await;
         assert_eq!(res.status(), 200, "demo login for {email}");
         res.json().await.unwrap()
+    }
+
+    /// A client of the server at `base` (another process), with `jar`:
+    /// cookies do not depend on the port, so one jar signs in on every node.
+    pub fn client_of(base: &str, jar: Arc<Jar>) -> TestApp {
+        let addr = base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("host:port");
+        TestApp {
+            redis_prefix: String::new(),
+            addr,
+            base: base.to_owned(),
+            client: new_client(jar.clone()),
+            jar,
+            data_dir: None,
+        }
     }
 
     /// A second client of the same server, with its own cookie jar.

@@ -6,6 +6,7 @@ mod auth;
 mod drivers;
 mod health;
 mod helpers;
+mod nodes;
 mod orders;
 mod realtime;
 mod stream;

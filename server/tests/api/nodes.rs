@@ -1,0 +1,305 @@
+//! Several real `mealstream` processes sharing one PostgreSQL database and
+//! one Redis, as behind a load balancer: events, sessions and sign-outs
+//! cross nodes; a killed node's clients catch up on another by replay; a
+//! terminated node drains and exits 0.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::cookie::Jar;
+use serde_json::{json, Value};
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+
+use crate::helpers::{fresh_postgres_database, next_event, unique_suffix, TestApp};
+
+/// One server process. Killed when dropped.
+struct Node {
+    child: Child,
+    base: String,
+    log: std::path::PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Node {
+    /// Starts `mealstream serve` and waits until it answers `/readyz`.
+    async fn start(database_url: &str, redis_prefix: &str, demo: bool) -> Node {
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!("mealstream-node-{}.log", unique_suffix()));
+        let out = std::fs::File::create(&log).expect("node log");
+        let redis =
+            std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let child = Command::new(env!("CARGO_BIN_EXE_mealstream"))
+            .arg(if demo { "--demo" } else { "--no-demo" })
+            .env("MEALSTREAM_ADDR", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", database_url)
+            .env("REDIS_URL", redis)
+            .env("MEALSTREAM_REDIS_PREFIX", redis_prefix)
+            .env(
+                "RUST_LOG",
+                std::env::var("TEST_NODE_LOG").unwrap_or_else(|_| "info".into()),
+            )
+            .stdout(out.try_clone().expect("log handle"))
+            .stderr(out)
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the mealstream binary starts");
+        let node = Node {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+        };
+        let probe = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Ok(res) = probe.get(format!("{}/readyz", node.base)).send().await {
+                if res.status() == 200 {
+                    return node;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("node did not become ready:\n{}", node.output());
+    }
+
+    fn client(&self, jar: Arc<Jar>) -> TestApp {
+        TestApp::client_of(&self.base, jar)
+    }
+
+    fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id().expect("the node is running")
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// Two nodes of one deployment: same database, same Redis and prefix.
+async fn cluster() -> (Node, Node) {
+    let database_url = fresh_postgres_database().await;
+    let prefix = format!("mealstream-nodes-{}", unique_suffix());
+    // The first migrates and seeds; the second finds it done.
+    let a = Node::start(&database_url, &prefix, true).await;
+    let b = Node::start(&database_url, &prefix, false).await;
+    (a, b)
+}
+
+fn jar() -> Arc<Jar> {
+    Arc::new(Jar::default())
+}
+
+#[tokio::test]
+async fn a_login_and_a_change_on_one_node_reach_a_socket_on_the_other() {
+    let (a, b) = cluster().await;
+    let customer_jar = jar();
+    let on_a = a.client(customer_jar.clone());
+    on_a.login_demo("customer@mealstream.test").await;
+    // The session signed in on A is valid on B, over HTTP and Socket.IO.
+    let on_b = b.client(customer_jar);
+    let me: Value = on_b.get("/api/me").await.json().await.unwrap();
+    assert_eq!(me["email"], "customer@mealstream.test");
+    let (_socket, mut events) = on_b.socket(on_b.cookie_header().as_deref()).await;
+    next_event(&mut events, "hello")
+        .await
+        .expect("hello from node B");
+
+    let staff = a.client(jar());
+    staff.login_demo("restaurant@mealstream.test").await;
+    let id = on_a.place_order().await["id"].as_i64().unwrap();
+    let created = next_event(&mut events, "order:created")
+        .await
+        .expect("created on A, seen on B");
+    assert_eq!(created["orderId"], id);
+    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    let changed = next_event(&mut events, "order:status_changed")
+        .await
+        .expect("a change committed on A reaches the socket on B");
+    assert_eq!(
+        (changed["orderId"].as_i64(), changed["to"].as_str()),
+        (Some(id), Some("confirmed"))
+    );
+
+    // Signing out on A ends the session's socket on B.
+    on_a.client
+        .post(on_a.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    let revoked = next_event(&mut events, "session:revoked")
+        .await
+        .expect("revoked on B");
+    assert_eq!(revoked["reason"], "signed out");
+    assert_eq!(on_b.get("/api/me").await.status(), 401);
+}
+
+/// Every event of the replay, up to `hello`.
+async fn replay(events: &mut mpsc::UnboundedReceiver<(String, Value)>) -> Vec<(String, Value)> {
+    let mut got = Vec::new();
+    while let Ok(Some((name, value))) =
+        tokio::time::timeout(Duration::from_secs(5), events.recv()).await
+    {
+        match name.as_str() {
+            "hello" => return got,
+            "connect" => {}
+            _ => got.push((name, value)),
+        }
+    }
+    panic!("no hello after the replay; got {got:?}");
+}
+
+#[tokio::test]
+async fn a_client_of_a_killed_node_reconnects_to_another_and_misses_nothing() {
+    let (a, mut b) = cluster().await;
+    let customer_jar = jar();
+    let on_b = b.client(customer_jar.clone());
+    on_b.login_demo("customer@mealstream.test").await;
+    let (socket, mut events) = on_b.socket(on_b.cookie_header().as_deref()).await;
+    next_event(&mut events, "hello").await.expect("hello");
+    let id = on_b.place_order().await["id"].as_i64().unwrap();
+    let last_seen = next_event(&mut events, "order:created").await.unwrap()["eventId"]
+        .as_i64()
+        .unwrap();
+
+    b.child.start_kill().expect("SIGKILL");
+    b.child.wait().await.expect("node B is gone");
+    drop(socket);
+    let staff = a.client(jar());
+    staff.login_demo("restaurant@mealstream.test").await;
+    for status in ["confirmed", "preparing", "ready"] {
+        assert_eq!(staff.set_status(id, status).await.status(), 200);
+    }
+
+    let on_a = a.client(customer_jar);
+    let (_again, mut replayed) = on_a
+        .socket_with_auth(
+            on_a.cookie_header().as_deref(),
+            json!({ "lastEventId": last_seen }),
+        )
+        .await;
+    let got = replay(&mut replayed).await;
+    let steps: Vec<(&str, &str)> = got
+        .iter()
+        .map(|(n, v)| (n.as_str(), v["to"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("order:status_changed", "confirmed"),
+            ("order:status_changed", "preparing"),
+            ("order:status_changed", "ready")
+        ],
+        "every missed event once, in order"
+    );
+    let ids: Vec<i64> = got
+        .iter()
+        .map(|(_, v)| v["eventId"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]) && ids[0] > last_seen,
+        "{ids:?}"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_under_load_drains_and_exits_zero_without_a_5xx() {
+    let (a, mut b) = cluster().await;
+    let customer = b.client(jar());
+    customer.login_demo("customer@mealstream.test").await;
+    let (_socket, mut events) = customer.socket(customer.cookie_header().as_deref()).await;
+    next_event(&mut events, "hello").await.expect("hello");
+    let stream = customer.get("/api/events/stream").await;
+    assert_eq!(stream.status(), 200);
+
+    // Eight clients keep reading and ordering until the node goes away.
+    let mut load = Vec::new();
+    for _ in 0..8 {
+        let client = customer.client.clone();
+        let body = crate::helpers::order_body(&customer, 1).await;
+        let base = b.base.clone();
+        load.push(tokio::spawn(async move {
+            let mut statuses = Vec::new();
+            for i in 0.. {
+                let res = if i % 4 == 0 {
+                    client
+                        .post(format!("{base}/api/orders"))
+                        .json(&body)
+                        .send()
+                        .await
+                } else {
+                    client.get(format!("{base}/api/orders")).send().await
+                };
+                match res {
+                    Ok(res) => statuses.push(res.status().as_u16()),
+                    // Refused once the node stops accepting: the load balancer's cue.
+                    Err(_) => break,
+                }
+            }
+            statuses
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &b.pid().to_string()])
+        .status();
+    assert!(killed.expect("kill").success());
+    let exit = tokio::time::timeout(Duration::from_secs(15), b.child.wait())
+        .await
+        .expect("the node exits within the grace period")
+        .expect("exit status");
+    assert_eq!(exit.code(), Some(0), "exit 0; log:\n{}", b.output());
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    // The open socket and SSE stream did not hold the exit up: the node
+    // closed them (clients reconnect elsewhere) instead of waiting out the grace.
+    assert!(
+        !b.output().contains("stopping anyway"),
+        "log:\n{}",
+        b.output()
+    );
+    drop(stream);
+
+    let (mut answered, mut placed) = (0, 0);
+    for task in load {
+        let statuses = task.await.unwrap();
+        let errors: Vec<String> = b
+            .output()
+            .lines()
+            .filter(|l| l.contains("ERROR"))
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            statuses.iter().all(|s| *s < 500),
+            "no 5xx: {statuses:?}\n{errors:#?}"
+        );
+        answered += statuses.len();
+        placed += statuses.iter().filter(|s| **s == 201).count();
+    }
+    assert!(
+        placed > 0 && answered > 8,
+        "the load ran: {answered} answers"
+    );
+    // Nothing committed is lost: node A sees every order B accepted.
+    let on_a = a.client(jar());
+    on_a.login_demo("customer@mealstream.test").await;
+    let orders: Vec<Value> = on_a.get("/api/orders").await.json().await.unwrap();
+    assert_eq!(orders.len(), placed);
+}
