@@ -10,11 +10,17 @@ const roles = [
 
 for (const role of roles) {
   test(`${role.email} signs in and lands on ${role.home}, live`, async ({ page }) => {
+    // The pages run under a strict Content-Security-Policy: nothing of ours may trip it.
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) violations.push(m.text());
+    });
     await signIn(page, role.email);
     await expect(page).toHaveURL(role.home);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(role.heading);
     await expectLive(page);
     await screenshot(page, `home-${role.home.slice(1)}`);
+    expect(violations).toEqual([]);
   });
 }
 

@@ -88,6 +88,11 @@ pub struct ServeArgs {
     /// Map tiles URL template ({z}/{x}/{y}); default OpenStreetMap's standard tiles.
     #[arg(long, env = "MEALSTREAM_TILE_URL", default_value = app::components::map::DEFAULT_TILE_URL)]
     pub tile_url: String,
+    /// Other origins (comma-separated, `https://host[:port]`) allowed to call
+    /// the API with the user's cookie and to open sockets. The site's own
+    /// origin is always allowed.
+    #[arg(long, env = "MEALSTREAM_ALLOWED_ORIGINS")]
+    pub allowed_origins: Option<String>,
     /// The public https:// URL, when served behind TLS: marks cookies Secure.
     #[arg(long, env = "MEALSTREAM_PUBLIC_URL")]
     pub public_url: Option<String>,

@@ -19,6 +19,9 @@ pub struct Config {
     /// Cookies carry `Secure` when the public URL is https.
     pub secure_cookies: bool,
     pub tile_url: String,
+    /// Origins besides the site's own that may call the API with the
+    /// user's cookie and open sockets (CORS and the Socket.IO handshake).
+    pub allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +76,9 @@ impl Config {
                 expected: "expected a URL template with {z}, {x} and {y}",
             });
         }
+        let allowed_origins = parse_origins(args.allowed_origins.as_deref().unwrap_or(""))?;
         Ok(Config {
+            allowed_origins,
             addr,
             database_url,
             redis_url,
@@ -84,6 +89,31 @@ impl Config {
             tile_url,
         })
     }
+}
+
+/// `https://app.example.com,http://localhost:5173`: scheme, host and
+/// optional port, nothing else.
+fn parse_origins(list: &str) -> Result<Vec<String>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let valid = origin.split_once("://").is_some_and(|(scheme, host)| {
+                matches!(scheme, "http" | "https")
+                    && !host.is_empty()
+                    && !host.contains(['/', '?', '#', '*'])
+            });
+            if valid {
+                Ok(origin.to_owned())
+            } else {
+                Err(ConfigError {
+                    var: "MEALSTREAM_ALLOWED_ORIGINS",
+                    value: origin.to_owned(),
+                    expected: "expected comma-separated origins like https://app.example.com",
+                })
+            }
+        })
+        .collect()
 }
 
 pub fn database_url(args: &DbArgs) -> Result<String, ConfigError> {
@@ -122,6 +152,28 @@ mod tests {
         let mut argv = vec!["mealstream"];
         argv.extend_from_slice(args);
         Config::from_args(&crate::cli::Cli::parse_from(argv).serve)
+    }
+
+    #[test]
+    fn allowed_origins_are_scheme_and_host_only() {
+        let ok = parse(&[
+            "--allowed-origins",
+            "https://a.example, http://localhost:5173",
+        ])
+        .unwrap();
+        assert_eq!(
+            ok.allowed_origins,
+            ["https://a.example", "http://localhost:5173"]
+        );
+        for bad in [
+            "a.example",
+            "https://a.example/path",
+            "ftp://a.example",
+            "*",
+        ] {
+            let e = parse(&["--allowed-origins", bad]).unwrap_err().to_string();
+            assert!(e.contains("MEALSTREAM_ALLOWED_ORIGINS"), "{e}");
+        }
     }
 
     #[test]

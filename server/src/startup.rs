@@ -36,6 +36,7 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         app::components::map::set_tile_url(config.tile_url.clone());
+        crate::telemetry::metrics();
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await.context("migrations failed")?;
         let redis = match &config.redis_url {
@@ -155,6 +156,13 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         realtime::install(app, &ctx, config.redis_url.as_deref(), &config.redis_prefix).await?;
     Ok(app
         .layer(session_layer)
+        // Outside Socket.IO and the API: a foreign origin is refused
+        // before anything reads the cookie.
+        .layer(axum::middleware::from_fn_with_state(
+            http::security::Origins::new(config.allowed_origins.clone()),
+            http::security::origin_guard,
+        ))
+        .layer(axum::middleware::from_fn(http::security::headers))
         .layer(CatchPanicLayer::custom(http::panic_response))
         .layer(TraceLayer::new_for_http()))
 }

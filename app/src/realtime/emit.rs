@@ -95,6 +95,11 @@ impl Emitter {
             .to(event.rooms.clone())
             .emit(event.kind.as_str(), &event.wire)
             .await);
+        let since_commit = crate::store::now_ms().saturating_sub(event.at_ms).max(0) as u64;
+        crate::service::metrics::event_emitted(
+            &event.kind,
+            std::time::Duration::from_millis(since_commit),
+        );
         if let Err(e) = sent {
             tracing::warn!(error = %e, event_id = event.id, kind = %event.kind, "emit failed; clients catch up by replay");
         }

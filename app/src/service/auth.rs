@@ -58,6 +58,7 @@ pub async fn sign_in(
     let limits = &ctx.limits;
     if let Some(ip) = client {
         if !limits.login_attempts_per_client.hit(&ip.to_string()) {
+            super::metrics::rate_limited("login");
             return Err(AppError::RateLimited(
                 "too many sign-in attempts from this address, wait a minute and try again".into(),
             ));
@@ -66,6 +67,7 @@ pub async fn sign_in(
     // An unparseable email cannot match an account; treat it as unknown.
     let email_key = email.trim().to_lowercase();
     if limits.login_failures_per_email.is_exhausted(&email_key) {
+        super::metrics::rate_limited("login");
         return Err(AppError::RateLimited(
             "too many failed sign-in attempts for this account, try again in 15 minutes".into(),
         ));

@@ -305,9 +305,26 @@ pub async fn report_location(
     report: &LocationReport,
 ) -> Result<bool, AppError> {
     require_driver(driver)?;
-    match ctx.fleet.report(driver.id, &driver.name, report).await? {
-        Reported::Unchanged => Ok(false),
+    let reported = ctx.fleet.report(driver.id, &driver.name, report).await;
+    if let Err(e) = &reported {
+        match e {
+            AppError::RateLimited(_) => {
+                super::metrics::location("throttled");
+                super::metrics::rate_limited("location");
+            }
+            AppError::Invalid { .. } | AppError::Malformed(_) => {
+                super::metrics::location("invalid")
+            }
+            _ => {}
+        }
+    }
+    match reported? {
+        Reported::Unchanged => {
+            super::metrics::location("unchanged");
+            Ok(false)
+        }
         Reported::Moved { watchers, admins } => {
+            super::metrics::location("accepted");
             if let Some(update) = watchers {
                 ctx.emitter
                     .ephemeral(

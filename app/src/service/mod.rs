@@ -4,12 +4,14 @@
 
 pub mod admin;
 pub mod auth;
+pub mod csp;
 pub mod ctx;
 pub mod demo;
 pub mod dispatch;
 pub mod events;
 pub mod fleet;
 pub mod fleet_shared;
+pub mod metrics;
 pub mod orders;
 pub mod password;
 pub mod rate_limit;

@@ -9,6 +9,7 @@ mod health;
 mod orders;
 pub mod pages;
 mod restaurants;
+pub mod security;
 mod session;
 mod stream;
 
@@ -47,6 +48,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::telemetry::render_metrics))
+        .route_layer(axum::middleware::from_fn(crate::telemetry::track_http))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

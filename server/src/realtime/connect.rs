@@ -8,6 +8,9 @@ use app::realtime::rooms::Room;
 use app::service::{self, Ctx};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
+use socketioxide::SocketIo;
+
+use super::limits::UserSockets;
 use tower_sessions::Session;
 
 /// Set on the socket by [`authenticate`]; every handler reads it.
@@ -59,8 +62,10 @@ pub fn rooms_for(user: &User, session_key: &str) -> Vec<String> {
 /// or in the replay, maybe both: the client drops duplicates by id.
 pub async fn on_connect<A: Adapter>(
     s: SocketRef<A>,
+    io: SocketIo<A>,
     TryData(auth): TryData<HandshakeAuth>,
     State(ctx): State<Ctx>,
+    State(user_sockets): State<UserSockets>,
 ) {
     let Some(SocketUser { user, session_key }) = s.extensions.get::<SocketUser>() else {
         // Unreachable: the middleware sets it or refuses the socket.
@@ -69,6 +74,14 @@ pub async fn on_connect<A: Adapter>(
     };
     let rooms = rooms_for(&user, &session_key);
     s.join(rooms.clone());
+    user_sockets.admit(&io, &s, user.id);
+    let role = user.role.as_str();
+    service::metrics::socket(role, 1.0);
+    let user_id = user.id;
+    s.on_disconnect(move |s: SocketRef<A>| async move {
+        user_sockets.remove(user_id, s.id);
+        service::metrics::socket(role, -1.0);
+    });
     s.on("order:watch", super::orders::on_watch::<A>);
     s.on("order:unwatch", super::orders::on_unwatch::<A>);
     s.on("driver:availability", super::driver::on_availability::<A>);
@@ -85,6 +98,7 @@ pub async fn on_connect<A: Adapter>(
         match service::events::missed(&ctx, &user, after, service::events::MAX_REPLAY).await {
             Ok(missed) => {
                 let truncated = missed.len() as i64 >= service::events::MAX_REPLAY;
+                service::metrics::replayed(missed.len());
                 for event in &missed {
                     if let Err(e) = s.emit(event.kind.as_str(), &event.wire) {
                         tracing::warn!(error = %e, "replay interrupted");

@@ -37,6 +37,7 @@ pub async fn on_availability<A: Adapter>(
         return;
     };
     let result = async {
+        super::limits::spend(&s)?;
         let availability: Availability = parse(data)?;
         dispatch::set_availability(&ctx, &me.user, &availability).await?;
         if availability.online {
@@ -60,6 +61,7 @@ pub async fn on_location<A: Adapter>(
         return;
     };
     let result = async {
+        super::limits::spend(&s)?;
         if me.user.role != Role::Driver {
             return Err(AppError::Forbidden);
         }

@@ -4,6 +4,7 @@
 
 mod connect;
 mod driver;
+pub mod limits;
 mod orders;
 
 use anyhow::Context;
@@ -47,6 +48,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
 ) -> anyhow::Result<Router<S>> {
     let builder = SocketIo::builder()
         .with_state(ctx.clone())
+        .with_state(limits::UserSockets::default())
         .max_payload(MAX_PAYLOAD);
     let Some(url) = redis_url else {
         let (layer, io) = builder.build_layer();

@@ -32,7 +32,7 @@ pub async fn on_watch<A: Adapter>(
     let Some(me) = s.extensions.get::<SocketUser>() else {
         return;
     };
-    let answer = match parse_watch(data) {
+    let answer = match super::limits::spend(&s).and_then(|()| parse_watch(data)) {
         Ok(req) => match service::orders::get(&ctx, &me.user, req.order_id).await {
             Ok(order) => {
                 s.join(Room::order(order.id));
@@ -55,7 +55,7 @@ pub async fn on_unwatch<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
 ) {
-    let answer = match parse_watch(data) {
+    let answer = match super::limits::spend(&s).and_then(|()| parse_watch(data)) {
         Ok(req) => {
             s.leave(Room::order(req.order_id));
             serde_json::json!({ "ok": true })

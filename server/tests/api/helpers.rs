@@ -83,6 +83,7 @@ pub async fn spawn_app_on(backend: Backend) -> TestApp {
         site_root: PathBuf::from("target/site"),
         secure_cookies: false,
         tile_url: app::components::map::DEFAULT_TILE_URL.into(),
+        allowed_origins: vec!["http://trusted.example".into()],
     };
     let redis_prefix = config.redis_prefix.clone();
     let app = Application::build(config).await.expect("the app builds");

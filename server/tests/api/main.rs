@@ -6,6 +6,7 @@ mod auth;
 mod drivers;
 mod health;
 mod helpers;
+mod limits;
 mod nodes;
 mod orders;
 mod realtime;
