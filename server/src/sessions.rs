@@ -5,7 +5,9 @@
 
 use anyhow::Context;
 use async_trait::async_trait;
-use fred::prelude::{ClientLike, Config as RedisConfig, Pool, ReconnectPolicy};
+use fred::prelude::{
+    ClientLike, Config as RedisConfig, ConnectionConfig, PerformanceConfig, Pool, ReconnectPolicy,
+};
 use time::Duration;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
@@ -45,11 +47,22 @@ impl Sessions {
 /// A Redis pool that reconnects by itself after an outage.
 pub async fn redis_pool(url: &str) -> anyhow::Result<Pool> {
     let config = RedisConfig::from_url(url).context("invalid REDIS_URL")?;
+    // While Redis is away a command fails after two seconds (a 503 for the
+    // caller) instead of waiting in fred's queue for the reconnection.
+    let performance = PerformanceConfig {
+        default_command_timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
+    let connection = ConnectionConfig {
+        connection_timeout: std::time::Duration::from_secs(2),
+        internal_command_timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
     let pool = Pool::new(
         config,
-        None,
-        None,
-        Some(ReconnectPolicy::new_exponential(0, 100, 5_000, 2)),
+        Some(performance),
+        Some(connection),
+        Some(ReconnectPolicy::new_exponential(0, 100, 2_000, 2)),
         4,
     )
     .context("cannot create the Redis pool")?;

@@ -59,15 +59,27 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_on(backend: Backend) -> TestApp {
-    let (database_url, data_dir) = match backend {
-        Backend::Postgres => (fresh_postgres_database().await, None),
-        Backend::Sqlite | Backend::RedisSessions => {
+    spawn_app_with(backend, None, None).await
+}
+
+/// Like [`spawn_app_on`], with a given database URL (PostgreSQL) and Redis
+/// (sessions, positions, broadcasts): a fault-injecting proxy, say.
+pub async fn spawn_app_with(
+    backend: Backend,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+) -> TestApp {
+    let (database_url, data_dir) = match (backend, database_url) {
+        (Backend::Postgres, Some(url)) => (url, None),
+        (Backend::Postgres, None) => (fresh_postgres_database().await, None),
+        (Backend::Sqlite | Backend::RedisSessions, _) => {
             let dir = std::env::temp_dir().join(format!("mealstream-test-{}", unique_suffix()));
             std::fs::create_dir_all(&dir).expect("temp dir");
             (format!("sqlite://{}/test.db", dir.display()), Some(dir))
         }
     };
     let redis_url = match backend {
+        _ if redis_url.is_some() => redis_url,
         Backend::RedisSessions => Some(
             std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into()),
         ),

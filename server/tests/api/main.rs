@@ -4,6 +4,7 @@
 
 mod auth;
 mod drivers;
+mod faults;
 mod health;
 mod helpers;
 mod limits;
