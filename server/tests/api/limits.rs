@@ -191,6 +191,23 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
         "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
     );
     assert_eq!(api.headers()["x-frame-options"], "DENY");
+    assert_eq!(
+        api.headers()["x-request-id"].len(),
+        36,
+        "every response names its request"
+    );
+    let traced = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        traced.headers()["x-request-id"],
+        "abc-123",
+        "a caller's id is kept"
+    );
 }
 
 #[tokio::test]
