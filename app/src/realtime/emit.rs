@@ -68,11 +68,19 @@ impl Emitter {
         self.io.get()
     }
 
+    /// Ends every socket of one user, on every node (suspension).
+    pub async fn revoke_user(&self, user_id: i64, reason: &str) {
+        self.revoke_room(Room::user(user_id), reason).await;
+    }
+
     /// Ends every socket of one login session: `session:revoked`, then a
     /// disconnect, so the client stops reconnecting with a dead cookie.
     pub async fn revoke_session(&self, session_key: &str, reason: &str) {
+        self.revoke_room(Room::session(session_key), reason).await;
+    }
+
+    async fn revoke_room(&self, room: String, reason: &str) {
         let Some(io) = self.io() else { return };
-        let room = Room::session(session_key);
         let payload = SessionRevoked {
             reason: reason.to_owned(),
         };

@@ -12,6 +12,7 @@ pub mod events;
 pub mod fleet;
 pub mod fleet_shared;
 pub mod metrics;
+pub mod moderation;
 pub mod orders;
 pub mod password;
 pub mod rate_limit;

@@ -114,3 +114,13 @@ pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
         })
         .collect()
 }
+
+/// Sets the suspended flag; `false` when there is no such user.
+pub async fn set_suspended(db: &Db, id: i64, suspended: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET suspended = $1 WHERE id = $2")
+        .bind(i64::from(suspended))
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

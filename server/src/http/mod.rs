@@ -1,6 +1,7 @@
 //! The REST API (`/api/*`), health checks, and the page guard. One
 //! `router()` per feature; handlers parse input and call `app::service`.
 
+mod admin;
 mod auth;
 mod driver;
 mod events;
@@ -39,6 +40,7 @@ impl FromRef<ApiState> for Ctx {
 
 pub fn router(state: ApiState) -> Router {
     Router::new()
+        .merge(admin::router())
         .merge(auth::router())
         .merge(restaurants::router())
         .merge(orders::router())

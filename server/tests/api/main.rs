@@ -8,6 +8,7 @@ mod faults;
 mod health;
 mod helpers;
 mod limits;
+mod moderation;
 mod nodes;
 mod orders;
 mod realtime;

@@ -146,6 +146,46 @@ async fn a_login_and_a_change_on_one_node_reach_a_socket_on_the_other() {
     assert_eq!(on_b.get("/api/me").await.status(), 401);
 }
 
+#[tokio::test]
+async fn suspension_through_one_node_cuts_the_users_socket_on_the_other() {
+    let (a, b) = cluster().await;
+    let driver = b.client(jar());
+    let me = driver.login_demo("driver@mealstream.test").await;
+    let (_socket, mut events) = driver.socket(driver.cookie_header().as_deref()).await;
+    next_event(&mut events, "hello").await.expect("hello on B");
+
+    let admin = a.client(jar());
+    admin.login_demo("admin@mealstream.test").await;
+    let id = me["id"].as_i64().unwrap();
+    let res = admin
+        .post_json(&format!("/api/admin/users/{id}/suspend"), &json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let revoked = next_event(&mut events, "session:revoked")
+        .await
+        .expect("revoked on B at once");
+    assert_eq!(revoked["reason"], "suspended");
+    assert_eq!(
+        driver.get("/api/me").await.status(),
+        401,
+        "the next request is refused"
+    );
+    let again = driver.login("driver@mealstream.test", "mealstream").await;
+    assert_eq!(again.status(), 401, "a suspended user cannot sign in");
+
+    let res = admin
+        .post_json(&format!("/api/admin/users/{id}/reinstate"), &json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        driver
+            .login("driver@mealstream.test", "mealstream")
+            .await
+            .status(),
+        200
+    );
+}
+
 /// Every event of the replay, up to `hello`.
 async fn replay(events: &mut mpsc::UnboundedReceiver<(String, Value)>) -> Vec<(String, Value)> {
     let mut got = Vec::new();
