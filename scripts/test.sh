@@ -57,3 +57,5 @@ if ! (cd end2end && BASE_URL="http://127.0.0.1:$PORT" npx playwright test); then
     echo "--- server log (last 50 lines) ---"; tail -n 50 "$E2E_DIR/server.log"
     exit 1
 fi
+
+bash scripts/fuzz-api.sh

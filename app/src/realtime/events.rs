@@ -134,6 +134,7 @@ pub const DELIVERY_LOCATION_UPDATE: &str = "delivery:location_update";
 pub const DRIVER_POSITION: &str = "driver:position";
 
 /// An offer to one driver: take this delivery before `expiresAt`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryOffer {
@@ -164,6 +165,7 @@ pub struct DeliveryAssigned {
 }
 
 /// Where a driver is, as sent to the watchers of their active order.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationUpdate {
@@ -191,6 +193,7 @@ pub struct DriverPosition {
 }
 
 /// `driver:location` request and `POST /api/driver/location` body.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationReport {
@@ -203,6 +206,7 @@ pub struct LocationReport {
 }
 
 /// `driver:availability` request and `POST /api/driver/availability` body.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Availability {

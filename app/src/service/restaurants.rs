@@ -19,7 +19,7 @@ pub async fn with_menu(ctx: &Ctx, id: i64) -> Result<RestaurantWithMenu, AppErro
 
 /// A menu edit from staff; every field optional. Menu edits are not pushed
 /// (the emission rule): customers see them on their next load.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItemPatch {
     pub name: Option<String>,
@@ -28,7 +28,7 @@ pub struct MenuItemPatch {
     pub available: Option<bool>,
 }
 
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NewMenuItem {
     pub name: String,

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use app::error::AppError;
+use app::error::ErrorBody;
 use app::model::User;
 use app::service::auth::{self, Registration};
 use app::service::Ctx;
@@ -16,6 +17,10 @@ use tower_sessions::Session;
 use super::extract::ApiJson;
 use super::ApiState;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(register, login, logout, me))]
+pub struct Api;
+
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/api/auth/register", post(register))
@@ -24,19 +29,20 @@ pub fn router() -> Router<ApiState> {
         .route("/api/me", get(me))
 }
 
-#[derive(Deserialize)]
-struct RegisterBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct RegisterBody {
     email: String,
     password: String,
     name: String,
 }
 
-#[derive(Deserialize)]
-struct LoginBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct LoginBody {
     email: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, description = "signed up and signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 409, description = "conflicts with the current state", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn register(
     State(ctx): State<Ctx>,
     session: Session,
@@ -47,6 +53,7 @@ async fn register(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, description = "signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "wrong email or password", body = ErrorBody), (status = 429, description = "rate-limited", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn login(
     State(ctx): State<Ctx>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -64,11 +71,13 @@ async fn login(
     Ok(Json(user))
 }
 
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "signed out"), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn logout(State(ctx): State<Ctx>, session: Session) -> Result<StatusCode, AppError> {
     auth::sign_out(&ctx, &session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "auth", responses((status = 200, description = "the signed-in user", body = User), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn me(State(ctx): State<Ctx>, session: Session) -> Result<Json<User>, AppError> {
     Ok(Json(auth::require_user(&ctx, &session).await?))
 }

@@ -1,7 +1,7 @@
 //! `GET /api/events?since=&limit=`: the caller's missed events, in order —
 //! the same rows a reconnecting socket replays.
 
-use app::error::AppError;
+use app::error::{AppError, ErrorBody};
 use app::service::{events, Ctx};
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -11,6 +11,10 @@ use serde_json::Value;
 
 use super::session::SignedIn;
 use super::ApiState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(missed))]
+pub struct Api;
 
 pub fn router() -> Router<ApiState> {
     Router::new().route("/api/events", get(missed))
@@ -33,6 +37,7 @@ fn number(field: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError>
     }
 }
 
+#[utoipa::path(get, path = "/api/events", tag = "events", params(("since" = Option<i64>, Query, description = "the last event id seen"), ("limit" = Option<i64>, Query, description = "at most this many")), responses((status = 200, description = "the caller's logged events after `since`, in order, each with `eventId`, `type` and `at`", body = Vec<Object>), (status = 422, description = "a query parameter is invalid", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn missed(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

@@ -7,6 +7,7 @@ mod driver;
 mod events;
 mod extract;
 mod health;
+mod openapi;
 mod orders;
 pub mod pages;
 mod restaurants;
@@ -51,6 +52,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(crate::telemetry::render_metrics))
+        .route("/api/openapi.json", get(openapi::openapi_json))
         .route_layer(axum::middleware::from_fn(crate::telemetry::track_http))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,6 +1,6 @@
 //! `/api/orders`: checkout, the lifecycle, and reading orders.
 
-use app::error::AppError;
+use app::error::{AppError, ErrorBody};
 use app::model::{CheckoutInput, Order, OrderStatus, OrderSummary};
 use app::service::orders::{self, PlaceOrder};
 use app::service::Ctx;
@@ -14,6 +14,10 @@ use super::extract::{ApiJson, Id};
 use super::session::SignedIn;
 use super::ApiState;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(place, list, one, change_status))]
+pub struct Api;
+
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/api/orders", post(place).get(list))
@@ -21,6 +25,7 @@ pub fn router() -> Router<ApiState> {
         .route("/api/orders/{id}/status", post(change_status))
 }
 
+#[utoipa::path(post, path = "/api/orders", tag = "orders", params(("Idempotency-Key" = Option<String>, Header, description = "a retried checkout with the same key returns the same order")), request_body = CheckoutInput, responses((status = 201, description = "the placed order (or the one a repeated Idempotency-Key made)", body = Order), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 409, description = "conflicts with the current state", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn place(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -44,6 +49,7 @@ struct ListQuery {
     active: Option<bool>,
 }
 
+#[utoipa::path(get, path = "/api/orders", tag = "orders", params(("active" = Option<bool>, Query, description = "only orders not yet finished")), responses((status = 200, description = "the caller's orders, newest first", body = Vec<OrderSummary>), (status = 422, description = "a query parameter is invalid", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn list(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -54,6 +60,7 @@ async fn list(
     ))
 }
 
+#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the order with items, history, driver and last position", body = Order), (status = 401, description = "not signed in", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn one(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -62,13 +69,14 @@ async fn one(
     Ok(Json(orders::get(&ctx, &user, id).await?))
 }
 
-#[derive(Deserialize)]
-struct StatusBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct StatusBody {
     status: String,
     #[serde(default)]
     reason: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/orders/{id}/status", tag = "orders", params(("id" = i64, Path, description = "numeric id")), request_body = StatusBody, responses((status = 200, description = "the order after the step", body = Order), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 409, description = "not a legal step from the current status", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn change_status(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

@@ -1,7 +1,7 @@
 //! `/api/restaurants` and `/api/menu-items`: browsing (anyone) and menu
 //! edits (the restaurant's staff).
 
-use app::error::AppError;
+use app::error::{AppError, ErrorBody};
 use app::model::{MenuItem, Restaurant, RestaurantWithMenu};
 use app::service::restaurants::{self, MenuItemPatch, NewMenuItem};
 use app::service::Ctx;
@@ -15,6 +15,10 @@ use super::extract::{ApiJson, Id};
 use super::session::SignedIn;
 use super::ApiState;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, one, set_open, add_item, update_item))]
+pub struct Api;
+
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/api/restaurants", get(list))
@@ -23,11 +27,12 @@ pub fn router() -> Router<ApiState> {
         .route("/api/menu-items/{id}", patch(update_item))
 }
 
-#[derive(Deserialize)]
-struct OpenBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(super) struct OpenBody {
     open: bool,
 }
 
+#[utoipa::path(patch, path = "/api/restaurants/{id}", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), request_body = OpenBody, responses((status = 200, description = "the restaurant, opened or closed", body = Restaurant), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn set_open(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -39,6 +44,7 @@ async fn set_open(
     ))
 }
 
+#[utoipa::path(post, path = "/api/restaurants/{id}/menu", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), request_body = NewMenuItem, responses((status = 201, description = "the new menu item", body = MenuItem), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn add_item(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -51,6 +57,7 @@ async fn add_item(
     ))
 }
 
+#[utoipa::path(patch, path = "/api/menu-items/{id}", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), request_body = MenuItemPatch, responses((status = 200, description = "the item as now stored", body = MenuItem), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn update_item(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -62,10 +69,12 @@ async fn update_item(
     ))
 }
 
+#[utoipa::path(get, path = "/api/restaurants", tag = "restaurants", responses((status = 200, description = "every restaurant", body = Vec<Restaurant>), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<Restaurant>>, AppError> {
     Ok(Json(restaurants::list(&ctx).await?))
 }
 
+#[utoipa::path(get, path = "/api/restaurants/{id}", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the restaurant and its menu", body = RestaurantWithMenu), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn one(State(ctx): State<Ctx>, Id(id): Id) -> Result<Json<RestaurantWithMenu>, AppError> {
     restaurants::with_menu(&ctx, id)
         .await

@@ -7,7 +7,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use app::error::AppError;
+use app::error::{AppError, ErrorBody};
 use app::model::User;
 use app::service::{auth, events, Ctx};
 use axum::extract::{Query, State};
@@ -22,6 +22,10 @@ use tower_sessions::Session;
 
 use super::session::SignedIn;
 use super::ApiState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(stream_events))]
+pub struct Api;
 
 pub fn router() -> Router<ApiState> {
     Router::new().route("/api/events/stream", get(stream_events))
@@ -64,6 +68,10 @@ struct Cursor {
     checked: tokio::time::Instant,
 }
 
+#[utoipa::path(get, path = "/api/events/stream", tag = "events",
+    params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event"), ("since" = Option<i64>, Query, description = "the same, for clients that cannot set headers")),
+    responses((status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s", content_type = "text/event-stream", body = String),
+        (status = 401, description = "not signed in", body = ErrorBody), (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn stream_events(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

@@ -10,6 +10,7 @@ mod helpers;
 mod limits;
 mod moderation;
 mod nodes;
+mod openapi;
 mod orders;
 mod realtime;
 mod stream;
