@@ -50,6 +50,10 @@ impl Application {
                 pool.clone(),
                 &config.redis_prefix,
             )));
+            ctx.limits = Arc::new(app::service::ctx::Limits::shared(
+                pool.clone(),
+                &config.redis_prefix,
+            ));
         }
         if config.demo {
             demo::seed_if_empty(&ctx)

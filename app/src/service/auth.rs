@@ -57,7 +57,11 @@ pub async fn sign_in(
 ) -> Result<User, AppError> {
     let limits = &ctx.limits;
     if let Some(ip) = client {
-        if !limits.login_attempts_per_client.hit(&ip.to_string()) {
+        if !limits
+            .login_attempts_per_client
+            .hit(&ip.to_string())
+            .await?
+        {
             super::metrics::rate_limited("login");
             return Err(AppError::RateLimited(
                 "too many sign-in attempts from this address, wait a minute and try again".into(),
@@ -66,7 +70,11 @@ pub async fn sign_in(
     }
     // An unparseable email cannot match an account; treat it as unknown.
     let email_key = email.trim().to_lowercase();
-    if limits.login_failures_per_email.is_exhausted(&email_key) {
+    if limits
+        .login_failures_per_email
+        .is_exhausted(&email_key)
+        .await?
+    {
         super::metrics::rate_limited("login");
         return Err(AppError::RateLimited(
             "too many failed sign-in attempts for this account, try again in 15 minutes".into(),
@@ -80,13 +88,13 @@ pub async fn sign_in(
     let matches = password::verify(password.to_owned(), hash).await?;
     match user {
         Some(user) if matches && !user.suspended => {
-            limits.login_failures_per_email.reset(&email_key);
+            limits.login_failures_per_email.reset(&email_key).await?;
             start_session(session, &user).await?;
             tracing::info!(user_id = user.id, role = user.role.as_str(), "signed in");
             Ok(user)
         }
         _ => {
-            limits.login_failures_per_email.hit(&email_key);
+            limits.login_failures_per_email.hit(&email_key).await?;
             Err(AppError::BadCredentials)
         }
     }

@@ -2,6 +2,7 @@
 //! rate limiters. Cheap to clone.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::realtime::emit::Emitter;
 use crate::service::fleet::Fleet;
@@ -23,12 +24,35 @@ pub struct Limits {
     pub login_attempts_per_client: RateLimiter,
 }
 
+const FAILURES_PER_EMAIL: (u32, Duration) = (5, Duration::from_secs(15 * 60));
+const ATTEMPTS_PER_CLIENT: (u32, Duration) = (30, Duration::from_secs(60));
+
 impl Default for Limits {
     fn default() -> Self {
-        use std::time::Duration;
         Self {
-            login_failures_per_email: RateLimiter::new(5, Duration::from_secs(15 * 60)),
-            login_attempts_per_client: RateLimiter::new(30, Duration::from_secs(60)),
+            login_failures_per_email: RateLimiter::new(FAILURES_PER_EMAIL.0, FAILURES_PER_EMAIL.1),
+            login_attempts_per_client: RateLimiter::new(
+                ATTEMPTS_PER_CLIENT.0,
+                ATTEMPTS_PER_CLIENT.1,
+            ),
+        }
+    }
+}
+
+impl Limits {
+    /// The same limits, counted in Redis and so shared by every node.
+    pub fn shared(pool: fred::prelude::Pool, prefix: &str) -> Self {
+        let (n, w) = FAILURES_PER_EMAIL;
+        let (m, v) = ATTEMPTS_PER_CLIENT;
+        Self {
+            login_failures_per_email: RateLimiter::shared(
+                n,
+                w,
+                pool.clone(),
+                prefix,
+                "login-failures",
+            ),
+            login_attempts_per_client: RateLimiter::shared(m, v, pool, prefix, "login-attempts"),
         }
     }
 }

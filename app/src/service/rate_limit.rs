@@ -1,14 +1,27 @@
-//! A fixed-window counter per key, in process memory. Enough for one node;
-//! the scale-out work moves the counters to Redis.
+//! A fixed-window counter per key: in process memory on one node, in
+//! Redis when `REDIS_URL` is set, so every node counts against the same
+//! limit (`SET key 0 PX window NX`, then `INCR`: the window starts with
+//! the first hit and the key expires with it).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use fred::prelude::{Expiration, KeysInterface, Pool, SetOptions};
+
+use crate::error::AppError;
+
 pub struct RateLimiter {
     max: u32,
     window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Redis and the key prefix (`{deployment}:rl:{limit name}`), when shared.
+    shared: Option<(Pool, String)>,
+}
+
+fn unavailable(e: fred::error::Error) -> AppError {
+    tracing::warn!(error = %e, "rate-limit counters unavailable");
+    AppError::Unavailable
 }
 
 impl RateLimiter {
@@ -17,18 +30,61 @@ impl RateLimiter {
             max,
             window,
             windows: Mutex::new(HashMap::new()),
+            shared: None,
+        }
+    }
+
+    /// The same limit, counted in Redis under `{prefix}:rl:{name}:*`.
+    pub fn shared(max: u32, window: Duration, pool: Pool, prefix: &str, name: &str) -> Self {
+        Self {
+            shared: Some((pool, format!("{prefix}:rl:{name}"))),
+            ..Self::new(max, window)
         }
     }
 
     /// Whether `key` has reached the limit, without counting a hit.
-    pub fn is_exhausted(&self, key: &str) -> bool {
+    pub async fn is_exhausted(&self, key: &str) -> Result<bool, AppError> {
+        let Some((pool, prefix)) = &self.shared else {
+            return Ok(self.is_exhausted_local(key));
+        };
+        let count: Option<u32> = pool
+            .get(format!("{prefix}:{key}"))
+            .await
+            .map_err(unavailable)?;
+        Ok(count.is_some_and(|n| n >= self.max))
+    }
+
+    /// Counts one hit; `false` when the key is over its limit.
+    pub async fn hit(&self, key: &str) -> Result<bool, AppError> {
+        let Some((pool, prefix)) = &self.shared else {
+            return Ok(self.hit_local(key));
+        };
+        let key = format!("{prefix}:{key}");
+        let window = Expiration::PX(self.window.as_millis() as i64);
+        pool.set::<(), _, _>(&key, 0, Some(window), Some(SetOptions::NX), false)
+            .await
+            .map_err(unavailable)?;
+        let count: u32 = pool.incr(&key).await.map_err(unavailable)?;
+        Ok(count <= self.max)
+    }
+
+    pub async fn reset(&self, key: &str) -> Result<(), AppError> {
+        let Some((pool, prefix)) = &self.shared else {
+            self.reset_local(key);
+            return Ok(());
+        };
+        pool.del::<(), _>(format!("{prefix}:{key}"))
+            .await
+            .map_err(unavailable)
+    }
+
+    fn is_exhausted_local(&self, key: &str) -> bool {
         let now = Instant::now();
         let windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         matches!(windows.get(key), Some((start, n)) if now.duration_since(*start) < self.window && *n >= self.max)
     }
 
-    /// Counts one hit; `false` when the key is over its limit.
-    pub fn hit(&self, key: &str) -> bool {
+    fn hit_local(&self, key: &str) -> bool {
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() > 10_000 {
@@ -42,7 +98,7 @@ impl RateLimiter {
         entry.1 <= self.max
     }
 
-    pub fn reset(&self, key: &str) {
+    fn reset_local(&self, key: &str) {
         self.windows
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -57,18 +113,18 @@ mod tests {
     #[test]
     fn allows_max_hits_then_refuses() {
         let limiter = RateLimiter::new(3, Duration::from_secs(60));
-        assert!(limiter.hit("a") && limiter.hit("a") && limiter.hit("a"));
-        assert!(!limiter.hit("a"));
-        assert!(limiter.is_exhausted("a"));
-        assert!(limiter.hit("b"), "other keys are unaffected");
+        assert!(limiter.hit_local("a") && limiter.hit_local("a") && limiter.hit_local("a"));
+        assert!(!limiter.hit_local("a"));
+        assert!(limiter.is_exhausted_local("a"));
+        assert!(limiter.hit_local("b"), "other keys are unaffected");
     }
 
     #[test]
     fn window_expiry_resets_the_count() {
         let limiter = RateLimiter::new(1, Duration::from_millis(20));
-        assert!(limiter.hit("a"));
-        assert!(!limiter.hit("a"));
+        assert!(limiter.hit_local("a"));
+        assert!(!limiter.hit_local("a"));
         std::thread::sleep(Duration::from_millis(30));
-        assert!(limiter.hit("a"));
+        assert!(limiter.hit_local("a"));
     }
 }
