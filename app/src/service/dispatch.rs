@@ -175,21 +175,27 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
         );
     }
     tx.commit().await?;
-    ctx.fleet.assign(
-        driver.id,
-        Assignment {
-            order_id,
-            pickup: LatLng {
-                lat: order.pickup.lat,
-                lng: order.pickup.lng,
+    if let Err(e) = ctx
+        .fleet
+        .assign(
+            driver.id,
+            Assignment {
+                order_id,
+                pickup: LatLng {
+                    lat: order.pickup.lat,
+                    lng: order.pickup.lng,
+                },
+                dropoff: LatLng {
+                    lat: order.dropoff.lat,
+                    lng: order.dropoff.lng,
+                },
+                picked_up: false,
             },
-            dropoff: LatLng {
-                lat: order.dropoff.lat,
-                lng: order.dropoff.lng,
-            },
-            picked_up: false,
-        },
-    );
+        )
+        .await
+    {
+        tracing::warn!(error = %e, order_id, "delivery cache not updated; locations reach watchers once it is");
+    }
     for event in &logged {
         ctx.emitter.publish(event).await;
     }
@@ -353,21 +359,23 @@ pub async fn restore_assignments(ctx: &Ctx) -> Result<(), AppError> {
         let Some(order) = store::orders::get(&ctx.db, order_id).await? else {
             continue;
         };
-        ctx.fleet.assign(
-            driver,
-            Assignment {
-                order_id,
-                pickup: LatLng {
-                    lat: order.pickup.lat,
-                    lng: order.pickup.lng,
+        ctx.fleet
+            .assign(
+                driver,
+                Assignment {
+                    order_id,
+                    pickup: LatLng {
+                        lat: order.pickup.lat,
+                        lng: order.pickup.lng,
+                    },
+                    dropoff: LatLng {
+                        lat: order.dropoff.lat,
+                        lng: order.dropoff.lng,
+                    },
+                    picked_up: order.status == OrderStatus::OutForDelivery,
                 },
-                dropoff: LatLng {
-                    lat: order.dropoff.lat,
-                    lng: order.dropoff.lng,
-                },
-                picked_up: order.status == OrderStatus::OutForDelivery,
-            },
-        );
+            )
+            .await?;
     }
     Ok(())
 }

@@ -197,11 +197,11 @@ impl Fleet {
         })
     }
 
-    pub fn assign(&self, driver_id: i64, job: Assignment) {
+    fn assign_local(&self, driver_id: i64, job: Assignment) {
         self.with(|d| d.entry(driver_id).or_default().assignment = Some(job));
     }
 
-    pub fn picked_up(&self, driver_id: i64) {
+    fn picked_up_local(&self, driver_id: i64) {
         self.with(|d| {
             if let Some(job) = d.get_mut(&driver_id).and_then(|s| s.assignment.as_mut()) {
                 job.picked_up = true;
@@ -209,7 +209,7 @@ impl Fleet {
         });
     }
 
-    pub fn finish(&self, driver_id: i64) {
+    fn finish_local(&self, driver_id: i64) {
         self.with(|d| {
             if let Some(s) = d.get_mut(&driver_id) {
                 s.assignment = None;
@@ -286,6 +286,42 @@ impl Fleet {
         }
     }
 
+    /// A driver took a delivery (or, at startup, is still on one).
+    pub async fn assign(&self, driver_id: i64, job: Assignment) -> Result<(), AppError> {
+        self.assign_local(driver_id, job);
+        if let Some(shared) = &self.shared {
+            shared
+                .put_job(driver_id, Some(&job))
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    /// The driver has the food: the ETA now counts to the drop-off.
+    pub async fn picked_up(&self, driver_id: i64) -> Result<(), AppError> {
+        self.picked_up_local(driver_id);
+        if let Some(shared) = &self.shared {
+            if let Some(mut job) = shared.get_job(driver_id).await.map_err(unavailable)? {
+                job.picked_up = true;
+                shared
+                    .put_job(driver_id, Some(&job))
+                    .await
+                    .map_err(unavailable)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The delivery ended (delivered, cancelled, rejected).
+    pub async fn finish(&self, driver_id: i64) -> Result<(), AppError> {
+        self.finish_local(driver_id);
+        if let Some(shared) = &self.shared {
+            shared.put_job(driver_id, None).await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
     /// The location hot path: throttle, store, and say whom to tell.
     pub async fn report(
         &self,
@@ -293,6 +329,11 @@ impl Fleet {
         name: &str,
         report: &LocationReport,
     ) -> Result<Reported, AppError> {
+        if let Some(shared) = &self.shared {
+            // The delivery may have been taken through another node.
+            let job = shared.get_job(driver_id).await.map_err(unavailable)?;
+            self.with(|d| d.entry(driver_id).or_default().assignment = job);
+        }
         let (outcome, fix) = self.report_local(driver_id, name, report)?;
         if let Some(shared) = &self.shared {
             shared
@@ -357,6 +398,12 @@ impl Fleet {
             return Ok(self.positions_local());
         };
         let all = shared.all().await.map_err(unavailable)?;
+        let mut jobs = HashMap::new();
+        for (id, _) in &all {
+            if let Some(job) = shared.get_job(*id).await.map_err(unavailable)? {
+                jobs.insert(*id, job);
+            }
+        }
         Ok(all
             .into_iter()
             .map(|(id, f)| DriverPosition {
@@ -365,7 +412,7 @@ impl Fleet {
                 lat: f.lat,
                 lng: f.lng,
                 at: rfc3339(f.at_ms),
-                order_id: self.with(|d| d.get(&id).and_then(|s| s.assignment).map(|a| a.order_id)),
+                order_id: jobs.get(&id).map(|a| a.order_id),
             })
             .collect())
     }
@@ -379,8 +426,10 @@ impl Fleet {
         let Some(shared) = &self.shared else {
             return Ok(self.last_update_for_local(driver_id, order_id));
         };
-        let job = self
-            .with(|d| d.get(&driver_id).and_then(|s| s.assignment))
+        let job = shared
+            .get_job(driver_id)
+            .await
+            .map_err(unavailable)?
             .filter(|a| a.order_id == order_id);
         let (Some(job), Some(fix)) = (job, shared.get(driver_id).await.map_err(unavailable)?)
         else {
@@ -505,7 +554,7 @@ mod tests {
             Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
             other => panic!("{other:?}"),
         }
-        fleet.assign(1, job);
+        fleet.assign_local(1, job);
         backdate(&fleet, 1, 1500);
         match fleet.report_local(1, "D", &at(38.714, -9.14)).unwrap().0 {
             Reported::Moved {

@@ -5,7 +5,7 @@
 use fred::prelude::{Expiration, KeysInterface, Pool, SetsInterface};
 use serde::{Deserialize, Serialize};
 
-use super::fleet::{Fix, POSITION_TTL};
+use super::fleet::{Assignment, Fix, POSITION_TTL};
 use crate::model::geo::LatLng;
 
 #[derive(Clone)]
@@ -24,6 +24,14 @@ pub struct StoredFix {
     pub heading: Option<f64>,
     pub speed: Option<f64>,
     pub at_ms: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredJob {
+    order_id: i64,
+    pickup: (f64, f64),
+    dropoff: (f64, f64),
+    picked_up: bool,
 }
 
 impl StoredFix {
@@ -84,6 +92,57 @@ impl SharedPositions {
         self.pool
             .sadd::<(), _, _>(self.online_set(), driver_id)
             .await
+    }
+
+    fn job_key(&self, driver_id: i64) -> String {
+        format!("{}:job:{driver_id}", self.prefix)
+    }
+
+    /// The delivery a driver is on, for whichever node their phone reports to.
+    pub async fn put_job(
+        &self,
+        driver_id: i64,
+        job: Option<&Assignment>,
+    ) -> Result<(), fred::error::Error> {
+        let Some(job) = job else {
+            return self.pool.del::<(), _>(self.job_key(driver_id)).await;
+        };
+        let stored = StoredJob {
+            order_id: job.order_id,
+            pickup: (job.pickup.lat, job.pickup.lng),
+            dropoff: (job.dropoff.lat, job.dropoff.lng),
+            picked_up: job.picked_up,
+        };
+        let json = serde_json::to_string(&stored).unwrap_or_default();
+        // A day at most: a delivery never lasts that long, and a key left by
+        // a crash between steps does not linger.
+        self.pool
+            .set::<(), _, _>(
+                self.job_key(driver_id),
+                json,
+                Some(Expiration::EX(86_400)),
+                None,
+                false,
+            )
+            .await
+    }
+
+    pub async fn get_job(&self, driver_id: i64) -> Result<Option<Assignment>, fred::error::Error> {
+        let raw: Option<String> = self.pool.get(self.job_key(driver_id)).await?;
+        Ok(raw
+            .and_then(|r| serde_json::from_str::<StoredJob>(&r).ok())
+            .map(|j| Assignment {
+                order_id: j.order_id,
+                pickup: LatLng {
+                    lat: j.pickup.0,
+                    lng: j.pickup.1,
+                },
+                dropoff: LatLng {
+                    lat: j.dropoff.0,
+                    lng: j.dropoff.1,
+                },
+                picked_up: j.picked_up,
+            }))
     }
 
     pub async fn remove(&self, driver_id: i64) -> Result<(), fred::error::Error> {

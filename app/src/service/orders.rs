@@ -287,15 +287,15 @@ pub async fn change_status(
 async fn after_step(ctx: &Ctx, access: &OrderAccess, to: OrderStatus) {
     let result = match to {
         OrderStatus::Confirmed => dispatch::offer(ctx, access.id).await.map(|_| ()),
-        OrderStatus::OutForDelivery => {
-            if let Some(driver) = access.driver_id {
-                ctx.fleet.picked_up(driver);
-            }
-            Ok(())
-        }
+        OrderStatus::OutForDelivery => match access.driver_id {
+            Some(driver) => ctx.fleet.picked_up(driver).await,
+            None => Ok(()),
+        },
         OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected => {
             if let Some(driver) = access.driver_id {
-                ctx.fleet.finish(driver);
+                if let Err(e) = ctx.fleet.finish(driver).await {
+                    tracing::warn!(error = %e, driver, "could not clear the driver's delivery");
+                }
             }
             dispatch::withdraw(ctx, access.id, "cancelled").await
         }

@@ -186,6 +186,91 @@ async fn suspension_through_one_node_cuts_the_users_socket_on_the_other() {
     );
 }
 
+#[tokio::test]
+async fn sign_in_failures_count_against_one_limit_across_nodes() {
+    let (a, b) = cluster().await;
+    let (on_a, on_b) = (a.client(jar()), b.client(jar()));
+    for (i, node) in [&on_a, &on_b, &on_a, &on_b, &on_a].into_iter().enumerate() {
+        let res = node
+            .login("customer2@mealstream.test", "wrong password!")
+            .await;
+        assert_eq!(res.status(), 401, "failure {i}");
+    }
+    // Five failures in all, on two nodes: the account is locked on both.
+    for node in [&on_a, &on_b] {
+        let res = node.login("customer2@mealstream.test", "mealstream").await;
+        assert_eq!(res.status(), 429);
+    }
+}
+
+#[tokio::test]
+async fn a_driver_taken_on_one_node_is_followed_through_the_other() {
+    let (a, b) = cluster().await;
+    // The driver's phone talks to B.
+    let driver_jar = jar();
+    let phone = b.client(driver_jar.clone());
+    phone.login_demo("driver@mealstream.test").await;
+    assert_eq!(
+        phone
+            .post_json("/api/driver/availability", &json!({ "online": true }))
+            .await
+            .status(),
+        200
+    );
+    let at = phone
+        .post_json(
+            "/api/driver/location",
+            &json!({ "lat": 38.7125, "lng": -9.1380 }),
+        )
+        .await;
+    assert_eq!(at.status(), 202);
+
+    // The order is placed, confirmed and accepted through A: A's dispatch
+    // sees the driver's position (kept in Redis by B).
+    let customer = a.client(jar());
+    customer.login_demo("customer@mealstream.test").await;
+    let staff = a.client(jar());
+    staff.login_demo("restaurant@mealstream.test").await;
+    let id = customer.place_order().await["id"].as_i64().unwrap();
+    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    let on_a = a.client(driver_jar);
+    let accepted = on_a
+        .post_json(&format!("/api/orders/{id}/accept"), &json!({}))
+        .await;
+    assert_eq!(
+        accepted.status(),
+        200,
+        "the offer reached the driver through Redis"
+    );
+
+    let (socket, mut events) = customer.socket(customer.cookie_header().as_deref()).await;
+    next_event(&mut events, "hello").await.expect("hello");
+    let ack = crate::helpers::emit_ack(&socket, "order:watch", json!({ "orderId": id })).await;
+    assert_eq!(ack["ok"], true);
+    assert_eq!(
+        ack["lastLocation"]["lat"], 38.7125,
+        "the last position, read from Redis"
+    );
+
+    // B knows the delivery A assigned: the next position reaches the customer on A.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let moved = phone
+        .post_json(
+            "/api/driver/location",
+            &json!({ "lat": 38.7110, "lng": -9.1375 }),
+        )
+        .await;
+    assert_eq!(moved.status(), 202);
+    let update = next_event(&mut events, "delivery:location_update")
+        .await
+        .expect("the position reaches A");
+    assert_eq!(
+        (update["orderId"].as_i64(), update["lat"].as_f64()),
+        (Some(id), Some(38.7110))
+    );
+    assert!(update["etaSeconds"].as_i64().unwrap() > 0);
+}
+
 /// Every event of the replay, up to `hello`.
 async fn replay(events: &mut mpsc::UnboundedReceiver<(String, Value)>) -> Vec<(String, Value)> {
     let mut got = Vec::new();
