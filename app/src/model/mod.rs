@@ -3,6 +3,7 @@
 
 mod auth;
 pub mod cart;
+pub mod chat;
 pub mod geo;
 mod order;
 mod restaurant;

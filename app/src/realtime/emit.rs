@@ -132,6 +132,24 @@ impl Emitter {
         }
     }
 
+    /// A fleeting event to several rooms (a socket in more than one gets it once).
+    pub async fn ephemeral_to<T: serde::Serialize + ?Sized>(
+        &self,
+        rooms: Vec<String>,
+        event: &'static str,
+        payload: &T,
+    ) {
+        let Some(io) = self.io() else { return };
+        let sent = with_io!(io, |io| io
+            .to(rooms.clone())
+            .volatile()
+            .emit(event, payload)
+            .await);
+        if let Err(e) = sent {
+            tracing::debug!(error = %e, event, "ephemeral emit dropped");
+        }
+    }
+
     /// Ids of events committed on this node, as they are published.
     pub fn committed(&self) -> tokio::sync::broadcast::Receiver<i64> {
         self.committed.subscribe()

@@ -133,6 +133,20 @@ pub const DELIVERY_LOCATION_UPDATE: &str = "delivery:location_update";
 /// Ephemeral, to admins: the thinned feed of online drivers' positions.
 pub const DRIVER_POSITION: &str = "driver:position";
 
+pub const CHAT_MESSAGE: &str = "chat:message";
+pub const CHAT_READ: &str = "chat:read";
+/// Ephemeral: `{orderId, user:{id,name}, typing}`.
+pub const CHAT_TYPING: &str = "chat:typing";
+
+/// `chat:typing` as the server relays it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatTyping {
+    pub order_id: i64,
+    pub user: crate::model::Party,
+    pub typing: bool,
+}
+
 /// An offer to one driver: take this delivery before `expiresAt`.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -22,10 +22,13 @@ pub struct Ctx {
 pub struct Limits {
     pub login_failures_per_email: RateLimiter,
     pub login_attempts_per_client: RateLimiter,
+    /// Chat messages per user (every device and node together).
+    pub chat_messages_per_user: RateLimiter,
 }
 
 const FAILURES_PER_EMAIL: (u32, Duration) = (5, Duration::from_secs(15 * 60));
 const ATTEMPTS_PER_CLIENT: (u32, Duration) = (30, Duration::from_secs(60));
+const CHAT_PER_USER: (u32, Duration) = (5, Duration::from_secs(1));
 
 impl Default for Limits {
     fn default() -> Self {
@@ -35,6 +38,7 @@ impl Default for Limits {
                 ATTEMPTS_PER_CLIENT.0,
                 ATTEMPTS_PER_CLIENT.1,
             ),
+            chat_messages_per_user: RateLimiter::new(CHAT_PER_USER.0, CHAT_PER_USER.1),
         }
     }
 }
@@ -52,7 +56,20 @@ impl Limits {
                 prefix,
                 "login-failures",
             ),
-            login_attempts_per_client: RateLimiter::shared(m, v, pool, prefix, "login-attempts"),
+            login_attempts_per_client: RateLimiter::shared(
+                m,
+                v,
+                pool.clone(),
+                prefix,
+                "login-attempts",
+            ),
+            chat_messages_per_user: RateLimiter::shared(
+                CHAT_PER_USER.0,
+                CHAT_PER_USER.1,
+                pool,
+                prefix,
+                "chat",
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod chat;
 pub mod csp;
 pub mod ctx;
 pub mod demo;

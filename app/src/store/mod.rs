@@ -2,6 +2,7 @@
 //! through sqlx's `Any` driver (`$n` placeholders, integer flags, integer
 //! UTC milliseconds). Nothing outside this module writes SQL.
 
+pub mod chat;
 pub mod db;
 pub mod events;
 pub mod offers;

@@ -34,6 +34,8 @@ pub struct OrderAccess {
     pub driver_id: Option<i64>,
     pub status: OrderStatus,
     pub version: i64,
+    /// When the order last changed (ms): for a final order, when it ended.
+    pub updated_at: i64,
 }
 
 fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
@@ -147,7 +149,7 @@ pub async fn set_status(
 
 pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT id, customer_id, restaurant_id, driver_id, status, version FROM orders WHERE id = $1",
+        "SELECT id, customer_id, restaurant_id, driver_id, status, version, updated_at FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -162,6 +164,7 @@ pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error
         driver_id: row.try_get("driver_id")?,
         status: status_of(&row, "status")?,
         version: row.try_get("version")?,
+        updated_at: row.try_get("updated_at")?,
     }))
 }
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod chat;
 mod driver;
 mod events;
 mod extract;
@@ -43,6 +44,7 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .merge(admin::router())
         .merge(auth::router())
+        .merge(chat::router())
         .merge(restaurants::router())
         .merge(orders::router())
         .merge(events::router())

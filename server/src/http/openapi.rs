@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::OpenApi;
 
-use super::{admin, auth, driver, events, orders, restaurants, stream};
+use super::{admin, auth, chat, driver, events, orders, restaurants, stream};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Base::openapi();
     for part in [
         auth::Api::openapi(),
+        chat::Api::openapi(),
         restaurants::Api::openapi(),
         orders::Api::openapi(),
         driver::Api::openapi(),

@@ -86,6 +86,9 @@ pub async fn on_connect<A: Adapter>(
     s.on("order:unwatch", super::orders::on_unwatch::<A>);
     s.on("driver:availability", super::driver::on_availability::<A>);
     s.on("driver:location", super::driver::on_location::<A>);
+    s.on("chat:send", super::chat::on_send::<A>);
+    s.on("chat:typing", super::chat::on_typing::<A>);
+    s.on("chat:read", super::chat::on_read::<A>);
     let mut last_event_id = match service::events::latest_id(&ctx).await {
         Ok(id) => id,
         Err(e) => {

@@ -2,6 +2,7 @@
 //! who the socket is (set at connect) and call services; they never emit
 //! to rooms themselves (`app::realtime::emit` does).
 
+mod chat;
 mod connect;
 mod driver;
 pub mod limits;

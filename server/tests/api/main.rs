@@ -3,6 +3,7 @@
 //! over HTTP and real Socket.IO clients.
 
 mod auth;
+mod chat;
 mod drivers;
 mod faults;
 mod health;

@@ -1,0 +1,115 @@
+//! `chat:send`, `chat:typing`, `chat:read`: the order chat over the socket.
+
+use app::error::AppError;
+use app::model::chat::SendMessage;
+use app::realtime::events::Ack;
+use app::service::{chat, Ctx};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use socketioxide::adapter::Adapter;
+use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+
+use super::connect::SocketUser;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Send {
+    order_id: i64,
+    body: String,
+    client_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Typing {
+    order_id: i64,
+    #[serde(default = "yes")]
+    typing: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Read {
+    order_id: i64,
+    up_to_message_id: i64,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    data: Result<Value, impl std::fmt::Display>,
+) -> Result<T, AppError> {
+    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
+    super::check_size(&value)?;
+    serde_json::from_value(value).map_err(|e| AppError::invalid("payload", e.to_string()))
+}
+
+fn answer(result: Result<Value, AppError>) -> Value {
+    match result {
+        Ok(value) => value,
+        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
+    }
+}
+
+pub async fn on_send<A: Adapter>(
+    s: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    ack: AckSender<A>,
+    State(ctx): State<Ctx>,
+) {
+    let Some(me) = s.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let result = async {
+        super::limits::spend(&s)?;
+        let req: Send = parse(data)?;
+        let input = SendMessage {
+            body: req.body,
+            client_id: Some(req.client_id),
+        };
+        let (message, new) = chat::send(&ctx, &me.user, req.order_id, &input).await?;
+        Ok(json!({ "ok": true, "message": message, "duplicate": !new }))
+    }
+    .await;
+    let _ = ack.send(&answer(result));
+}
+
+pub async fn on_typing<A: Adapter>(
+    s: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    ack: AckSender<A>,
+    State(ctx): State<Ctx>,
+) {
+    let Some(me) = s.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let result = async {
+        super::limits::spend(&s)?;
+        let req: Typing = parse(data)?;
+        chat::typing(&ctx, &me.user, req.order_id, req.typing).await?;
+        Ok(json!({ "ok": true }))
+    }
+    .await;
+    let _ = ack.send(&answer(result));
+}
+
+pub async fn on_read<A: Adapter>(
+    s: SocketRef<A>,
+    TryData(data): TryData<Value>,
+    ack: AckSender<A>,
+    State(ctx): State<Ctx>,
+) {
+    let Some(me) = s.extensions.get::<SocketUser>() else {
+        return;
+    };
+    let result = async {
+        super::limits::spend(&s)?;
+        let req: Read = parse(data)?;
+        chat::read(&ctx, &me.user, req.order_id, req.up_to_message_id).await?;
+        Ok(json!({ "ok": true }))
+    }
+    .await;
+    let _ = ack.send(&answer(result));
+}
