@@ -157,3 +157,45 @@ test('the admin map shows online drivers', async ({ browser }) => {
   await expect(admin.locator('.leaflet-marker-icon[data-marker="driver"]').first()).toBeVisible();
   await screenshot(admin, 'admin-live-map');
 });
+
+test('the customer and the driver chat live, and markup stays text', async ({ browser }) => {
+  const driver = await driverPhone(browser, 'driver@mealstream.test');
+  await goOnline(driver);
+  const customerContext = await browser.newContext();
+  const customer = await customerContext.newPage();
+  await signIn(customer, 'customer@mealstream.test');
+  await expectLive(customer);
+  const orderId = await placeOrder(customer, 'Caldo verde');
+  const staff = await staffApi();
+  await staff.step(orderId, 'confirmed');
+  await driver.locator(`.offer-card[data-order-id="${orderId}"]`).getByRole('button', { name: 'Accept' }).click();
+  await expect(driver.locator(`.job[data-order-id="${orderId}"]`)).toBeVisible();
+
+  const hostile = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> ring twice';
+  const customerChat = customer.locator('.chat');
+  const driverChat = driver.locator('.chat');
+  await expect(customerChat.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await customerChat.getByRole('textbox', { name: 'Message' }).fill(hostile);
+  await customerChat.getByRole('button', { name: 'Send' }).click();
+  // The driver's phone shows it at once, as the text that was typed.
+  const received = driverChat.locator('.chat-msg').filter({ hasText: 'ring twice' });
+  await expect(received.locator('.chat-body')).toHaveText(hostile);
+  await expect(driverChat.locator('img')).toHaveCount(0);
+  expect(await driver.evaluate(() => (window as any).__xss)).toBeUndefined();
+  expect(await customer.evaluate(() => (window as any).__xss)).toBeUndefined();
+  // The driver's open chat read it: the customer sees "Seen".
+  await expect(customerChat.locator('.chat-msg.mine .chat-seen')).toHaveText('Seen');
+
+  // Typing, then a reply.
+  await driverChat.getByRole('textbox', { name: 'Message' }).pressSequentially('On my');
+  await expect(customerChat.locator('.chat-typing')).toContainText('is typing…');
+  await driverChat.getByRole('textbox', { name: 'Message' }).pressSequentially(' way!');
+  await driverChat.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(customerChat.locator('.chat-msg:not(.mine) .chat-body')).toHaveText('On my way!');
+  await screenshot(customer, 'customer-chat');
+  await screenshot(driver, 'driver-chat-phone');
+
+  // Leave the driver free for the other tests.
+  await staff.step(orderId, 'cancelled');
+  await expect(driver.locator('.job')).toHaveCount(0);
+});

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod chat;
 pub mod driver;
 pub mod menu;
 pub mod orders;

@@ -1,6 +1,7 @@
 //! Pieces shared by the pages of every role.
 
 pub mod cart_store;
+pub mod chat;
 pub mod connection;
 pub mod delivery_map;
 pub mod header;

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::chat::ChatPanel;
 use super::connection::Connection;
 use super::delivery_map::DeliveryMap;
 use super::timeline::Timeline;
@@ -23,7 +24,11 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl In
         },
     );
     Connection::get().on_event(move |event| {
-        if event.is_logged() && event.order_id() == id.get_untracked() {
+        // Chat has its own panel: a message does not reload the order.
+        if event.is_logged()
+            && !event.kind.starts_with("chat:")
+            && event.order_id() == id.get_untracked()
+        {
             order.refetch();
         }
     });
@@ -59,6 +64,7 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl In
                 }
             })}
         </Suspense>
+        <ChatPanel order_id=id read_only=role == Role::Admin />
     }
 }
 

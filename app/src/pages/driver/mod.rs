@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::driver::load_driver_home;
 use crate::api::error_message;
+use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
 use crate::components::session::CurrentUser;
 use crate::realtime::events::LocationReport;
@@ -36,12 +37,18 @@ pub fn DriverHome() -> impl IntoView {
         }
     });
     Connection::get().on_event(move |event| {
-        if event.is_logged() {
+        // Chat has its own panel: a message does not reload the page.
+        if event.is_logged() && !event.kind.starts_with("chat:") {
             offers.apply(event);
             home.refetch();
         }
     });
     sharing::follow(online, here, geo_message);
+    let active_id = Signal::derive(move || {
+        home.get()
+            .and_then(Result::ok)
+            .and_then(|h| h.active.map(|o| o.id))
+    });
 
     let toggle = Action::new_local(move |want: &bool| {
         let want = *want;
@@ -90,6 +97,9 @@ pub fn DriverHome() -> impl IntoView {
                     }
                 })}
             </Transition>
+            <Show when=move || active_id.get().is_some()>
+                <ChatPanel order_id=active_id />
+            </Show>
             <h2 class="section-title">"Offers"</h2>
             <Show when=move || !offers.cards.get().is_empty()
                 fallback=move || view! {
