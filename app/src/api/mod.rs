@@ -6,6 +6,7 @@ pub mod auth;
 pub mod chat;
 pub mod driver;
 pub mod menu;
+pub mod notifications;
 pub mod orders;
 pub mod restaurants;
 

@@ -5,6 +5,7 @@ mod auth;
 pub mod cart;
 pub mod chat;
 pub mod geo;
+pub mod notification;
 mod order;
 mod restaurant;
 pub mod time;

@@ -133,6 +133,8 @@ pub const DELIVERY_LOCATION_UPDATE: &str = "delivery:location_update";
 /// Ephemeral, to admins: the thinned feed of online drivers' positions.
 pub const DRIVER_POSITION: &str = "driver:position";
 
+pub const NOTIFICATION_NEW: &str = "notification:new";
+
 pub const CHAT_MESSAGE: &str = "chat:message";
 pub const CHAT_READ: &str = "chat:read";
 /// Ephemeral: `{orderId, user:{id,name}, typing}`.

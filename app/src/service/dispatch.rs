@@ -158,6 +158,20 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
     ];
     rooms.dedup();
     let mut logged = vec![events::log(ctx, &mut tx, DELIVERY_ASSIGNED, rooms, &assigned).await?];
+    logged.extend(
+        super::notifications::record(
+            ctx,
+            &mut tx,
+            super::notifications::Note {
+                recipients: vec![order.customer.id],
+                kind: DELIVERY_ASSIGNED,
+                title: format!("Order #{order_id} · {}", order.restaurant.name),
+                body: format!("{} will bring your order", driver.name),
+                order_id: Some(order_id),
+            },
+        )
+        .await?,
+    );
     for other in withdrawn {
         let payload = OfferWithdrawn {
             order_id,

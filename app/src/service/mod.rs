@@ -14,6 +14,7 @@ pub mod fleet;
 pub mod fleet_shared;
 pub mod metrics;
 pub mod moderation;
+pub mod notifications;
 pub mod orders;
 pub mod password;
 pub mod rate_limit;

@@ -2,6 +2,7 @@
 //! history row and its event are one transaction; the event is emitted
 //! after commit.
 
+use super::notifications::{self, Note};
 use super::{dispatch, events, Ctx};
 use crate::error::AppError;
 use crate::model::geo::LatLng;
@@ -187,6 +188,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         created_at: crate::model::time::rfc3339(at),
         updated_at: crate::model::time::rfc3339(at),
     };
+    let (summary_items, summary_total) = (summary.items.clone(), summary.total_cents);
     let rooms = vec![
         Room::order(id),
         Room::restaurant(restaurant.id),
@@ -204,8 +206,28 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         },
     )
     .await?;
+    let staff = notifications::staff_of(&mut tx, restaurant.id).await?;
+    let notes = notifications::record(
+        ctx,
+        &mut tx,
+        Note {
+            recipients: staff,
+            kind: ORDER_CREATED,
+            title: format!("New order #{id}"),
+            body: format!(
+                "{} · {}",
+                summary_items,
+                crate::model::format_cents(summary_total)
+            ),
+            order_id: Some(id),
+        },
+    )
+    .await?;
     tx.commit().await?;
     ctx.emitter.publish(&event).await;
+    for note in &notes {
+        ctx.emitter.publish(note).await;
+    }
     tracing::info!(order_id = id, restaurant_id = restaurant.id, "order placed");
     fetch(ctx, id).await
 }
@@ -275,11 +297,70 @@ pub async fn change_status(
         &payload,
     )
     .await?;
+    let notes = notify_step(ctx, &mut tx, &access, actor, &payload).await?;
     tx.commit().await?;
     ctx.emitter.publish(&event).await;
+    for note in &notes {
+        ctx.emitter.publish(note).await;
+    }
     tracing::info!(order_id, %from, %to, by = actor.id, "order status changed");
     after_step(ctx, &access, to).await;
     fetch(ctx, order_id).await
+}
+
+/// Who hears of a step: the customer always; staff when someone else
+/// cancelled; the driver when the food is ready or the order is off.
+async fn notify_step(
+    ctx: &Ctx,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    access: &OrderAccess,
+    actor: &User,
+    change: &OrderStatusChanged,
+) -> Result<Vec<events::LoggedEvent>, AppError> {
+    let title = format!("Order #{} · {}", change.order_id, change.restaurant_name);
+    let with_reason = |body: String| match &change.reason {
+        Some(reason) => format!("{body} ({reason})"),
+        None => body,
+    };
+    let mut logged = notifications::record(
+        ctx,
+        tx,
+        Note {
+            recipients: vec![access.customer_id],
+            kind: ORDER_STATUS_CHANGED,
+            title: title.clone(),
+            body: with_reason(change.to.customer_message().to_owned()),
+            order_id: Some(change.order_id),
+        },
+    )
+    .await?;
+    let mut others = Vec::new();
+    if change.to == OrderStatus::Cancelled && actor.role != Role::Restaurant {
+        others.extend(notifications::staff_of(tx, access.restaurant_id).await?);
+    }
+    if let (Some(driver), OrderStatus::Ready | OrderStatus::Cancelled) =
+        (access.driver_id, change.to)
+    {
+        others.push(driver);
+    }
+    others.retain(|id| *id != actor.id);
+    if !others.is_empty() {
+        logged.extend(
+            notifications::record(
+                ctx,
+                tx,
+                Note {
+                    recipients: others,
+                    kind: ORDER_STATUS_CHANGED,
+                    title,
+                    body: with_reason(format!("{} → {}", change.from.label(), change.to.label())),
+                    order_id: Some(change.order_id),
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(logged)
 }
 
 /// What follows a committed step: finding a driver once the kitchen takes

@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod db;
 pub mod events;
+pub mod notifications;
 pub mod offers;
 pub mod orders;
 pub mod restaurants;

@@ -8,6 +8,7 @@ mod driver;
 mod events;
 mod extract;
 mod health;
+mod notifications;
 mod openapi;
 mod orders;
 pub mod pages;
@@ -45,6 +46,7 @@ pub fn router(state: ApiState) -> Router {
         .merge(admin::router())
         .merge(auth::router())
         .merge(chat::router())
+        .merge(notifications::router())
         .merge(restaurants::router())
         .merge(orders::router())
         .merge(events::router())

@@ -11,6 +11,7 @@ mod helpers;
 mod limits;
 mod moderation;
 mod nodes;
+mod notifications;
 mod openapi;
 mod orders;
 mod realtime;

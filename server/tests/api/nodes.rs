@@ -324,8 +324,11 @@ async fn a_client_of_a_killed_node_reconnects_to_another_and_misses_nothing() {
         steps,
         [
             ("order:status_changed", "confirmed"),
+            ("notification:new", ""),
             ("order:status_changed", "preparing"),
-            ("order:status_changed", "ready")
+            ("notification:new", ""),
+            ("order:status_changed", "ready"),
+            ("notification:new", "")
         ],
         "every missed event once, in order"
     );

@@ -256,8 +256,11 @@ async fn reconnect_replays_exactly_the_missed_events(backend: Backend) {
         steps,
         vec![
             ("order:status_changed", "confirmed"),
+            ("notification:new", ""),
             ("order:status_changed", "preparing"),
-            ("order:status_changed", "ready")
+            ("notification:new", ""),
+            ("order:status_changed", "ready"),
+            ("notification:new", "")
         ]
     );
     let ids: Vec<i64> = got

@@ -74,13 +74,22 @@ async fn the_stream_resumes_from_last_event_id_with_exactly_the_missed_events() 
     for status in ["confirmed", "preparing"] {
         assert_eq!(staff.set_status(id, status).await.status(), 200);
     }
-    let resumed = read_events(open(&customer, Some(first[0].0)).await, 2).await;
-    let steps: Vec<&str> = resumed
+    // Each step, then the customer's notification of it.
+    let resumed = read_events(open(&customer, Some(first[0].0)).await, 4).await;
+    let kinds: Vec<(&str, &str)> = resumed
         .iter()
-        .map(|(_, _, d)| d["to"].as_str().unwrap())
+        .map(|(_, kind, d)| (kind.as_str(), d["to"].as_str().unwrap_or("")))
         .collect();
-    assert_eq!(steps, ["confirmed", "preparing"]);
-    assert!(resumed[0].0 > first[0].0 && resumed[1].0 > resumed[0].0);
+    assert_eq!(
+        kinds,
+        [
+            ("order:status_changed", "confirmed"),
+            ("notification:new", ""),
+            ("order:status_changed", "preparing"),
+            ("notification:new", "")
+        ]
+    );
+    assert!(resumed[0].0 > first[0].0 && resumed.windows(2).all(|w| w[1].0 > w[0].0));
 }
 
 #[tokio::test]

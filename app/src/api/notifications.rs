@@ -1,0 +1,19 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::model::notification::{MarkRead, NotificationList};
+#[cfg(feature = "ssr")]
+use crate::service;
+
+#[server(prefix = "/_sfn")]
+pub async fn my_notifications() -> Result<NotificationList, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::notifications::list(&ctx, &user).await?)
+}
+
+/// Returns the unread count left.
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn mark_notifications_read(request: MarkRead) -> Result<i64, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::notifications::mark_read(&ctx, &user, &request).await?)
+}

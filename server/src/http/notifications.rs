@@ -1,0 +1,47 @@
+//! `/api/notifications`: the caller's own notes and marking them read.
+
+use app::error::{AppError, ErrorBody};
+use app::model::notification::{MarkRead, NotificationList};
+use app::service::{notifications, Ctx};
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::extract::ApiJson;
+use super::session::SignedIn;
+use super::ApiState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, mark_read))]
+pub struct Api;
+
+pub fn router() -> Router<ApiState> {
+    Router::new()
+        .route("/api/notifications", get(list))
+        .route("/api/notifications/read", post(mark_read))
+}
+
+#[utoipa::path(get, path = "/api/notifications", tag = "notifications",
+    responses((status = 200, description = "the newest 50, and the unread count", body = NotificationList),
+        (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn list(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<NotificationList>, AppError> {
+    Ok(Json(notifications::list(&ctx, &user).await?))
+}
+
+#[utoipa::path(post, path = "/api/notifications/read", tag = "notifications", request_body = MarkRead,
+    responses((status = 200, description = "`{unread}`: what is left unread", body = serde_json::Value),
+        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "no ids and not all, or bad ids", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn mark_read(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    ApiJson(body): ApiJson<MarkRead>,
+) -> Result<Json<Value>, AppError> {
+    let unread = notifications::mark_read(&ctx, &user, &body).await?;
+    Ok(Json(json!({ "unread": unread })))
+}
