@@ -50,6 +50,17 @@ test('a customer orders and watches the restaurant work it live', async ({ brows
     await expect(customer.locator(`.step[data-status="${status}"] .step-time`)).toContainText('UTC');
     await expect(card).toHaveAttribute('data-status', status);
   }
+  // The bell kept each step, newest first; reading them all clears the count.
+  const bell = customer.locator('.bell');
+  await expect(bell.locator('.bell-count')).toBeVisible();
+  await bell.getByRole('button', { name: /Notifications, \d+ unread/ }).click();
+  await expect(bell.locator('.bell-item').first()).toContainText('Your meal is ready for pickup');
+  await expect(bell.locator('.bell-item.unread').first()).toContainText(`Order #${orderId}`);
+  await screenshot(customer, 'orders-customer-bell');
+  await bell.getByRole('button', { name: 'Mark all as read' }).click();
+  await expect(bell.locator('.bell-count')).toHaveCount(0);
+  await expect(bell.locator('.bell-item.unread')).toHaveCount(0);
+  await bell.getByRole('button', { name: /Notifications/ }).click();
   await screenshot(customer, 'orders-customer-tracking');
   await screenshot(restaurant, 'orders-restaurant-board');
 

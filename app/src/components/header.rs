@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::bell::NotificationBell;
 use super::connection::ConnectionIndicator;
 use super::session::CurrentUser;
 use crate::api::auth::Logout;
@@ -50,6 +51,7 @@ fn SignedIn(user: User) -> impl IntoView {
         </nav>
         <div class="account">
             <ConnectionIndicator />
+            <NotificationBell role=user.role />
             <span class="who" data-role=user.role.as_str()>
                 <span class="who-name">{user.name.clone()}</span>
                 <span class="who-role">{user.role.label()}</span>

@@ -31,6 +31,10 @@ async fn the_openapi_document_covers_every_endpoint_with_its_errors() {
         ("/api/driver/location", "post"),
         ("/api/events", "get"),
         ("/api/events/stream", "get"),
+        ("/api/orders/{id}/messages", "get"),
+        ("/api/orders/{id}/messages", "post"),
+        ("/api/notifications", "get"),
+        ("/api/notifications/read", "post"),
         ("/api/admin/users/{id}/suspend", "post"),
         ("/api/admin/users/{id}/reinstate", "post"),
     ] {

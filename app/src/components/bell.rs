@@ -1,0 +1,119 @@
+//! The bell in the header: the unread count, live, and the list of
+//! notifications with mark-as-read (one, or all).
+
+use leptos::prelude::*;
+
+use super::connection::Connection;
+use crate::api::notifications::{mark_notifications_read, my_notifications};
+use crate::model::notification::{MarkRead, Notification, NotificationNew};
+use crate::model::time::{clock, parse_rfc3339};
+use crate::model::Role;
+use crate::realtime::events::{HELLO, NOTIFICATION_NEW};
+
+#[component]
+pub fn NotificationBell(role: Role) -> impl IntoView {
+    let unread = RwSignal::new(0_i64);
+    let items = RwSignal::new(Vec::<Notification>::new());
+    let open = RwSignal::new(false);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = my_notifications().await {
+                unread.set(list.unread);
+                items.set(list.items);
+            }
+        });
+    };
+    // In the browser only: the first load, and again after each (re)connect.
+    Effect::new(move |_| load());
+    let connection = Connection::get();
+    Effect::new(move |previous: Option<bool>| {
+        let hello = connection.hello.with(Option::is_some);
+        if hello && previous == Some(false) {
+            load();
+        }
+        hello
+    });
+    connection.on_event(move |event| {
+        if event.kind == NOTIFICATION_NEW {
+            if let Some(new) = event.decode::<NotificationNew>() {
+                unread.set(new.unread);
+                items.update(|list| {
+                    if !list.iter().any(|n| n.id == new.notification.id) {
+                        list.insert(0, new.notification);
+                    }
+                });
+            }
+        }
+        let _ = HELLO;
+    });
+    let mark = move |request: MarkRead| {
+        leptos::task::spawn_local(async move {
+            if let Ok(left) = mark_notifications_read(request.clone()).await {
+                unread.set(left);
+                items.update(|list| {
+                    for n in list
+                        .iter_mut()
+                        .filter(|n| request.all || request.ids.contains(&n.id))
+                    {
+                        n.read = true;
+                    }
+                });
+            }
+        });
+    };
+    let link = move |order_id: Option<i64>| match (role, order_id) {
+        (Role::Customer, Some(id)) => Some(format!("/orders/{id}")),
+        (Role::Admin, Some(id)) => Some(format!("/admin/orders/{id}")),
+        _ => None,
+    };
+
+    view! {
+        <div class="bell">
+            <button class="btn btn-ghost bell-button" aria-haspopup="true"
+                aria-expanded=move || open.get().to_string()
+                aria-label=move || format!("Notifications, {} unread", unread.get())
+                on:click=move |_| open.update(|o| *o = !*o)>
+                <svg class="bell-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                    <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6v-5a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
+                </svg>
+                <Show when=move || { unread.get() > 0 }>
+                    <span class="bell-count" data-unread=move || unread.get()>{move || unread.get()}</span>
+                </Show>
+            </button>
+            <Show when=move || open.get()>
+                <div class="bell-panel" role="dialog" aria-label="Notifications">
+                    <div class="bell-head">
+                        <strong>"Notifications"</strong>
+                        <button class="link-button" disabled=move || unread.get() == 0
+                            on:click=move |_| mark(MarkRead { ids: Vec::new(), all: true })>
+                            "Mark all as read"
+                        </button>
+                    </div>
+                    <Show when=move || !items.with(Vec::is_empty)
+                        fallback=|| view! { <p class="muted">"Nothing yet."</p> }>
+                        <ul class="bell-list">
+                            <For each=move || items.get() key=|n| (n.id, n.read) let:n>
+                                {
+                                    let id = n.id;
+                                    let href = link(n.order_id);
+                                    let when = parse_rfc3339(&n.at).map(clock).unwrap_or_default();
+                                    view! {
+                                        <li class="bell-item" class:unread=!n.read data-notification-id=id>
+                                            <a href=href.unwrap_or_else(|| "#".into())
+                                                on:click=move |_| { if !n.read { mark(MarkRead { ids: vec![id], all: false }); } }>
+                                                <span class="bell-title">{n.title.clone()}</span>
+                                                <span class="bell-body">{n.body.clone()}</span>
+                                                <span class="bell-time">{when}</span>
+                                            </a>
+                                        </li>
+                                    }
+                                }
+                            </For>
+                        </ul>
+                    </Show>
+                </div>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
