@@ -4,6 +4,7 @@
 mod auth;
 pub mod cart;
 pub mod chat;
+pub mod dispute;
 pub mod geo;
 pub mod notification;
 mod order;

@@ -134,6 +134,8 @@ pub const DELIVERY_LOCATION_UPDATE: &str = "delivery:location_update";
 pub const DRIVER_POSITION: &str = "driver:position";
 
 pub const NOTIFICATION_NEW: &str = "notification:new";
+pub const DISPUTE_OPENED: &str = "dispute:opened";
+pub const DISPUTE_RESOLVED: &str = "dispute:resolved";
 
 pub const CHAT_MESSAGE: &str = "chat:message";
 pub const CHAT_READ: &str = "chat:read";

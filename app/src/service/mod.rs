@@ -9,6 +9,7 @@ pub mod csp;
 pub mod ctx;
 pub mod demo;
 pub mod dispatch;
+pub mod disputes;
 pub mod events;
 pub mod fleet;
 pub mod fleet_shared;

@@ -4,6 +4,7 @@
 
 pub mod chat;
 pub mod db;
+pub mod disputes;
 pub mod events;
 pub mod notifications;
 pub mod offers;

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod chat;
+mod disputes;
 mod driver;
 mod events;
 mod extract;
@@ -46,6 +47,7 @@ pub fn router(state: ApiState) -> Router {
         .merge(admin::router())
         .merge(auth::router())
         .merge(chat::router())
+        .merge(disputes::router())
         .merge(notifications::router())
         .merge(restaurants::router())
         .merge(orders::router())

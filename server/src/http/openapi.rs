@@ -5,7 +5,9 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::OpenApi;
 
-use super::{admin, auth, chat, driver, events, notifications, orders, restaurants, stream};
+use super::{
+    admin, auth, chat, disputes, driver, events, notifications, orders, restaurants, stream,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +28,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     for part in [
         auth::Api::openapi(),
         chat::Api::openapi(),
+        disputes::Api::openapi(),
         notifications::Api::openapi(),
         restaurants::Api::openapi(),
         orders::Api::openapi(),

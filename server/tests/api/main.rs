@@ -4,6 +4,7 @@
 
 mod auth;
 mod chat;
+mod disputes;
 mod drivers;
 mod faults;
 mod health;

@@ -1,0 +1,144 @@
+//! Disputes.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::Db;
+use crate::model::dispute::Dispute;
+use crate::model::time::rfc3339;
+use crate::model::Party;
+
+const SELECT: &str = "SELECT d.id, d.order_id, r.name AS restaurant_name, o.total_cents, d.customer_id, \
+     c.name AS customer_name, d.reason, d.details, d.status, d.resolution, d.refund_cents, d.note, \
+     d.resolved_by, a.name AS resolver_name, d.created_at, d.resolved_at \
+     FROM disputes d JOIN orders o ON o.id = d.order_id JOIN restaurants r ON r.id = o.restaurant_id \
+     JOIN users c ON c.id = d.customer_id LEFT JOIN users a ON a.id = d.resolved_by";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Dispute, sqlx::Error> {
+    let resolved_by: Option<i64> = row.try_get("resolved_by")?;
+    let resolver: Option<String> = row.try_get("resolver_name")?;
+    Ok(Dispute {
+        id: row.try_get("id")?,
+        order_id: row.try_get("order_id")?,
+        restaurant_name: row.try_get("restaurant_name")?,
+        order_total_cents: row.try_get("total_cents")?,
+        customer: Party {
+            id: row.try_get("customer_id")?,
+            name: row.try_get("customer_name")?,
+        },
+        reason: row.try_get("reason")?,
+        details: row.try_get("details")?,
+        status: row.try_get("status")?,
+        resolution: row.try_get("resolution")?,
+        refund_cents: row.try_get("refund_cents")?,
+        note: row.try_get("note")?,
+        resolved_by: resolved_by
+            .zip(resolver)
+            .map(|(id, name)| Party { id, name }),
+        created_at: rfc3339(row.try_get("created_at")?),
+        resolved_at: row.try_get::<Option<i64>, _>("resolved_at")?.map(rfc3339),
+    })
+}
+
+/// Opens a dispute inside `tx`; `None` when the order has an open one.
+pub async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    order_id: i64,
+    customer_id: i64,
+    reason: &str,
+    details: &str,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO disputes (order_id, customer_id, reason, details, status, created_at) \
+         VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(customer_id)
+    .bind(reason)
+    .bind(details)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await;
+    match inserted {
+        Ok(row) => Ok(Some(row.try_get("id")?)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Settles an open dispute inside `tx`; `false` when it was not open (any more).
+pub async fn resolve(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    resolution: &str,
+    refund_cents: Option<i64>,
+    note: &str,
+    admin_id: i64,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE disputes SET status = 'resolved', resolution = $1, refund_cents = $2, note = $3, \
+         resolved_by = $4, resolved_at = $5 WHERE id = $6 AND status = 'open'",
+    )
+    .bind(resolution)
+    .bind(refund_cents)
+    .bind(note)
+    .bind(admin_id)
+    .bind(at)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE d.id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+pub async fn get_in(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+) -> Result<Option<Dispute>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE d.id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Open ones first, then newest first; `customer`: only theirs; `order`: only its.
+pub async fn list(
+    db: &Db,
+    customer: Option<i64>,
+    order: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Dispute>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE ($1 = 0 OR d.customer_id = $1) AND ($2 = 0 OR d.order_id = $2) \
+         ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END, d.id DESC LIMIT $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(customer.unwrap_or(0))
+        .bind(order.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count_open(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM disputes WHERE status = 'open'")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
+}

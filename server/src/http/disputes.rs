@@ -1,0 +1,73 @@
+//! Disputes over REST: a customer opens one on a delivered order; admins
+//! list and resolve them.
+
+use app::error::{AppError, ErrorBody};
+use app::model::dispute::{Dispute, OpenDispute, ResolveDispute};
+use app::service::{disputes, Ctx};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use super::extract::{ApiJson, Id};
+use super::session::SignedIn;
+use super::ApiState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(open, list, resolve))]
+pub struct Api;
+
+pub fn router() -> Router<ApiState> {
+    Router::new()
+        .route("/api/orders/{id}/dispute", post(open))
+        .route("/api/disputes", get(list))
+        .route("/api/disputes/{id}/resolve", post(resolve))
+}
+
+#[utoipa::path(post, path = "/api/orders/{id}/dispute", tag = "disputes", params(("id" = i64, Path, description = "the order")),
+    request_body = OpenDispute,
+    responses((status = 201, description = "opened; admins see it live", body = Dispute),
+        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 403, description = "admins do not open disputes", body = ErrorBody), (status = 404, description = "no such order of yours", body = ErrorBody),
+        (status = 409, description = "not delivered, delivered over 7 days ago, or a dispute is already open", body = ErrorBody),
+        (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "unknown reason or details too long", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn open(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    Id(id): Id,
+    ApiJson(body): ApiJson<OpenDispute>,
+) -> Result<(StatusCode, Json<Dispute>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(disputes::open(&ctx, &user, id, &body).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/disputes", tag = "disputes",
+    responses((status = 200, description = "admins: every dispute, open first; customers: their own", body = Vec<Dispute>),
+        (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "neither a customer nor an admin", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn list(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<Vec<Dispute>>, AppError> {
+    Ok(Json(disputes::list(&ctx, &user, None).await?))
+}
+
+#[utoipa::path(post, path = "/api/disputes/{id}/resolve", tag = "disputes", params(("id" = i64, Path, description = "the dispute")),
+    request_body = ResolveDispute,
+    responses((status = 200, description = "resolved; the customer is told live", body = Dispute),
+        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 403, description = "admins only", body = ErrorBody), (status = 404, description = "no such dispute", body = ErrorBody),
+        (status = 409, description = "already resolved", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "unknown resolution, a refund above the order's total, or no note", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn resolve(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ResolveDispute>,
+) -> Result<Json<Dispute>, AppError> {
+    Ok(Json(disputes::resolve(&ctx, &user, id, &body).await?))
+}
