@@ -87,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/driver") view=pages::driver::DriverHome />
                     <Route path=path!("/admin") view=pages::admin::Operations />
                     <Route path=path!("/admin/orders/:id") view=pages::admin::AdminOrder />
+                    <Route path=path!("/admin/disputes") view=pages::admin::DisputeQueue />
+                    <Route path=path!("/admin/disputes/:id") view=pages::admin::AdminDispute />
                 </Routes>
             </main>
         </Router>

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod chat;
+pub mod disputes;
 pub mod driver;
 pub mod menu;
 pub mod notifications;

@@ -5,6 +5,7 @@ pub mod cart_store;
 pub mod chat;
 pub mod connection;
 pub mod delivery_map;
+pub mod dispute_box;
 pub mod header;
 pub mod map;
 pub mod notify;

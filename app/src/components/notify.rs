@@ -8,7 +8,8 @@ use super::session::CurrentUser;
 use super::toast::Toasts;
 use crate::model::{format_cents, OrderStatus, Role};
 use crate::realtime::events::{
-    OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED,
+    OrderCreated, OrderStatusChanged, DISPUTE_OPENED, DISPUTE_RESOLVED, ORDER_CREATED,
+    ORDER_STATUS_CHANGED,
 };
 
 #[component]
@@ -47,6 +48,30 @@ pub fn LiveNotifications() -> impl IntoView {
                     None => body,
                 };
                 toasts.show(title, body);
+            }
+            DISPUTE_RESOLVED if role == Role::Customer => {
+                let Some(d) = event.decode::<crate::model::dispute::Dispute>() else {
+                    return;
+                };
+                let outcome =
+                    crate::model::dispute::resolution_label(d.resolution.as_deref().unwrap_or(""));
+                let body = match d.refund_cents {
+                    Some(cents) => format!("{outcome}: {}", format_cents(cents)),
+                    None => outcome.to_owned(),
+                };
+                toasts.show(format!("Your dispute about order #{}", d.order_id), body);
+            }
+            DISPUTE_OPENED if role == Role::Admin => {
+                if let Some(d) = event.decode::<crate::model::dispute::Dispute>() {
+                    toasts.show(
+                        format!("New dispute #{}", d.id),
+                        format!(
+                            "Order #{} · {}",
+                            d.order_id,
+                            crate::model::dispute::reason_label(&d.reason)
+                        ),
+                    );
+                }
             }
             ORDER_CREATED if role == Role::Restaurant => {
                 let Some(created) = event.decode::<OrderCreated>() else {

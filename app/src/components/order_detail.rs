@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::chat::ChatPanel;
 use super::connection::Connection;
 use super::delivery_map::DeliveryMap;
+use super::dispute_box::DisputeBox;
 use super::timeline::Timeline;
 use crate::api::error_message;
 use crate::api::orders::{change_order_status, get_order};
@@ -120,6 +121,8 @@ fn OrderView(
                 {order.note.clone().map(|n| view! { <p class="muted">"Note: " {n}</p> })}
                 <p class="muted">"Customer: " {order.customer.name.clone()}</p>
             </section>
+            {(role == Role::Customer && order.status == OrderStatus::Delivered)
+                .then(|| view! { <DisputeBox order_id=order.id /> })}
         </div>
     }
 }

@@ -27,7 +27,9 @@ pub struct Limits {
 }
 
 const FAILURES_PER_EMAIL: (u32, Duration) = (5, Duration::from_secs(15 * 60));
-const ATTEMPTS_PER_CLIENT: (u32, Duration) = (30, Duration::from_secs(60));
+// Generous: offices and mobile carriers put many people behind one address;
+// accounts are protected by the per-email limit.
+const ATTEMPTS_PER_CLIENT: (u32, Duration) = (120, Duration::from_secs(60));
 const CHAT_PER_USER: (u32, Duration) = (5, Duration::from_secs(1));
 
 impl Default for Limits {

@@ -1,5 +1,9 @@
 //! Admin operations: figures and every active order, live.
 
+mod disputes;
+
+pub use disputes::{AdminDispute, DisputeQueue};
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 

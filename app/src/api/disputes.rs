@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::model::dispute::{Dispute, OpenDispute, ResolveDispute};
+#[cfg(feature = "ssr")]
+use crate::service;
+
+/// The caller's disputes (admins: all), or only those of `order_id`.
+#[server(prefix = "/_sfn")]
+pub async fn list_disputes(order_id: Option<i64>) -> Result<Vec<Dispute>, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::disputes::list(&ctx, &user, order_id).await?)
+}
+
+#[server(prefix = "/_sfn")]
+pub async fn dispute_by_id(id: i64) -> Result<Dispute, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::disputes::get(&ctx, &user, id).await?)
+}
+
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn file_dispute(order_id: i64, input: OpenDispute) -> Result<Dispute, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::disputes::open(&ctx, &user, order_id, &input).await?)
+}
+
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn settle_dispute(id: i64, input: ResolveDispute) -> Result<Dispute, ServerFnError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::disputes::resolve(&ctx, &user, id, &input).await?)
+}

@@ -1,0 +1,220 @@
+//! The dispute queue (live) and one dispute with its order's timeline and
+//! chat, where an admin resolves it.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::disputes::{dispute_by_id, list_disputes, settle_dispute};
+use crate::api::error_message;
+use crate::components::connection::Connection;
+use crate::components::order_detail::OrderDetail;
+use crate::model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
+use crate::model::time::{clock, parse_rfc3339};
+use crate::model::{format_cents, Role};
+use crate::realtime::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
+
+fn follow_disputes(refetch: impl Fn() + 'static) {
+    Connection::get().on_event(move |event| {
+        if event.kind == DISPUTE_OPENED || event.kind == DISPUTE_RESOLVED {
+            refetch();
+        }
+    });
+}
+
+#[component]
+pub fn DisputeQueue() -> impl IntoView {
+    let disputes = Resource::new(|| (), |_| list_disputes(None));
+    follow_disputes(move || disputes.refetch());
+    view! {
+        <div class="page-head"><h1>"Disputes"</h1></div>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match disputes.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No disputes."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="orders-table disputes-table">
+                                <thead><tr>
+                                    <th scope="col">"Dispute"</th><th scope="col">"Opened"</th><th scope="col">"Order"</th>
+                                    <th scope="col">"Customer"</th><th scope="col">"Reason"</th><th scope="col">"Status"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|d| view! {
+                                        <tr data-dispute-id=d.id data-status=d.status.clone()>
+                                            <td><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id}</a></td>
+                                            <td>{parse_rfc3339(&d.created_at).map(clock)}</td>
+                                            <td>"#" {d.order_id} " · " {d.restaurant_name.clone()}</td>
+                                            <td>{d.customer.name.clone()}</td>
+                                            <td>{reason_label(&d.reason)}</td>
+                                            <td><span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn status_text(d: &Dispute) -> String {
+    match (&d.resolution, d.refund_cents) {
+        (Some(r), Some(c)) => format!("{} · {}", resolution_label(r), format_cents(c)),
+        (Some(r), None) => resolution_label(r).to_owned(),
+        (None, _) => "Open".to_owned(),
+    }
+}
+
+#[component]
+pub fn AdminDispute() -> impl IntoView {
+    let params = use_params_map();
+    let id = Signal::derive(move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let dispute = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => dispute_by_id(id).await,
+                None => Err(ServerFnError::ServerError("dispute not found".into())),
+            }
+        },
+    );
+    follow_disputes(move || dispute.refetch());
+    let order_id = Signal::derive(move || dispute.get().and_then(Result::ok).map(|d| d.order_id));
+    view! {
+        <p><a href="/admin/disputes">"← Disputes"</a></p>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match dispute.await {
+                    Ok(d) => view! { <DisputeCard d on_resolved=move || dispute.refetch() /> }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Show when=move || order_id.get().is_some()>
+            <OrderDetail id=order_id role=Role::Admin />
+        </Show>
+    }
+}
+
+#[component]
+fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static) -> impl IntoView {
+    let id = d.id;
+    let total = d.order_total_cents;
+    let resolution = RwSignal::new(String::from("full_refund"));
+    let euros = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let local_error = RwSignal::new(None::<String>);
+    let resolve = Action::new(move |input: &ResolveDispute| {
+        let input = input.clone();
+        async move { settle_dispute(id, input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = resolve.value().get() {
+            on_resolved();
+        }
+    });
+    let submit = move || {
+        let refund_cents = if resolution.get_untracked() == "partial_refund" {
+            match parse_euros(&euros.get_untracked()) {
+                Some(c) => Some(c),
+                None => {
+                    local_error.set(Some("Enter the refund in euros, e.g. 3.50".into()));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        local_error.set(None);
+        resolve.dispatch(ResolveDispute {
+            resolution: resolution.get_untracked(),
+            refund_cents,
+            note: note.get_untracked(),
+        });
+    };
+    let error = move || {
+        local_error.get().or_else(|| {
+            resolve
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .map(|e| error_message(&e))
+        })
+    };
+    let open = d.status == "open";
+    view! {
+        <section class="card dispute-card" data-dispute-id=id data-status=d.status.clone()>
+            <div class="order-head">
+                <h1>"Dispute #" {id}</h1>
+                <span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span>
+            </div>
+            <p><strong>{reason_label(&d.reason)}</strong> " · order #" {d.order_id} " · " {d.restaurant_name.clone()} " · total " {format_cents(total)}</p>
+            <p class="dispute-details">{if d.details.is_empty() { "No details given.".to_owned() } else { d.details.clone() }}</p>
+            <p class="muted">"Opened by " {d.customer.name.clone()} " at " {parse_rfc3339(&d.created_at).map(clock)}</p>
+            {d.resolved_by.clone().map(|by| view! {
+                <p class="muted">"Resolved by " {by.name} " at " {d.resolved_at.as_deref().and_then(parse_rfc3339).map(clock)}
+                    {d.note.clone().map(|n| format!(": {n}"))}</p>
+            })}
+            {open.then(|| view! {
+                <form class="resolve-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <label>"Resolution"
+                        <select name="resolution" prop:value=move || resolution.get() on:change=move |ev| resolution.set(event_target_value(&ev))>
+                            {RESOLUTIONS.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <Show when=move || resolution.get() == "partial_refund">
+                        <label>"Refund (€, at most " {format_cents(total)} ")"
+                            <input name="refund" inputmode="decimal" prop:value=move || euros.get() on:input=move |ev| euros.set(event_target_value(&ev)) />
+                        </label>
+                    </Show>
+                    <label>"Note to the customer"
+                        <textarea name="note" rows="2" maxlength="1000" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <button class="btn btn-primary" type="submit" disabled=move || resolve.pending().get()>"Resolve"</button>
+                </form>
+            })}
+            <Show when=move || error().is_some()>
+                <p class="form-error" role="alert">{error}</p>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+/// "3.50", "3,5", "3" -> cents.
+fn parse_euros(raw: &str) -> Option<i64> {
+    let raw = raw.trim().replace(',', ".");
+    let (whole, frac) = raw.split_once('.').unwrap_or((&raw, ""));
+    if whole.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(cents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_euros;
+
+    #[test]
+    fn euros_become_cents() {
+        assert_eq!(parse_euros("3.50"), Some(350));
+        assert_eq!(parse_euros("3,5"), Some(350));
+        assert_eq!(parse_euros("12"), Some(1200));
+        assert_eq!(parse_euros("0.07"), Some(7));
+        for bad in ["", "abc", "1.234", "-1", "1.2.3"] {
+            assert_eq!(parse_euros(bad), None, "{bad}");
+        }
+    }
+}
