@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=pages::admin::Operations />
                     <Route path=path!("/admin/orders/:id") view=pages::admin::AdminOrder />
                     <Route path=path!("/admin/disputes") view=pages::admin::DisputeQueue />
+                    <Route path=path!("/admin/users") view=pages::admin::AdminUsers />
                     <Route path=path!("/admin/disputes/:id") view=pages::admin::AdminDispute />
                 </Routes>
             </main>

@@ -1,20 +1,36 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::Json;
 
+use crate::model::admin::{Announce, Announcement, Overview, UserRow};
+#[cfg(feature = "ssr")]
 use crate::model::Role;
-
-/// Live figures for the operations page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Overview {
-    pub users_by_role: Vec<(Role, i64)>,
-    pub restaurants: i64,
-    pub active_orders: i64,
-    pub sockets_on_this_node: usize,
-}
 
 #[server(prefix = "/_sfn")]
 pub async fn admin_overview() -> Result<Overview, ServerFnError> {
-    let (ctx, _admin) = super::ssr::require_role(Role::Admin).await?;
-    Ok(crate::service::admin::overview(&ctx).await?)
+    let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
+    Ok(crate::service::admin::overview(&ctx, &admin).await?)
+}
+
+#[server(prefix = "/_sfn")]
+pub async fn admin_users() -> Result<Vec<UserRow>, ServerFnError> {
+    let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
+    Ok(crate::service::moderation::users(&ctx, &admin).await?)
+}
+
+/// Suspends (or, with `suspended: false`, reinstates) a user.
+#[server(prefix = "/_sfn")]
+pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), ServerFnError> {
+    let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
+    if suspended {
+        crate::service::moderation::suspend(&ctx, &admin, user_id).await?;
+    } else {
+        crate::service::moderation::reinstate(&ctx, &admin, user_id).await?;
+    }
+    Ok(())
+}
+
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn send_announcement(input: Announce) -> Result<Announcement, ServerFnError> {
+    let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
+    Ok(crate::service::moderation::announce(&ctx, &admin, &input).await?)
 }

@@ -239,7 +239,17 @@ pub fn connect(connection: Connection, user_id: i64) {
     );
     listen(
         |f| socket.on(SESSION_REVOKED, f),
-        move |_| go_to_sign_in("revoked"),
+        move |payload| {
+            let reason = js_sys::Reflect::get(&payload, &"reason".into())
+                .ok()
+                .and_then(|r| r.as_string());
+            // A suspension says so on the sign-in page; anything else is "signed out".
+            go_to_sign_in(if reason.as_deref() == Some("suspended") {
+                "suspended"
+            } else {
+                "revoked"
+            })
+        },
     );
     let any =
         Closure::<dyn FnMut(JsValue, JsValue)>::new(move |name: JsValue, payload: JsValue| {

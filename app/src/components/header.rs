@@ -35,7 +35,11 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Customer => &[("/restaurants", "Restaurants"), ("/orders", "My orders")],
         Role::Restaurant => &[("/board", "Order board"), ("/board/menu", "Menu")],
         Role::Driver => &[("/driver", "Deliveries")],
-        Role::Admin => &[("/admin", "Operations"), ("/admin/disputes", "Disputes")],
+        Role::Admin => &[
+            ("/admin", "Operations"),
+            ("/admin/disputes", "Disputes"),
+            ("/admin/users", "Users"),
+        ],
     }
 }
 

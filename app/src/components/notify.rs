@@ -9,7 +9,7 @@ use super::toast::Toasts;
 use crate::model::{format_cents, OrderStatus, Role};
 use crate::realtime::events::{
     OrderCreated, OrderStatusChanged, DISPUTE_OPENED, DISPUTE_RESOLVED, ORDER_CREATED,
-    ORDER_STATUS_CHANGED,
+    ORDER_STATUS_CHANGED, SYSTEM_ANNOUNCEMENT,
 };
 
 #[component]
@@ -48,6 +48,11 @@ pub fn LiveNotifications() -> impl IntoView {
                     None => body,
                 };
                 toasts.show(title, body);
+            }
+            SYSTEM_ANNOUNCEMENT => {
+                if let Some(a) = event.decode::<crate::model::admin::Announcement>() {
+                    toasts.show(format!("Announcement from {}", a.from), a.message);
+                }
             }
             DISPUTE_RESOLVED if role == Role::Customer => {
                 let Some(d) = event.decode::<crate::model::dispute::Dispute>() else {

@@ -1,6 +1,7 @@
 //! Plain data shared by the server and the browser: roles, users,
 //! restaurants, menus, orders and the lifecycle, parsed input, time. No I/O.
 
+pub mod admin;
 mod auth;
 pub mod cart;
 pub mod chat;

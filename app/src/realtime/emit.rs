@@ -171,6 +171,25 @@ impl Emitter {
         }
     }
 
+    /// Connected sockets per role, on every node (the adapter asks them).
+    pub async fn sockets_by_role(&self) -> Vec<(crate::model::Role, usize)> {
+        use crate::model::Role;
+        let mut counts = Vec::new();
+        for role in [Role::Customer, Role::Restaurant, Role::Driver, Role::Admin] {
+            let n = match self.io() {
+                Some(io) => with_io!(io, |io| io
+                    .to(Room::role(role))
+                    .fetch_sockets()
+                    .await
+                    .map(|s| s.len())
+                    .unwrap_or(0)),
+                None => 0,
+            };
+            counts.push((role, n));
+        }
+        counts
+    }
+
     /// Number of sockets connected to this node, by role room.
     pub fn local_socket_count(&self) -> usize {
         self.io()

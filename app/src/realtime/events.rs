@@ -135,6 +135,7 @@ pub const DRIVER_POSITION: &str = "driver:position";
 
 pub const NOTIFICATION_NEW: &str = "notification:new";
 pub const DISPUTE_OPENED: &str = "dispute:opened";
+pub const SYSTEM_ANNOUNCEMENT: &str = "system:announcement";
 pub const DISPUTE_RESOLVED: &str = "dispute:resolved";
 
 pub const CHAT_MESSAGE: &str = "chat:message";

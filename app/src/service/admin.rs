@@ -1,19 +1,46 @@
-//! Operations figures for admins.
+//! Operations figures for admins, live.
 
 use super::Ctx;
-use crate::api::admin::Overview;
 use crate::error::AppError;
-use crate::store;
+use crate::model::admin::{Overview, RoleCount, StatusCount};
+use crate::model::{Role, User};
+use crate::store::{self, now_ms};
 
-pub async fn overview(ctx: &Ctx) -> Result<Overview, AppError> {
+pub fn require_admin(user: &User) -> Result<(), AppError> {
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn overview(ctx: &Ctx, admin: &User) -> Result<Overview, AppError> {
+    require_admin(admin)?;
+    let by_status = store::orders::count_active_by_status(&ctx.db).await?;
     Ok(Overview {
-        users_by_role: store::users::count_by_role(&ctx.db).await?,
-        restaurants: store::restaurants::count(&ctx.db).await?,
-        active_orders: store::orders::count_active_by_status(&ctx.db)
+        sockets_by_role: ctx
+            .emitter
+            .sockets_by_role()
+            .await
+            .into_iter()
+            .map(|(role, count)| RoleCount {
+                role,
+                count: count as i64,
+            })
+            .collect(),
+        online_drivers: ctx.fleet.positions().await?.len() as i64,
+        active_orders: by_status.iter().map(|(_, n)| n).sum(),
+        active_orders_by_status: by_status
+            .into_iter()
+            .map(|(status, count)| StatusCount { status, count })
+            .collect(),
+        open_disputes: store::disputes::count_open(&ctx.db).await?,
+        events_last_minute: store::events::count_since(&ctx.db, now_ms() - 60_000).await?,
+        users_by_role: store::users::count_by_role(&ctx.db)
             .await?
-            .iter()
-            .map(|(_, n)| n)
-            .sum(),
-        sockets_on_this_node: ctx.emitter.local_socket_count(),
+            .into_iter()
+            .map(|(role, count)| RoleCount { role, count })
+            .collect(),
+        restaurants: store::restaurants::count(&ctx.db).await?,
     })
 }

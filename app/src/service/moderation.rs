@@ -8,12 +8,73 @@ use crate::error::AppError;
 use crate::model::{Role, User};
 use crate::store;
 
-fn require_admin(actor: &User) -> Result<(), AppError> {
-    if actor.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
+use super::admin::require_admin;
+use super::events;
+use super::notifications::{self, Note};
+use crate::model::admin::{Announce, Announcement, UserRow, MAX_ANNOUNCEMENT_CHARS};
+use crate::realtime::events::SYSTEM_ANNOUNCEMENT;
+use crate::realtime::rooms::Room;
+
+/// Every user (newest first), for the admin's users page.
+pub async fn users(ctx: &Ctx, admin: &User) -> Result<Vec<UserRow>, AppError> {
+    require_admin(admin)?;
+    Ok(store::users::list(&ctx.db, 500).await?)
+}
+
+/// An announcement to everyone or one role: a toast on every open page of
+/// theirs now (`system:announcement`, logged) and a notification kept for later.
+pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Announcement, AppError> {
+    require_admin(admin)?;
+    let message = input.message.trim();
+    if message.is_empty() || message.chars().count() > MAX_ANNOUNCEMENT_CHARS {
+        return Err(AppError::invalid("message", "1 to 500 characters"));
     }
+    let role = match input.audience.as_str() {
+        "everyone" => None,
+        other => Some(Role::parse(other).ok_or_else(|| {
+            AppError::invalid(
+                "audience",
+                "everyone, customer, restaurant, driver or admin",
+            )
+        })?),
+    };
+    let rooms = match role {
+        Some(role) => vec![Room::role(role)],
+        None => [Role::Customer, Role::Restaurant, Role::Driver, Role::Admin]
+            .into_iter()
+            .map(Room::role)
+            .collect(),
+    };
+    let mut tx = ctx.db.pool.begin().await?;
+    let recipients = store::users::ids_for_audience(&mut tx, role).await?;
+    let announcement = Announcement {
+        message: message.to_owned(),
+        audience: input.audience.clone(),
+        from: admin.name.clone(),
+        recipients: recipients.len() as i64,
+    };
+    let mut logged =
+        vec![events::log(ctx, &mut tx, SYSTEM_ANNOUNCEMENT, rooms, &announcement).await?];
+    logged.extend(
+        notifications::record(
+            ctx,
+            &mut tx,
+            Note {
+                recipients,
+                kind: SYSTEM_ANNOUNCEMENT,
+                title: "Announcement".into(),
+                body: message.to_owned(),
+                order_id: None,
+            },
+        )
+        .await?,
+    );
+    tx.commit().await?;
+    for event in &logged {
+        ctx.emitter.publish(event).await;
+    }
+    tracing::info!(admin_id = admin.id, audience = %input.audience, "announcement sent");
+    Ok(announcement)
 }
 
 /// Suspends `user_id`; returns the user as now stored.

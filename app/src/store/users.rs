@@ -124,3 +124,46 @@ pub async fn set_suspended(db: &Db, id: i64, suspended: bool) -> Result<bool, sq
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Every user, for the admin's list (newest first).
+pub async fn list(db: &Db, limit: i64) -> Result<Vec<crate::model::admin::UserRow>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT id, email, name, role, suspended FROM users ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter()
+        .map(|r| {
+            let role: String = r.try_get("role")?;
+            Ok(crate::model::admin::UserRow {
+                id: r.try_get("id")?,
+                email: r.try_get("email")?,
+                name: r.try_get("name")?,
+                role: Role::parse(&role)
+                    .ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
+                suspended: r.try_get::<i64, _>("suspended")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// Ids of the (not suspended) users with `role`, or of everyone; inside `tx`.
+pub async fn ids_for_audience(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    role: Option<Role>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = match role {
+        Some(role) => {
+            sqlx::query("SELECT id FROM users WHERE suspended = 0 AND role = $1")
+                .bind(role.as_str())
+                .fetch_all(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT id FROM users WHERE suspended = 0")
+                .fetch_all(&mut **tx)
+                .await?
+        }
+    };
+    rows.iter().map(|r| r.try_get("id")).collect()
+}

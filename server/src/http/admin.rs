@@ -1,24 +1,30 @@
-//! Admin actions over REST: suspend and reinstate a user. Anyone else: 403.
+//! Admin actions over REST: users (suspend, reinstate), live figures,
+//! announcements. Anyone else: 403.
 
 use app::error::{AppError, ErrorBody};
+use app::model::admin::{Announce, Announcement, Overview, UserRow};
 use app::model::User;
-use app::service::{moderation, Ctx};
+use app::service::{admin, moderation, Ctx};
 use axum::extract::State;
-use axum::routing::post;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 
-use super::extract::Id;
+use super::extract::{ApiJson, Id};
 use super::session::SignedIn;
 use super::ApiState;
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(suspend, reinstate))]
+#[openapi(paths(suspend, reinstate, users, stats, announce))]
 pub struct Api;
 
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/api/admin/users/{id}/suspend", post(suspend))
         .route("/api/admin/users/{id}/reinstate", post(reinstate))
+        .route("/api/admin/users", get(users))
+        .route("/api/admin/stats", get(stats))
+        .route("/api/admin/announcements", post(announce))
 }
 
 #[utoipa::path(post, path = "/api/admin/users/{id}/suspend", tag = "admin", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the user, suspended: their sessions and sockets end", body = User), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 409, description = "you cannot suspend yourself", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
@@ -37,4 +43,43 @@ async fn reinstate(
     Id(id): Id,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(moderation::reinstate(&ctx, &admin, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin",
+    responses((status = 200, description = "every user, newest first", body = Vec<UserRow>),
+        (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "admins only", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn users(
+    State(ctx): State<Ctx>,
+    SignedIn(admin): SignedIn,
+) -> Result<Json<Vec<UserRow>>, AppError> {
+    Ok(Json(moderation::users(&ctx, &admin).await?))
+}
+
+#[utoipa::path(get, path = "/api/admin/stats", tag = "admin",
+    responses((status = 200, description = "live figures: sockets by role (every node), online drivers, active orders by status, open disputes, events in the last minute", body = Overview),
+        (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "admins only", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn stats(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<Overview>, AppError> {
+    Ok(Json(admin::overview(&ctx, &user).await?))
+}
+
+#[utoipa::path(post, path = "/api/admin/announcements", tag = "admin", request_body = Announce,
+    responses((status = 201, description = "sent: a toast on every open page of the audience, and a notification each", body = Announcement),
+        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 403, description = "admins only", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "empty or over 500 characters, or an unknown audience", body = ErrorBody),
+        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+async fn announce(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    ApiJson(body): ApiJson<Announce>,
+) -> Result<(StatusCode, Json<Announcement>), AppError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(moderation::announce(&ctx, &user, &body).await?),
+    ))
 }

@@ -72,3 +72,108 @@ async fn an_admin_suspends_a_user_whose_socket_is_cut_and_reinstates_them() {
         200
     );
 }
+
+#[tokio::test]
+async fn an_announcement_reaches_its_audience_live_and_stays_in_their_notifications() {
+    let app = spawn_app().await;
+    let (_driver, _ds, mut driver_events, _) = app.connect_as("driver@mealstream.test").await;
+    let (customer, _cs, mut customer_events, _) = app.connect_as("customer@mealstream.test").await;
+    let admin = app.other_client();
+    admin.login_demo("admin@mealstream.test").await;
+
+    let res = admin
+        .post_json(
+            "/api/admin/announcements",
+            &json!({ "message": "Rain tonight: ride safe", "audience": "driver" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let sent: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(sent["recipients"], 2, "both demo drivers");
+    let got = next_event(&mut driver_events, "system:announcement")
+        .await
+        .expect("drivers hear it");
+    assert_eq!(
+        (got["message"].as_str(), got["from"].as_str()),
+        (Some("Rain tonight: ride safe"), Some("Ana Admin"))
+    );
+    assert!(got["eventId"].as_i64().is_some(), "logged, so replayed");
+    let note = next_event(&mut driver_events, "notification:new")
+        .await
+        .expect("kept");
+    assert_eq!(note["notification"]["body"], "Rain tonight: ride safe");
+    let other =
+        crate::helpers::drain(&mut customer_events, std::time::Duration::from_millis(300)).await;
+    assert!(
+        other.iter().all(|(n, _)| n != "system:announcement"),
+        "customers were not in the audience"
+    );
+
+    let everyone = admin
+        .post_json(
+            "/api/admin/announcements",
+            &json!({ "message": "Hello all", "audience": "everyone" }),
+        )
+        .await;
+    assert_eq!(everyone.status(), 201);
+    next_event(&mut customer_events, "system:announcement")
+        .await
+        .expect("everyone means everyone");
+
+    for bad in [
+        json!({ "message": "", "audience": "everyone" }),
+        json!({ "message": "x".repeat(501), "audience": "driver" }),
+        json!({ "message": "hi", "audience": "martians" }),
+    ] {
+        assert_eq!(
+            admin
+                .post_json("/api/admin/announcements", &bad)
+                .await
+                .status(),
+            422,
+            "{bad}"
+        );
+    }
+    let by_customer = customer
+        .post_json(
+            "/api/admin/announcements",
+            &json!({ "message": "hi", "audience": "everyone" }),
+        )
+        .await;
+    assert_eq!(by_customer.status(), 403);
+}
+
+#[tokio::test]
+async fn admin_figures_and_users_are_for_admins_only() {
+    let app = spawn_app().await;
+    let (_c, _cs, _ce, _) = app.connect_as("customer@mealstream.test").await;
+    let admin = app.other_client();
+    admin.login_demo("admin@mealstream.test").await;
+    let stats: serde_json::Value = admin.get("/api/admin/stats").await.json().await.unwrap();
+    let customers = stats["socketsByRole"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "customer")
+        .unwrap()["count"]
+        .as_i64();
+    assert_eq!(customers, Some(1), "{stats}");
+    for key in [
+        "onlineDrivers",
+        "activeOrders",
+        "openDisputes",
+        "eventsLastMinute",
+        "restaurants",
+    ] {
+        assert!(stats[key].is_i64(), "{key}: {stats}");
+    }
+    let users: Vec<serde_json::Value> = admin.get("/api/admin/users").await.json().await.unwrap();
+    assert!(users
+        .iter()
+        .any(|u| u["email"] == "driver@mealstream.test" && u["suspended"] == false));
+    let customer = app.other_client();
+    customer.login_demo("customer2@mealstream.test").await;
+    for path in ["/api/admin/stats", "/api/admin/users"] {
+        assert_eq!(customer.get(path).await.status(), 403, "{path}");
+    }
+}

@@ -38,6 +38,9 @@ async fn the_openapi_document_covers_every_endpoint_with_its_errors() {
         ("/api/disputes", "get"),
         ("/api/disputes/{id}/resolve", "post"),
         ("/api/notifications/read", "post"),
+        ("/api/admin/users", "get"),
+        ("/api/admin/stats", "get"),
+        ("/api/admin/announcements", "post"),
         ("/api/admin/users/{id}/suspend", "post"),
         ("/api/admin/users/{id}/reinstate", "post"),
     ] {

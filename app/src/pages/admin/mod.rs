@@ -1,8 +1,10 @@
 //! Admin operations: figures and every active order, live.
 
 mod disputes;
+mod users;
 
 pub use disputes::{AdminDispute, DisputeQueue};
+pub use users::AdminUsers;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -25,6 +27,21 @@ pub fn Operations() -> impl IntoView {
             overview.refetch();
         }
     });
+    // Connections, drivers and events per minute change without an event of
+    // their own: the figures are read again every 5 seconds.
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || overview.refetch(),
+            std::time::Duration::from_secs(5),
+        )
+        .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
     view! {
         <div class="page-head">
             <h1>"Operations"</h1>
@@ -32,28 +49,41 @@ pub fn Operations() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! {
+                    Ok(o) => {
+                        let sockets: i64 = o.sockets_by_role.iter().map(|r| r.count).sum();
+                        let by_role = o.sockets_by_role.iter().map(|r| format!("{} {}", r.count, r.role.label().to_lowercase())).collect::<Vec<_>>().join(" · ");
+                        let by_status = o.active_orders_by_status.iter().map(|s| format!("{} {}", s.count, s.status.label().to_lowercase())).collect::<Vec<_>>().join(" · ");
+                        view! {
                         <div class="stats">
                             <div class="card stat">
-                                <span class="stat-value" data-stat="sockets">{o.sockets_on_this_node}</span>
-                                <span class="stat-label">"Live connections (this node)"</span>
+                                <span class="stat-value" data-stat="sockets">{sockets}</span>
+                                <span class="stat-label">"Live connections"</span>
+                                <span class="stat-detail">{by_role}</span>
+                            </div>
+                            <div class="card stat">
+                                <span class="stat-value" data-stat="online-drivers">{o.online_drivers}</span>
+                                <span class="stat-label">"Drivers online"</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="active-orders">{o.active_orders}</span>
                                 <span class="stat-label">"Active orders"</span>
+                                <span class="stat-detail">{by_status}</span>
+                            </div>
+                            <div class="card stat">
+                                <span class="stat-value" data-stat="open-disputes">{o.open_disputes}</span>
+                                <span class="stat-label">"Open disputes"</span>
+                            </div>
+                            <div class="card stat">
+                                <span class="stat-value" data-stat="events-per-minute">{o.events_last_minute}</span>
+                                <span class="stat-label">"Events in the last minute"</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="restaurants">{o.restaurants}</span>
                                 <span class="stat-label">"Restaurants"</span>
+                                <span class="stat-detail">{o.users_by_role.iter().map(|r| format!("{} {}", r.count, r.role.label().to_lowercase())).collect::<Vec<_>>().join(" · ")} " accounts"</span>
                             </div>
-                            {o.users_by_role.into_iter().map(|(role, n)| view! {
-                                <div class="card stat">
-                                    <span class="stat-value" data-stat=role.as_str()>{n}</span>
-                                    <span class="stat-label">{role.label()} " accounts"</span>
-                                </div>
-                            }).collect_view()}
                         </div>
-                    }.into_any(),
+                    }.into_any() },
                     Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
                 }
             })}

@@ -1,0 +1,118 @@
+//! Users (suspend, reinstate) and announcements.
+
+use leptos::prelude::*;
+
+use crate::api::admin::{admin_users, send_announcement, set_user_suspended};
+use crate::api::error_message;
+use crate::model::admin::Announce;
+
+#[component]
+pub fn AdminUsers() -> impl IntoView {
+    let users = Resource::new(|| (), |_| admin_users());
+    let toggle = Action::new(move |(id, suspend): &(i64, bool)| {
+        let (id, suspend) = (*id, *suspend);
+        async move { set_user_suspended(id, suspend).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = toggle.value().get() {
+            users.refetch();
+        }
+    });
+    let toggle_error = move || {
+        toggle
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    };
+    view! {
+        <div class="page-head"><h1>"Users"</h1></div>
+        <AnnouncementForm />
+        <Show when=move || toggle_error().is_some()>
+            <p class="form-error" role="alert">{toggle_error}</p>
+        </Show>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table class="orders-table users-table">
+                                <thead><tr>
+                                    <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
+                                    <th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Action"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|u| {
+                                        let (id, suspended) = (u.id, u.suspended);
+                                        view! {
+                                            <tr data-user-id=id data-email=u.email.clone() data-suspended=suspended.to_string()>
+                                                <td>{u.name.clone()}</td>
+                                                <td>{u.email.clone()}</td>
+                                                <td>{u.role.label()}</td>
+                                                <td>{if suspended { "Suspended" } else { "Active" }}</td>
+                                                <td>
+                                                    <button class="btn btn-ghost" disabled=move || toggle.pending().get()
+                                                        on:click=move |_| { toggle.dispatch((id, !suspended)); }>
+                                                        {if suspended { "Reinstate" } else { "Suspend" }}
+                                                    </button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AnnouncementForm() -> impl IntoView {
+    let message = RwSignal::new(String::new());
+    let audience = RwSignal::new(String::from("everyone"));
+    let send = Action::new(move |input: &Announce| {
+        let input = input.clone();
+        async move { send_announcement(input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            message.set(String::new());
+        }
+    });
+    let result = move || match send.value().get() {
+        Some(Ok(a)) => Some((false, format!("Sent to {} people.", a.recipients))),
+        Some(Err(e)) => Some((true, error_message(&e))),
+        None => None,
+    };
+    view! {
+        <section class="card announce">
+            <h2>"Announcement"</h2>
+            <form class="announce-form" on:submit=move |ev| {
+                ev.prevent_default();
+                send.dispatch(Announce { message: message.get_untracked(), audience: audience.get_untracked() });
+            }>
+                <label>"Message"
+                    <textarea name="message" rows="2" maxlength="500" prop:value=move || message.get()
+                        on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                </label>
+                <label>"To"
+                    <select name="audience" prop:value=move || audience.get() on:change=move |ev| audience.set(event_target_value(&ev))>
+                        <option value="everyone">"Everyone"</option>
+                        <option value="customer">"Customers"</option>
+                        <option value="restaurant">"Restaurant staff"</option>
+                        <option value="driver">"Drivers"</option>
+                        <option value="admin">"Admins"</option>
+                    </select>
+                </label>
+                <button class="btn btn-primary" type="submit" disabled=move || send.pending().get()>"Send"</button>
+            </form>
+            {move || result().map(|(error, text)| view! {
+                <p class:form-error=error class:notice=!error role="status">{text}</p>
+            })}
+        </section>
+    }
+}
