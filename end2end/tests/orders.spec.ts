@@ -111,3 +111,29 @@ test('an admin sees active orders live and opens one', async ({ browser }) => {
   await expect(admin.locator('.timeline')).toHaveAttribute('data-current', 'cancelled');
   await expect(customer.locator('.toast').filter({ hasText: 'Your order was cancelled' })).toBeVisible();
 });
+
+test('restaurant staff chat with the customer from the board', async ({ browser }) => {
+  const restaurant = await signedInPage(browser, 'restaurant@mealstream.test');
+  const customer = await signedInPage(browser, 'customer@mealstream.test');
+  await customer.getByRole('link', { name: /Tasca do Rossio/ }).click();
+  await customer.getByRole('button', { name: 'Add Pastel de nata to cart' }).click();
+  await customer.getByRole('button', { name: 'Place order' }).click();
+  await expect(customer).toHaveURL(/\/orders\/\d+$/);
+  const orderId = customer.url().split('/').pop()!;
+
+  const card = restaurant.locator(`.order-card[data-order-id="${orderId}"]`);
+  await card.getByRole('button', { name: 'Chat with the customer' }).click();
+  const staffChat = restaurant.locator('.board-chat');
+  await expect(staffChat).toContainText(`Order #${orderId}`);
+  await staffChat.getByRole('textbox', { name: 'Message' }).fill('We are out of cinnamon, is that fine?');
+  await staffChat.getByRole('button', { name: 'Send' }).click();
+
+  const customerChat = customer.locator('.chat');
+  await expect(customerChat.locator('.chat-msg:not(.mine) .chat-body')).toHaveText('We are out of cinnamon, is that fine?');
+  await customerChat.getByRole('textbox', { name: 'Message' }).fill('Sure, no problem');
+  await customerChat.getByRole('button', { name: 'Send' }).click();
+  await expect(staffChat.locator('.chat-msg:not(.mine) .chat-body')).toHaveText('Sure, no problem');
+  await expect(restaurant.locator('.toast').filter({ hasText: 'Sure, no problem' })).toContainText(`Carla Customer · order #${orderId}`);
+  await screenshot(restaurant, 'restaurant-board-chat');
+  await card.getByRole('button', { name: 'Reject' }).click();
+});

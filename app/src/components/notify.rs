@@ -8,8 +8,8 @@ use super::session::CurrentUser;
 use super::toast::Toasts;
 use crate::model::{format_cents, OrderStatus, Role};
 use crate::realtime::events::{
-    OrderCreated, OrderStatusChanged, DISPUTE_OPENED, DISPUTE_RESOLVED, ORDER_CREATED,
-    ORDER_STATUS_CHANGED, SYSTEM_ANNOUNCEMENT,
+    OrderCreated, OrderStatusChanged, CHAT_MESSAGE, DISPUTE_OPENED, DISPUTE_RESOLVED,
+    ORDER_CREATED, ORDER_STATUS_CHANGED, SYSTEM_ANNOUNCEMENT,
 };
 
 #[component]
@@ -48,6 +48,14 @@ pub fn LiveNotifications() -> impl IntoView {
                     None => body,
                 };
                 toasts.show(title, body);
+            }
+            // Staff work from the board: a customer's or driver's message is a toast there.
+            CHAT_MESSAGE if role == Role::Restaurant => {
+                if let Some(m) = event.decode::<crate::model::chat::ChatMessage>() {
+                    if m.sender_role != Role::Restaurant {
+                        toasts.show(format!("{} · order #{}", m.sender.name, m.order_id), m.body);
+                    }
+                }
             }
             SYSTEM_ANNOUNCEMENT => {
                 if let Some(a) = event.decode::<crate::model::admin::Announcement>() {

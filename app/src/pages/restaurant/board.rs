@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::error_message;
 use crate::api::orders::{change_order_status, list_orders};
+use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
 use crate::model::time::{clock, parse_rfc3339};
 use crate::model::{format_cents, OrderStatus, OrderSummary};
@@ -29,8 +30,11 @@ type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), ServerFn
 #[component]
 pub fn Board() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders(true));
+    // The order whose chat is open beside the board.
+    let chat: RwSignal<Option<i64>> = RwSignal::new(None);
     Connection::get().on_event(move |event| {
-        if event.is_logged() && event.order_id().is_some() {
+        // Chat has its own panel: a message does not reload the board.
+        if event.is_logged() && !event.kind.starts_with("chat:") && event.order_id().is_some() {
             orders.refetch();
         }
     });
@@ -72,7 +76,7 @@ pub fn Board() -> impl IntoView {
                         <div class="board">
                             {COLUMNS.into_iter().map(|status| {
                                 let cards: Vec<OrderSummary> = list.iter().filter(|o| o.status == status).cloned().collect();
-                                view! { <BoardColumn status cards step /> }
+                                view! { <BoardColumn status cards step chat /> }
                             }).collect_view()}
                         </div>
                     }.into_any(),
@@ -80,11 +84,25 @@ pub fn Board() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Show when=move || chat.get().is_some()>
+            <aside class="board-chat" aria-label="Order chat">
+                <div class="board-chat-head">
+                    <strong>"Order #" {move || chat.get()}</strong>
+                    <button class="btn btn-ghost" on:click=move |_| chat.set(None)>"Close"</button>
+                </div>
+                <ChatPanel order_id=Signal::derive(move || chat.get()) />
+            </aside>
+        </Show>
     }
 }
 
 #[component]
-fn BoardColumn(status: OrderStatus, cards: Vec<OrderSummary>, step: StepAction) -> impl IntoView {
+fn BoardColumn(
+    status: OrderStatus,
+    cards: Vec<OrderSummary>,
+    step: StepAction,
+    chat: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let title = match status {
         OrderStatus::Placed => "New",
         other => other.label(),
@@ -96,14 +114,14 @@ fn BoardColumn(status: OrderStatus, cards: Vec<OrderSummary>, step: StepAction) 
             {if cards.is_empty() {
                 view! { <p class="muted empty-column">"No orders"</p> }.into_any()
             } else {
-                cards.into_iter().map(|order| view! { <OrderCard order step /> }).collect_view().into_any()
+                cards.into_iter().map(|order| view! { <OrderCard order step chat /> }).collect_view().into_any()
             }}
         </section>
     }
 }
 
 #[component]
-fn OrderCard(order: OrderSummary, step: StepAction) -> impl IntoView {
+fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>) -> impl IntoView {
     let id = order.id;
     let placed_at = parse_rfc3339(&order.created_at)
         .map(clock)
@@ -140,6 +158,7 @@ fn OrderCard(order: OrderSummary, step: StepAction) -> impl IntoView {
                     </button>
                 </div>
             })}
+            <button class="link-button card-chat" on:click=move |_| chat.set(Some(id))>"Chat with the customer"</button>
         </article>
     }
 }
