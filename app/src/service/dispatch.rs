@@ -189,25 +189,7 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
         );
     }
     tx.commit().await?;
-    if let Err(e) = ctx
-        .fleet
-        .assign(
-            driver.id,
-            Assignment {
-                order_id,
-                pickup: LatLng {
-                    lat: order.pickup.lat,
-                    lng: order.pickup.lng,
-                },
-                dropoff: LatLng {
-                    lat: order.dropoff.lat,
-                    lng: order.dropoff.lng,
-                },
-                picked_up: false,
-            },
-        )
-        .await
-    {
+    if let Err(e) = ctx.fleet.assign(driver.id, job_of(&order)).await {
         tracing::warn!(error = %e, order_id, "delivery cache not updated; locations reach watchers once it is");
     }
     for event in &logged {
@@ -373,25 +355,25 @@ pub async fn restore_assignments(ctx: &Ctx) -> Result<(), AppError> {
         let Some(order) = store::orders::get(&ctx.db, order_id).await? else {
             continue;
         };
-        ctx.fleet
-            .assign(
-                driver,
-                Assignment {
-                    order_id,
-                    pickup: LatLng {
-                        lat: order.pickup.lat,
-                        lng: order.pickup.lng,
-                    },
-                    dropoff: LatLng {
-                        lat: order.dropoff.lat,
-                        lng: order.dropoff.lng,
-                    },
-                    picked_up: order.status == OrderStatus::OutForDelivery,
-                },
-            )
-            .await?;
+        ctx.fleet.assign(driver, job_of(&order)).await?;
     }
     Ok(())
+}
+
+/// The delivery an order is for its driver: where to pick up, where to go.
+fn job_of(order: &crate::model::Order) -> Assignment {
+    Assignment {
+        order_id: order.id,
+        pickup: LatLng {
+            lat: order.pickup.lat,
+            lng: order.pickup.lng,
+        },
+        dropoff: LatLng {
+            lat: order.dropoff.lat,
+            lng: order.dropoff.lng,
+        },
+        picked_up: order.status == OrderStatus::OutForDelivery,
+    }
 }
 
 /// A driver's screen: online or not, the delivery they are on, their offers.

@@ -1,8 +1,6 @@
 //! `chat:send`, `chat:typing`, `chat:read`: the order chat over the socket.
 
-use app::error::AppError;
 use app::model::chat::SendMessage;
-use app::realtime::events::Ack;
 use app::service::{chat, Ctx};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -10,6 +8,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
 use super::connect::SocketUser;
+use super::{answer, parse};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,21 +35,6 @@ fn yes() -> bool {
 struct Read {
     order_id: i64,
     up_to_message_id: i64,
-}
-
-fn parse<T: serde::de::DeserializeOwned>(
-    data: Result<Value, impl std::fmt::Display>,
-) -> Result<T, AppError> {
-    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
-    super::check_size(&value)?;
-    serde_json::from_value(value).map_err(|e| AppError::invalid("payload", e.to_string()))
-}
-
-fn answer(result: Result<Value, AppError>) -> Value {
-    match result {
-        Ok(value) => value,
-        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
-    }
 }
 
 pub async fn on_send<A: Adapter>(

@@ -3,7 +3,7 @@
 
 use app::error::AppError;
 use app::model::Role;
-use app::realtime::events::{Ack, Availability, LocationReport};
+use app::realtime::events::{Availability, LocationReport};
 use app::realtime::rooms::Room;
 use app::service::{dispatch, Ctx};
 use serde_json::{json, Value};
@@ -11,21 +11,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
 use super::connect::SocketUser;
-
-fn answer(result: Result<Value, AppError>) -> Value {
-    match result {
-        Ok(value) => value,
-        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
-    }
-}
-
-fn parse<T: serde::de::DeserializeOwned>(
-    data: Result<Value, impl std::fmt::Display>,
-) -> Result<T, AppError> {
-    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
-    super::check_size(&value)?;
-    serde_json::from_value(value).map_err(|e| AppError::invalid("payload", e.to_string()))
-}
+use super::{answer, parse};
 
 pub async fn on_availability<A: Adapter>(
     s: SocketRef<A>,

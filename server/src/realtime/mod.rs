@@ -25,6 +25,27 @@ pub const MAX_PAYLOAD: u64 = 64 * 1024;
 /// socket stays connected.
 pub const MAX_EVENT_BYTES: usize = 16 * 1024;
 
+/// Reads an event's payload into `T`: unreadable -> 400-like "malformed",
+/// too large -> "too_large", wrong shape -> "invalid".
+fn parse<T: serde::de::DeserializeOwned>(
+    data: Result<serde_json::Value, impl std::fmt::Display>,
+) -> Result<T, app::error::AppError> {
+    let value =
+        data.map_err(|e| app::error::AppError::Malformed(format!("unreadable payload: {e}")))?;
+    check_size(&value)?;
+    serde_json::from_value(value)
+        .map_err(|e| app::error::AppError::invalid("payload", e.to_string()))
+}
+
+/// The acknowledgement: the handler's answer, or `{ok: false, error}`.
+fn answer(result: Result<serde_json::Value, app::error::AppError>) -> serde_json::Value {
+    match result {
+        Ok(value) => value,
+        Err(e) => serde_json::to_value(app::realtime::events::Ack::<()>::err(&e))
+            .unwrap_or(serde_json::Value::Null),
+    }
+}
+
 fn check_size(value: &serde_json::Value) -> Result<(), app::error::AppError> {
     let size = serde_json::to_string(value)
         .map(|s| s.len())
