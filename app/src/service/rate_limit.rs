@@ -1,13 +1,14 @@
 //! A fixed-window counter per key: in process memory on one node, in
 //! Redis when `REDIS_URL` is set, so every node counts against the same
-//! limit (`SET key 0 PX window NX`, then `INCR`: the window starts with
-//! the first hit and the key expires with it).
+//! limit (`INCR`, then `PEXPIRE key window NX`: the window starts with the
+//! first hit and the key expires with it).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use fred::prelude::{Expiration, KeysInterface, Pool, SetOptions};
+use fred::prelude::{KeysInterface, Pool};
+use fred::types::ExpireOptions;
 
 use crate::error::AppError;
 
@@ -60,11 +61,17 @@ impl RateLimiter {
             return Ok(self.hit_local(key));
         };
         let key = format!("{prefix}:{key}");
-        let window = Expiration::PX(self.window.as_millis() as i64);
-        pool.set::<(), _, _>(&key, 0, Some(window), Some(SetOptions::NX), false)
-            .await
-            .map_err(unavailable)?;
         let count: u32 = pool.incr(&key).await.map_err(unavailable)?;
+        // Every hit makes sure the key expires (NX: only if it has no expiry
+        // yet), so a counter can never outlive its window, even if a node
+        // died between the two commands.
+        pool.pexpire::<(), _>(
+            &key,
+            self.window.as_millis() as i64,
+            Some(ExpireOptions::NX),
+        )
+        .await
+        .map_err(unavailable)?;
         Ok(count <= self.max)
     }
 

@@ -234,3 +234,31 @@ async fn metrics_show_sockets_events_emit_latency_and_http_routes() {
         assert!(text.contains(needle), "{needle} in\n{text}");
     }
 }
+
+#[tokio::test]
+async fn shared_rate_limit_counters_always_expire() {
+    use fred::prelude::{ClientLike, Config, KeysInterface, Pool};
+    let app = crate::helpers::spawn_app_on(crate::helpers::Backend::RedisSessions).await;
+    for _ in 0..2 {
+        assert_eq!(
+            app.login("customer2@mealstream.test", "not the password")
+                .await
+                .status(),
+            401
+        );
+    }
+    let url = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let redis = Pool::new(Config::from_url(&url).unwrap(), None, None, None, 1).unwrap();
+    redis.init().await.unwrap();
+    let key = format!(
+        "{}:rl:login-failures:customer2@mealstream.test",
+        app.redis_prefix
+    );
+    let count: Option<i64> = redis.get(&key).await.unwrap();
+    assert_eq!(count, Some(2));
+    let ttl: i64 = redis.pttl(&key).await.unwrap();
+    assert!(
+        ttl > 0 && ttl <= 15 * 60 * 1000,
+        "the counter expires with its window: {ttl}"
+    );
+}
