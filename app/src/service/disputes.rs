@@ -128,17 +128,24 @@ pub async fn resolve(
             "say why, in at most 1,000 characters",
         ));
     }
-    let total = dispute.order_total_cents;
+    // Earlier disputes of the same order may have refunded part of it already.
+    let total =
+        dispute.order_total_cents - store::disputes::refunded(&ctx.db, dispute.order_id).await?;
+    if total <= 0 && input.resolution != "rejected" {
+        return Err(AppError::Conflict(
+            "this order was refunded in full already".into(),
+        ));
+    }
     let refund = match input.resolution.as_str() {
         "full_refund" => Some(total),
         "partial_refund" => match input.refund_cents {
             Some(cents) if (1..=total).contains(&cents) => Some(cents),
-            Some(_) => {
-                return Err(AppError::invalid(
-                    "refundCents",
-                    format!("a partial refund is 1 to {total} cents (the order's total)"),
-                ))
-            }
+            Some(_) => return Err(AppError::invalid(
+                "refundCents",
+                format!(
+                    "a partial refund is 1 to {total} cents (what is left of the order's total)"
+                ),
+            )),
             None => {
                 return Err(AppError::invalid(
                     "refundCents",

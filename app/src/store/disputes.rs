@@ -142,3 +142,12 @@ pub async fn count_open(db: &Db) -> Result<i64, sqlx::Error> {
         .await?
         .try_get("n")
 }
+
+/// Cents already refunded on an order by its resolved disputes.
+pub async fn refunded(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT CAST(COALESCE(SUM(refund_cents), 0) AS BIGINT) AS n FROM disputes WHERE order_id = $1 AND status = 'resolved'")
+        .bind(order_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
+}

@@ -150,7 +150,8 @@ async fn a_customer_disputes_a_delivered_order_and_an_admin_refunds_part_of_it()
         )
         .await;
     assert_eq!(twice.status(), 409);
-    // Resolved: a new dispute on the same order may be opened.
+    // Resolved: a new dispute on the same order may be opened, but all its
+    // refunds together never exceed the order's total.
     let next = customer
         .post_json(
             &format!("/api/orders/{id}/dispute"),
@@ -158,6 +159,41 @@ async fn a_customer_disputes_a_delivered_order_and_an_admin_refunds_part_of_it()
         )
         .await;
     assert_eq!(next.status(), 201);
+    let next: Value = next.json().await.unwrap();
+    let resolve = format!("/api/disputes/{}/resolve", next["id"]);
+    let over = admin
+        .post_json(
+            &resolve,
+            &json!({ "resolution": "partial_refund", "refundCents": total - 349, "note": "x" }),
+        )
+        .await;
+    assert_eq!(over.status(), 422, "only total - 350 is left");
+    let rest: Value = admin
+        .post_json(
+            &resolve,
+            &json!({ "resolution": "full_refund", "note": "The rest" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest["refundCents"], total - 350);
+    let third: Value = customer
+        .post_json(
+            &format!("/api/orders/{id}/dispute"),
+            &json!({ "reason": "late", "details": "" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let none_left = admin
+        .post_json(
+            &format!("/api/disputes/{}/resolve", third["id"]),
+            &json!({ "resolution": "full_refund", "note": "x" }),
+        )
+        .await;
+    assert_eq!(none_left.status(), 409, "refunded in full already");
 }
 
 #[tokio::test]
