@@ -148,3 +148,10 @@ async fn start_session(session: &Session, user: &User) -> Result<(), AppError> {
     session.insert(USER_ID_KEY, user.id).await?;
     Ok(())
 }
+
+/// Whether the user is suspended now (read from the database, not a session).
+pub async fn is_suspended(ctx: &Ctx, user_id: i64) -> Result<bool, AppError> {
+    Ok(store::users::by_id(&ctx.db, user_id)
+        .await?
+        .is_none_or(|u| u.suspended))
+}

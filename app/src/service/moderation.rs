@@ -86,6 +86,10 @@ pub async fn suspend(ctx: &Ctx, admin: &User, user_id: i64) -> Result<User, AppE
     let user = set(ctx, user_id, true).await?;
     tracing::info!(admin_id = admin.id, user_id, "user suspended");
     ctx.emitter.revoke_user(user_id, "suspended").await;
+    if user.role == Role::Driver {
+        // No more offers: off the fleet at once, not when the position expires.
+        ctx.fleet.go_online(user_id, &user.name, false).await?;
+    }
     Ok(user)
 }
 

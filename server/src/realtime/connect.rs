@@ -74,6 +74,21 @@ pub async fn on_connect<A: Adapter>(
     };
     let rooms = rooms_for(&user, &session_key);
     s.join(rooms.clone());
+    // A suspension committed between the handshake check and the join
+    // would have missed this socket: look again now that it is in user:{id}.
+    if matches!(
+        service::auth::is_suspended(&ctx, user.id).await,
+        Ok(true) | Err(_)
+    ) {
+        let _ = s.emit(
+            app::realtime::events::SESSION_REVOKED,
+            &app::realtime::events::SessionRevoked {
+                reason: "suspended".into(),
+            },
+        );
+        let _ = s.disconnect();
+        return;
+    }
     user_sockets.admit(&io, &s, user.id);
     let role = user.role.as_str();
     service::metrics::socket(role, 1.0);
