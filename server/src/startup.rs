@@ -146,13 +146,13 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         ))
         .layer(RequestBodyLimitLayer::new(http::MAX_BODY_BYTES));
 
-    let session_layer = Sessions::connect(redis.as_ref())
-        .await
-        .layer(config.secure_cookies);
+    let sessions = Sessions::connect(redis.as_ref()).await;
+    let session_layer = sessions.clone().layer(config.secure_cookies);
     let app = Router::new()
         .merge(http::router(ApiState {
             ctx: ctx.clone(),
             redis,
+            sessions,
         }))
         .merge(pages);
     // Order matters: the session layer wraps Socket.IO, so the handshake
@@ -164,7 +164,14 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         // Outside Socket.IO and the API: a foreign origin is refused
         // before anything reads the cookie.
         .layer(axum::middleware::from_fn_with_state(
-            http::security::Origins::new(config.allowed_origins.clone()),
+            http::security::Origins::new(
+                config
+                    .allowed_origins
+                    .iter()
+                    .chain(&config.public_origin)
+                    .cloned()
+                    .collect(),
+            ),
             http::security::origin_guard,
         ))
         .layer(axum::middleware::from_fn(http::security::headers))

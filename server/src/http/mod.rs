@@ -34,6 +34,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct ApiState {
     pub ctx: Ctx,
     pub redis: Option<Pool>,
+    /// The session store itself, for long-lived requests (SSE) that must
+    /// notice a sign-out after their session was loaded.
+    pub sessions: crate::sessions::Sessions,
 }
 
 impl FromRef<ApiState> for Ctx {

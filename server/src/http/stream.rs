@@ -18,7 +18,9 @@ use axum::routing::get;
 use axum::Router;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
-use tower_sessions::Session;
+use tower_sessions::{Session, SessionStore};
+
+use crate::sessions::Sessions;
 
 use super::session::SignedIn;
 use super::ApiState;
@@ -60,6 +62,7 @@ fn resume_point(headers: &HeaderMap, since: Option<&str>) -> Result<Option<i64>,
 
 struct Cursor {
     ctx: Ctx,
+    sessions: Sessions,
     user: User,
     session: Session,
     last: i64,
@@ -73,6 +76,7 @@ struct Cursor {
     responses((status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s", content_type = "text/event-stream", body = String),
         (status = 401, description = "not signed in", body = ErrorBody), (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn stream_events(
+    State(state): State<ApiState>,
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
     session: Session,
@@ -86,6 +90,7 @@ async fn stream_events(
     let committed = ctx.emitter.committed();
     let cursor = Cursor {
         ctx,
+        sessions: state.sessions.clone(),
         user,
         session,
         last,
@@ -121,7 +126,13 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
             }
             if c.checked.elapsed() >= RECHECK {
                 c.checked = tokio::time::Instant::now();
-                if !matches!(auth::current_user(&c.ctx, &c.session).await, Ok(Some(_))) {
+                // The request's Session caches its record: ask the store, so
+                // a sign-out elsewhere ends this stream too.
+                let alive = match c.session.id() {
+                    Some(id) => matches!(SessionStore::load(&c.sessions, &id).await, Ok(Some(_))),
+                    None => false,
+                };
+                if !alive || !matches!(auth::is_suspended(&c.ctx, c.user.id).await, Ok(false)) {
                     let bye = Event::default()
                         .event("session:revoked")
                         .data("{\"reason\":\"signed out\"}");

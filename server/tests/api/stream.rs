@@ -106,3 +106,30 @@ async fn the_stream_needs_a_session_and_a_numeric_last_event_id() {
         .unwrap();
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn signing_out_elsewhere_ends_the_stream() {
+    let app = spawn_app().await;
+    let customer = app.other_client();
+    customer.login_demo("customer@mealstream.test").await;
+    let mut stream = open(&customer, None).await.bytes_stream();
+    customer
+        .client
+        .post(customer.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    // The stream checks its session every 15 s: it says why and ends.
+    let mut seen = String::new();
+    let ended = tokio::time::timeout(Duration::from_secs(25), async {
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(bytes) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => break,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended; got {seen:?}");
+    assert!(seen.contains("event: session:revoked"), "{seen:?}");
+}
