@@ -22,6 +22,9 @@ pub struct Config {
     /// Origins besides the site's own that may call the API with the
     /// user's cookie and open sockets (CORS and the Socket.IO handshake).
     pub allowed_origins: Vec<String>,
+    /// The site's public origin (from `MEALSTREAM_PUBLIC_URL`), when it is
+    /// served behind a proxy: always allowed.
+    pub public_origin: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,8 +80,14 @@ impl Config {
             });
         }
         let allowed_origins = parse_origins(args.allowed_origins.as_deref().unwrap_or(""))?;
+        let public_origin = args.public_url.as_deref().and_then(|url| {
+            let (scheme, rest) = url.split_once("://")?;
+            let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+            Some(format!("{scheme}://{host}"))
+        });
         Ok(Config {
             allowed_origins,
+            public_origin,
             addr,
             database_url,
             redis_url,

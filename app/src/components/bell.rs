@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::connection::Connection;
+use super::connection::{Connection, LinkState};
 use crate::api::notifications::{mark_notifications_read, my_notifications};
 use crate::model::notification::{MarkRead, Notification, NotificationNew};
 use crate::model::time::{clock, parse_rfc3339};
 use crate::model::Role;
-use crate::realtime::events::{HELLO, NOTIFICATION_NEW};
+use crate::realtime::events::NOTIFICATION_NEW;
 
 #[component]
 pub fn NotificationBell(role: Role) -> impl IntoView {
@@ -26,12 +26,15 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
     // In the browser only: the first load, and again after each (re)connect.
     Effect::new(move |_| load());
     let connection = Connection::get();
-    Effect::new(move |previous: Option<bool>| {
-        let hello = connection.hello.with(Option::is_some);
-        if hello && previous == Some(false) {
+    // After a reconnect (not the first connect): read the list again, it may
+    // have changed on another device.
+    Effect::new(move |previous: Option<(bool, bool)>| {
+        let connected = connection.state.get() == LinkState::Connected;
+        let seen_before = previous.is_some_and(|(was, seen)| was || seen);
+        if connected && previous.is_some_and(|(was, _)| !was) && seen_before {
             load();
         }
-        hello
+        (connected, seen_before || connected)
     });
     connection.on_event(move |event| {
         if event.kind == NOTIFICATION_NEW {
@@ -44,7 +47,6 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
                 });
             }
         }
-        let _ = HELLO;
     });
     let mark = move |request: MarkRead| {
         leptos::task::spawn_local(async move {

@@ -16,6 +16,7 @@ use crate::realtime::events::{CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
 /// A message typed here that the server has not confirmed yet.
 #[derive(Clone, Debug, PartialEq)]
 struct Pending {
+    order_id: i64,
     client_id: String,
     body: String,
     error: Option<String>,
@@ -82,7 +83,7 @@ pub fn ChatPanel(
                     <For each=move || state.messages.get() key=|m| m.id let:m>
                         <ChatLine message=m state />
                     </For>
-                    <For each=move || state.pending.get() key=|p| (p.client_id.clone(), p.error.clone()) let:p>
+                    <For each=move || state.pending_here() key=|p| (p.client_id.clone(), p.error.clone()) let:p>
                         <li class="chat-msg mine pending" data-client-id=p.client_id.clone()>
                             <p class="chat-body">{p.body.clone()}</p>
                             <p class="chat-meta">
@@ -94,7 +95,7 @@ pub fn ChatPanel(
                         </li>
                     </For>
                 </ol>
-                <Show when=move || state.messages.with(Vec::is_empty) && state.pending.with(Vec::is_empty)>
+                <Show when=move || state.messages.with(Vec::is_empty) && state.pending_here().is_empty()>
                     <p class="muted">"No messages yet."</p>
                 </Show>
                 <p class="chat-typing muted">{typing_note}</p>
@@ -168,28 +169,82 @@ fn now() -> f64 {
 }
 
 impl ChatState {
-    /// Loads the history in the browser whenever the order changes.
+    /// The messages typed here for the order on screen, not yet confirmed.
+    fn pending_here(self) -> Vec<Pending> {
+        let current = self.order_id.get();
+        self.pending.with(|p| {
+            p.iter()
+                .filter(|p| Some(p.order_id) == current)
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Whenever the order changes: start clean, follow the order's room
+    /// (admins read along through it) and load its history.
     fn load_on_open(self) {
-        Effect::new(move |_| {
-            let Some(order_id) = self.order_id.get() else {
-                return;
-            };
+        Effect::new(move |previous: Option<Option<i64>>| {
+            let current = self.order_id.get();
+            if previous.as_ref() == Some(&current) {
+                return current;
+            }
+            self.messages.set(Vec::new());
+            self.reads.set(Vec::new());
+            self.typing.set(None);
+            self.open.set(false);
+            self.loaded.set(false);
             #[cfg(feature = "hydrate")]
-            leptos::task::spawn_local(async move {
-                match crate::api::chat::load_chat(order_id).await {
-                    Ok(history) => {
-                        self.messages.set(history.messages);
-                        self.reads.set(history.reads);
-                        self.open.set(history.open);
-                        self.error.set(None);
-                        self.mark_read();
-                    }
-                    Err(e) => self.error.set(Some(crate::api::error_message(&e))),
+            {
+                if let Some(Some(old)) = previous {
+                    crate::client::socket::unwatch(old);
                 }
-                self.loaded.set(true);
-            });
-            let _ = order_id;
+                if let Some(order_id) = current {
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::client::socket::watch(order_id).await;
+                    });
+                }
+            }
+            self.load();
+            current
         });
+        #[cfg(feature = "hydrate")]
+        {
+            let order_id = self.order_id;
+            on_cleanup(move || {
+                if let Some(Some(id)) = order_id.try_get_untracked() {
+                    crate::client::socket::unwatch(id);
+                }
+            });
+        }
+    }
+
+    /// Reads the history of the order on screen. A late answer for an order
+    /// no longer shown, or for a panel that is gone, is dropped.
+    fn load(self) {
+        let Some(order_id) = self.order_id.get_untracked() else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let result = crate::api::chat::load_chat(order_id).await;
+            if self.order_id.try_get_untracked() != Some(Some(order_id)) {
+                return;
+            }
+            match result {
+                Ok(history) => {
+                    self.messages.try_set(history.messages);
+                    self.reads.try_set(history.reads);
+                    self.open.try_set(history.open);
+                    self.error.try_set(None);
+                    self.mark_read();
+                }
+                Err(e) => {
+                    self.error.try_set(Some(crate::api::error_message(&e)));
+                }
+            }
+            self.loaded.try_set(true);
+        });
+        let _ = order_id;
     }
 
     /// Messages, read marks and typing from the socket; the queue is sent
@@ -233,23 +288,35 @@ impl ChatState {
             }
         });
         let state = connection.state;
-        Effect::new(move |_| {
-            if state.get() == LinkState::Connected {
+        Effect::new(move |was_connected: Option<bool>| {
+            let connected = state.get() == LinkState::Connected;
+            if connected {
+                if was_connected == Some(false) {
+                    // Back after a gap: what was said meanwhile.
+                    self.load();
+                }
                 self.flush();
             }
+            connected
         });
     }
 
+    /// A message the server confirmed (live, or in a send's ack). After an
+    /// await the panel may be gone: every access here is a `try_`.
     fn arrived(self, message: ChatMessage) {
         self.pending
-            .update(|p| p.retain(|p| p.client_id != message.client_id));
-        if self.typing.with_untracked(|t| {
+            .try_update(|p| p.retain(|p| p.client_id != message.client_id));
+        let was_typing = self.typing.try_with_untracked(|t| {
             t.as_ref()
                 .is_some_and(|(id, _, _)| *id == message.sender.id)
-        }) {
-            self.typing.set(None);
+        });
+        if was_typing == Some(true) {
+            self.typing.try_set(None);
         }
-        self.messages.update(|messages| {
+        if self.order_id.try_get_untracked() != Some(Some(message.order_id)) {
+            return;
+        }
+        self.messages.try_update(|messages| {
             if !messages.iter().any(|m| m.id == message.id) {
                 messages.push(message);
                 messages.sort_by_key(|m| m.id);
@@ -258,9 +325,13 @@ impl ChatState {
     }
 
     fn queue(self, body: String) {
+        let Some(order_id) = self.order_id.get_untracked() else {
+            return;
+        };
         let client_id = new_client_id();
         self.pending.update(|p| {
             p.push(Pending {
+                order_id,
                 client_id,
                 body,
                 error: None,
@@ -270,27 +341,29 @@ impl ChatState {
         self.flush();
     }
 
-    /// Sends every queued message not on its way yet (when connected).
+    /// Sends every queued message not on its way yet (when connected), each
+    /// to its own order (the board switches between chats).
     fn flush(self) {
         #[cfg(feature = "hydrate")]
         {
             use crate::client::socket;
-            let Some(order_id) = self.order_id.get_untracked() else {
-                return;
-            };
             if !socket::is_connected() {
                 return;
             }
-            let todo: Vec<Pending> = self.pending.with_untracked(|p| {
+            let Some(todo) = self.pending.try_with_untracked(|p| {
                 p.iter()
                     .filter(|p| !p.sending && p.error.is_none())
                     .cloned()
-                    .collect()
-            });
+                    .collect::<Vec<Pending>>()
+            }) else {
+                return;
+            };
             for item in todo {
                 self.set_sending(&item.client_id, true, None);
                 leptos::task::spawn_local(async move {
-                    let payload = serde_json::json!({ "orderId": order_id, "body": item.body, "clientId": item.client_id });
+                    let payload = serde_json::json!({
+                        "orderId": item.order_id, "body": item.body, "clientId": item.client_id
+                    });
                     match socket::request("chat:send", &payload).await {
                         Ok(answer) => {
                             if let Ok(message) =
@@ -312,7 +385,7 @@ impl ChatState {
 
     #[cfg(feature = "hydrate")]
     fn set_sending(self, client_id: &str, sending: bool, error: Option<String>) {
-        self.pending.update(|p| {
+        self.pending.try_update(|p| {
             if let Some(p) = p.iter_mut().find(|p| p.client_id == client_id) {
                 p.sending = sending;
                 p.error = error;
@@ -324,22 +397,28 @@ impl ChatState {
     fn mark_read(self) {
         #[cfg(feature = "hydrate")]
         {
-            let Some(order_id) = self.order_id.get_untracked() else {
+            let Some(Some(order_id)) = self.order_id.try_get_untracked() else {
                 return;
             };
-            let me = self.me.get_untracked();
-            let newest = self.messages.with_untracked(|m| {
-                m.iter()
-                    .rev()
-                    .find(|m| Some(m.sender.id) != me)
-                    .map(|m| m.id)
-            });
-            let already = self.reads.with_untracked(|r| {
-                r.iter()
-                    .find(|r| Some(r.user_id) == me)
-                    .map(|r| r.up_to_message_id)
-                    .unwrap_or(0)
-            });
+            let me = self.me.try_get_untracked().flatten();
+            let newest = self
+                .messages
+                .try_with_untracked(|m| {
+                    m.iter()
+                        .rev()
+                        .find(|m| Some(m.sender.id) != me)
+                        .map(|m| m.id)
+                })
+                .flatten();
+            let already = self
+                .reads
+                .try_with_untracked(|r| {
+                    r.iter()
+                        .find(|r| Some(r.user_id) == me)
+                        .map(|r| r.up_to_message_id)
+                        .unwrap_or(0)
+                })
+                .unwrap_or(0);
             if let Some(newest) = newest.filter(|n| *n > already) {
                 leptos::task::spawn_local(async move {
                     let payload =
@@ -350,20 +429,24 @@ impl ChatState {
         }
     }
 
-    /// "…is typing" to the others, at most every 2 seconds.
+    /// "…is typing" to the others, at most every 2 seconds per order.
     fn say_typing(self) {
         #[cfg(feature = "hydrate")]
         {
             thread_local! {
-                static LAST: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+                static LAST: std::cell::RefCell<(i64, f64)> = const { std::cell::RefCell::new((0, 0.0)) };
             }
             let Some(order_id) = self.order_id.get_untracked() else {
                 return;
             };
-            if now() - LAST.with(|l| l.get()) < 2000.0 {
+            let recent = LAST.with(|l| {
+                let (id, at) = *l.borrow();
+                id == order_id && now() - at < 2000.0
+            });
+            if recent {
                 return;
             }
-            LAST.with(|l| l.set(now()));
+            LAST.with(|l| *l.borrow_mut() = (order_id, now()));
             leptos::task::spawn_local(async move {
                 let payload = serde_json::json!({ "orderId": order_id, "typing": true });
                 let _ = crate::client::socket::request("chat:typing", &payload).await;

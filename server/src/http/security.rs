@@ -30,9 +30,13 @@ impl Origins {
 }
 
 /// The request's origin is the site itself: `Origin`'s host and port are
-/// the `Host` the request was sent to.
-fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+/// the `Host` the request was sent to (or, over HTTP/2, its authority).
+/// Behind a proxy that rewrites `Host`, `MEALSTREAM_PUBLIC_URL` is listed.
+fn same_origin(origin: &str, headers: &HeaderMap, authority: Option<&str>) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or(authority);
     let origin_host = origin.split_once("://").map(|(_, h)| h);
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
 }
@@ -57,7 +61,8 @@ pub async fn origin_guard(
         // Not a browser's cross-site request (curl, a server, same-site GET).
         return next.run(request).await;
     };
-    if same_origin(&origin, request.headers()) {
+    let authority = request.uri().authority().map(|a| a.as_str().to_owned());
+    if same_origin(&origin, request.headers(), authority.as_deref()) {
         return next.run(request).await;
     }
     let listed = origins.listed(&origin);
@@ -147,10 +152,18 @@ mod tests {
     fn same_origin_compares_host_and_port() {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(same_origin("http://127.0.0.1:3000", &headers));
-        assert!(!same_origin("http://127.0.0.1:4000", &headers));
-        assert!(!same_origin("https://evil.example", &headers));
-        assert!(!same_origin("null", &headers));
+        assert!(same_origin("http://127.0.0.1:3000", &headers, None));
+        assert!(!same_origin("http://127.0.0.1:4000", &headers, None));
+        assert!(!same_origin("https://evil.example", &headers, None));
+        assert!(!same_origin("null", &headers, None));
+        assert!(
+            same_origin(
+                "https://app.example",
+                &HeaderMap::new(),
+                Some("app.example")
+            ),
+            "HTTP/2: the authority"
+        );
     }
 
     #[test]

@@ -96,6 +96,7 @@ pub async fn spawn_app_with(
         secure_cookies: false,
         tile_url: app::components::map::DEFAULT_TILE_URL.into(),
         allowed_origins: vec!["http://trusted.example".into()],
+        public_origin: None,
     };
     let redis_prefix = config.redis_prefix.clone();
     let app = Application::build(config).await.expect("the app builds");

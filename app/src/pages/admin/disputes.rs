@@ -13,9 +13,14 @@ use crate::model::time::{clock, parse_rfc3339};
 use crate::model::{format_cents, Role};
 use crate::realtime::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
 
-fn follow_disputes(refetch: impl Fn() + 'static) {
+/// Runs `refetch` when a dispute opens or closes (`only`: just that one).
+fn follow_disputes(only: Option<Signal<Option<i64>>>, refetch: impl Fn() + 'static) {
     Connection::get().on_event(move |event| {
-        if event.kind == DISPUTE_OPENED || event.kind == DISPUTE_RESOLVED {
+        if event.kind != DISPUTE_OPENED && event.kind != DISPUTE_RESOLVED {
+            return;
+        }
+        let id = event.data.get("id").and_then(serde_json::Value::as_i64);
+        if only.is_none_or(|only| only.get_untracked() == id) {
             refetch();
         }
     });
@@ -24,7 +29,7 @@ fn follow_disputes(refetch: impl Fn() + 'static) {
 #[component]
 pub fn DisputeQueue() -> impl IntoView {
     let disputes = Resource::new(|| (), |_| list_disputes(None));
-    follow_disputes(move || disputes.refetch());
+    follow_disputes(None, move || disputes.refetch());
     view! {
         <div class="page-head"><h1>"Disputes"</h1></div>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -81,7 +86,7 @@ pub fn AdminDispute() -> impl IntoView {
             }
         },
     );
-    follow_disputes(move || dispute.refetch());
+    follow_disputes(Some(id), move || dispute.refetch());
     let order_id = Signal::derive(move || dispute.get().and_then(Result::ok).map(|d| d.order_id));
     view! {
         <p><a href="/admin/disputes">"← Disputes"</a></p>
