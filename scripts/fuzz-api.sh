@@ -38,10 +38,11 @@ for email in "${ROLES[@]}"; do
     cookie="$(awk '$6 == "mealstream.sid" {print $6 "=" $7}' "$jar")"
     echo "--- as $email@mealstream.test"
     # The stream never ends and logout would end the session mid-run.
-    if ! "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" -H "Cookie: $cookie" \
+    # From the temp dir: schemathesis keeps a cache in its working directory.
+    if ! (cd "$DIR" && "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" -H "Cookie: $cookie" \
         --checks not_a_server_error,response_schema_conformance \
         --exclude-path /api/events/stream --exclude-path /api/auth/logout \
-        --max-examples 30 --seed 1 --no-color; then
+        --max-examples 30 --seed 1 --no-color); then
         echo "--- server log (errors) ---"; grep -E "ERROR|panicked" "$DIR/server.log" | tail -n 30 || true
         exit 1
     fi
