@@ -140,12 +140,14 @@ pub async fn resolve(
         "full_refund" => Some(total),
         "partial_refund" => match input.refund_cents {
             Some(cents) if (1..=total).contains(&cents) => Some(cents),
-            Some(_) => return Err(AppError::invalid(
-                "refundCents",
-                format!(
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "refundCents",
+                    format!(
                     "a partial refund is 1 to {total} cents (what is left of the order's total)"
                 ),
-            )),
+                ))
+            }
             None => {
                 return Err(AppError::invalid(
                     "refundCents",
