@@ -154,7 +154,8 @@ test('the admin map shows online drivers', async ({ browser }) => {
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signIn(admin, 'admin@mealstream.test');
-  await expect(admin.locator('.leaflet-marker-icon[data-marker="driver"]').first()).toBeVisible();
+  const marker = admin.locator('.leaflet-marker-icon[data-marker="driver"]').filter({ hasText: 'Dora Driver' });
+  await expect(marker).toBeVisible();
   await screenshot(admin, 'admin-live-map');
 });
 

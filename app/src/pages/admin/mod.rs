@@ -146,15 +146,32 @@ fn OperationsMap(
 
     let drivers = RwSignal::new(BTreeMap::<i64, DriverPosition>::new());
     let initial = Resource::new(|| (), |_| fleet_positions());
+    // The server's list is the truth about who is online (a driver whose
+    // position expired is gone from it): read it again every 5 seconds, and
+    // keep any live position newer than the snapshot.
     Effect::new(move |_| {
         if let Some(Ok(list)) = initial.get() {
             drivers.update(|d| {
+                let mut fresh = BTreeMap::new();
                 for p in list {
-                    d.entry(p.driver_id).or_insert(p);
+                    let newer = d.get(&p.driver_id).filter(|live| live.at > p.at).cloned();
+                    fresh.insert(p.driver_id, newer.unwrap_or(p));
                 }
+                *d = fresh;
             });
         }
     });
+    #[cfg(feature = "hydrate")]
+    {
+        let handle =
+            set_interval_with_handle(move || initial.refetch(), std::time::Duration::from_secs(5))
+                .ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
     Connection::get().on_event(move |event| {
         if event.kind == DRIVER_POSITION {
             if let Some(p) = event.decode::<DriverPosition>() {

@@ -140,6 +140,11 @@ mod sharing {
         }
     }
 
+    #[cfg(feature = "hydrate")]
+    thread_local! {
+        static HEARTBEAT: std::cell::Cell<Option<leptos::prelude::IntervalHandle>> = const { std::cell::Cell::new(None) };
+    }
+
     /// While online, watch the position and report it (at most once a second).
     pub fn follow(
         online: Signal<bool>,
@@ -157,8 +162,33 @@ mod sharing {
             }
             if !is_online {
                 geo::stop();
+                HEARTBEAT.with(|h| {
+                    if let Some(h) = h.take() {
+                        h.clear();
+                    }
+                });
                 return is_online;
             }
+            // A phone standing still gets no new fix, and a position not sent
+            // since the socket was down would be lost: the last fix is sent
+            // again every 10 s (the server keeps positions 30 s).
+            let beat = set_interval_with_handle(
+                move || {
+                    if let Some(fix) = here.get_untracked() {
+                        let payload = serde_json::to_value(&fix).unwrap_or_default();
+                        leptos::task::spawn_local(async move {
+                            let _ = socket::request("driver:location", &payload).await;
+                        });
+                    }
+                },
+                std::time::Duration::from_secs(10),
+            )
+            .ok();
+            HEARTBEAT.with(|h| {
+                if let Some(old) = h.replace(beat) {
+                    old.clear();
+                }
+            });
             let last_sent = StoredValue::new(0.0_f64);
             geo::start(
                 move |fix| {
@@ -172,7 +202,10 @@ mod sharing {
                     let payload = serde_json::to_value(&fix).unwrap_or_default();
                     leptos::task::spawn_local(async move {
                         if let Err(e) = socket::request("driver:location", &payload).await {
-                            if !e.contains("one location per second") {
+                            if e == "not connected" {
+                                // The heartbeat sends it once the socket is up.
+                                last_sent.set_value(0.0);
+                            } else if !e.contains("one location per second") {
                                 message.set(Some(format!("Position not sent: {e}")));
                             }
                         }
