@@ -18,6 +18,11 @@ if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package.json -nt 
     (cd end2end && npm install --no-audit --no-fund)
 fi
 
+if [ ! -d bench/peers/socketio-node/node_modules/socket.io ] || [ bench/peers/socketio-node/package-lock.json -nt bench/peers/socketio-node/node_modules/.package-lock.json ]; then
+    step "npm ci (the load test's Node Socket.IO peer)"
+    (cd bench/peers/socketio-node && npm ci --no-audit --no-fund)
+fi
+
 step "PostgreSQL and Redis"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start

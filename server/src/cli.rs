@@ -32,6 +32,19 @@ pub enum Command {
     /// Drive N simulated drivers against a running server through its API
     /// and Socket.IO: online, offers, rides, deliveries. For demos and load.
     Simulate(SimulateArgs),
+    /// The benchmark client: start Mealstream fresh (and with `--peers` the
+    /// Node Socket.IO peer and the raw WebSocket floor), drive the idle,
+    /// fanout, location and reconnect scenarios over real sockets, and
+    /// write bench/results/ (JSON, markdown, SVG plots).
+    Loadtest(crate::loadtest::LoadtestArgs),
+    /// The load test's floor: a bare WebSocket broadcast server.
+    Floor(FloorArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct FloorArgs {
+    #[arg(long, default_value = "127.0.0.1:3100")]
+    pub addr: String,
 }
 
 #[derive(Clone, Debug, Args)]

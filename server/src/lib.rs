@@ -4,7 +4,9 @@
 
 pub mod cli;
 pub mod config;
+pub mod floor;
 pub mod http;
+pub mod loadtest;
 pub mod realtime;
 pub mod sessions;
 pub mod simulate;
@@ -36,6 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Some(Command::Simulate(args)) => simulate::run(args).await,
+            Some(Command::Loadtest(args)) => loadtest::run(args).await,
+            Some(Command::Floor(args)) => floor::run(&args.addr).await,
             Some(Command::SeedDemo(args)) => {
                 let db = connect(&config::database_url(&args)?).await?;
                 let seeded = demo::seed_if_empty(&Ctx::new(db.clone())).await?;

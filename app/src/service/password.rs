@@ -11,8 +11,19 @@ use argon2::Argon2;
 use crate::error::AppError;
 use crate::model::Password;
 
+/// Hashes run at most one per core at a time: each takes ~19 MiB and a
+/// core for tens of milliseconds, so a burst of sign-ins queues here
+/// instead of spawning a blocking thread (and its memory) per request.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 pub async fn hash(password: &Password) -> Result<String, AppError> {
     let password = password.expose().to_owned();
+    let _slot = hashing_slots().acquire().await.context("hashing closed")?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .context("password hashing task failed")?
@@ -30,6 +41,7 @@ pub fn hash_blocking(password: &str) -> Result<String, AppError> {
 /// is no such user, so an unknown email costs the same time as a wrong
 /// password (no timing oracle).
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    let _slot = hashing_slots().acquire().await.context("hashing closed")?;
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let parsed = PasswordHash::new(&stored)

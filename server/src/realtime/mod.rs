@@ -21,6 +21,8 @@ use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 /// Largest Engine.IO packet a client may send, in bytes; beyond it the
 /// transport closes the connection.
 pub const MAX_PAYLOAD: u64 = 64 * 1024;
+/// Packets one socket may have queued for sending.
+pub const SOCKET_QUEUE: usize = 4096;
 /// Largest event payload a handler reads: beyond it an error ack, and the
 /// socket stays connected.
 pub const MAX_EVENT_BYTES: usize = 16 * 1024;
@@ -71,12 +73,18 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
     let builder = SocketIo::builder()
         .with_state(ctx.clone())
         .with_state(limits::UserSockets::default())
-        .max_payload(MAX_PAYLOAD);
+        .max_payload(MAX_PAYLOAD)
+        // Packets queued per socket before an emit fails. The default (128)
+        // is less than one capped replay (`MAX_REPLAY`) or an admin's burst
+        // at a few thousand changes a second; the queue grows only as used.
+        .max_buffer_size(SOCKET_QUEUE)
+        // Client events are small; a large one is read in several chunks.
+        .ws_read_buffer_size(1024);
     let Some(url) = redis_url else {
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
         ctx.emitter.attach(Io::Local(io));
-        return Ok(router.layer(layer));
+        return Ok(router.layer(layer).layer(axum::middleware::map_request(own_handshake)));
     };
     let mut config = RedisConfig::from_url(url).context("invalid REDIS_URL")?;
     // The adapter speaks RESP3 (Redis 7+); fred does not read it from the URL.
@@ -97,5 +105,113 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         .await
         .context("cannot subscribe the Socket.IO namespace in Redis")?;
     ctx.emitter.attach(Io::Redis(io));
-    Ok(router.layer(layer))
+    Ok(router.layer(layer).layer(axum::middleware::map_request(own_handshake)))
+}
+
+/// Runs just before the Socket.IO layer: see [`detach_from_read_buffer`].
+async fn own_handshake(req: axum::extract::Request) -> axum::extract::Request {
+    detach_from_read_buffer(req)
+}
+
+/// hyper parses the URI and header values as slices of the connection's
+/// read buffer (8-16 KiB), and socketioxide keeps the handshake's request
+/// parts for the whole life of the socket: each socket kept that buffer
+/// alive, through its headers and through the cookie jar tower-sessions
+/// leaves in the extensions (the session is already read by now). Owned
+/// copies, and no jar, let it go once the connection is upgraded (measured
+/// by `mealstream loadtest --scenario idle`).
+pub fn detach_from_read_buffer(mut req: axum::extract::Request) -> axum::extract::Request {
+    if !req.uri().path().starts_with("/socket.io") {
+        return req;
+    }
+    req.extensions_mut().remove::<tower_cookies::Cookies>();
+    let headers = std::mem::take(req.headers_mut());
+    // A WebSocket upgrade needs only these from here on; the session was
+    // read from the cookie already. Polling requests keep every header.
+    let websocket = headers
+        .get(http::header::UPGRADE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
+    let kept = |name: &http::HeaderName| {
+        !websocket
+            || matches!(
+                name.as_str(),
+                "host" | "origin" | "upgrade" | "connection" | "user-agent"
+            )
+            || name.as_str().starts_with("sec-websocket-")
+    };
+    let mut owned = http::HeaderMap::new();
+    for (name, value) in headers.iter().filter(|(n, _)| kept(n)) {
+        if let Ok(mut copy) = http::HeaderValue::from_bytes(value.as_bytes()) {
+            copy.set_sensitive(value.is_sensitive());
+            owned.append(name.clone(), copy);
+        }
+    }
+    *req.headers_mut() = owned;
+    if let Ok(uri) = http::Uri::try_from(req.uri().to_string()) {
+        if let Some(original) = req.extensions_mut().get_mut::<axum::extract::OriginalUri>() {
+            original.0 = uri.clone();
+        }
+        *req.uri_mut() = uri;
+    }
+    req
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str) -> axum::extract::Request {
+        let mut req = http::Request::builder()
+            .uri(path)
+            .header("cookie", "mealstream_session=abc")
+            .header("x-custom", "1")
+            .header("x-custom", "2")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        req.headers_mut()
+            .get_mut("cookie")
+            .expect("cookie")
+            .set_sensitive(true);
+        req
+    }
+
+    #[test]
+    fn handshake_keeps_everything_in_owned_copies() {
+        let req = detach_from_read_buffer(request("/socket.io/?EIO=4&transport=websocket"));
+        assert_eq!(req.uri().path(), "/socket.io/");
+        assert_eq!(req.uri().query(), Some("EIO=4&transport=websocket"));
+        let cookie = &req.headers()["cookie"];
+        assert_eq!(cookie, "mealstream_session=abc");
+        assert!(cookie.is_sensitive());
+        let custom: Vec<_> = req.headers().get_all("x-custom").iter().collect();
+        assert_eq!(custom, ["1", "2"]);
+    }
+
+    #[test]
+    fn a_websocket_upgrade_keeps_only_what_the_upgrade_needs() {
+        let mut req = request("/socket.io/?EIO=4&transport=websocket");
+        for (name, value) in [
+            ("upgrade", "websocket"),
+            ("connection", "Upgrade"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("sec-websocket-version", "13"),
+            ("origin", "http://127.0.0.1:3000"),
+        ] {
+            req.headers_mut().insert(name, http::HeaderValue::from_static(value));
+        }
+        let req = detach_from_read_buffer(req);
+        let mut names: Vec<_> = req.headers().keys().map(|n| n.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            ["connection", "origin", "sec-websocket-key", "sec-websocket-version", "upgrade"]
+        );
+    }
+
+    #[test]
+    fn other_requests_pass_untouched() {
+        let req = detach_from_read_buffer(request("/api/me"));
+        assert_eq!(req.uri(), "/api/me");
+        assert_eq!(req.headers().len(), 3);
+    }
 }

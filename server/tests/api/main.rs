@@ -10,6 +10,7 @@ mod faults;
 mod health;
 mod helpers;
 mod limits;
+mod loadtest;
 mod moderation;
 mod nodes;
 mod notifications;

@@ -1,0 +1,245 @@
+//! `reconnect`: N sockets all drop at once while changes keep coming, then
+//! come back with the last id they saw. How long until every socket has
+//! every change made up to its return, how many were lost (Mealstream and
+//! the Node peer's connection-state recovery replay; the floor cannot), and
+//! how many duplicates the client dropped.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use app::model::Role;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::accounts::Fixture;
+use super::changes::{key_of, Generator, Key, Maker, STEPS};
+use super::targets::{Kind, Target};
+use super::wire::Sink;
+use super::{swarm, LoadtestArgs};
+
+const KITCHENS: usize = 20;
+const BEFORE_DROP: Duration = Duration::from_secs(3);
+const GAP: Duration = Duration::from_secs(2);
+const AFTER: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconnectResult {
+    pub sockets: usize,
+    pub reconnected: usize,
+    pub failures: usize,
+    pub first_error: Option<String>,
+    pub changes: u64,
+    pub changes_while_away: u64,
+    pub reconnect_seconds: f64,
+    /// From the start of reconnection until every socket had every change
+    /// made before it; `None` if that never happened (no replay).
+    pub caught_up_ms: Option<f64>,
+    /// Changes a socket should have had and never received.
+    pub lost: u64,
+    /// Deliveries the client dropped because it already had them.
+    pub duplicates_dropped: u64,
+}
+
+struct Seen {
+    keys: Vec<Mutex<HashSet<Key>>>,
+    last_id: Vec<AtomicI64>,
+    dups: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<ReconnectResult> {
+    let n = args.sockets;
+    let per_user = args.sockets_per_user as usize;
+    let customers_n = n.div_ceil(per_user);
+    let seen = Arc::new(Seen {
+        keys: (0..n).map(|_| Mutex::new(HashSet::new())).collect(),
+        last_id: (0..n).map(|_| AtomicI64::new(0)).collect(),
+        dups: AtomicU64::new(0),
+    });
+    let sink: Sink = {
+        let seen = seen.clone();
+        Arc::new(move |i, name: &str, data: &Value| {
+            if name != "order:status_changed" || i >= seen.keys.len() {
+                return;
+            }
+            if let Some(id) = data["eventId"].as_i64() {
+                seen.last_id[i].fetch_max(id, Ordering::Relaxed);
+            }
+            if let Some(key) = key_of(data) {
+                if !lock(&seen.keys[i]).insert(key) {
+                    seen.dups.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let rooms_of = |c: usize| vec![format!("user:{c}"), "role:customer".to_owned()];
+    let (maker, cookies) = match target.kind {
+        Kind::Mealstream => {
+            let url = target.database_url.as_deref().unwrap_or_default();
+            let fixture = Fixture::new(target.base_url(), url, customers_n + KITCHENS).await?;
+            println!("signing in {customers_n} customers and {KITCHENS} restaurants");
+            let customers = fixture.accounts(Role::Customer, "rc", customers_n).await?;
+            let kitchens = fixture.kitchens(KITCHENS).await?;
+            // Enough orders for about 40 s of changes.
+            let total = customers_n + (args.reconnect_rate as usize * 40) / STEPS.len();
+            let progress = swarm::bar(total as u64, "placing orders");
+            let orders = fixture.place_many(&customers, &kitchens, total, &progress).await?;
+            progress.finish();
+            let cookies: Vec<Option<String>> = customers.iter().map(|c| Some(c.cookie.clone())).collect();
+            let staff = kitchens.iter().map(|k| k.staff.clone()).collect();
+            (
+                Maker::Rest {
+                    fixture: Arc::new(fixture),
+                    staff,
+                    orders: Mutex::new(orders.into()),
+                },
+                cookies,
+            )
+        }
+        _ => {
+            let publishers = swarm::open(
+                (0..4).map(|i| target.dial(&["publishers".into()], None, 60_000 + i)).collect(),
+                Arc::new(|_, _, _| {}),
+                "publishers",
+            )
+            .await;
+            anyhow::ensure!(publishers.failures == 0, "publishers: {:?}", publishers.first_error);
+            (
+                Maker::Publish {
+                    publishers: publishers.conns.into_iter().flatten().map(|(c, _)| c).collect(),
+                    ack: target.kind == Kind::SocketioNode,
+                    customers: customers_n,
+                    kitchens: KITCHENS,
+                    next_id: AtomicI64::new(1),
+                    turn: AtomicUsize::new(0),
+                },
+                vec![None; customers_n],
+            )
+        }
+    };
+    let customer_of = |i: usize| i / per_user;
+    let dial = |i: usize, auth: Option<Value>| {
+        let c = customer_of(i);
+        let mut d = target.dial(&rooms_of(c), cookies[c].clone(), i);
+        if auth.is_some() {
+            d.auth = auth;
+        }
+        d
+    };
+    let first = swarm::open((0..n).map(|i| dial(i, None)).collect(), sink.clone(), "connecting").await;
+    anyhow::ensure!(first.failures == 0, "connections failed: {:?}", first.first_error);
+    let mut resume: Vec<Value> = Vec::with_capacity(n);
+    for (i, (_, ready)) in first.conns.iter().flatten().enumerate() {
+        if let Some(id) = ready.hello.as_ref().and_then(|h| h["lastEventId"].as_i64()) {
+            seen.last_id[i].fetch_max(id, Ordering::Relaxed);
+        }
+        resume.push(json!({ "pid": ready.pid }));
+    }
+
+    let generator = Generator::new(maker, customers_n, None);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let running = {
+        let generator = generator.clone();
+        let rate = args.reconnect_rate;
+        tokio::spawn(async move {
+            generator
+                .run(rate, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+        })
+    };
+    tokio::time::sleep(BEFORE_DROP).await;
+    // Every socket gone at once: the tasks end and the kernel closes them.
+    let offsets: Vec<Option<String>> = first.conns.iter().flatten().map(|(c, _)| c.offset()).collect();
+    let dropped_at = Instant::now();
+    drop(first);
+    println!("dropped {n} sockets; changes continue for {} s", GAP.as_secs());
+    tokio::time::sleep(GAP).await;
+
+    let back_at = Instant::now();
+    let due = by_customer(&lock(&generator.done));
+    let away = lock(&generator.done).iter().filter(|d| d.at >= dropped_at).count() as u64;
+    let dials = (0..n)
+        .map(|i| {
+            let auth = match target.kind {
+                Kind::Mealstream => Some(json!({ "lastEventId": seen.last_id[i].load(Ordering::Relaxed) })),
+                Kind::SocketioNode => Some(json!({
+                    "rooms": rooms_of(customer_of(i)),
+                    "pid": resume[i]["pid"],
+                    "offset": offsets[i],
+                })),
+                Kind::Floor => None,
+            };
+            dial(i, auth)
+        })
+        .collect();
+    let again = swarm::open(dials, sink, "reconnecting").await;
+    let reconnect_seconds = back_at.elapsed().as_secs_f64();
+    let limit = if target.kind == Kind::Floor { 5 } else { 60 };
+    let mut caught_up_ms = None;
+    while back_at.elapsed() < Duration::from_secs(limit) {
+        let behind = (0..n).any(|i| {
+            let keys = lock(&seen.keys[i]);
+            due.get(&customer_of(i))
+                .is_some_and(|want| want.iter().any(|k| !keys.contains(k)))
+        });
+        if !behind {
+            caught_up_ms = Some(back_at.elapsed().as_secs_f64() * 1000.0);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(AFTER).await;
+    let _ = stop_tx.send(());
+    running.await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let all = by_customer(&lock(&generator.done));
+    let lost: u64 = (0..n)
+        .map(|i| {
+            let keys = lock(&seen.keys[i]);
+            all.get(&customer_of(i))
+                .map_or(0, |want| want.iter().filter(|k| !keys.contains(k)).count() as u64)
+        })
+        .sum();
+    let result = ReconnectResult {
+        sockets: n,
+        reconnected: again.connected(),
+        failures: again.failures,
+        first_error: again.first_error.clone(),
+        changes: generator.ok.load(Ordering::Relaxed),
+        changes_while_away: away,
+        reconnect_seconds,
+        caught_up_ms,
+        lost,
+        duplicates_dropped: seen.dups.load(Ordering::Relaxed),
+    };
+    println!(
+        "{} back in {:.1} s; caught up {}; {} changes ({} while away), {} lost, {} duplicates dropped",
+        result.reconnected,
+        result.reconnect_seconds,
+        result.caught_up_ms.map_or("never".into(), |ms| format!("after {ms:.0} ms")),
+        result.changes,
+        result.changes_while_away,
+        result.lost,
+        result.duplicates_dropped
+    );
+    drop(again);
+    Ok(result)
+}
+
+/// The changes made so far, by customer.
+fn by_customer(done: &[super::changes::Done]) -> HashMap<usize, HashSet<Key>> {
+    let mut out: HashMap<usize, HashSet<Key>> = HashMap::new();
+    for d in done {
+        out.entry(d.customer).or_default().insert(d.key);
+    }
+    out
+}

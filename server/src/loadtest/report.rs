@@ -1,0 +1,356 @@
+//! What a run leaves behind: `<scenario>.json` with every figure,
+//! `<scenario>.md` tables, SVG plots, and `summary.md` with the ratios
+//! between Mealstream, the Node Socket.IO peer and the raw floor.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use plotters::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::fanout::FanoutResult;
+use super::idle::IdleResult;
+use super::location::LocationResult;
+use super::reconnect::ReconnectResult;
+use super::targets::Kind;
+use super::{LoadtestArgs, Scenario};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "result")]
+pub enum Outcome {
+    Idle(IdleResult),
+    Fanout(FanoutResult),
+    Location(LocationResult),
+    Reconnect(ReconnectResult),
+    Failed(String),
+}
+
+#[derive(Debug, Serialize)]
+pub struct TargetResult {
+    pub target: Kind,
+    pub outcome: Outcome,
+}
+
+fn scenario_name(s: Scenario) -> &'static str {
+    match s {
+        Scenario::Idle => "idle",
+        Scenario::Fanout => "fanout",
+        Scenario::Location => "location",
+        Scenario::Reconnect => "reconnect",
+        Scenario::All => "all",
+    }
+}
+
+fn machine() -> Value {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpu
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|m| m.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_default();
+    serde_json::json!({
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "cpu": model,
+        "kernel": std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim(),
+    })
+}
+
+pub fn write(args: &LoadtestArgs, scenario: Scenario, results: Vec<TargetResult>) -> anyhow::Result<()> {
+    let name = scenario_name(scenario);
+    let json = serde_json::json!({
+        "scenario": name,
+        "mealstreamMode": args.mode(),
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
+        "machine": machine(),
+        "results": results,
+    });
+    let path = args.out.join(format!("{name}.json"));
+    std::fs::write(&path, serde_json::to_string_pretty(&json)?)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let table = table(&results);
+    std::fs::write(args.out.join(format!("{name}.md")), &table)?;
+    println!("\n{table}");
+    match scenario {
+        Scenario::Idle => plot_idle(&args.out, &results)?,
+        Scenario::Fanout => plot_fanout(&args.out, &results)?,
+        Scenario::Location => plot_location(&args.out, &results)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn ms(v: f64) -> String {
+    if v < 10.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn table(results: &[TargetResult]) -> String {
+    let mut t = String::new();
+    for r in results {
+        let label = r.target.label();
+        match &r.outcome {
+            Outcome::Idle(i) => {
+                if t.is_empty() {
+                    t.push_str("| server | sockets connected | connects/s | server RSS per socket | still open after the hold |\n|---|---|---|---|---|\n");
+                }
+                let _ = writeln!(
+                    t,
+                    "| {label} | {} of {} | {:.0} | {:.1} KB | {} |",
+                    i.connected,
+                    i.sockets,
+                    i.connects_per_second,
+                    i.bytes_per_socket / 1000.0,
+                    i.alive_after_hold
+                );
+            }
+            Outcome::Fanout(f) => {
+                if t.is_empty() {
+                    t.push_str("| server | target changes/s | made/s | delivered | p50 ms | p99 ms | max ms | msgs/s | server CPU |\n|---|---|---|---|---|---|---|---|---|\n");
+                }
+                for s in &f.steps {
+                    let _ = writeln!(
+                        t,
+                        "| {label} | {} | {:.0} | {:.3}% | {} | {} | {} | {:.0} | {:.0}% |",
+                        s.target_rate,
+                        s.achieved_rate,
+                        s.delivered_share * 100.0,
+                        ms(s.latency.p50_ms),
+                        ms(s.latency.p99_ms),
+                        ms(s.latency.max_ms),
+                        s.messages_per_second,
+                        s.server_cpu_percent
+                    );
+                }
+            }
+            Outcome::Location(l) => {
+                if t.is_empty() {
+                    t.push_str("| server | drivers | reports | passed throttle | delivered | p50 ms | p99 ms | max ms | admin updates | server CPU |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                }
+                let _ = writeln!(
+                    t,
+                    "| {label} | {} | {} | {} | {:.3}% | {} | {} | {} | {} | {:.0}% |",
+                    l.drivers,
+                    l.reports,
+                    l.accepted,
+                    l.delivered_share * 100.0,
+                    ms(l.latency.p50_ms),
+                    ms(l.latency.p99_ms),
+                    ms(l.latency.max_ms),
+                    l.admin_updates,
+                    l.server_cpu_percent
+                );
+            }
+            Outcome::Reconnect(c) => {
+                if t.is_empty() {
+                    t.push_str("| server | sockets back | changes while away | all caught up after | lost | duplicates dropped |\n|---|---|---|---|---|---|\n");
+                }
+                let _ = writeln!(
+                    t,
+                    "| {label} | {} of {} | {} | {} | {} | {} |",
+                    c.reconnected,
+                    c.sockets,
+                    c.changes_while_away,
+                    c.caught_up_ms.map_or("never (no replay)".into(), |m| format!("{:.0} ms", m)),
+                    c.lost,
+                    c.duplicates_dropped
+                );
+            }
+            Outcome::Failed(e) => {
+                let _ = writeln!(t, "\n{label}: failed: {e}\n");
+            }
+        }
+    }
+    t
+}
+
+const COLOURS: [RGBColor; 3] = [RGBColor(214, 69, 65), RGBColor(60, 120, 200), RGBColor(120, 120, 120)];
+
+fn colour(k: Kind) -> RGBColor {
+    match k {
+        Kind::Mealstream => COLOURS[0],
+        Kind::SocketioNode => COLOURS[1],
+        Kind::Floor => COLOURS[2],
+    }
+}
+
+fn plot_err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
+    anyhow::anyhow!("plot: {e:?}")
+}
+
+/// Bars: one value per server.
+fn bars(path: &Path, title: &str, unit: &str, values: &[(Kind, f64)]) -> anyhow::Result<()> {
+    let root = SVGBackend::new(path, (640, 360)).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_err)?;
+    let top = values.iter().map(|v| v.1).fold(0.0, f64::max).max(1e-9) * 1.2;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0f64..values.len() as f64, 0f64..top)
+        .map_err(plot_err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_x_axis()
+        .y_desc(unit)
+        .draw()
+        .map_err(plot_err)?;
+    for (i, (kind, v)) in values.iter().enumerate() {
+        let x = i as f64;
+        chart
+            .draw_series([Rectangle::new([(x + 0.15, 0.0), (x + 0.85, *v)], colour(*kind).filled())])
+            .map_err(plot_err)?;
+        chart
+            .draw_series([Text::new(
+                format!("{} · {v:.1}", kind.label()),
+                (x + 0.15, *v + top * 0.03),
+                ("sans-serif", 13),
+            )])
+            .map_err(plot_err)?;
+    }
+    root.present().map_err(plot_err)?;
+    Ok(())
+}
+
+fn plot_idle(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
+    let values: Vec<_> = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Idle(i) => Some((r.target, i.bytes_per_socket / 1000.0)),
+            _ => None,
+        })
+        .collect();
+    bars(&out.join("idle-memory.svg"), "Server memory per idle socket", "KB per socket", &values)
+}
+
+fn plot_location(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
+    let values: Vec<_> = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Location(l) => Some((r.target, l.latency.p99_ms)),
+            _ => None,
+        })
+        .collect();
+    bars(
+        &out.join("location-p99.svg"),
+        "Driver location to customer, p99",
+        "milliseconds",
+        &values,
+    )
+}
+
+fn plot_fanout(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
+    let series: Vec<(Kind, Vec<(f64, f64, f64)>)> = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Outcome::Fanout(f) => Some((
+                r.target,
+                f.steps
+                    .iter()
+                    .map(|s| (s.achieved_rate, s.latency.p50_ms.max(0.01), s.latency.p99_ms.max(0.01)))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let max_x = series.iter().flat_map(|s| s.1.iter().map(|p| p.0)).fold(1.0, f64::max) * 1.1;
+    let max_y = series.iter().flat_map(|s| s.1.iter().map(|p| p.2)).fold(1.0, f64::max) * 2.0;
+    let path = out.join("fanout-latency.svg");
+    let root = SVGBackend::new(&path, (720, 420)).into_drawing_area();
+    root.fill(&WHITE).map_err(plot_err)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption("Fan-out latency (solid p99, dashed p50) by change rate", ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0f64..max_x, (0.01f64..max_y).log_scale())
+        .map_err(plot_err)?;
+    chart
+        .configure_mesh()
+        .x_desc("lifecycle changes per second")
+        .y_desc("ms (log)")
+        .draw()
+        .map_err(plot_err)?;
+    for (kind, points) in &series {
+        let c = colour(*kind);
+        chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.2)), c.stroke_width(2)))
+            .map_err(plot_err)?
+            .label(kind.label())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(2)));
+        chart
+            .draw_series(points.iter().map(|p| Circle::new((p.0, p.2), 3, c.filled())))
+            .map_err(plot_err)?;
+        chart
+            .draw_series(DashedLineSeries::new(points.iter().map(|p| (p.0, p.1)), 4, 4, c.into()))
+            .map_err(plot_err)?;
+    }
+    chart
+        .draw_series(LineSeries::new([(0.0, 50.0), (max_x, 50.0)], BLACK.mix(0.3)))
+        .map_err(plot_err)?
+        .label("50 ms budget")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLACK.mix(0.3)));
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK.mix(0.3))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(plot_err)?;
+    root.present().map_err(plot_err)?;
+    Ok(())
+}
+
+/// `summary.md`: every scenario's table and the ratios, from the JSON files.
+pub fn summarise(out: &Path) -> anyhow::Result<()> {
+    let mut s = String::from("# Load test results\n\n");
+    let read = |name: &str| -> Option<Value> {
+        serde_json::from_str(&std::fs::read_to_string(out.join(format!("{name}.json"))).ok()?).ok()
+    };
+    let get = |v: &Option<Value>, kind: &str, f: &dyn Fn(&Value) -> Option<f64>| -> Option<f64> {
+        v.as_ref()?["results"]
+            .as_array()?
+            .iter()
+            .find(|r| r["target"] == kind)
+            .and_then(|r| f(&r["outcome"]["result"]))
+    };
+    if let Some(v) = read("idle") {
+        let _ = writeln!(s, "Mealstream ran on {}.\n", v["mealstreamMode"].as_str().unwrap_or("?"));
+    }
+    for name in ["idle", "fanout", "location", "reconnect"] {
+        if let Ok(t) = std::fs::read_to_string(out.join(format!("{name}.md"))) {
+            let _ = writeln!(s, "## {name}\n\n{t}");
+        }
+    }
+    let (idle, fanout, location) = (read("idle"), read("fanout"), read("location"));
+    let mem = |k| get(&idle, k, &|r| r["bytesPerSocket"].as_f64());
+    let rate = |k| get(&fanout, k, &|r| r["bestMessagesPerSecond"].as_f64());
+    let p99 = |k| get(&location, k, &|r| r["latency"]["p99Ms"].as_f64());
+    let mut ratios = String::new();
+    for (peer, label) in [("socketio-node", "Node Socket.IO"), ("floor", "raw WebSocket floor")] {
+        let row = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+            _ => "n/a".to_owned(),
+        };
+        let _ = writeln!(
+            ratios,
+            "| {label} | {} | {} | {} |",
+            row(mem(peer), mem("mealstream")),
+            row(rate("mealstream"), rate(peer)),
+            row(p99(peer), p99("mealstream")),
+        );
+    }
+    let _ = writeln!(
+        s,
+        "## Ratios (above 1× favours Mealstream)\n\n| against | their memory per socket ÷ ours | our best fan-out msgs/s ÷ theirs (p99 ≤ 50 ms, nothing lost) | their location p99 ÷ ours |\n|---|---|---|---|\n{ratios}"
+    );
+    std::fs::write(out.join("summary.md"), &s)?;
+    println!("{s}");
+    Ok(())
+}

@@ -1,0 +1,123 @@
+//! Opening many connections at once, with a progress bar, and the rate
+//! at which the generator makes changes.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{stream, StreamExt};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::wire::{self, Conn, Dial, Ready, Sink};
+
+/// Connections opened concurrently: enough to keep the server busy, few
+/// enough that the handshakes do not time out on two cores.
+const CONCURRENT_HANDSHAKES: usize = 128;
+
+pub fn bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+pub struct Opened {
+    pub conns: Vec<Option<(Conn, Ready)>>,
+    pub failures: usize,
+    pub first_error: Option<String>,
+    pub elapsed: Duration,
+}
+
+impl Opened {
+    pub fn connected(&self) -> usize {
+        self.conns.iter().filter(|c| c.is_some()).count()
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.connected() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Opens one connection per dial (index = position), `CONCURRENT_HANDSHAKES` at a time.
+pub async fn open(dials: Vec<Dial>, sink: Sink, what: &str) -> Opened {
+    let progress = bar(dials.len() as u64, what);
+    let started = Instant::now();
+    let results: Vec<anyhow::Result<(Conn, Ready)>> = stream::iter(dials.into_iter().enumerate())
+        .map(|(i, dial)| {
+            let sink = sink.clone();
+            let progress = progress.clone();
+            async move {
+                let r = wire::connect(&dial, i, sink).await;
+                progress.inc(1);
+                r
+            }
+        })
+        .buffered(CONCURRENT_HANDSHAKES)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    progress.finish();
+    let mut failures = 0;
+    let mut first_error = None;
+    let conns = results
+        .into_iter()
+        .map(|r| match r {
+            Ok(c) => Some(c),
+            Err(e) => {
+                failures += 1;
+                first_error.get_or_insert_with(|| format!("{e:#}"));
+                None
+            }
+        })
+        .collect();
+    if let Some(e) = &first_error {
+        eprintln!("{failures} connections failed; first: {e}");
+    }
+    Opened {
+        conns,
+        failures,
+        first_error,
+        elapsed,
+    }
+}
+
+/// Paces work at `per_second`: each call says how many items are due now.
+pub struct Pace {
+    per_second: f64,
+    started: Instant,
+    issued: u64,
+}
+
+impl Pace {
+    pub fn new(per_second: u32) -> Pace {
+        Pace {
+            per_second: per_second as f64,
+            started: Instant::now(),
+            issued: 0,
+        }
+    }
+
+    /// Items due since the last call (a late tick catches up).
+    pub fn due(&mut self) -> u64 {
+        let target = (self.started.elapsed().as_secs_f64() * self.per_second) as u64;
+        let due = target.saturating_sub(self.issued);
+        self.issued = target.max(self.issued);
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pace_catches_up_and_never_repeats() {
+        let mut p = Pace::new(1000);
+        std::thread::sleep(Duration::from_millis(20));
+        let first = p.due();
+        assert!((19..=40).contains(&first), "{first}");
+        assert!(p.due() <= 2);
+    }
+}

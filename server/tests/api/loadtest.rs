@@ -1,0 +1,95 @@
+//! `mealstream loadtest` at a small scale, against Mealstream, the Node
+//! Socket.IO peer and the raw floor: every scenario runs end to end and
+//! writes its results, and the delivery figures come out right. No timing
+//! is asserted here; the benchmark proper is `scripts/bench.sh`.
+
+use serde_json::Value;
+
+fn result<'a>(doc: &'a Value, target: &str) -> &'a Value {
+    let found = doc["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["target"] == target)
+        .unwrap_or_else(|| panic!("no {target} in {doc}"));
+    assert_ne!(found["outcome"]["kind"], "failed", "{target} failed: {found}");
+    &found["outcome"]["result"]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
+    let out = std::env::temp_dir().join(format!("mealstream-loadtest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let peer = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/peers/socketio-node");
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_mealstream"))
+        .args(["loadtest", "--scenario", "all", "--peers"])
+        .args(["--sockets", "200", "--sockets-per-user", "5", "--hold-seconds", "1"])
+        .args(["--orders", "30", "--admins", "2", "--rates", "40,80", "--step-seconds", "2"])
+        .args(["--drivers", "12", "--location-seconds", "4", "--reconnect-rate", "60"])
+        .arg("--node-peer")
+        .arg(peer)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .await
+        .expect("the loadtest runs");
+    assert!(status.success(), "loadtest exited with {status}");
+    let read = |name: &str| -> Value {
+        let path = out.join(format!("{name}.json"));
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("results file")).expect("JSON")
+    };
+
+    let idle = read("idle");
+    for target in ["mealstream", "socketio-node", "floor"] {
+        let r = result(&idle, target);
+        assert_eq!(r["connected"], 200, "{target}: {r}");
+        assert_eq!(r["aliveAfterHold"], 200, "{target}: {r}");
+        assert!(r["bytesPerSocket"].as_f64().is_some(), "{r}");
+    }
+
+    let fanout = read("fanout");
+    for target in ["mealstream", "socketio-node", "floor"] {
+        let r = result(&fanout, target);
+        let steps = r["steps"].as_array().expect("steps");
+        assert_eq!(steps.len(), 2, "{target}: {r}");
+        for s in steps {
+            assert!(s["changes"].as_u64() > Some(0), "{target}: {s}");
+            assert_eq!(s["errors"], 0, "{target}: {s}");
+            assert_eq!(s["lost"], 0, "{target}: {s}");
+            // Customer, restaurant and two admins each got every change once.
+            assert_eq!(s["delivered"].as_u64(), s["changes"].as_u64().map(|c| c * 4), "{target}: {s}");
+        }
+    }
+
+    let location = read("location");
+    for target in ["mealstream", "socketio-node", "floor"] {
+        let r = result(&location, target);
+        assert!(r["accepted"].as_u64() > Some(0), "{target}: {r}");
+        assert_eq!(r["errors"], 0, "{target}: {r}");
+        assert_eq!(r["delivered"], r["accepted"], "{target}: {r}");
+    }
+    // Mealstream's admin feed is throttled to one position per driver per 3 s.
+    let m = result(&location, "mealstream");
+    assert!(m["adminUpdates"].as_u64() > Some(0), "{m}");
+    assert!(m["adminUpdates"].as_u64() < m["accepted"].as_u64().map(|a| a * 2), "{m}");
+
+    let reconnect = read("reconnect");
+    for target in ["mealstream", "socketio-node"] {
+        let r = result(&reconnect, target);
+        assert_eq!(r["reconnected"], 200, "{target}: {r}");
+        assert!(r["changesWhileAway"].as_u64() > Some(0), "{target}: {r}");
+        assert_eq!(r["lost"], 0, "{target}: {r}");
+        assert!(r["caughtUpMs"].is_number(), "{target}: {r}");
+    }
+    // The floor has no log to replay from: what happened while away is gone.
+    let floor = result(&reconnect, "floor");
+    assert!(floor["lost"].as_u64() > Some(0), "{floor}");
+
+    for file in ["summary.md", "idle-memory.svg", "fanout-latency.svg", "location-p99.svg"] {
+        let body = std::fs::read_to_string(out.join(file)).unwrap_or_else(|_| panic!("{file} written"));
+        assert!(body.len() > 100, "{file}: {body}");
+    }
+    let summary = std::fs::read_to_string(out.join("summary.md")).expect("summary");
+    assert!(summary.contains("## Ratios"), "{summary}");
+    let _ = std::fs::remove_dir_all(&out);
+}
