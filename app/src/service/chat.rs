@@ -113,7 +113,7 @@ pub async fn send(
         return Err(AppError::RateLimited("at most 5 messages a second".into()));
     }
     let at = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let Some(id) = store::chat::insert(&mut tx, order_id, user.id, &client_id, &body, at).await?
     else {
         drop(tx);
@@ -185,7 +185,7 @@ pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(
         return Ok(());
     }
     let at = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !store::chat::mark_read(&mut tx, order_id, user.id, up_to, at).await? {
         return Ok(());
     }

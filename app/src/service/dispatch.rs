@@ -83,7 +83,7 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
         },
     )
     .round() as i64;
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let mut logged = Vec::with_capacity(chosen.len());
     for (driver_id, to_pickup) in &chosen {
         store::offers::insert(&mut tx, order_id, *driver_id, trip, now, expires_at).await?;
@@ -134,7 +134,7 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
             AppError::Conflict("this offer has expired".into())
         });
     }
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !store::orders::assign_driver(&mut tx, order_id, driver.id, now).await? {
         tx.rollback().await?;
         return Err(AppError::Conflict(
@@ -201,7 +201,7 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
 
 /// Closes an order's open offers when it ends or is taken off dispatch.
 pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppError> {
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let drivers = store::offers::settle(&mut tx, order_id, None).await?;
     let mut logged = Vec::with_capacity(drivers.len());
     for driver in drivers {
@@ -231,7 +231,7 @@ pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppE
 /// and offers every waiting order to the next drivers.
 pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let expired = store::offers::expire_overdue(&mut tx, now).await?;
     let mut logged = Vec::with_capacity(expired.len());
     for (order_id, driver) in expired {

@@ -55,7 +55,7 @@ pub async fn open(
         ));
     }
     let at = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let Some(id) =
         store::disputes::insert(&mut tx, order_id, user.id, &input.reason, details, at).await?
     else {
@@ -163,7 +163,7 @@ pub async fn resolve(
         ));
     }
     let at = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !store::disputes::resolve(&mut tx, id, &input.resolution, refund, note, admin.id, at).await?
     {
         return Err(AppError::Conflict(

@@ -45,7 +45,7 @@ pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Annou
             .map(Room::role)
             .collect(),
     };
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let recipients = store::users::ids_for_audience(&mut tx, role).await?;
     let announcement = Announcement {
         message: message.to_owned(),

@@ -155,7 +155,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         lines: &lines,
     };
     let at = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let Some(id) = store::orders::insert(&mut tx, &new, at).await? else {
         // The same key raced in from a retry: answer with the order it made.
         tx.rollback().await?;
@@ -269,7 +269,7 @@ pub async fn change_status(
         .await?
         .ok_or(AppError::NotFound("restaurant"))?;
     let at = now_ms();
-    let mut tx = ctx.db.pool.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if !store::orders::set_status(&mut tx, order_id, access.version, to, at).await? {
         tx.rollback().await?;
         // Someone else moved it first: report where it stands now.

@@ -171,6 +171,20 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     drop(conns);
+    {
+        let pending = track.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if !pending.is_empty() {
+            let mut orders: Vec<i64> = pending.keys().map(|k| k.0).collect();
+            orders.sort_unstable();
+            orders.dedup();
+            println!(
+                "{} passed reports never arrived, on {} deliveries (first: {:?})",
+                pending.len(),
+                orders.len(),
+                &orders[..orders.len().min(10)]
+            );
+        }
+    }
     let accepted = counters[1].load(Ordering::Relaxed);
     let delivered = track.delivered.load(Ordering::Relaxed);
     let admin_updates = track.admin.load(Ordering::Relaxed);
