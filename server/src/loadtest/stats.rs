@@ -41,7 +41,8 @@ pub fn percentiles(us: &mut [u32]) -> Percentiles {
     }
     us.sort_unstable();
     let at = |p: f64| {
-        let rank = ((p / 100.0) * us.len() as f64).ceil() as usize;
+        // Less a hair, so 99.9% of 1000 is rank 999, not 1000 by rounding.
+        let rank = ((p / 100.0) * us.len() as f64 - 1e-9).ceil() as usize;
         us[rank.clamp(1, us.len()) - 1] as f64 / 1000.0
     };
     Percentiles {
