@@ -68,18 +68,22 @@ async fn serve(mut stream: TcpStream, id: u64, rooms: Arc<Rooms>) {
     let config = WebSocketConfig::default()
         .read_buffer_size(4096)
         .write_buffer_size(0);
-    let ws = tokio_tungstenite::accept_hdr_async_with_config(stream, |req: &Request, res: Response| {
-        if let Some(q) = req.uri().query() {
-            joined = q
-                .split('&')
-                .filter_map(|kv| kv.strip_prefix("rooms="))
-                .flat_map(|v| v.split(','))
-                .filter(|r| !r.is_empty())
-                .map(str::to_owned)
-                .collect();
-        }
-        Ok(res)
-    }, Some(config))
+    let ws = tokio_tungstenite::accept_hdr_async_with_config(
+        stream,
+        |req: &Request, res: Response| {
+            if let Some(q) = req.uri().query() {
+                joined = q
+                    .split('&')
+                    .filter_map(|kv| kv.strip_prefix("rooms="))
+                    .flat_map(|v| v.split(','))
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+            Ok(res)
+        },
+        Some(config),
+    )
     .await;
     let Ok(ws) = ws else { return };
     let (mut write, mut read) = ws.split();

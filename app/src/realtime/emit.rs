@@ -126,10 +126,7 @@ impl Emitter {
         payload: &T,
     ) {
         let Some(io) = self.io() else { return };
-        let sent = with_io!(io, |io| io
-            .to(room.to_owned())
-            .emit(event, payload)
-            .await);
+        let sent = with_io!(io, |io| io.to(room.to_owned()).emit(event, payload).await);
         if let Err(e) = sent {
             tracing::debug!(error = %e, room, event, "ephemeral emit dropped");
         }
@@ -143,10 +140,7 @@ impl Emitter {
         payload: &T,
     ) {
         let Some(io) = self.io() else { return };
-        let sent = with_io!(io, |io| io
-            .to(rooms.clone())
-            .emit(event, payload)
-            .await);
+        let sent = with_io!(io, |io| io.to(rooms.clone()).emit(event, payload).await);
         if let Err(e) = sent {
             tracing::debug!(error = %e, event, "ephemeral emit dropped");
         }

@@ -53,7 +53,8 @@ fn client(local: Option<IpAddr>) -> anyhow::Result<reqwest::Client> {
 impl Fixture {
     pub async fn new(base: String, database_url: &str, sign_ins: usize) -> anyhow::Result<Fixture> {
         let db = Db::connect(database_url).await?;
-        let hash = app::service::password::hash(&app::model::Password::parse(DEMO_PASSWORD)?).await?;
+        let hash =
+            app::service::password::hash(&app::model::Password::parse(DEMO_PASSWORD)?).await?;
         let addresses = sign_ins.div_ceil(SIGN_INS_PER_ADDRESS).max(1);
         let clients = (0..addresses)
             .map(|i| {
@@ -76,18 +77,34 @@ impl Fixture {
     }
 
     /// Creates `count` accounts of `role` and signs each in.
-    pub async fn accounts(&self, role: Role, tag: &str, count: usize) -> anyhow::Result<Vec<Account>> {
+    pub async fn accounts(
+        &self,
+        role: Role,
+        tag: &str,
+        count: usize,
+    ) -> anyhow::Result<Vec<Account>> {
         let created = self.create(role, tag, count).await?;
         self.sign_in_all(created).await
     }
 
-    async fn create(&self, role: Role, tag: &str, count: usize) -> anyhow::Result<Vec<(i64, String)>> {
+    async fn create(
+        &self,
+        role: Role,
+        tag: &str,
+        count: usize,
+    ) -> anyhow::Result<Vec<(i64, String)>> {
         let mut created = Vec::with_capacity(count);
         for i in 0..count {
             let email = format!("lt-{tag}-{i}@loadtest.test");
-            let user = store::users::insert(&self.db, &email, &format!("Load {tag} {i}"), &self.hash, role)
-                .await?
-                .with_context(|| format!("{email} exists already"))?;
+            let user = store::users::insert(
+                &self.db,
+                &email,
+                &format!("Load {tag} {i}"),
+                &self.hash,
+                role,
+            )
+            .await?
+            .with_context(|| format!("{email} exists already"))?;
             created.push((user.id, email));
         }
         Ok(created)
@@ -96,7 +113,9 @@ impl Fixture {
     async fn sign_in_all(&self, users: Vec<(i64, String)>) -> anyhow::Result<Vec<Account>> {
         stream::iter(users)
             .map(|(_, email)| async move {
-                let n = self.signed_in.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let n = self
+                    .signed_in
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let http = &self.clients[(n / SIGN_INS_PER_ADDRESS) % self.clients.len()];
                 let cookie = self.sign_in(http, &email).await?;
                 Ok::<_, anyhow::Error>(Account { cookie })
@@ -113,7 +132,11 @@ impl Fixture {
             .send()
             .await?;
         if !res.status().is_success() {
-            bail!("sign-in of {email} refused: {} {}", res.status(), res.text().await.unwrap_or_default());
+            bail!(
+                "sign-in of {email} refused: {} {}",
+                res.status(),
+                res.text().await.unwrap_or_default()
+            );
         }
         let cookie = res
             .headers()
@@ -152,9 +175,15 @@ impl Fixture {
                 },
             )
             .await?;
-            let menu_item_id =
-                store::restaurants::insert_menu_item(&self.db, restaurant_id, "Test meal", "", 1200, 0)
-                    .await?;
+            let menu_item_id = store::restaurants::insert_menu_item(
+                &self.db,
+                restaurant_id,
+                "Test meal",
+                "",
+                1200,
+                0,
+            )
+            .await?;
             store::users::add_staff(&self.db, *staff_id, restaurant_id).await?;
             places.push((restaurant_id, menu_item_id, lat, lng));
         }
@@ -202,7 +231,11 @@ impl Fixture {
                 let kitchen = i % kitchens.len();
                 let id = self.place(&customers[customer], &kitchens[kitchen]).await?;
                 progress.inc(1);
-                Ok::<_, anyhow::Error>(Order { id, customer, kitchen })
+                Ok::<_, anyhow::Error>(Order {
+                    id,
+                    customer,
+                    kitchen,
+                })
             })
             .buffered(16)
             .try_collect()
@@ -211,13 +244,29 @@ impl Fixture {
     }
 
     /// `POST /api/orders/{id}/status` as `who`.
-    pub async fn set_status(&self, who: &Account, order_id: i64, status: &str) -> anyhow::Result<()> {
-        self.call(who, "POST", &format!("/api/orders/{order_id}/status"), &json!({ "status": status }))
-            .await
-            .map(drop)
+    pub async fn set_status(
+        &self,
+        who: &Account,
+        order_id: i64,
+        status: &str,
+    ) -> anyhow::Result<()> {
+        self.call(
+            who,
+            "POST",
+            &format!("/api/orders/{order_id}/status"),
+            &json!({ "status": status }),
+        )
+        .await
+        .map(drop)
     }
 
-    pub async fn call(&self, who: &Account, method: &str, path: &str, body: &Value) -> anyhow::Result<Value> {
+    pub async fn call(
+        &self,
+        who: &Account,
+        method: &str,
+        path: &str,
+        body: &Value,
+    ) -> anyhow::Result<Value> {
         let url = format!("{}{path}", self.base);
         let req = match method {
             "GET" => self.api.get(url),

@@ -149,7 +149,10 @@ impl Tracker {
 
     /// Deliveries still missing.
     pub fn missing(&self) -> u64 {
-        lock(&self.pending).values().map(|(_, l)| u64::from(*l)).sum()
+        lock(&self.pending)
+            .values()
+            .map(|(_, l)| u64::from(*l))
+            .sum()
     }
 
     /// Waits until nothing is missing, or `limit`.
@@ -196,7 +199,11 @@ const MAX_IN_FLIGHT: usize = 1024;
 impl Generator {
     /// `active` orders in flight; each change expected by `watchers`
     /// sockets in `tracker`.
-    pub fn new(maker: Maker, active: usize, tracker: Option<(Arc<Tracker>, u32)>) -> Arc<Generator> {
+    pub fn new(
+        maker: Maker,
+        active: usize,
+        tracker: Option<(Arc<Tracker>, u32)>,
+    ) -> Arc<Generator> {
         Arc::new(Generator {
             maker,
             active,
@@ -227,7 +234,11 @@ impl Generator {
     }
 
     /// Makes `per_second` changes a second until `stop` resolves.
-    pub async fn run(self: &Arc<Self>, per_second: u32, stop: impl std::future::Future<Output = ()>) {
+    pub async fn run(
+        self: &Arc<Self>,
+        per_second: u32,
+        stop: impl std::future::Future<Output = ()>,
+    ) {
         {
             let mut ready = lock(&self.ready);
             while ready.len() < self.active {

@@ -86,7 +86,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
                 .collect();
             dials.truncate(k + KITCHENS + admins);
             let opened = swarm::open(dials, sink, "watchers").await;
-            anyhow::ensure!(opened.failures == 0, "watchers failed to connect: {:?}", opened.first_error);
+            anyhow::ensure!(
+                opened.failures == 0,
+                "watchers failed to connect: {:?}",
+                opened.first_error
+            );
             let staff = kitchens.iter().map(|k| k.staff.clone()).collect();
             placer = Some((fixture.clone(), customers, kitchens));
             (
@@ -101,15 +105,24 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
         _ => {
             let mut dials: Vec<_> = (0..k)
                 .map(|c| vec![format!("user:{c}"), "role:customer".into()])
-                .chain((0..KITCHENS).map(|r| vec![format!("restaurant:{r}"), "role:restaurant".into()]))
+                .chain(
+                    (0..KITCHENS)
+                        .map(|r| vec![format!("restaurant:{r}"), "role:restaurant".into()]),
+                )
                 .chain((0..admins).map(|_| vec!["role:admin".to_owned()]))
                 .enumerate()
                 .map(|(i, rooms)| target.dial(&rooms, None, i))
                 .collect();
             let publishers = 4;
-            dials.extend((0..publishers).map(|i| target.dial(&["publishers".into()], None, 60_000 + i)));
+            dials.extend(
+                (0..publishers).map(|i| target.dial(&["publishers".into()], None, 60_000 + i)),
+            );
             let mut opened = swarm::open(dials, sink, "watchers").await;
-            anyhow::ensure!(opened.failures == 0, "watchers failed to connect: {:?}", opened.first_error);
+            anyhow::ensure!(
+                opened.failures == 0,
+                "watchers failed to connect: {:?}",
+                opened.first_error
+            );
             let publishers = opened
                 .conns
                 .split_off(opened.conns.len() - publishers)
@@ -139,7 +152,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
             let needed = (u64::from(rate) * args.step_seconds) as usize / STEPS.len() + k;
             let missing = needed.saturating_sub(generator.pool());
             let progress = swarm::bar(missing as u64, "placing orders");
-            generator.refill(fixture.place_many(customers, kitchens, missing, &progress).await?);
+            generator.refill(
+                fixture
+                    .place_many(customers, kitchens, missing, &progress)
+                    .await?,
+            );
             progress.finish();
         }
         let before = (
@@ -161,7 +178,10 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
             })
         };
         generator
-            .run(rate, tokio::time::sleep(Duration::from_secs(args.step_seconds)))
+            .run(
+                rate,
+                tokio::time::sleep(Duration::from_secs(args.step_seconds)),
+            )
             .await;
         let elapsed = started.elapsed().as_secs_f64();
         ticker.abort();
@@ -177,12 +197,20 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
             achieved_rate: changes as f64 / elapsed,
             changes,
             errors: generator.errors.load(Ordering::Relaxed) - before.1,
-            first_error: generator.first_error.lock().map(|e| e.clone()).unwrap_or_default(),
+            first_error: generator
+                .first_error
+                .lock()
+                .map(|e| e.clone())
+                .unwrap_or_default(),
             shortfall: generator.shortfall.load(Ordering::Relaxed) - before.2,
             expected,
             delivered,
             lost,
-            delivered_share: if expected == 0 { 0.0 } else { delivered as f64 / expected as f64 },
+            delivered_share: if expected == 0 {
+                0.0
+            } else {
+                delivered as f64 / expected as f64
+            },
             messages_per_second: delivered as f64 / elapsed,
             latency: tracker.latencies.take(),
             server_cpu_percent: cpu,

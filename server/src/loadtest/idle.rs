@@ -46,7 +46,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<IdleRes
         _ => (0..n)
             .map(|i| {
                 let u = i / per_user;
-                let rooms = [format!("user:{u}"), "role:customer".into(), format!("session:{u}")];
+                let rooms = [
+                    format!("user:{u}"),
+                    "role:customer".into(),
+                    format!("session:{u}"),
+                ];
                 target.dial(&rooms, None, i)
             })
             .collect(),

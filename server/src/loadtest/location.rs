@@ -74,7 +74,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
         Arc::new(move |_, name: &str, data: &Value| match name {
             "delivery:location_update" => {
                 if let Some(sent) = key(data).and_then(|k| {
-                    track.pending.lock().unwrap_or_else(|e| e.into_inner()).remove(&k)
+                    track
+                        .pending
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&k)
                 }) {
                     track.latencies.record(sent.elapsed());
                     track.delivered.fetch_add(1, Ordering::Relaxed);
@@ -93,7 +97,12 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
     };
     let is_mealstream = target.kind == Kind::Mealstream;
     let ack = target.kind != Kind::Floor;
-    let counters = Arc::new([AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)]);
+    let counters = Arc::new([
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+    ]);
     let cpu_before = target.sample();
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(args.location_seconds);
@@ -167,7 +176,13 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = target.sample().cpu_percent_since(&cpu_before);
     let wait = Instant::now() + Duration::from_secs(5);
-    while !track.pending.lock().unwrap_or_else(|e| e.into_inner()).is_empty() && Instant::now() < wait {
+    while !track
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_empty()
+        && Instant::now() < wait
+    {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     drop(conns);
@@ -196,7 +211,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
         throttled: counters[2].load(Ordering::Relaxed),
         errors: counters[3].load(Ordering::Relaxed),
         delivered,
-        delivered_share: if accepted == 0 { 0.0 } else { delivered as f64 / accepted as f64 },
+        delivered_share: if accepted == 0 {
+            0.0
+        } else {
+            delivered as f64 / accepted as f64
+        },
         admin_updates,
         messages_per_second: (delivered + admin_updates) as f64 / elapsed,
         latency: track.latencies.take(),
@@ -222,11 +241,17 @@ type Drivers = Vec<(Conn, i64, (f64, f64))>;
 /// Real deliveries: each driver goes online beside a restaurant, an order
 /// is placed and confirmed there, the offer reaches that driver (the only
 /// free one nearby) and the driver accepts it through the API.
-async fn mealstream_setup(target: &Target, d: usize, sink: Sink) -> anyhow::Result<(Drivers, Vec<Conn>)> {
+async fn mealstream_setup(
+    target: &Target,
+    d: usize,
+    sink: Sink,
+) -> anyhow::Result<(Drivers, Vec<Conn>)> {
     let url = target.database_url.as_deref().unwrap_or_default();
     let customers_n = d.div_ceil(ORDERS_PER_CUSTOMER);
     let fixture = Fixture::new(target.base_url(), url, d + customers_n + KITCHENS + ADMINS).await?;
-    println!("signing in {d} drivers, {customers_n} customers, {KITCHENS} restaurants, {ADMINS} admins");
+    println!(
+        "signing in {d} drivers, {customers_n} customers, {KITCHENS} restaurants, {ADMINS} admins"
+    );
     let drivers = fixture.accounts(Role::Driver, "loc-driver", d).await?;
     let customers = fixture.accounts(Role::Customer, "loc", customers_n).await?;
     let kitchens = fixture.kitchens(KITCHENS).await?;
@@ -237,18 +262,33 @@ async fn mealstream_setup(target: &Target, d: usize, sink: Sink) -> anyhow::Resu
     let noop: Sink = Arc::new(|_, _, _| {});
     for (i, driver) in drivers.iter().enumerate() {
         let kitchen = &kitchens[i % KITCHENS];
-        let (conn, _) = super::wire::connect(&target.dial(&[], Some(driver.cookie.clone()), i), i, noop.clone()).await?;
+        let (conn, _) = super::wire::connect(
+            &target.dial(&[], Some(driver.cookie.clone()), i),
+            i,
+            noop.clone(),
+        )
+        .await?;
         let start = (kitchen.lat, kitchen.lng + 0.0002);
-        conn.emit_ack("driver:availability", json!({ "online": true })).await?;
-        let at = conn.emit_ack("driver:location", json!({ "lat": start.0, "lng": start.1 })).await?;
+        conn.emit_ack("driver:availability", json!({ "online": true }))
+            .await?;
+        let at = conn
+            .emit_ack("driver:location", json!({ "lat": start.0, "lng": start.1 }))
+            .await?;
         anyhow::ensure!(at["ok"] == true, "first location refused: {at}");
         let customer = i / ORDERS_PER_CUSTOMER;
         let order_id = fixture.place(&customers[customer], kitchen).await?;
-        fixture.set_status(&kitchen.staff, order_id, "confirmed").await?;
+        fixture
+            .set_status(&kitchen.staff, order_id, "confirmed")
+            .await?;
         let mut taken = Err(anyhow::anyhow!("no offer"));
         for _ in 0..50 {
             taken = fixture
-                .call(driver, "POST", &format!("/api/orders/{order_id}/accept"), &Value::Null)
+                .call(
+                    driver,
+                    "POST",
+                    &format!("/api/orders/{order_id}/accept"),
+                    &Value::Null,
+                )
                 .await;
             if taken.is_ok() {
                 break;
@@ -269,10 +309,16 @@ async fn mealstream_setup(target: &Target, d: usize, sink: Sink) -> anyhow::Resu
         .map(|(i, a)| target.dial(&[], Some(a.cookie.clone()), d + i))
         .collect();
     let opened = swarm::open(dials, sink, "watchers").await;
-    anyhow::ensure!(opened.failures == 0, "watchers failed: {:?}", opened.first_error);
+    anyhow::ensure!(
+        opened.failures == 0,
+        "watchers failed: {:?}",
+        opened.first_error
+    );
     let watchers: Vec<Conn> = opened.conns.into_iter().flatten().map(|(c, _)| c).collect();
     for (customer, order_id) in watches {
-        let ack = watchers[customer].emit_ack("order:watch", json!({ "orderId": order_id })).await?;
+        let ack = watchers[customer]
+            .emit_ack("order:watch", json!({ "orderId": order_id }))
+            .await?;
         anyhow::ensure!(ack["ok"] == true, "order:watch refused: {ack}");
     }
     fixture.close().await;
@@ -293,16 +339,28 @@ async fn peer_setup(target: &Target, d: usize, sink: Sink) -> anyhow::Result<(Dr
             .collect();
         target.dial(&rooms, None, d + c)
     }));
-    dials.extend((0..ADMINS).map(|a| target.dial(&["role:admin".into()], None, d + customers_n + a)));
+    dials.extend(
+        (0..ADMINS).map(|a| target.dial(&["role:admin".into()], None, d + customers_n + a)),
+    );
     let opened = swarm::open(dials, sink, "connecting").await;
-    anyhow::ensure!(opened.failures == 0, "connections failed: {:?}", opened.first_error);
+    anyhow::ensure!(
+        opened.failures == 0,
+        "connections failed: {:?}",
+        opened.first_error
+    );
     let mut conns: Vec<Conn> = opened.conns.into_iter().flatten().map(|(c, _)| c).collect();
     let watchers = conns.split_off(d);
     let centre = app::model::geo::CITY_CENTRE;
     let drivers = conns
         .into_iter()
         .enumerate()
-        .map(|(i, c)| (c, i as i64 + 1, (centre.lat + (i % 100) as f64 * 0.0005, centre.lng)))
+        .map(|(i, c)| {
+            (
+                c,
+                i as i64 + 1,
+                (centre.lat + (i % 100) as f64 * 0.0005, centre.lng),
+            )
+        })
         .collect();
     Ok((drivers, watchers))
 }

@@ -55,7 +55,11 @@ pub struct LoadtestArgs {
     #[arg(long, default_value_t = 5)]
     pub admins: usize,
     /// fanout: lifecycle changes per second, one step each (ascending).
-    #[arg(long, value_delimiter = ',', default_value = "250,500,1000,2000,4000,8000")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "250,500,1000,2000,4000,8000"
+    )]
     pub rates: Vec<u32>,
     /// fanout: seconds per rate step.
     #[arg(long, default_value_t = 10)]
@@ -112,8 +116,16 @@ impl LoadtestArgs {
     pub fn mode(&self) -> String {
         format!(
             "{} + {}",
-            if self.postgres.is_some() { "PostgreSQL" } else { "SQLite" },
-            if self.redis.is_some() { "Redis" } else { "memory sessions, one node" }
+            if self.postgres.is_some() {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            },
+            if self.redis.is_some() {
+                "Redis"
+            } else {
+                "memory sessions, one node"
+            }
         )
     }
 }
@@ -137,7 +149,9 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
             let target = Target::start(kind, &args.server_opts()).await?;
             let outcome = match scenario {
                 Scenario::Idle => idle::run(&target, &args).await.map(report::Outcome::Idle),
-                Scenario::Fanout => fanout::run(&target, &args).await.map(report::Outcome::Fanout),
+                Scenario::Fanout => fanout::run(&target, &args)
+                    .await
+                    .map(report::Outcome::Fanout),
                 Scenario::Location => location::run(&target, &args)
                     .await
                     .map(report::Outcome::Location),
@@ -148,7 +162,10 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
             };
             target.stop().await;
             match outcome {
-                Ok(o) => results.push(report::TargetResult { target: kind, outcome: o }),
+                Ok(o) => results.push(report::TargetResult {
+                    target: kind,
+                    outcome: o,
+                }),
                 Err(e) => {
                     eprintln!("{scenario:?} on {} failed: {e:#}", kind.label());
                     results.push(report::TargetResult {

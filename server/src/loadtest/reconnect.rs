@@ -89,9 +89,12 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
             // Enough orders for about 40 s of changes.
             let total = customers_n + (args.reconnect_rate as usize * 40) / STEPS.len();
             let progress = swarm::bar(total as u64, "placing orders");
-            let orders = fixture.place_many(&customers, &kitchens, total, &progress).await?;
+            let orders = fixture
+                .place_many(&customers, &kitchens, total, &progress)
+                .await?;
             progress.finish();
-            let cookies: Vec<Option<String>> = customers.iter().map(|c| Some(c.cookie.clone())).collect();
+            let cookies: Vec<Option<String>> =
+                customers.iter().map(|c| Some(c.cookie.clone())).collect();
             let staff = kitchens.iter().map(|k| k.staff.clone()).collect();
             (
                 Maker::Rest {
@@ -104,15 +107,26 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         }
         _ => {
             let publishers = swarm::open(
-                (0..4).map(|i| target.dial(&["publishers".into()], None, 60_000 + i)).collect(),
+                (0..4)
+                    .map(|i| target.dial(&["publishers".into()], None, 60_000 + i))
+                    .collect(),
                 Arc::new(|_, _, _| {}),
                 "publishers",
             )
             .await;
-            anyhow::ensure!(publishers.failures == 0, "publishers: {:?}", publishers.first_error);
+            anyhow::ensure!(
+                publishers.failures == 0,
+                "publishers: {:?}",
+                publishers.first_error
+            );
             (
                 Maker::Publish {
-                    publishers: publishers.conns.into_iter().flatten().map(|(c, _)| c).collect(),
+                    publishers: publishers
+                        .conns
+                        .into_iter()
+                        .flatten()
+                        .map(|(c, _)| c)
+                        .collect(),
                     ack: target.kind == Kind::SocketioNode,
                     customers: customers_n,
                     kitchens: KITCHENS,
@@ -132,8 +146,17 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         }
         d
     };
-    let first = swarm::open((0..n).map(|i| dial(i, None)).collect(), sink.clone(), "connecting").await;
-    anyhow::ensure!(first.failures == 0, "connections failed: {:?}", first.first_error);
+    let first = swarm::open(
+        (0..n).map(|i| dial(i, None)).collect(),
+        sink.clone(),
+        "connecting",
+    )
+    .await;
+    anyhow::ensure!(
+        first.failures == 0,
+        "connections failed: {:?}",
+        first.first_error
+    );
     let mut resume: Vec<Value> = Vec::with_capacity(n);
     for (i, (_, ready)) in first.conns.iter().flatten().enumerate() {
         if let Some(id) = ready.hello.as_ref().and_then(|h| h["lastEventId"].as_i64()) {
@@ -157,19 +180,32 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     };
     tokio::time::sleep(BEFORE_DROP).await;
     // Every socket gone at once: the tasks end and the kernel closes them.
-    let offsets: Vec<Option<String>> = first.conns.iter().flatten().map(|(c, _)| c.offset()).collect();
+    let offsets: Vec<Option<String>> = first
+        .conns
+        .iter()
+        .flatten()
+        .map(|(c, _)| c.offset())
+        .collect();
     let dropped_at = Instant::now();
     drop(first);
-    println!("dropped {n} sockets; changes continue for {} s", GAP.as_secs());
+    println!(
+        "dropped {n} sockets; changes continue for {} s",
+        GAP.as_secs()
+    );
     tokio::time::sleep(GAP).await;
 
     let back_at = Instant::now();
     let due = by_customer(&lock(&generator.done));
-    let away = lock(&generator.done).iter().filter(|d| d.at >= dropped_at).count() as u64;
+    let away = lock(&generator.done)
+        .iter()
+        .filter(|d| d.at >= dropped_at)
+        .count() as u64;
     let dials = (0..n)
         .map(|i| {
             let auth = match target.kind {
-                Kind::Mealstream => Some(json!({ "lastEventId": seen.last_id[i].load(Ordering::Relaxed) })),
+                Kind::Mealstream => {
+                    Some(json!({ "lastEventId": seen.last_id[i].load(Ordering::Relaxed) }))
+                }
                 Kind::SocketioNode => Some(json!({
                     "rooms": rooms_of(customer_of(i)),
                     "pid": resume[i]["pid"],
@@ -205,8 +241,9 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     let lost: u64 = (0..n)
         .map(|i| {
             let keys = lock(&seen.keys[i]);
-            all.get(&customer_of(i))
-                .map_or(0, |want| want.iter().filter(|k| !keys.contains(k)).count() as u64)
+            all.get(&customer_of(i)).map_or(0, |want| {
+                want.iter().filter(|k| !keys.contains(k)).count() as u64
+            })
         })
         .sum();
     let result = ReconnectResult {

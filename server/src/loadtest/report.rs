@@ -57,7 +57,11 @@ fn machine() -> Value {
     })
 }
 
-pub fn write(args: &LoadtestArgs, scenario: Scenario, results: Vec<TargetResult>) -> anyhow::Result<()> {
+pub fn write(
+    args: &LoadtestArgs,
+    scenario: Scenario,
+    results: Vec<TargetResult>,
+) -> anyhow::Result<()> {
     let name = scenario_name(scenario);
     let json = serde_json::json!({
         "scenario": name,
@@ -155,7 +159,8 @@ fn table(results: &[TargetResult]) -> String {
                     c.reconnected,
                     c.sockets,
                     c.changes_while_away,
-                    c.caught_up_ms.map_or("never (no replay)".into(), |m| format!("{:.0} ms", m)),
+                    c.caught_up_ms
+                        .map_or("never (no replay)".into(), |m| format!("{:.0} ms", m)),
                     c.lost,
                     c.duplicates_dropped
                 );
@@ -168,7 +173,11 @@ fn table(results: &[TargetResult]) -> String {
     t
 }
 
-const COLOURS: [RGBColor; 3] = [RGBColor(214, 69, 65), RGBColor(60, 120, 200), RGBColor(120, 120, 120)];
+const COLOURS: [RGBColor; 3] = [
+    RGBColor(214, 69, 65),
+    RGBColor(60, 120, 200),
+    RGBColor(120, 120, 120),
+];
 
 fn colour(k: Kind) -> RGBColor {
     match k {
@@ -204,7 +213,10 @@ fn bars(path: &Path, title: &str, unit: &str, values: &[(Kind, f64)]) -> anyhow:
     for (i, (kind, v)) in values.iter().enumerate() {
         let x = i as f64;
         chart
-            .draw_series([Rectangle::new([(x + 0.15, 0.0), (x + 0.85, *v)], colour(*kind).filled())])
+            .draw_series([Rectangle::new(
+                [(x + 0.15, 0.0), (x + 0.85, *v)],
+                colour(*kind).filled(),
+            )])
             .map_err(plot_err)?;
         chart
             .draw_series([Text::new(
@@ -226,7 +238,12 @@ fn plot_idle(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
             _ => None,
         })
         .collect();
-    bars(&out.join("idle-memory.svg"), "Server memory per idle socket", "KB per socket", &values)
+    bars(
+        &out.join("idle-memory.svg"),
+        "Server memory per idle socket",
+        "KB per socket",
+        &values,
+    )
 }
 
 fn plot_location(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
@@ -253,19 +270,36 @@ fn plot_fanout(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
                 r.target,
                 f.steps
                     .iter()
-                    .map(|s| (s.achieved_rate, s.latency.p50_ms.max(0.01), s.latency.p99_ms.max(0.01)))
+                    .map(|s| {
+                        (
+                            s.achieved_rate,
+                            s.latency.p50_ms.max(0.01),
+                            s.latency.p99_ms.max(0.01),
+                        )
+                    })
                     .collect(),
             )),
             _ => None,
         })
         .collect();
-    let max_x = series.iter().flat_map(|s| s.1.iter().map(|p| p.0)).fold(1.0, f64::max) * 1.1;
-    let max_y = series.iter().flat_map(|s| s.1.iter().map(|p| p.2)).fold(1.0, f64::max) * 2.0;
+    let max_x = series
+        .iter()
+        .flat_map(|s| s.1.iter().map(|p| p.0))
+        .fold(1.0, f64::max)
+        * 1.1;
+    let max_y = series
+        .iter()
+        .flat_map(|s| s.1.iter().map(|p| p.2))
+        .fold(1.0, f64::max)
+        * 2.0;
     let path = out.join("fanout-latency.svg");
     let root = SVGBackend::new(&path, (720, 420)).into_drawing_area();
     root.fill(&WHITE).map_err(plot_err)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption("Fan-out latency (solid p99, dashed p50) by change rate", ("sans-serif", 18))
+        .caption(
+            "Fan-out latency (solid p99, dashed p50) by change rate",
+            ("sans-serif", 18),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(60)
@@ -280,19 +314,34 @@ fn plot_fanout(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
     for (kind, points) in &series {
         let c = colour(*kind);
         chart
-            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.2)), c.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.0, p.2)),
+                c.stroke_width(2),
+            ))
             .map_err(plot_err)?
             .label(kind.label())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], c.stroke_width(2)));
         chart
-            .draw_series(points.iter().map(|p| Circle::new((p.0, p.2), 3, c.filled())))
+            .draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new((p.0, p.2), 3, c.filled())),
+            )
             .map_err(plot_err)?;
         chart
-            .draw_series(DashedLineSeries::new(points.iter().map(|p| (p.0, p.1)), 4, 4, c.into()))
+            .draw_series(DashedLineSeries::new(
+                points.iter().map(|p| (p.0, p.1)),
+                4,
+                4,
+                c.into(),
+            ))
             .map_err(plot_err)?;
     }
     chart
-        .draw_series(LineSeries::new([(0.0, 50.0), (max_x, 50.0)], BLACK.mix(0.3)))
+        .draw_series(LineSeries::new(
+            [(0.0, 50.0), (max_x, 50.0)],
+            BLACK.mix(0.3),
+        ))
         .map_err(plot_err)?
         .label("50 ms budget")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLACK.mix(0.3)));
@@ -321,7 +370,11 @@ pub fn summarise(out: &Path) -> anyhow::Result<()> {
             .and_then(|r| f(&r["outcome"]["result"]))
     };
     if let Some(v) = read("idle") {
-        let _ = writeln!(s, "Mealstream ran on {}.\n", v["mealstreamMode"].as_str().unwrap_or("?"));
+        let _ = writeln!(
+            s,
+            "Mealstream ran on {}.\n",
+            v["mealstreamMode"].as_str().unwrap_or("?")
+        );
     }
     for name in ["idle", "fanout", "location", "reconnect"] {
         if let Ok(t) = std::fs::read_to_string(out.join(format!("{name}.md"))) {
@@ -333,7 +386,10 @@ pub fn summarise(out: &Path) -> anyhow::Result<()> {
     let rate = |k| get(&fanout, k, &|r| r["bestMessagesPerSecond"].as_f64());
     let p99 = |k| get(&location, k, &|r| r["latency"]["p99Ms"].as_f64());
     let mut ratios = String::new();
-    for (peer, label) in [("socketio-node", "Node Socket.IO"), ("floor", "raw WebSocket floor")] {
+    for (peer, label) in [
+        ("socketio-node", "Node Socket.IO"),
+        ("floor", "raw WebSocket floor"),
+    ] {
         let row = |a: Option<f64>, b: Option<f64>| match (a, b) {
             (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
             _ => "n/a".to_owned(),

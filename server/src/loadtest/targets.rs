@@ -100,7 +100,10 @@ impl Target {
                 if let Some(redis) = &opts.redis {
                     cmd.args(["--redis-url", redis]).args([
                         "--redis-prefix",
-                        &format!("loadtest-{}", dir.file_name().and_then(|n| n.to_str()).unwrap_or("x")),
+                        &format!(
+                            "loadtest-{}",
+                            dir.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+                        ),
                     ]);
                 }
                 cmd
@@ -289,7 +292,12 @@ impl ProcSample {
             .rsplit_once(')')
             .map(|(_, rest)| rest.split_whitespace().collect())
             .unwrap_or_default();
-        let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let tick = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
         ProcSample {
             rss_kb,
             cpu_ticks: tick(11) + tick(12),

@@ -117,7 +117,10 @@ impl Conn {
 
     /// The last Socket.IO recovery offset received (Node peer).
     pub fn offset(&self) -> Option<String> {
-        self.offset.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.offset
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn is_open(&self) -> bool {
@@ -248,7 +251,14 @@ pub fn parse_ack(text: &str) -> Option<(u64, Value)> {
     let digits = body.find(|c: char| !c.is_ascii_digit())?;
     let id = body[..digits].parse().ok()?;
     let mut items: Vec<Value> = serde_json::from_str(&body[digits..]).ok()?;
-    Some((id, if items.is_empty() { Value::Null } else { items.swap_remove(0) }))
+    Some((
+        id,
+        if items.is_empty() {
+            Value::Null
+        } else {
+            items.swap_remove(0)
+        },
+    ))
 }
 
 fn encode(framing: Framing, event: &str, data: &Value, ack_id: Option<u64>) -> String {
@@ -352,15 +362,27 @@ mod tests {
 
     #[test]
     fn reads_acks() {
-        assert_eq!(parse_ack(r#"435[{"ok":true}]"#), Some((5, json!({"ok": true}))));
+        assert_eq!(
+            parse_ack(r#"435[{"ok":true}]"#),
+            Some((5, json!({"ok": true})))
+        );
         assert_eq!(parse_ack("43[]"), None);
     }
 
     #[test]
     fn encodes_both_framings() {
         let d = json!({"x": 1});
-        assert_eq!(encode(Framing::SocketIo, "e", &d, None), r#"42["e",{"x":1}]"#);
-        assert_eq!(encode(Framing::SocketIo, "e", &d, Some(3)), r#"423["e",{"x":1}]"#);
-        assert_eq!(encode(Framing::Raw, "e", &d, None), r#"{"d":{"x":1},"e":"e"}"#);
+        assert_eq!(
+            encode(Framing::SocketIo, "e", &d, None),
+            r#"42["e",{"x":1}]"#
+        );
+        assert_eq!(
+            encode(Framing::SocketIo, "e", &d, Some(3)),
+            r#"423["e",{"x":1}]"#
+        );
+        assert_eq!(
+            encode(Framing::Raw, "e", &d, None),
+            r#"{"d":{"x":1},"e":"e"}"#
+        );
     }
 }

@@ -84,7 +84,9 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
         ctx.emitter.attach(Io::Local(io));
-        return Ok(router.layer(layer).layer(axum::middleware::map_request(own_handshake)));
+        return Ok(router
+            .layer(layer)
+            .layer(axum::middleware::map_request(own_handshake)));
     };
     let mut config = RedisConfig::from_url(url).context("invalid REDIS_URL")?;
     // The adapter speaks RESP3 (Redis 7+); fred does not read it from the URL.
@@ -105,7 +107,9 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         .await
         .context("cannot subscribe the Socket.IO namespace in Redis")?;
     ctx.emitter.attach(Io::Redis(io));
-    Ok(router.layer(layer).layer(axum::middleware::map_request(own_handshake)))
+    Ok(router
+        .layer(layer)
+        .layer(axum::middleware::map_request(own_handshake)))
 }
 
 /// Runs just before the Socket.IO layer: see [`detach_from_read_buffer`].
@@ -197,14 +201,21 @@ mod tests {
             ("sec-websocket-version", "13"),
             ("origin", "http://127.0.0.1:3000"),
         ] {
-            req.headers_mut().insert(name, http::HeaderValue::from_static(value));
+            req.headers_mut()
+                .insert(name, http::HeaderValue::from_static(value));
         }
         let req = detach_from_read_buffer(req);
         let mut names: Vec<_> = req.headers().keys().map(|n| n.as_str()).collect();
         names.sort_unstable();
         assert_eq!(
             names,
-            ["connection", "origin", "sec-websocket-key", "sec-websocket-version", "upgrade"]
+            [
+                "connection",
+                "origin",
+                "sec-websocket-key",
+                "sec-websocket-version",
+                "upgrade"
+            ]
         );
     }
 

@@ -12,7 +12,10 @@ fn result<'a>(doc: &'a Value, target: &str) -> &'a Value {
         .iter()
         .find(|r| r["target"] == target)
         .unwrap_or_else(|| panic!("no {target} in {doc}"));
-    assert_ne!(found["outcome"]["kind"], "failed", "{target} failed: {found}");
+    assert_ne!(
+        found["outcome"]["kind"], "failed",
+        "{target} failed: {found}"
+    );
     &found["outcome"]["result"]
 }
 
@@ -23,9 +26,32 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
     let peer = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/peers/socketio-node");
     let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_mealstream"))
         .args(["loadtest", "--scenario", "all", "--peers"])
-        .args(["--sockets", "200", "--sockets-per-user", "5", "--hold-seconds", "1"])
-        .args(["--orders", "30", "--admins", "2", "--rates", "40,80", "--step-seconds", "2"])
-        .args(["--drivers", "12", "--location-seconds", "4", "--reconnect-rate", "60"])
+        .args([
+            "--sockets",
+            "200",
+            "--sockets-per-user",
+            "5",
+            "--hold-seconds",
+            "1",
+        ])
+        .args([
+            "--orders",
+            "30",
+            "--admins",
+            "2",
+            "--rates",
+            "40,80",
+            "--step-seconds",
+            "2",
+        ])
+        .args([
+            "--drivers",
+            "12",
+            "--location-seconds",
+            "4",
+            "--reconnect-rate",
+            "60",
+        ])
         .arg("--node-peer")
         .arg(peer)
         .arg("--out")
@@ -57,7 +83,11 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
             assert_eq!(s["errors"], 0, "{target}: {s}");
             assert_eq!(s["lost"], 0, "{target}: {s}");
             // Customer, restaurant and two admins each got every change once.
-            assert_eq!(s["delivered"].as_u64(), s["changes"].as_u64().map(|c| c * 4), "{target}: {s}");
+            assert_eq!(
+                s["delivered"].as_u64(),
+                s["changes"].as_u64().map(|c| c * 4),
+                "{target}: {s}"
+            );
         }
     }
 
@@ -71,7 +101,10 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
     // Mealstream's admin feed is throttled to one position per driver per 3 s.
     let m = result(&location, "mealstream");
     assert!(m["adminUpdates"].as_u64() > Some(0), "{m}");
-    assert!(m["adminUpdates"].as_u64() < m["accepted"].as_u64().map(|a| a * 2), "{m}");
+    assert!(
+        m["adminUpdates"].as_u64() < m["accepted"].as_u64().map(|a| a * 2),
+        "{m}"
+    );
 
     let reconnect = read("reconnect");
     for target in ["mealstream", "socketio-node", "floor"] {
@@ -86,8 +119,14 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
     let floor = result(&reconnect, "floor");
     assert!(floor["lost"].as_u64() > Some(0), "{floor}");
 
-    for file in ["summary.md", "idle-memory.svg", "fanout-latency.svg", "location-p99.svg"] {
-        let body = std::fs::read_to_string(out.join(file)).unwrap_or_else(|_| panic!("{file} written"));
+    for file in [
+        "summary.md",
+        "idle-memory.svg",
+        "fanout-latency.svg",
+        "location-p99.svg",
+    ] {
+        let body =
+            std::fs::read_to_string(out.join(file)).unwrap_or_else(|_| panic!("{file} written"));
         assert!(body.len() > 100, "{file}: {body}");
     }
     let summary = std::fs::read_to_string(out.join("summary.md")).expect("summary");
