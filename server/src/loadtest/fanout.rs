@@ -167,16 +167,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
         );
         let cpu_before = target.sample();
         let started = std::time::Instant::now();
-        let progress = swarm::bar(args.step_seconds, &format!("{rate}/s"));
-        let ticker = {
-            let progress = progress.clone();
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    progress.inc(1);
-                }
-            })
-        };
+        let clock = swarm::clock(args.step_seconds, &format!("{rate}/s"));
         generator
             .run(
                 rate,
@@ -184,8 +175,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
             )
             .await;
         let elapsed = started.elapsed().as_secs_f64();
-        ticker.abort();
-        progress.finish_and_clear();
+        drop(clock);
         tracker.drain(Duration::from_secs(5)).await;
         let cpu = target.sample().cpu_percent_since(&cpu_before);
         let lost = tracker.write_off();

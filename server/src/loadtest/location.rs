@@ -106,7 +106,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
     let cpu_before = target.sample();
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(args.location_seconds);
-    let progress = swarm::bar(args.location_seconds, "reporting");
+    let clock = swarm::clock(args.location_seconds, "reporting");
     let mut tasks = Vec::with_capacity(d);
     for (i, (conn, order_id, start)) in drivers.into_iter().enumerate() {
         let track = track.clone();
@@ -158,21 +158,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
             conn
         }));
     }
-    let ticker = {
-        let progress = progress.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                progress.inc(1);
-            }
-        })
-    };
     let mut conns = Vec::new();
     for t in tasks {
         conns.push(t.await?);
     }
-    ticker.abort();
-    progress.finish_and_clear();
+    drop(clock);
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = target.sample().cpu_percent_since(&cpu_before);
     let wait = Instant::now() + Duration::from_secs(5);

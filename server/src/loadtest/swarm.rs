@@ -23,6 +23,31 @@ pub fn bar(len: u64, what: &str) -> ProgressBar {
     bar
 }
 
+/// A progress bar that counts the seconds of a timed phase; cleared when dropped.
+pub struct Clock {
+    bar: ProgressBar,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+pub fn clock(seconds: u64, what: &str) -> Clock {
+    let bar = bar(seconds, what);
+    let ticking = bar.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            ticking.inc(1);
+        }
+    });
+    Clock { bar, ticker }
+}
+
+impl Drop for Clock {
+    fn drop(&mut self) {
+        self.ticker.abort();
+        self.bar.finish_and_clear();
+    }
+}
+
 pub struct Opened {
     pub conns: Vec<Option<(Conn, Ready)>>,
     pub failures: usize,
