@@ -7,6 +7,7 @@ pub mod config;
 pub mod floor;
 pub mod http;
 pub mod loadtest;
+pub mod log_hints;
 pub mod realtime;
 pub mod sessions;
 pub mod simulate;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use app::service::fleet::Fleet;
 use app::service::fleet_shared::SharedPositions;
-use app::service::{demo, dispatch, Ctx};
+use app::service::{demo, dispatch, tail, Ctx};
 use app::store::Db;
 use app::{shell, App};
 use axum::Router;
@@ -63,7 +63,20 @@ impl Application {
         dispatch::restore_assignments(&ctx)
             .await
             .context("cannot restore deliveries")?;
+        // The tail starts where the log ends now, before any socket connects.
+        let newest = app::store::events::latest_id(&ctx.db)
+            .await
+            .context("cannot read the event log")?;
+        ctx.emitter.advance(newest);
+        let hint = match (&config.redis_url, &redis) {
+            (Some(url), Some(pool)) => {
+                Some(crate::log_hints::start(url, &config.redis_prefix, pool.clone(), &ctx).await?)
+            }
+            _ => None,
+        };
         let router = router(&config, ctx.clone(), redis).await?;
+        // After the router: the Socket.IO server it installs is what the tail emits to.
+        tokio::spawn(tail::run(ctx.clone(), hint));
         spawn_dispatch_sweeper(ctx.clone());
         let listener = TcpListener::bind(config.addr)
             .await
@@ -178,10 +191,14 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         .layer(CatchPanicLayer::custom(http::panic_response))
         // Every log line of a request carries its id, and so does the
         // response (`x-request-id`), so a user's report finds its logs.
+        // One line per response only at debug: at a few thousand requests a
+        // second, writing them cost more than the change itself. Failures
+        // (5xx) are still logged, and latency is in /metrics.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))

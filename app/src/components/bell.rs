@@ -8,7 +8,7 @@ use crate::api::notifications::{mark_notifications_read, my_notifications};
 use crate::model::notification::{MarkRead, Notification, NotificationNew};
 use crate::model::time::{clock, parse_rfc3339};
 use crate::model::Role;
-use crate::realtime::events::NOTIFICATION_NEW;
+use crate::realtime::events::{NOTIFICATION_NEW, SYSTEM_ANNOUNCEMENT};
 
 #[component]
 pub fn NotificationBell(role: Role) -> impl IntoView {
@@ -37,6 +37,11 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
         (connected, seen_before || connected)
     });
     connection.on_event(move |event| {
+        if event.kind == SYSTEM_ANNOUNCEMENT {
+            // Announcements keep one notification per user without an event
+            // each: read the list again.
+            load();
+        }
         if event.kind == NOTIFICATION_NEW {
             if let Some(new) = event.decode::<NotificationNew>() {
                 unread.set(new.unread);

@@ -301,6 +301,29 @@ pub struct OrderSummary {
     pub updated_at: String,
 }
 
+impl OrderSummary {
+    /// The card of a full order: "2× Margherita, 1× Tiramisu".
+    pub fn of(order: &Order) -> OrderSummary {
+        OrderSummary {
+            id: order.id,
+            status: order.status,
+            restaurant: order.restaurant.clone(),
+            customer: order.customer.clone(),
+            total_cents: order.total_cents,
+            item_count: order.items.iter().map(|l| l.quantity).sum(),
+            items: order
+                .items
+                .iter()
+                .map(|l| format!("{}× {}", l.quantity, l.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            dropoff: order.dropoff.clone(),
+            created_at: order.created_at.clone(),
+            updated_at: order.updated_at.clone(),
+        }
+    }
+}
+
 /// A checkout as clients send it (REST body and server function alike).
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The only place that sends to Socket.IO rooms. Services call it after
 //! their transaction commits; handlers and pages never emit directly.
 
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use socketioxide::SocketIo;
@@ -34,11 +35,22 @@ use super::rooms::Room;
 #[derive(Clone)]
 pub struct Emitter {
     io: Arc<OnceLock<Io>>,
-    /// Wakes this node's SSE streams when an event is committed here; they
-    /// read the log itself, so events committed on other nodes reach them too.
+    /// Tells this node's SSE streams how far the log tail has emitted;
+    /// they read the log itself for their user's rooms.
     committed: tokio::sync::broadcast::Sender<i64>,
     /// Set at shutdown: SSE streams end so their clients reconnect elsewhere.
-    closing: Arc<std::sync::atomic::AtomicBool>,
+    closing: Arc<AtomicBool>,
+    /// Wakes the log tail (`service::tail`) after a commit, here or on
+    /// another node.
+    wake: Arc<tokio::sync::Notify>,
+    /// Set by a commit on this node until the tail has read it: the tail
+    /// then tells the other nodes, once for a whole batch.
+    committed_here: Arc<AtomicBool>,
+    /// The newest event id the tail has emitted on this node.
+    cursor: Arc<AtomicI64>,
+    /// Held by the tail while it emits a batch and moves the cursor, and by
+    /// a connecting socket while it compares its replay with the cursor.
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Default for Emitter {
@@ -47,6 +59,10 @@ impl Default for Emitter {
             io: Arc::default(),
             committed: tokio::sync::broadcast::channel(1024).0,
             closing: Arc::default(),
+            wake: Arc::default(),
+            committed_here: Arc::default(),
+            cursor: Arc::default(),
+            turn: Arc::default(),
         }
     }
 }
@@ -94,23 +110,66 @@ impl Emitter {
         })
     }
 
-    /// Sends a committed event to its rooms. A socket in several of them
-    /// gets it once. Redis pub/sub may drop it; the log replays it.
-    pub async fn publish(&self, event: &crate::service::events::LoggedEvent) {
-        let _ = self.committed.send(event.id);
-        let Some(io) = self.io() else { return };
+    /// Called after every commit that logged events: the tail emits them.
+    pub fn committed_here(&self) {
+        self.committed_here.store(true, Ordering::Release);
+        self.wake.notify_one();
+    }
+
+    /// Wakes the tail for events committed on another node.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Resolves when the tail has something to read (or may have).
+    pub async fn woken(&self) {
+        self.wake.notified().await
+    }
+
+    /// True (once) if this node committed events since the last call.
+    pub fn take_committed_here(&self) -> bool {
+        self.committed_here.swap(false, Ordering::AcqRel)
+    }
+
+    /// The newest event id this node's sockets have been sent by the tail:
+    /// every later event reaches a socket that is in its rooms now.
+    pub fn cursor(&self) -> i64 {
+        self.cursor.load(Ordering::Acquire)
+    }
+
+    /// The emission turn: while it is held, the tail neither emits nor
+    /// moves the cursor.
+    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.turn.lock().await
+    }
+
+    /// Sends one logged event to its rooms on this node only: every node
+    /// runs its own tail of the log, so each socket gets each event from
+    /// the node it is connected to, in id order. A socket in several of
+    /// the rooms gets it once; one still catching up gets it by replay.
+    pub async fn emit_logged(
+        &self,
+        kind: &str,
+        rooms: &[String],
+        wire: &serde_json::value::RawValue,
+    ) -> bool {
+        let Some(io) = self.io() else { return false };
         let sent = with_io!(io, |io| io
-            .to(event.rooms.clone())
-            .emit(event.kind.as_str(), &event.wire)
+            .local()
+            .to(rooms.to_vec())
+            .except(Room::CATCHING_UP)
+            .emit(kind, wire)
             .await);
-        let since_commit = crate::store::now_ms().saturating_sub(event.at_ms).max(0) as u64;
-        crate::service::metrics::event_emitted(
-            &event.kind,
-            std::time::Duration::from_millis(since_commit),
-        );
-        if let Err(e) = sent {
-            tracing::warn!(error = %e, event_id = event.id, kind = %event.kind, "emit failed; clients catch up by replay");
+        if let Err(e) = &sent {
+            tracing::debug!(error = %e, kind, "emit failed; clients catch up by replay");
         }
+        sent.is_ok()
+    }
+
+    /// The tail has emitted everything up to `id`.
+    pub fn advance(&self, id: i64) {
+        self.cursor.store(id, Ordering::Release);
+        let _ = self.committed.send(id);
     }
 
     /// Sends a fleeting event (a driver's position): not logged, never
@@ -153,15 +212,15 @@ impl Emitter {
 
     /// True once this node is shutting down.
     pub fn is_closing(&self) -> bool {
-        self.closing.load(std::sync::atomic::Ordering::SeqCst)
+        self.closing.load(Ordering::SeqCst)
     }
 
     /// Closes every socket on this node (shutdown): clients reconnect,
     /// to another node if there is one, and catch up by replay.
     pub async fn close_all(&self) {
-        self.closing
-            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.closing.store(true, Ordering::SeqCst);
         let _ = self.committed.send(-1);
+        self.wake.notify_one();
         if let Some(io) = self.io() {
             with_io!(io, |io| io.close().await);
         }

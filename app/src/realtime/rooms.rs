@@ -28,6 +28,11 @@ impl Room {
     }
 
     pub const DRIVERS_ONLINE: &'static str = "drivers:online";
+
+    /// Sockets still replaying what they missed: the log tail skips them,
+    /// so no live event overtakes their replay (see `realtime::connect`).
+    /// No event is ever addressed to it.
+    pub const CATCHING_UP: &'static str = "sync:catching-up";
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{events, Ctx};
+use super::Ctx;
 use crate::error::AppError;
 use crate::model::chat::{
     self, ChatHistory, ChatMessage, ChatRead, SendMessage, OPEN_AFTER_END_MS,
@@ -113,7 +113,7 @@ pub async fn send(
         return Err(AppError::RateLimited("at most 5 messages a second".into()));
     }
     let at = now_ms();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.begin().await?;
     let Some(id) = store::chat::insert(&mut tx, order_id, user.id, &client_id, &body, at).await?
     else {
         drop(tx);
@@ -135,9 +135,8 @@ pub async fn send(
         client_id,
         at: rfc3339(at),
     };
-    let event = events::log(ctx, &mut tx, CHAT_MESSAGE, rooms(&room.access), &message).await?;
+    tx.log(CHAT_MESSAGE, rooms(&room.access), &message)?;
     tx.commit().await?;
-    ctx.emitter.publish(&event).await;
     Ok((message, true))
 }
 
@@ -185,7 +184,7 @@ pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(
         return Ok(());
     }
     let at = now_ms();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.begin().await?;
     if !store::chat::mark_read(&mut tx, order_id, user.id, up_to, at).await? {
         return Ok(());
     }
@@ -195,8 +194,7 @@ pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(
         up_to_message_id: up_to,
         at: rfc3339(at),
     };
-    let event = events::log(ctx, &mut tx, CHAT_READ, rooms(&room.access), &mark).await?;
+    tx.log(CHAT_READ, rooms(&room.access), &mark)?;
     tx.commit().await?;
-    ctx.emitter.publish(&event).await;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! drivers are asked; the first accept wins (a conditional update).
 
 use super::fleet::{Assignment, Reported};
-use super::{events, Ctx};
+use super::Ctx;
 use crate::error::AppError;
 use crate::model::geo::{distance_m, LatLng};
 use crate::model::time::rfc3339;
@@ -33,18 +33,26 @@ fn require_driver(actor: &User) -> Result<(), AppError> {
 /// everyone was asked, to everyone again). Does nothing when the order has
 /// a driver or a live offer already.
 pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
+    match store::orders::get(&ctx.db, order_id).await? {
+        Some(order) => offer_order(ctx, &order).await,
+        None => Ok(0),
+    }
+}
+
+/// [`offer`] for an order already read.
+pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
     let now = now_ms();
-    let Some(order) = store::orders::get(&ctx.db, order_id).await? else {
-        return Ok(0);
-    };
+    let order_id = order.id;
     let waiting = matches!(
         order.status,
         OrderStatus::Confirmed | OrderStatus::Preparing | OrderStatus::Ready
     );
-    if !waiting
-        || order.driver.is_some()
-        || store::offers::has_pending(&ctx.db, order_id, now).await?
-    {
+    if !waiting || order.driver.is_some() {
+        return Ok(0);
+    }
+    // Nobody online: nothing to read from the database either.
+    let online = ctx.fleet.available().await?;
+    if online.is_empty() || store::offers::has_pending(&ctx.db, order_id, now).await? {
         return Ok(0);
     }
     let pickup = LatLng {
@@ -52,10 +60,7 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
         lng: order.pickup.lng,
     };
     let busy = store::orders::busy_drivers(&ctx.db).await?;
-    let mut free: Vec<(i64, f64)> = ctx
-        .fleet
-        .available()
-        .await?
+    let mut free: Vec<(i64, f64)> = online
         .into_iter()
         .filter(|(id, _)| !busy.contains(id))
         .map(|(id, at)| (id, distance_m(at, pickup)))
@@ -83,8 +88,7 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
         },
     )
     .round() as i64;
-    let mut tx = ctx.db.begin().await?;
-    let mut logged = Vec::with_capacity(chosen.len());
+    let mut tx = ctx.begin().await?;
     for (driver_id, to_pickup) in &chosen {
         store::offers::insert(&mut tx, order_id, *driver_id, trip, now, expires_at).await?;
         let payload = DeliveryOffer {
@@ -96,52 +100,35 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
             distance_m: trip,
             expires_at: rfc3339(expires_at),
         };
-        logged.push(
-            events::log(
-                ctx,
-                &mut tx,
-                DELIVERY_OFFER,
-                vec![Room::user(*driver_id)],
-                &payload,
-            )
-            .await?,
-        );
+        tx.log(DELIVERY_OFFER, vec![Room::user(*driver_id)], &payload)?;
     }
     tx.commit().await?;
-    for event in &logged {
-        ctx.emitter.publish(event).await;
-    }
     tracing::info!(order_id, drivers = chosen.len(), "delivery offered");
     Ok(chosen.len())
 }
 
-/// The driver takes the delivery, if nobody did first.
+/// The driver takes the delivery, if nobody did first. One read, then one
+/// transaction: the conditional assignment (the offer still pending, the
+/// driver on no other delivery), the offers settled, the customer's
+/// notification and the events.
 pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, AppError> {
     require_driver(driver)?;
     let now = now_ms();
-    if let Some(current) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
-        return Err(AppError::Conflict(format!(
-            "you are already delivering order #{current}"
-        )));
-    }
-    let order = store::orders::get(&ctx.db, order_id)
-        .await?
-        .ok_or(AppError::NotFound("offer"))?;
-    if !store::offers::is_pending(&ctx.db, order_id, driver.id, now).await? {
-        return Err(if order.driver.is_some() {
-            AppError::Conflict("another driver took this delivery".into())
-        } else {
-            AppError::Conflict("this offer has expired".into())
-        });
-    }
-    let mut tx = ctx.db.begin().await?;
+    let Some(mut order) = store::orders::get(&ctx.db, order_id).await? else {
+        return Err(AppError::NotFound("offer"));
+    };
+    let mut tx = ctx.begin().await?;
     if !store::orders::assign_driver(&mut tx, order_id, driver.id, now).await? {
         tx.rollback().await?;
-        return Err(AppError::Conflict(
-            "another driver took this delivery".into(),
-        ));
+        return Err(refusal(ctx, driver, &order, now).await?);
     }
     let withdrawn = store::offers::settle(&mut tx, order_id, Some(driver.id)).await?;
+    order.driver = Some(Party {
+        id: driver.id,
+        name: driver.name.clone(),
+    });
+    order.version += 1;
+    order.updated_at = rfc3339(now);
     let assigned = DeliveryAssigned {
         order_id,
         driver: Party {
@@ -149,110 +136,90 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
             name: driver.name.clone(),
         },
     };
-    let mut rooms = vec![
-        Room::order(order_id),
-        Room::user(order.customer.id),
-        Room::restaurant(order.restaurant.id),
-        Room::role(Role::Admin),
-        Room::user(driver.id),
-    ];
-    rooms.dedup();
-    let mut logged = vec![events::log(ctx, &mut tx, DELIVERY_ASSIGNED, rooms, &assigned).await?];
-    logged.extend(
-        super::notifications::record(
-            ctx,
-            &mut tx,
-            super::notifications::Note {
-                recipients: vec![order.customer.id],
-                kind: DELIVERY_ASSIGNED,
-                title: format!("Order #{order_id} · {}", order.restaurant.name),
-                body: format!("{} will bring your order", driver.name),
-                order_id: Some(order_id),
-            },
-        )
-        .await?,
-    );
+    tx.log(
+        DELIVERY_ASSIGNED,
+        super::orders::order_rooms(&order),
+        &assigned,
+    )?;
     for other in withdrawn {
         let payload = OfferWithdrawn {
             order_id,
             reason: "taken".into(),
         };
-        logged.push(
-            events::log(
-                ctx,
-                &mut tx,
-                DELIVERY_OFFER_WITHDRAWN,
-                vec![Room::user(other)],
-                &payload,
-            )
-            .await?,
-        );
+        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(other)], &payload)?;
     }
+    super::notifications::record(
+        &mut tx,
+        &[super::notifications::Note {
+            recipients: vec![order.customer.id],
+            kind: DELIVERY_ASSIGNED,
+            title: format!("Order #{order_id} · {}", order.restaurant.name),
+            body: format!("{} will bring your order", driver.name),
+            order_id: Some(order_id),
+        }],
+    )
+    .await?;
     tx.commit().await?;
     if let Err(e) = ctx.fleet.assign(driver.id, job_of(&order)).await {
         tracing::warn!(error = %e, order_id, "delivery cache not updated; locations reach watchers once it is");
     }
-    for event in &logged {
-        ctx.emitter.publish(event).await;
-    }
     tracing::info!(order_id, driver_id = driver.id, "delivery assigned");
-    super::orders::get(ctx, driver, order_id).await
+    order.last_location = ctx.fleet.last_update_for(driver.id, order_id).await?;
+    Ok(order)
+}
+
+/// Why an accept lost: read only when it did.
+async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<AppError, AppError> {
+    if let Some(current) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
+        if current != order.id {
+            return Ok(AppError::Conflict(format!(
+                "you are already delivering order #{current}"
+            )));
+        }
+    }
+    if !store::offers::is_pending(&ctx.db, order.id, driver.id, now).await? {
+        let taken = store::orders::get(&ctx.db, order.id)
+            .await?
+            .is_some_and(|o| o.driver.is_some());
+        return Ok(if taken || order.driver.is_some() {
+            AppError::Conflict("another driver took this delivery".into())
+        } else {
+            AppError::Conflict("this offer has expired".into())
+        });
+    }
+    Ok(AppError::Conflict(
+        "another driver took this delivery".into(),
+    ))
 }
 
 /// Closes an order's open offers when it ends or is taken off dispatch.
 pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppError> {
-    let mut tx = ctx.db.begin().await?;
-    let drivers = store::offers::settle(&mut tx, order_id, None).await?;
-    let mut logged = Vec::with_capacity(drivers.len());
-    for driver in drivers {
+    let mut tx = ctx.begin().await?;
+    for driver in store::offers::settle(&mut tx, order_id, None).await? {
         let payload = OfferWithdrawn {
             order_id,
             reason: reason.to_owned(),
         };
-        logged.push(
-            events::log(
-                ctx,
-                &mut tx,
-                DELIVERY_OFFER_WITHDRAWN,
-                vec![Room::user(driver)],
-                &payload,
-            )
-            .await?,
-        );
+        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(driver)], &payload)?;
     }
-    tx.commit().await?;
-    for event in &logged {
-        ctx.emitter.publish(event).await;
-    }
-    Ok(())
+    tx.commit().await
 }
 
 /// Runs every few seconds: expires overdue offers (telling their drivers)
 /// and offers every waiting order to the next drivers.
 pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
     let now = now_ms();
-    let mut tx = ctx.db.begin().await?;
-    let expired = store::offers::expire_overdue(&mut tx, now).await?;
-    let mut logged = Vec::with_capacity(expired.len());
-    for (order_id, driver) in expired {
+    let mut tx = ctx.begin().await?;
+    for (order_id, driver) in store::offers::expire_overdue(&mut tx, now).await? {
         let payload = OfferWithdrawn {
             order_id,
             reason: "expired".into(),
         };
-        logged.push(
-            events::log(
-                ctx,
-                &mut tx,
-                DELIVERY_OFFER_WITHDRAWN,
-                vec![Room::user(driver)],
-                &payload,
-            )
-            .await?,
-        );
+        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(driver)], &payload)?;
     }
     tx.commit().await?;
-    for event in &logged {
-        ctx.emitter.publish(event).await;
+    if ctx.fleet.available().await?.is_empty() {
+        return Ok(());
     }
     for order_id in store::offers::orders_needing_drivers(&ctx.db, now).await? {
         offer(ctx, order_id).await?;

@@ -4,7 +4,7 @@
 //! (who, what, when), logged, and the customer is told.
 
 use super::notifications::{self, Note};
-use super::{events, Ctx};
+use super::Ctx;
 use crate::error::AppError;
 use crate::model::dispute::{
     resolution_label, Dispute, OpenDispute, ResolveDispute, MAX_DETAILS_CHARS, MAX_NOTE_CHARS,
@@ -55,7 +55,7 @@ pub async fn open(
         ));
     }
     let at = now_ms();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.begin().await?;
     let Some(id) =
         store::disputes::insert(&mut tx, order_id, user.id, &input.reason, details, at).await?
     else {
@@ -67,9 +67,8 @@ pub async fn open(
         .await?
         .ok_or(AppError::NotFound("dispute"))?;
     let rooms = vec![Room::role(Role::Admin), Room::user(user.id)];
-    let event = events::log(ctx, &mut tx, DISPUTE_OPENED, rooms, &dispute).await?;
+    tx.log(DISPUTE_OPENED, rooms, &dispute)?;
     tx.commit().await?;
-    ctx.emitter.publish(&event).await;
     tracing::info!(
         dispute_id = id,
         order_id,
@@ -163,7 +162,7 @@ pub async fn resolve(
         ));
     }
     let at = now_ms();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.begin().await?;
     if !store::disputes::resolve(&mut tx, id, &input.resolution, refund, note, admin.id, at).await?
     {
         return Err(AppError::Conflict(
@@ -174,7 +173,7 @@ pub async fn resolve(
         .await?
         .ok_or(AppError::NotFound("dispute"))?;
     let rooms = vec![Room::role(Role::Admin), Room::user(resolved.customer.id)];
-    let mut logged = vec![events::log(ctx, &mut tx, DISPUTE_RESOLVED, rooms, &resolved).await?];
+    tx.log(DISPUTE_RESOLVED, rooms, &resolved)?;
     let outcome = match refund {
         Some(cents) => format!(
             "{}: {}",
@@ -183,24 +182,18 @@ pub async fn resolve(
         ),
         None => resolution_label(&input.resolution).to_owned(),
     };
-    logged.extend(
-        notifications::record(
-            ctx,
-            &mut tx,
-            Note {
-                recipients: vec![resolved.customer.id],
-                kind: DISPUTE_RESOLVED,
-                title: format!("Your dispute about order #{}", resolved.order_id),
-                body: format!("{outcome}. {note}"),
-                order_id: Some(resolved.order_id),
-            },
-        )
-        .await?,
-    );
+    notifications::record(
+        &mut tx,
+        &[Note {
+            recipients: vec![resolved.customer.id],
+            kind: DISPUTE_RESOLVED,
+            title: format!("Your dispute about order #{}", resolved.order_id),
+            body: format!("{outcome}. {note}"),
+            order_id: Some(resolved.order_id),
+        }],
+    )
+    .await?;
     tx.commit().await?;
-    for event in &logged {
-        ctx.emitter.publish(event).await;
-    }
     tracing::info!(dispute_id = id, admin_id = admin.id, resolution = %input.resolution, ?refund, "dispute resolved");
     Ok(resolved)
 }

@@ -1,16 +1,14 @@
-//! Logging lifecycle events and reading them back. A service writes its
-//! change and `log`s the event in one transaction, commits, then hands the
-//! event to the emitter. Replay reads the same rows.
+//! Reading logged events back: replay on connect, `GET /api/events` and
+//! SSE. Services log events through `outbox::EventTx`; the log tail emits
+//! them live from the same rows.
 
-use serde::Serialize;
 use serde_json::Value;
-use sqlx::{Any, Transaction};
 
 use super::Ctx;
 use crate::error::AppError;
 use crate::model::{Role, User};
 use crate::realtime::rooms::Room;
-use crate::store::{self, events::StoredEvent, now_ms};
+use crate::store::{self, events::StoredEvent};
 
 /// The most events one replay or one REST page returns.
 pub const MAX_REPLAY: i64 = 1000;
@@ -71,21 +69,6 @@ impl LoggedEvent {
         }
         value
     }
-}
-
-/// Writes an event inside `tx`; emit it with `ctx.emitter.publish` after commit.
-pub async fn log(
-    ctx: &Ctx,
-    tx: &mut Transaction<'static, Any>,
-    kind: &str,
-    rooms: Vec<String>,
-    payload: &impl Serialize,
-) -> Result<LoggedEvent, AppError> {
-    let payload = serde_json::to_value(payload).map_err(|e| AppError::Internal(e.into()))?;
-    let at = now_ms();
-    let id =
-        store::events::append(tx, ctx.db.backend, kind, &rooms, &payload.to_string(), at).await?;
-    Ok(LoggedEvent::new(id, kind.to_owned(), at, rooms, payload))
 }
 
 /// The rooms a user's sockets are in by right, and so the rooms whose

@@ -1,6 +1,7 @@
 //! The domain, shared by server functions and REST handlers alike: each
 //! front door parses its input and calls the same function here. Services
-//! check who may do what, write through `store`, and emit after commit.
+//! check who may do what and write through `store` in an `outbox::EventTx`,
+//! whose commit hands its events to the log tail (`tail`) that emits them.
 
 pub mod admin;
 pub mod auth;
@@ -17,8 +18,10 @@ pub mod metrics;
 pub mod moderation;
 pub mod notifications;
 pub mod orders;
+pub mod outbox;
 pub mod password;
 pub mod rate_limit;
 pub mod restaurants;
+pub mod tail;
 
 pub use ctx::Ctx;

@@ -9,8 +9,6 @@ use crate::model::{Role, User};
 use crate::store;
 
 use super::admin::require_admin;
-use super::events;
-use super::notifications::{self, Note};
 use crate::model::admin::{Announce, Announcement, UserRow, MAX_ANNOUNCEMENT_CHARS};
 use crate::realtime::events::SYSTEM_ANNOUNCEMENT;
 use crate::realtime::rooms::Room;
@@ -45,34 +43,27 @@ pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Annou
             .map(Room::role)
             .collect(),
     };
-    let mut tx = ctx.db.begin().await?;
-    let recipients = store::users::ids_for_audience(&mut tx, role).await?;
+    // One event per audience room and one INSERT ... SELECT of the kept
+    // notifications: never a row and an event per user. Bells refresh on
+    // the announcement itself.
+    let mut tx = ctx.begin().await?;
+    let recipients = store::notifications::insert_for_audience(
+        &mut tx,
+        role,
+        SYSTEM_ANNOUNCEMENT,
+        "Announcement",
+        message,
+        store::now_ms(),
+    )
+    .await?;
     let announcement = Announcement {
         message: message.to_owned(),
         audience: input.audience.clone(),
         from: admin.name.clone(),
-        recipients: recipients.len() as i64,
+        recipients: recipients as i64,
     };
-    let mut logged =
-        vec![events::log(ctx, &mut tx, SYSTEM_ANNOUNCEMENT, rooms, &announcement).await?];
-    logged.extend(
-        notifications::record(
-            ctx,
-            &mut tx,
-            Note {
-                recipients,
-                kind: SYSTEM_ANNOUNCEMENT,
-                title: "Announcement".into(),
-                body: message.to_owned(),
-                order_id: None,
-            },
-        )
-        .await?,
-    );
+    tx.log(SYSTEM_ANNOUNCEMENT, rooms, &announcement)?;
     tx.commit().await?;
-    for event in &logged {
-        ctx.emitter.publish(event).await;
-    }
     tracing::info!(admin_id = admin.id, audience = %input.audience, "announcement sent");
     Ok(announcement)
 }

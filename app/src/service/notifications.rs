@@ -3,9 +3,7 @@
 //! pushed as `notification:new` (logged, so replayed); a bell shows the
 //! unread count; notes are marked read one by one or all at once.
 
-use sqlx::{Any, Transaction};
-
-use super::events::{self, LoggedEvent};
+use super::outbox::EventTx;
 use super::Ctx;
 use crate::error::AppError;
 use crate::model::notification::{MarkRead, NotificationList, NotificationNew};
@@ -28,52 +26,37 @@ pub struct Note<'a> {
     pub order_id: Option<i64>,
 }
 
-/// Stores the note for each recipient inside `tx` and logs a
-/// `notification:new` to each one's sockets; publish the returned events
-/// after the commit.
-pub async fn record(
-    ctx: &Ctx,
-    tx: &mut Transaction<'static, Any>,
-    note: Note<'_>,
-) -> Result<Vec<LoggedEvent>, AppError> {
-    let mut recipients = note.recipients;
-    recipients.sort_unstable();
-    recipients.dedup();
-    let at = now_ms();
-    let mut logged = Vec::with_capacity(recipients.len());
-    for user_id in recipients {
-        let new = NewNotification {
-            user_id,
-            kind: note.kind,
-            title: &note.title,
-            body: &note.body,
-            order_id: note.order_id,
-        };
-        let (notification, unread) = store::notifications::insert(tx, &new, at).await?;
-        let payload = NotificationNew {
-            notification,
-            unread,
-        };
-        logged.push(
-            events::log(
-                ctx,
-                tx,
-                NOTIFICATION_NEW,
-                vec![Room::user(user_id)],
-                &payload,
-            )
-            .await?,
-        );
+/// Stores each note for its recipients inside `tx` (a user named by
+/// several notes gets the first), in one statement, and logs a
+/// `notification:new` to each one's sockets.
+pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError> {
+    let mut rows: Vec<NewNotification> = Vec::new();
+    for note in notes {
+        for &user_id in &note.recipients {
+            if rows.iter().all(|r| r.user_id != user_id) {
+                rows.push(NewNotification {
+                    user_id,
+                    kind: note.kind,
+                    title: &note.title,
+                    body: &note.body,
+                    order_id: note.order_id,
+                });
+            }
+        }
     }
-    Ok(logged)
-}
-
-/// The staff of a restaurant, read inside `tx`.
-pub async fn staff_of(
-    tx: &mut Transaction<'static, Any>,
-    restaurant_id: i64,
-) -> Result<Vec<i64>, AppError> {
-    Ok(store::notifications::staff_of(tx, restaurant_id).await?)
+    let backend = tx.backend();
+    let stored = store::notifications::insert_all(tx, backend, &rows, now_ms()).await?;
+    for (user_id, notification, unread) in stored {
+        tx.log(
+            NOTIFICATION_NEW,
+            vec![Room::user(user_id)],
+            &NotificationNew {
+                notification,
+                unread,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 pub async fn list(ctx: &Ctx, user: &User) -> Result<NotificationList, AppError> {

@@ -3,19 +3,20 @@
 //! after commit.
 
 use super::notifications::{self, Note};
-use super::{dispatch, events, Ctx};
+use super::{dispatch, Ctx};
 use crate::error::AppError;
 use crate::model::geo::LatLng;
+use crate::model::time::rfc3339;
 use crate::model::{
-    check_step, CheckoutInput, CheckoutLine, Order, OrderStatus, OrderSummary, Place, Role,
-    StepRefused, User, DELIVERY_FEE_CENTS, MAX_QUANTITY,
+    check_step, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine, OrderStatus,
+    OrderSummary, Party, Place, Role, StepRefused, User, DELIVERY_FEE_CENTS, MAX_QUANTITY,
 };
 use crate::realtime::events::{
     OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED,
 };
 use crate::realtime::rooms::Room;
 use crate::store::{
-    self, now_ms, orders::Listing, orders::NewLine, orders::NewOrder, orders::OrderAccess,
+    self, now_ms, orders::Listing, orders::Loaded, orders::NewLine, orders::NewOrder,
 };
 
 const MAX_LINES: usize = 50;
@@ -108,12 +109,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
     if actor.role != Role::Customer {
         return Err(AppError::Forbidden);
     }
-    if let Some(key) = &order.idempotency_key {
-        if let Some(id) = store::orders::id_by_idempotency_key(&ctx.db, actor.id, key).await? {
-            return fetch(ctx, id).await;
-        }
-    }
-    let restaurant = store::restaurants::by_id(&ctx.db, order.restaurant_id)
+    let (restaurant, menu, staff) = store::restaurants::for_checkout(&ctx.db, order.restaurant_id)
         .await?
         .ok_or_else(|| AppError::invalid("restaurantId", "no such restaurant"))?;
     if !restaurant.open {
@@ -122,7 +118,6 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
             restaurant.name
         )));
     }
-    let menu = store::restaurants::menu(&ctx.db, restaurant.id).await?;
     let mut lines = Vec::with_capacity(order.lines.len());
     for (i, line) in order.lines.iter().enumerate() {
         let field = format!("items[{i}].menuItemId");
@@ -155,9 +150,9 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         lines: &lines,
     };
     let at = now_ms();
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.begin().await?;
     let Some(id) = store::orders::insert(&mut tx, &new, at).await? else {
-        // The same key raced in from a retry: answer with the order it made.
+        // A retry with a key already used: answer with the order it made.
         tx.rollback().await?;
         let key = order.idempotency_key.as_deref().unwrap_or_default();
         let id = store::orders::id_by_idempotency_key(&ctx.db, actor.id, key)
@@ -165,75 +160,93 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
             .ok_or(AppError::NotFound("order"))?;
         return fetch(ctx, id).await;
     };
-    let item_count = lines.iter().map(|l| l.quantity).sum();
-    let summary = OrderSummary {
+    let placed = Order {
         id,
         status: OrderStatus::Placed,
-        restaurant: crate::model::Party {
-            id: restaurant.id,
-            name: restaurant.name.clone(),
-        },
-        customer: crate::model::Party {
+        customer: Party {
             id: actor.id,
             name: actor.name.clone(),
         },
-        total_cents: subtotal_cents + DELIVERY_FEE_CENTS,
-        item_count,
-        dropoff: order.dropoff.clone(),
+        restaurant: Party {
+            id: restaurant.id,
+            name: restaurant.name.clone(),
+        },
+        pickup: Place {
+            address: restaurant.address.clone(),
+            lat: restaurant.lat,
+            lng: restaurant.lng,
+        },
+        driver: None,
         items: lines
             .iter()
-            .map(|l| format!("{}× {}", l.quantity, l.name))
-            .collect::<Vec<_>>()
-            .join(", "),
-        created_at: crate::model::time::rfc3339(at),
-        updated_at: crate::model::time::rfc3339(at),
+            .map(|l| OrderLine {
+                menu_item_id: l.menu_item_id,
+                name: l.name.clone(),
+                unit_price_cents: l.unit_price_cents,
+                quantity: l.quantity,
+                line_total_cents: l.unit_price_cents * l.quantity,
+            })
+            .collect(),
+        subtotal_cents,
+        delivery_fee_cents: DELIVERY_FEE_CENTS,
+        total_cents: subtotal_cents + DELIVERY_FEE_CENTS,
+        dropoff: order.dropoff.clone(),
+        note: order.note.clone(),
+        history: vec![HistoryEntry {
+            status: OrderStatus::Placed,
+            at: rfc3339(at),
+            by: Some(Party {
+                id: actor.id,
+                name: actor.name.clone(),
+            }),
+            reason: None,
+        }],
+        created_at: rfc3339(at),
+        updated_at: rfc3339(at),
+        version: 0,
+        last_location: None,
     };
-    let (summary_items, summary_total) = (summary.items.clone(), summary.total_cents);
+    let summary = OrderSummary::of(&placed);
+    let body = format!(
+        "{} · {}",
+        summary.items,
+        crate::model::format_cents(summary.total_cents)
+    );
     let rooms = vec![
         Room::order(id),
         Room::restaurant(restaurant.id),
         Room::user(actor.id),
         Room::role(Role::Admin),
     ];
-    let event = events::log(
-        ctx,
-        &mut tx,
+    tx.log(
         ORDER_CREATED,
         rooms,
         &OrderCreated {
             order_id: id,
             order: summary,
         },
-    )
-    .await?;
-    let staff = notifications::staff_of(&mut tx, restaurant.id).await?;
-    let notes = notifications::record(
-        ctx,
+    )?;
+    notifications::record(
         &mut tx,
-        Note {
+        &[Note {
             recipients: staff,
             kind: ORDER_CREATED,
             title: format!("New order #{id}"),
-            body: format!(
-                "{} · {}",
-                summary_items,
-                crate::model::format_cents(summary_total)
-            ),
+            body,
             order_id: Some(id),
-        },
+        }],
     )
     .await?;
     tx.commit().await?;
-    ctx.emitter.publish(&event).await;
-    for note in &notes {
-        ctx.emitter.publish(note).await;
-    }
     tracing::info!(order_id = id, restaurant_id = restaurant.id, "order placed");
-    fetch(ctx, id).await
+    Ok(placed)
 }
 
 /// Moves an order one step. Illegal steps are 409 naming both statuses;
-/// a participant without the right is 403; anyone else 404.
+/// a participant without the right is 403; anyone else 404. Five
+/// statements: the order (with its staff) read once, then in one
+/// transaction the conditional update, its history row, the
+/// notifications and the events. The answer is built from what was written.
 pub async fn change_status(
     ctx: &Ctx,
     actor: &User,
@@ -241,7 +254,6 @@ pub async fn change_status(
     to: OrderStatus,
     reason: Option<String>,
 ) -> Result<Order, AppError> {
-    let access = participant_access(ctx, actor, order_id).await?;
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
@@ -254,7 +266,8 @@ pub async fn change_status(
             format!("must be at most {MAX_REASON_CHARS} characters"),
         ));
     }
-    let from = access.status;
+    let Loaded { mut order, staff } = load_as_participant(ctx, actor, order_id).await?;
+    let from = order.status;
     match check_step(actor.role, from, to) {
         Ok(()) => {}
         Err(StepRefused::Illegal) => return Err(illegal(from, to)),
@@ -263,14 +276,9 @@ pub async fn change_status(
     if to == OrderStatus::Rejected && reason.is_none() {
         return Err(AppError::invalid("reason", "say why the order is rejected"));
     }
-    // Read before the transaction: a transaction must never wait for a
-    // second pool connection while it holds SQLite's write lock.
-    let restaurant = store::restaurants::by_id(&ctx.db, access.restaurant_id)
-        .await?
-        .ok_or(AppError::NotFound("restaurant"))?;
     let at = now_ms();
-    let mut tx = ctx.db.begin().await?;
-    if !store::orders::set_status(&mut tx, order_id, access.version, to, at).await? {
+    let mut tx = ctx.begin().await?;
+    if !store::orders::set_status(&mut tx, order_id, order.version, to, at).await? {
         tx.rollback().await?;
         // Someone else moved it first: report where it stands now.
         let now = store::orders::access(&ctx.db, order_id)
@@ -280,125 +288,113 @@ pub async fn change_status(
     }
     store::orders::add_history(&mut tx, order_id, to, Some(actor.id), reason.as_deref(), at)
         .await?;
-    let payload = OrderStatusChanged {
+    let change = OrderStatusChanged {
         order_id,
-        restaurant_id: restaurant.id,
-        restaurant_name: restaurant.name,
+        restaurant_id: order.restaurant.id,
+        restaurant_name: order.restaurant.name.clone(),
         from,
         to,
-        reason,
-        version: access.version + 1,
+        reason: reason.clone(),
+        version: order.version + 1,
     };
-    let event = events::log(
-        ctx,
-        &mut tx,
-        ORDER_STATUS_CHANGED,
-        order_rooms(&access),
-        &payload,
-    )
-    .await?;
-    let notes = notify_step(ctx, &mut tx, &access, actor, &payload).await?;
+    tx.log(ORDER_STATUS_CHANGED, order_rooms(&order), &change)?;
+    notifications::record(&mut tx, &step_notes(&order, &staff, actor, &change)).await?;
     tx.commit().await?;
-    ctx.emitter.publish(&event).await;
-    for note in &notes {
-        ctx.emitter.publish(note).await;
-    }
     tracing::info!(order_id, %from, %to, by = actor.id, "order status changed");
-    after_step(ctx, &access, to).await;
-    fetch(ctx, order_id).await
+    order.status = to;
+    order.version += 1;
+    order.updated_at = rfc3339(at);
+    order.history.push(HistoryEntry {
+        status: to,
+        at: rfc3339(at),
+        by: Some(Party {
+            id: actor.id,
+            name: actor.name.clone(),
+        }),
+        reason,
+    });
+    after_step(ctx, &order, to).await;
+    order.last_location = last_location(ctx, &order).await?;
+    Ok(order)
 }
 
 /// Who hears of a step: the customer always; staff when someone else
 /// cancelled; the driver when the food is ready or the order is off.
-async fn notify_step(
-    ctx: &Ctx,
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    access: &OrderAccess,
+fn step_notes<'a>(
+    order: &Order,
+    staff: &[i64],
     actor: &User,
     change: &OrderStatusChanged,
-) -> Result<Vec<events::LoggedEvent>, AppError> {
+) -> Vec<Note<'a>> {
     let title = format!("Order #{} · {}", change.order_id, change.restaurant_name);
     let with_reason = |body: String| match &change.reason {
         Some(reason) => format!("{body} ({reason})"),
         None => body,
     };
-    let mut logged = notifications::record(
-        ctx,
-        tx,
+    let mut others = Vec::new();
+    if change.to == OrderStatus::Cancelled && actor.role != Role::Restaurant {
+        others.extend_from_slice(staff);
+    }
+    if let (Some(driver), OrderStatus::Ready | OrderStatus::Cancelled) = (&order.driver, change.to)
+    {
+        others.push(driver.id);
+    }
+    others.retain(|id| *id != actor.id && *id != order.customer.id);
+    vec![
         Note {
-            recipients: vec![access.customer_id],
+            recipients: vec![order.customer.id],
             kind: ORDER_STATUS_CHANGED,
             title: title.clone(),
             body: with_reason(change.to.customer_message().to_owned()),
             order_id: Some(change.order_id),
         },
-    )
-    .await?;
-    let mut others = Vec::new();
-    if change.to == OrderStatus::Cancelled && actor.role != Role::Restaurant {
-        others.extend(notifications::staff_of(tx, access.restaurant_id).await?);
-    }
-    if let (Some(driver), OrderStatus::Ready | OrderStatus::Cancelled) =
-        (access.driver_id, change.to)
-    {
-        others.push(driver);
-    }
-    others.retain(|id| *id != actor.id);
-    if !others.is_empty() {
-        logged.extend(
-            notifications::record(
-                ctx,
-                tx,
-                Note {
-                    recipients: others,
-                    kind: ORDER_STATUS_CHANGED,
-                    title,
-                    body: with_reason(format!("{} → {}", change.from.label(), change.to.label())),
-                    order_id: Some(change.order_id),
-                },
-            )
-            .await?,
-        );
-    }
-    Ok(logged)
+        Note {
+            recipients: others,
+            kind: ORDER_STATUS_CHANGED,
+            title,
+            body: with_reason(format!("{} → {}", change.from.label(), change.to.label())),
+            order_id: Some(change.order_id),
+        },
+    ]
 }
 
 /// What follows a committed step: finding a driver once the kitchen takes
 /// the order, and keeping the fleet's view of deliveries current.
-async fn after_step(ctx: &Ctx, access: &OrderAccess, to: OrderStatus) {
+async fn after_step(ctx: &Ctx, order: &Order, to: OrderStatus) {
+    let driver = order.driver.as_ref().map(|d| d.id);
     let result = match to {
-        OrderStatus::Confirmed => dispatch::offer(ctx, access.id).await.map(|_| ()),
-        OrderStatus::OutForDelivery => match access.driver_id {
+        OrderStatus::Confirmed => dispatch::offer_order(ctx, order).await.map(|_| ()),
+        OrderStatus::OutForDelivery => match driver {
             Some(driver) => ctx.fleet.picked_up(driver).await,
             None => Ok(()),
         },
         OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected => {
-            if let Some(driver) = access.driver_id {
+            if let Some(driver) = driver {
                 if let Err(e) = ctx.fleet.finish(driver).await {
                     tracing::warn!(error = %e, driver, "could not clear the driver's delivery");
                 }
             }
-            dispatch::withdraw(ctx, access.id, "cancelled").await
+            dispatch::withdraw(ctx, order.id, "cancelled").await
         }
         OrderStatus::Placed | OrderStatus::Preparing | OrderStatus::Ready => Ok(()),
     };
     if let Err(e) = result {
         // The step itself is committed; the sweeper retries dispatch.
-        tracing::warn!(error = %e, order_id = access.id, "follow-up of a status change failed");
+        tracing::warn!(error = %e, order_id = order.id, "follow-up of a status change failed");
     }
 }
 
 /// Every room an order's events go to: its watchers, its customer, its
 /// restaurant's staff, its driver, and admins.
-fn order_rooms(access: &OrderAccess) -> Vec<String> {
+pub fn order_rooms(order: &Order) -> Vec<String> {
     let mut rooms = vec![
-        Room::order(access.id),
-        Room::user(access.customer_id),
-        Room::restaurant(access.restaurant_id),
+        Room::order(order.id),
+        Room::user(order.customer.id),
+        Room::restaurant(order.restaurant.id),
         Room::role(Role::Admin),
     ];
-    if let Some(driver) = access.driver_id {
-        rooms.push(Room::user(driver));
+    if let Some(driver) = &order.driver {
+        rooms.push(Room::user(driver.id));
     }
     rooms
 }
@@ -409,8 +405,9 @@ fn illegal(from: OrderStatus, to: OrderStatus) -> AppError {
 
 /// The order, if `actor` takes part in it (admins take part in all).
 pub async fn get(ctx: &Ctx, actor: &User, order_id: i64) -> Result<Order, AppError> {
-    participant_access(ctx, actor, order_id).await?;
-    fetch(ctx, order_id).await
+    let mut order = load_as_participant(ctx, actor, order_id).await?.order;
+    order.last_location = last_location(ctx, &order).await?;
+    Ok(order)
 }
 
 /// The stored order, with its driver's last known position.
@@ -418,33 +415,37 @@ async fn fetch(ctx: &Ctx, order_id: i64) -> Result<Order, AppError> {
     let mut order = store::orders::get(&ctx.db, order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    order.last_location = match &order.driver {
-        Some(d) => ctx.fleet.last_update_for(d.id, order.id).await?,
-        None => None,
-    };
+    order.last_location = last_location(ctx, &order).await?;
     Ok(order)
 }
 
-/// An order someone else's is "not found", not "forbidden": its existence
-/// is not theirs to learn.
-async fn participant_access(
+/// Where the order's driver was last seen, if it has one.
+async fn last_location(
     ctx: &Ctx,
-    actor: &User,
-    order_id: i64,
-) -> Result<OrderAccess, AppError> {
-    let access = store::orders::access(&ctx.db, order_id)
-        .await?
-        .ok_or(AppError::NotFound("order"))?;
-    let takes_part = match actor.role {
+    order: &Order,
+) -> Result<Option<crate::realtime::events::LocationUpdate>, AppError> {
+    match &order.driver {
+        Some(d) => ctx.fleet.last_update_for(d.id, order.id).await,
+        None => Ok(None),
+    }
+}
+
+/// Whether `actor` takes part in `order` (admins take part in all).
+pub fn takes_part(actor: &User, order: &Order) -> bool {
+    match actor.role {
         Role::Admin => true,
-        Role::Customer => access.customer_id == actor.id,
-        Role::Restaurant => actor.restaurant_id == Some(access.restaurant_id),
-        Role::Driver => access.driver_id == Some(actor.id),
-    };
-    if takes_part {
-        Ok(access)
-    } else {
-        Err(AppError::NotFound("order"))
+        Role::Customer => order.customer.id == actor.id,
+        Role::Restaurant => actor.restaurant_id == Some(order.restaurant.id),
+        Role::Driver => order.driver.as_ref().is_some_and(|d| d.id == actor.id),
+    }
+}
+
+/// The order, in one query, if `actor` takes part in it. An order someone
+/// else's is "not found", not "forbidden": its existence is not theirs to learn.
+async fn load_as_participant(ctx: &Ctx, actor: &User, order_id: i64) -> Result<Loaded, AppError> {
+    match store::orders::load(&ctx.db, order_id).await? {
+        Some(loaded) if takes_part(actor, &loaded.order) => Ok(loaded),
+        _ => Err(AppError::NotFound("order")),
     }
 }
 

@@ -2,7 +2,6 @@
 //! `sqlite://...` (embedded default) or `postgres://...` (scale).
 
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -11,18 +10,19 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Reads (and, on PostgreSQL, writes too).
     pub pool: AnyPool,
     pub backend: Backend,
-    /// SQLite has one writer: write transactions take turns here rather
-    /// than collide in SQLite's busy handler, which sleeps 1-100 ms per try
-    /// (the load test's fan-out saturated at ~400 changes a second that way).
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite has one writer: every write goes through this one dedicated
+    /// connection, so writers queue in the pool (no busy handler sleeping
+    /// 1-100 ms per try, as it did at ~400 changes a second) and its
+    /// prepared statements stay cached. On PostgreSQL, `pool` again.
+    writer: AnyPool,
 }
 
 /// A write transaction (see [`Db::begin`]); derefs to the sqlx transaction.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl std::ops::Deref for WriteTx {
@@ -76,46 +76,41 @@ impl Db {
             Backend::Postgres => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url).context("invalid database URL")?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
+        let pool = pool_options(
+            backend,
+            match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 20,
-            })
-            .acquire_timeout(Duration::from_secs(5))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the one writer; the busy
-                        // timeout makes writers queue instead of failing.
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await
-            .with_context(|| format!("cannot connect to the {backend:?} database"))?;
+            },
+        )
+        .connect_with(options.clone())
+        .await
+        .with_context(|| format!("cannot connect to the {backend:?} database"))?;
+        let writer = match backend {
+            Backend::Sqlite => pool_options(backend, 1)
+                .connect_with(options)
+                .await
+                .context("cannot open the SQLite writer connection")?,
+            Backend::Postgres => pool.clone(),
+        };
         Ok(Db {
             pool,
             backend,
-            writer: Arc::default(),
+            writer,
         })
+    }
+
+    /// Where writes go: SQLite's one writer connection, or PostgreSQL's pool.
+    /// Never use it while holding a [`WriteTx`] (on SQLite it waits for itself).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// Begins a write transaction; on SQLite, after the one before it ends.
     /// Never call it while holding another `WriteTx`.
     pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
-        let turn = match self.backend {
-            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Backend::Postgres => None,
-        };
         Ok(WriteTx {
-            tx: self.pool.begin().await?,
-            _turn: turn,
+            tx: self.writer.begin().await?,
         })
     }
 
@@ -142,6 +137,29 @@ impl Db {
             .await
             .map(|_| ())
     }
+}
+
+fn pool_options(backend: Backend, size: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the one writer. NORMAL
+                    // syncs at checkpoints, not at every commit: a power cut
+                    // can lose the last commits, never corrupt the file (an
+                    // application crash loses nothing). The busy timeout
+                    // covers readers meeting a checkpoint.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                         PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 /// Creates the parent folder of a SQLite file and asks SQLite to create

@@ -1,7 +1,11 @@
-//! The event log. A lifecycle change and its event row are written in one
-//! transaction; ids only grow. On PostgreSQL, writers take a transaction
-//! lock before logging so ids become visible in id order (a reader that saw
-//! id 11 never later finds a 10 committed behind it).
+//! The event log. A lifecycle change and its event rows are written in one
+//! transaction; ids only grow, and become visible in id order:
+//! - SQLite has one writer (see `Db::begin`), so commits follow ids;
+//! - PostgreSQL writers flush their events in one statement, the last
+//!   before COMMIT, that first takes a transaction lock. The lock covers
+//!   that insert and the commit only (not the change's own statements), so
+//!   ids still commit in order: a reader that saw id 11 never later finds a
+//!   10 committed behind it.
 
 use sqlx::{Any, Row, Transaction};
 
@@ -17,37 +21,103 @@ pub struct StoredEvent {
     pub rooms: Vec<String>,
 }
 
-/// Appends an event inside `tx`; the caller commits.
-pub async fn append(
+/// An event to append: its payload is already JSON.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub kind: String,
+    pub payload: String,
+    pub at: i64,
+    pub rooms: Vec<String>,
+}
+
+/// Events per INSERT: keeps the bound parameters far below both backends' limits.
+const CHUNK: usize = 200;
+/// The transaction lock that orders PostgreSQL's event ids.
+const ORDER_LOCK: i64 = 727274;
+
+/// Appends `events` inside `tx`, in order, as the last statement before
+/// the caller commits; returns their ids (ascending, in the same order).
+pub async fn append_all(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
-    kind: &str,
-    rooms: &[String],
-    payload: &str,
-    at: i64,
-) -> Result<i64, sqlx::Error> {
-    if backend == Backend::Postgres {
-        // Held until commit: event ids commit in the order they are taken.
-        sqlx::query("SELECT pg_advisory_xact_lock(727274)")
-            .execute(&mut **tx)
-            .await?;
-    }
-    let id: i64 =
-        sqlx::query("INSERT INTO events (kind, payload, at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(kind)
-            .bind(payload)
-            .bind(at)
-            .fetch_one(&mut **tx)
+    events: &[NewEvent],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(events.len());
+    for chunk in events.chunks(CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 4;
+                match backend {
+                    Backend::Sqlite => format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4),
+                    Backend::Postgres => {
+                        format!("(${}, ${}, ${}::bigint, ${})", p + 1, p + 2, p + 3, p + 4)
+                    }
+                }
+            })
+            .collect();
+        let sql = match backend {
+            // The trigger `events_fan_out_rooms` fills event_rooms.
+            Backend::Sqlite => format!(
+                "INSERT INTO events (kind, payload, at, rooms) VALUES {} RETURNING id",
+                values.join(", ")
+            ),
+            Backend::Postgres => format!(
+                "WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock({ORDER_LOCK})), \
+                 ev AS (INSERT INTO events (kind, payload, at, rooms) \
+                   SELECT v.kind, v.payload, v.at, v.rooms FROM turn, (VALUES {}) AS v(kind, payload, at, rooms) \
+                   RETURNING id, rooms), \
+                 fan AS (INSERT INTO event_rooms (event_id, room) \
+                   SELECT ev.id, r.room FROM ev, json_array_elements_text(ev.rooms::json) AS r(room)) \
+                 SELECT id FROM ev",
+                values.join(", ")
+            ),
+        };
+        let mut query = sqlx::query(&sql);
+        for event in chunk {
+            let rooms = serde_json::to_string(&event.rooms)
+                .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            query = query
+                .bind(event.kind.as_str())
+                .bind(event.payload.as_str())
+                .bind(event.at)
+                .bind(rooms);
+        }
+        let mut chunk_ids = query
+            .fetch_all(&mut **tx)
             .await?
-            .try_get("id")?;
-    for room in rooms {
-        sqlx::query("INSERT INTO event_rooms (event_id, room) VALUES ($1, $2)")
-            .bind(id)
-            .bind(room)
-            .execute(&mut **tx)
-            .await?;
+            .iter()
+            .map(|row| row.try_get::<i64, _>("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Rows take ids in the order of VALUES (one writer at a time holds
+        // the turn); RETURNING's own order is not promised.
+        chunk_ids.sort_unstable();
+        ids.extend(chunk_ids);
     }
-    Ok(id)
+    Ok(ids)
+}
+
+/// Every event after `after`, oldest first, with its rooms: what a node's
+/// log tail emits.
+pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let rooms: String = row.try_get("rooms")?;
+        Ok(StoredEvent {
+            id: row.try_get("id")?,
+            kind: row.try_get("kind")?,
+            payload: row.try_get("payload")?,
+            at: row.try_get("at")?,
+            rooms: serde_json::from_str(&rooms).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        })
+    })
+    .collect()
 }
 
 /// Events after `after` addressed to any of `rooms`, oldest first.

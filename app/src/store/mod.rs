@@ -21,3 +21,30 @@ pub fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
+
+/// A JSON array (as text) of `value` over the rows of `inner`, in its order.
+pub(crate) fn json_list(backend: Backend, value: &str, inner: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("(SELECT json_group_array({value}) FROM ({inner}) x)"),
+        Backend::Postgres => {
+            format!("(SELECT COALESCE(json_agg({value}), '[]'::json)::text FROM ({inner}) x)")
+        }
+    }
+}
+
+/// `json_object` on SQLite, `json_build_object` on PostgreSQL.
+pub(crate) fn json_object(backend: Backend, args: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_object({args})"),
+        Backend::Postgres => format!("json_build_object({args})"),
+    }
+}
+
+/// The texts `value` over the rows of `inner`, in its order, joined by ", ".
+pub(crate) fn text_list(backend: Backend, value: &str, inner: &str) -> String {
+    let agg = match backend {
+        Backend::Sqlite => "group_concat",
+        Backend::Postgres => "string_agg",
+    };
+    format!("(SELECT COALESCE({agg}({value}, ', '), '') FROM ({inner}) x)")
+}

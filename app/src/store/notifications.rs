@@ -2,9 +2,10 @@
 
 use sqlx::{Any, Row, Transaction};
 
-use super::Db;
+use super::{Backend, Db};
 use crate::model::notification::Notification;
 use crate::model::time::rfc3339;
+use crate::model::Role;
 
 /// What to tell one user.
 pub struct NewNotification<'a> {
@@ -15,42 +16,96 @@ pub struct NewNotification<'a> {
     pub order_id: Option<i64>,
 }
 
-/// Inserts inside `tx`; returns the stored notification and the user's unread count.
-pub async fn insert(
+/// Inserts one notification per entry of `new` (at most one per user) in
+/// one statement; returns each with its user's unread count, counted in SQL.
+pub async fn insert_all(
     tx: &mut Transaction<'static, Any>,
-    new: &NewNotification<'_>,
+    backend: Backend,
+    new: &[NewNotification<'_>],
     at: i64,
-) -> Result<(Notification, i64), sqlx::Error> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(new.user_id)
-    .bind(new.kind)
-    .bind(new.title)
-    .bind(new.body)
-    .bind(new.order_id)
-    .bind(at)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
-    let unread: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL",
-    )
-    .bind(new.user_id)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("n")?;
-    let notification = Notification {
-        id,
-        kind: new.kind.to_owned(),
-        title: new.title.to_owned(),
-        body: new.body.to_owned(),
-        order_id: new.order_id,
-        at: rfc3339(at),
-        read: false,
+) -> Result<Vec<(i64, Notification, i64)>, sqlx::Error> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values: Vec<String> = (0..new.len())
+        .map(|i| {
+            let p = i * 5 + 1;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, $1)",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5
+            )
+        })
+        .collect();
+    // SQLite's RETURNING sees the rows this statement inserted so far;
+    // PostgreSQL's sees the table as it was before the statement.
+    let this_one = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " + 1",
     };
-    Ok((notification, unread))
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) VALUES {} \
+         RETURNING id, user_id, (SELECT COUNT(*) FROM notifications n \
+         WHERE n.user_id = notifications.user_id AND n.read_at IS NULL){this_one} AS unread",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(at);
+    for n in new {
+        query = query
+            .bind(n.user_id)
+            .bind(n.kind)
+            .bind(n.title)
+            .bind(n.body)
+            .bind(n.order_id);
+    }
+    let rows = query.fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|row| {
+            let user_id: i64 = row.try_get("user_id")?;
+            let n = new
+                .iter()
+                .find(|n| n.user_id == user_id)
+                .ok_or_else(|| sqlx::Error::Protocol(format!("unexpected user {user_id}")))?;
+            let notification = Notification {
+                id: row.try_get("id")?,
+                kind: n.kind.to_owned(),
+                title: n.title.to_owned(),
+                body: n.body.to_owned(),
+                order_id: n.order_id,
+                at: rfc3339(at),
+                read: false,
+            };
+            Ok((user_id, notification, row.try_get("unread")?))
+        })
+        .collect()
+}
+
+/// The same notification for every active user (of `role`, if given), in
+/// one `INSERT ... SELECT`; returns how many were written.
+pub async fn insert_for_audience(
+    tx: &mut Transaction<'static, Any>,
+    role: Option<Role>,
+    kind: &str,
+    title: &str,
+    body: &str,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) \
+         SELECT id, $1, $2, $3, NULL, $4 FROM users \
+         WHERE suspended = 0 AND ($5 = '' OR role = $5)",
+    )
+    .bind(kind)
+    .bind(title)
+    .bind(body)
+    .bind(at)
+    .bind(role.map(|r| r.as_str()).unwrap_or_default())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
@@ -99,7 +154,7 @@ pub async fn mark_read(
             )
             .bind(at)
             .bind(user_id)
-            .execute(&db.pool)
+            .execute(db.writer())
             .await?;
         }
         Some(ids) => {
@@ -110,24 +165,10 @@ pub async fn mark_read(
                 .bind(at)
                 .bind(*id)
                 .bind(user_id)
-                .execute(&db.pool)
+                .execute(db.writer())
                 .await?;
             }
         }
     }
     Ok(())
-}
-
-/// The staff of a restaurant (who hear of its new orders).
-pub async fn staff_of(
-    tx: &mut Transaction<'static, Any>,
-    restaurant_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query("SELECT user_id FROM restaurant_staff WHERE restaurant_id = $1")
-        .bind(restaurant_id)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|row| row.try_get("user_id"))
-        .collect()
 }

@@ -124,23 +124,22 @@ pub async fn settle(
     order_id: i64,
     winner: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    if let Some(winner) = winner {
-        sqlx::query("UPDATE delivery_offers SET status = 'accepted' WHERE order_id = $1 AND driver_id = $2 AND status = 'pending'")
-            .bind(order_id)
-            .bind(winner)
-            .execute(&mut **tx)
-            .await?;
-    }
-    sqlx::query(
-        "UPDATE delivery_offers SET status = 'withdrawn' WHERE order_id = $1 AND status = 'pending' \
-         RETURNING driver_id",
+    // One statement: the winner's offer accepted, every other withdrawn.
+    let rows = sqlx::query(
+        "UPDATE delivery_offers SET status = CASE WHEN driver_id = $2 THEN 'accepted' ELSE 'withdrawn' END \
+         WHERE order_id = $1 AND status = 'pending' RETURNING driver_id, status",
     )
     .bind(order_id)
+    .bind(winner.unwrap_or(-1))
     .fetch_all(&mut **tx)
-    .await?
-    .iter()
-    .map(|r| r.try_get("driver_id"))
-    .collect()
+    .await?;
+    let mut withdrawn = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if row.try_get::<String, _>("status")? == "withdrawn" {
+            withdrawn.push(row.try_get("driver_id")?);
+        }
+    }
+    Ok(withdrawn)
 }
 
 /// Active orders with no driver and no live offer: they need dispatching.

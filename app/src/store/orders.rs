@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::Db;
+use super::{json_list, json_object, text_list, Db};
 use crate::model::time::rfc3339;
 use crate::model::{HistoryEntry, Order, OrderLine, OrderStatus, OrderSummary, Party, Place};
 
@@ -44,7 +44,8 @@ fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
         .ok_or_else(|| sqlx::Error::Decode(format!("order status {raw:?}").into()))
 }
 
-/// Inserts a placed order with its lines and first history row. `None` when
+/// Inserts a placed order with its lines (and, by trigger, its first
+/// history row). `None` when
 /// the customer already used this idempotency key.
 pub async fn insert(
     tx: &mut Transaction<'static, Any>,
@@ -75,20 +76,26 @@ pub async fn insert(
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
         Err(e) => return Err(e),
     };
+    let values: Vec<String> = (0..o.lines.len())
+        .map(|i| {
+            let p = i * 4 + 1;
+            format!("($1, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (order_id, menu_item_id, name, unit_price_cents, quantity) VALUES {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(id);
     for line in o.lines {
-        sqlx::query(
-            "INSERT INTO order_lines (order_id, menu_item_id, name, unit_price_cents, quantity) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind(line.menu_item_id)
-        .bind(&line.name)
-        .bind(line.unit_price_cents)
-        .bind(line.quantity)
-        .execute(&mut **tx)
-        .await?;
+        query = query
+            .bind(line.menu_item_id)
+            .bind(&line.name)
+            .bind(line.unit_price_cents)
+            .bind(line.quantity);
     }
-    add_history(tx, id, OrderStatus::Placed, Some(o.customer_id), None, at).await?;
+    query.execute(&mut **tx).await?;
+    // The first history row comes from the trigger `orders_first_history`.
     Ok(Some(id))
 }
 
@@ -168,60 +175,111 @@ pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error
     }))
 }
 
-const ORDER_COLUMNS: &str = "o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
+const ORDER_COLUMNS: &str =
+    "o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
      r.name AS restaurant_name, r.address AS restaurant_address, r.lat AS restaurant_lat, \
      r.lng AS restaurant_lng, o.driver_id, d.name AS driver_name, o.subtotal_cents, \
      o.delivery_fee_cents, o.total_cents, o.dropoff_address, o.dropoff_lat, o.dropoff_lng, o.note, \
-     o.version, o.created_at, o.updated_at \
-     FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
-     LEFT JOIN users d ON d.id = o.driver_id";
+     o.version, o.created_at, o.updated_at";
 
-pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
-    let sql = format!("SELECT {ORDER_COLUMNS} WHERE o.id = $1");
+const ORDER_JOINS: &str = "FROM orders o JOIN users c ON c.id = o.customer_id \
+     JOIN restaurants r ON r.id = o.restaurant_id LEFT JOIN users d ON d.id = o.driver_id";
+
+/// An order and the staff of its restaurant (who hear of its changes).
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub order: Order,
+    pub staff: Vec<i64>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LineJson {
+    menu_item_id: i64,
+    name: String,
+    unit_price_cents: i64,
+    quantity: i64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryJson {
+    status: String,
+    at: i64,
+    reason: Option<String>,
+    by_id: Option<i64>,
+    by_name: Option<String>,
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// The order with its lines, history and restaurant staff, in one query.
+pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
+    let b = db.backend;
+    let lines = json_list(
+        b,
+        &json_object(
+            b,
+            "'menuItemId', x.menu_item_id, 'name', x.name, 'unitPriceCents', x.unit_price_cents, \
+             'quantity', x.quantity",
+        ),
+        "SELECT menu_item_id, name, unit_price_cents, quantity FROM order_lines \
+         WHERE order_id = o.id ORDER BY id",
+    );
+    let history = json_list(
+        b,
+        &json_object(
+            b,
+            "'status', x.status, 'at', x.at, 'reason', x.reason, 'byId', x.by_user_id, \
+             'byName', x.by_name",
+        ),
+        "SELECT h.status, h.at, h.reason, h.by_user_id, u.name AS by_name FROM order_history h \
+         LEFT JOIN users u ON u.id = h.by_user_id WHERE h.order_id = o.id ORDER BY h.id",
+    );
+    let staff = json_list(
+        b,
+        "x.user_id",
+        "SELECT user_id FROM restaurant_staff WHERE restaurant_id = o.restaurant_id ORDER BY user_id",
+    );
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS}, {lines} AS lines_json, {history} AS history_json, \
+         {staff} AS staff_json {ORDER_JOINS} WHERE o.id = $1"
+    );
     let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
-    let items = sqlx::query(
-        "SELECT menu_item_id, name, unit_price_cents, quantity FROM order_lines WHERE order_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        let unit: i64 = r.try_get("unit_price_cents")?;
-        let quantity: i64 = r.try_get("quantity")?;
-        Ok(OrderLine {
-            menu_item_id: r.try_get("menu_item_id")?,
-            name: r.try_get("name")?,
-            unit_price_cents: unit,
-            quantity,
-            line_total_cents: unit * quantity,
+    let items = json_column::<Vec<LineJson>>(&row, "lines_json")?
+        .into_iter()
+        .map(|l| OrderLine {
+            menu_item_id: l.menu_item_id,
+            line_total_cents: l.unit_price_cents * l.quantity,
+            name: l.name,
+            unit_price_cents: l.unit_price_cents,
+            quantity: l.quantity,
         })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let history = sqlx::query(
-        "SELECT h.status, h.at, h.reason, h.by_user_id, u.name AS by_name FROM order_history h \
-         LEFT JOIN users u ON u.id = h.by_user_id WHERE h.order_id = $1 ORDER BY h.id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        let by_id: Option<i64> = r.try_get("by_user_id")?;
-        let by_name: Option<String> = r.try_get("by_name")?;
-        Ok(HistoryEntry {
-            status: status_of(r, "status")?,
-            at: rfc3339(r.try_get("at")?),
-            by: by_id.zip(by_name).map(|(id, name)| Party { id, name }),
-            reason: r.try_get("reason")?,
+        .collect();
+    let history = json_column::<Vec<HistoryJson>>(&row, "history_json")?
+        .into_iter()
+        .map(|h| {
+            Ok(HistoryEntry {
+                status: OrderStatus::parse(&h.status).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("order status {:?}", h.status).into())
+                })?,
+                at: rfc3339(h.at),
+                by: h.by_id.zip(h.by_name).map(|(id, name)| Party { id, name }),
+                reason: h.reason,
+            })
         })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let driver_id: Option<i64> = row.try_get("driver_id")?;
     let driver_name: Option<String> = row.try_get("driver_name")?;
-    Ok(Some(Order {
+    let order = Order {
         id: row.try_get("id")?,
         status: status_of(&row, "status")?,
         customer: Party {
@@ -255,7 +313,15 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
         updated_at: rfc3339(row.try_get("updated_at")?),
         version: row.try_get("version")?,
         last_location: None,
+    };
+    Ok(Some(Loaded {
+        order,
+        staff: json_column(&row, "staff_json")?,
     }))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
+    Ok(load(db, id).await?.map(|l| l.order))
 }
 
 /// Which orders a list shows.
@@ -285,10 +351,16 @@ pub async fn list(
     } else {
         ""
     };
+    // The lines' text in the same query: no query per order.
+    let items = text_list(
+        db.backend,
+        "x.quantity || '× ' || x.name",
+        "SELECT quantity, name FROM order_lines l WHERE l.order_id = o.id ORDER BY l.id",
+    );
     let sql = format!(
         "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
          r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
-         o.dropoff_address, o.dropoff_lat, o.dropoff_lng, \
+         o.dropoff_address, o.dropoff_lat, o.dropoff_lng, {items} AS items, \
          CAST((SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS BIGINT) AS item_count \
          FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
          WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
@@ -314,7 +386,7 @@ pub async fn list(
             },
             total_cents: row.try_get("total_cents")?,
             item_count: row.try_get("item_count")?,
-            items: line_text(db, order_id).await?,
+            items: row.try_get("items")?,
             dropoff: Place {
                 address: row.try_get("dropoff_address")?,
                 lat: row.try_get("dropoff_lat")?,
@@ -325,26 +397,6 @@ pub async fn list(
         });
     }
     Ok(summaries)
-}
-
-/// "2× Margherita, 1× Tiramisu".
-async fn line_text(db: &Db, order_id: i64) -> Result<String, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT name, quantity FROM order_lines WHERE order_id = $1 ORDER BY id")
-            .bind(order_id)
-            .fetch_all(&db.pool)
-            .await?;
-    let parts: Result<Vec<String>, sqlx::Error> = rows
-        .iter()
-        .map(|r| {
-            Ok(format!(
-                "{}× {}",
-                r.try_get::<i64, _>("quantity")?,
-                r.try_get::<String, _>("name")?
-            ))
-        })
-        .collect();
-    Ok(parts?.join(", "))
 }
 
 pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, sqlx::Error> {
@@ -359,8 +411,10 @@ pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, 
     .collect()
 }
 
-/// Gives the order to `driver_id` if it is still unassigned and waiting:
-/// of two drivers accepting at once, exactly one sees `true`.
+/// Gives the order to `driver_id` if it is still unassigned and waiting,
+/// the driver's offer for it is still pending, and the driver is on no
+/// other delivery: of two drivers accepting at once, exactly one sees
+/// `true`. Bumps `version`, as every change of the order does.
 pub async fn assign_driver(
     tx: &mut Transaction<'static, Any>,
     order_id: i64,
@@ -368,8 +422,12 @@ pub async fn assign_driver(
     at: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE orders SET driver_id = $1, updated_at = $2 WHERE id = $3 AND driver_id IS NULL \
-         AND status IN ('confirmed', 'preparing', 'ready')",
+        "UPDATE orders SET driver_id = $1, updated_at = $2, version = version + 1 \
+         WHERE id = $3 AND driver_id IS NULL AND status IN ('confirmed', 'preparing', 'ready') \
+         AND EXISTS (SELECT 1 FROM delivery_offers f WHERE f.order_id = $3 AND f.driver_id = $1 \
+           AND f.status = 'pending' AND f.expires_at > $2) \
+         AND NOT EXISTS (SELECT 1 FROM orders a WHERE a.driver_id = $1 \
+           AND a.status IN ('confirmed', 'preparing', 'ready', 'out_for_delivery'))",
     )
     .bind(driver_id)
     .bind(at)

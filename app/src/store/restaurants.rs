@@ -3,7 +3,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::{now_ms, Db};
+use super::{json_list, now_ms, Db};
 use crate::model::{MenuItem, Restaurant};
 
 fn restaurant_from_row(row: &AnyRow) -> Result<Restaurant, sqlx::Error> {
@@ -52,6 +52,47 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Restaurant>, sqlx::Error> 
     .transpose()
 }
 
+/// What a checkout reads, in one query: the restaurant, its menu and its
+/// staff (who hear of the new order).
+pub async fn for_checkout(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(Restaurant, Vec<MenuItem>, Vec<i64>)>, sqlx::Error> {
+    let staff = json_list(
+        db.backend,
+        "x.user_id",
+        "SELECT user_id FROM restaurant_staff WHERE restaurant_id = r.id ORDER BY user_id",
+    );
+    let sql = format!(
+        "SELECT r.id, r.name, r.cuisine, r.address, r.lat, r.lng, r.is_open, {staff} AS staff_json, \
+         m.id AS item_id, m.name AS item_name, m.description, m.price_cents, m.available \
+         FROM restaurants r LEFT JOIN menu_items m ON m.restaurant_id = r.id WHERE r.id = $1 \
+         ORDER BY m.position, m.id"
+    );
+    let rows = sqlx::query(&sql).bind(id).fetch_all(&db.pool).await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let restaurant = restaurant_from_row(first)?;
+    let staff_json: String = first.try_get("staff_json")?;
+    let staff = serde_json::from_str(&staff_json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let mut menu = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let Some(item_id) = row.try_get::<Option<i64>, _>("item_id")? else {
+            continue;
+        };
+        menu.push(MenuItem {
+            id: item_id,
+            restaurant_id: restaurant.id,
+            name: row.try_get("item_name")?,
+            description: row.try_get("description")?,
+            price_cents: row.try_get("price_cents")?,
+            available: row.try_get::<i64, _>("available")? != 0,
+        });
+    }
+    Ok(Some((restaurant, menu, staff)))
+}
+
 pub async fn menu(db: &Db, restaurant_id: i64) -> Result<Vec<MenuItem>, sqlx::Error> {
     sqlx::query(
         "SELECT id, restaurant_id, name, description, price_cents, available \
@@ -84,7 +125,7 @@ pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<i64, sqlx::Error> 
     .bind(r.lat)
     .bind(r.lng)
     .bind(now_ms())
-    .fetch_one(&db.pool)
+    .fetch_one(db.writer())
     .await?
     .try_get("id")
 }
@@ -106,7 +147,7 @@ pub async fn insert_menu_item(
     .bind(description)
     .bind(price_cents)
     .bind(position)
-    .fetch_one(&db.pool)
+    .fetch_one(db.writer())
     .await?
     .try_get("id")
 }
@@ -137,7 +178,7 @@ pub async fn update_menu_item(db: &Db, item: &MenuItem) -> Result<(), sqlx::Erro
         .bind(item.price_cents)
         .bind(i64::from(item.available))
         .bind(item.id)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -146,7 +187,7 @@ pub async fn set_open(db: &Db, id: i64, open: bool) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE restaurants SET is_open = $1 WHERE id = $2")
         .bind(i64::from(open))
         .bind(id)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }

@@ -39,7 +39,7 @@ pub async fn insert(
     .bind(password_hash)
     .bind(role.as_str())
     .bind(now_ms())
-    .fetch_one(&db.pool)
+    .fetch_one(db.writer())
     .await;
     match inserted {
         Ok(row) => Ok(Some(User {
@@ -88,7 +88,7 @@ pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), 
     sqlx::query("INSERT INTO restaurant_staff (user_id, restaurant_id) VALUES ($1, $2)")
         .bind(user_id)
         .bind(restaurant_id)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
@@ -120,7 +120,7 @@ pub async fn set_suspended(db: &Db, id: i64, suspended: bool) -> Result<bool, sq
     let done = sqlx::query("UPDATE users SET suspended = $1 WHERE id = $2")
         .bind(i64::from(suspended))
         .bind(id)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -145,25 +145,4 @@ pub async fn list(db: &Db, limit: i64) -> Result<Vec<crate::model::admin::UserRo
             })
         })
         .collect()
-}
-
-/// Ids of the (not suspended) users with `role`, or of everyone; inside `tx`.
-pub async fn ids_for_audience(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    role: Option<Role>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = match role {
-        Some(role) => {
-            sqlx::query("SELECT id FROM users WHERE suspended = 0 AND role = $1")
-                .bind(role.as_str())
-                .fetch_all(&mut **tx)
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT id FROM users WHERE suspended = 0")
-                .fetch_all(&mut **tx)
-                .await?
-        }
-    };
-    rows.iter().map(|r| r.try_get("id")).collect()
 }

@@ -2,6 +2,7 @@
 //! session, or a suspended user, and the socket is refused with
 //! `connect_error` "unauthorized". A socket never chooses its user or rooms.
 
+use app::error::AppError;
 use app::model::User;
 use app::realtime::events::{HandshakeAuth, Hello, HelloUser, HELLO};
 use app::realtime::rooms::Room;
@@ -57,9 +58,7 @@ pub fn rooms_for(user: &User, session_key: &str) -> Vec<String> {
 }
 
 /// Joins the socket to its rooms, replays what it missed since the
-/// handshake's `lastEventId` (in order), then says `hello`. Rooms are joined
-/// before the replay is read, so an event committed meanwhile arrives live
-/// or in the replay, maybe both: the client drops duplicates by id.
+/// handshake's `lastEventId` (in order, see [`catch_up`]), then says `hello`.
 pub async fn on_connect<A: Adapter>(
     s: SocketRef<A>,
     io: SocketIo<A>,
@@ -73,7 +72,10 @@ pub async fn on_connect<A: Adapter>(
         return;
     };
     let rooms = rooms_for(&user, &session_key);
+    // In its rooms at once (a sign-out or suspension reaches it from now
+    // on), but catching up: the log tail skips it until its replay is done.
     s.join(rooms.clone());
+    s.join(Room::CATCHING_UP);
     // A suspension committed between the handshake check and the join
     // would have missed this socket: look again now that it is in user:{id}.
     if matches!(
@@ -104,7 +106,8 @@ pub async fn on_connect<A: Adapter>(
     s.on("chat:send", super::chat::on_send::<A>);
     s.on("chat:typing", super::chat::on_typing::<A>);
     s.on("chat:read", super::chat::on_read::<A>);
-    let mut last_event_id = match service::events::latest_id(&ctx).await {
+    let after = auth.ok().and_then(|a| a.last_event_id);
+    let last_event_id = match catch_up(&s, &ctx, &user, after).await {
         Ok(id) => id,
         Err(e) => {
             tracing::warn!(error = %e, "socket dropped: event log unreadable");
@@ -112,31 +115,6 @@ pub async fn on_connect<A: Adapter>(
             return;
         }
     };
-    if let Some(after) = auth.ok().and_then(|a| a.last_event_id) {
-        match service::events::missed(&ctx, &user, after, service::events::MAX_REPLAY).await {
-            Ok(missed) => {
-                let truncated = missed.len() as i64 >= service::events::MAX_REPLAY;
-                service::metrics::replayed(missed.len());
-                for event in &missed {
-                    if let Err(e) = s.emit(event.kind.as_str(), &event.wire) {
-                        tracing::warn!(error = %e, "replay interrupted");
-                        return;
-                    }
-                }
-                // A capped replay resumes from its last event on the next connect.
-                if let (true, Some(last)) = (truncated, missed.last()) {
-                    last_event_id = last.id;
-                }
-                tracing::debug!(
-                    user_id = user.id,
-                    replayed = missed.len(),
-                    after,
-                    "replayed missed events"
-                );
-            }
-            Err(e) => tracing::warn!(error = %e, "replay failed; the client can fetch /api/events"),
-        }
-    }
     let hello = Hello {
         user: HelloUser {
             id: user.id,
@@ -150,4 +128,52 @@ pub async fn on_connect<A: Adapter>(
         tracing::warn!(error = %e, "could not send hello");
     }
     tracing::debug!(user_id = user.id, socket = %s.id, "socket connected");
+}
+
+/// Most events one connection replays; past it the client resumes from
+/// `hello.lastEventId` on its next connect.
+const MAX_CATCH_UP: usize = 10 * service::events::MAX_REPLAY as usize;
+
+/// Replays what the socket missed after `after`, in id order, then lets the
+/// log tail's live events through. The tail skips sockets in
+/// `CATCHING_UP`; under the emission turn, once the replay has read
+/// everything up to the tail's cursor, the socket leaves that room, so
+/// every later event comes live and after the replay: a client never
+/// receives an id lower than one it already has, except as a duplicate it
+/// drops. Returns the id the client is caught up to (`hello.lastEventId`).
+async fn catch_up<A: Adapter>(
+    s: &SocketRef<A>,
+    ctx: &Ctx,
+    user: &User,
+    after: Option<i64>,
+) -> Result<i64, AppError> {
+    let Some(mut last) = after.map(|a| a.max(0)) else {
+        // Nothing to replay: live from the cursor on.
+        let _turn = ctx.emitter.turn().await;
+        s.leave(Room::CATCHING_UP);
+        return Ok(ctx.emitter.cursor());
+    };
+    let mut replayed = 0;
+    loop {
+        let newest = service::events::latest_id(ctx).await?;
+        let batch = service::events::missed(ctx, user, last, service::events::MAX_REPLAY).await?;
+        let full = batch.len() as i64 >= service::events::MAX_REPLAY;
+        for event in &batch {
+            s.emit(event.kind.as_str(), &event.wire)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("replay interrupted: {e}")))?;
+            last = event.id;
+        }
+        replayed += batch.len();
+        // A read that was not cut short saw every event up to `newest`.
+        let horizon = if full { last } else { newest.max(last) };
+        let _turn = ctx.emitter.turn().await;
+        if ctx.emitter.cursor() <= horizon || replayed >= MAX_CATCH_UP {
+            s.leave(Room::CATCHING_UP);
+            service::metrics::replayed(replayed);
+            tracing::debug!(user_id = user.id, replayed, after, "replayed missed events");
+            return Ok(horizon);
+        }
+        // The tail emitted more meanwhile (skipping this socket): read on.
+        last = horizon;
+    }
 }

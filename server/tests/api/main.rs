@@ -15,6 +15,7 @@ mod moderation;
 mod nodes;
 mod notifications;
 mod openapi;
+mod ordering;
 mod orders;
 mod realtime;
 mod stream;

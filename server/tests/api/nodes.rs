@@ -15,8 +15,8 @@ use tokio::sync::mpsc;
 use crate::helpers::{fresh_postgres_database, next_event, unique_suffix, TestApp};
 
 /// One server process. Killed when dropped.
-struct Node {
-    child: Child,
+pub struct Node {
+    pub child: Child,
     base: String,
     log: std::path::PathBuf,
 }
@@ -69,7 +69,7 @@ impl Node {
         panic!("node did not become ready:\n{}", node.output());
     }
 
-    fn client(&self, jar: Arc<Jar>) -> TestApp {
+    pub fn client(&self, jar: Arc<Jar>) -> TestApp {
         TestApp::client_of(&self.base, jar)
     }
 
@@ -89,7 +89,7 @@ impl Drop for Node {
 }
 
 /// Two nodes of one deployment: same database, same Redis and prefix.
-async fn cluster() -> (Node, Node) {
+pub async fn cluster() -> (Node, Node) {
     let database_url = fresh_postgres_database().await;
     let prefix = format!("mealstream-nodes-{}", unique_suffix());
     // The first migrates and seeds; the second finds it done.
@@ -98,7 +98,7 @@ async fn cluster() -> (Node, Node) {
     (a, b)
 }
 
-fn jar() -> Arc<Jar> {
+pub fn jar() -> Arc<Jar> {
     Arc::new(Jar::default())
 }
 

@@ -1,0 +1,86 @@
+//! The outbox: a write transaction that logs events as it goes and writes
+//! them when it commits. `log` only queues (no I/O); `commit` appends every
+//! queued event in one statement, the last before COMMIT (on PostgreSQL the
+//! one that takes the ordering lock), commits, and wakes this node's log
+//! tail, which emits them. Nothing publishes by hand, so nothing can forget to.
+
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::realtime::emit::Emitter;
+use crate::store::events::NewEvent;
+use crate::store::{self, db::WriteTx, now_ms, Backend};
+
+pub struct EventTx {
+    tx: WriteTx,
+    backend: Backend,
+    emitter: Emitter,
+    events: Vec<NewEvent>,
+}
+
+impl Ctx {
+    /// Begins a write transaction whose events go out after it commits.
+    pub async fn begin(&self) -> Result<EventTx, AppError> {
+        Ok(EventTx {
+            tx: self.db.begin().await?,
+            backend: self.db.backend,
+            emitter: self.emitter.clone(),
+            events: Vec::new(),
+        })
+    }
+}
+
+impl EventTx {
+    /// Queues an event for `rooms`; it is written with the commit.
+    pub fn log(
+        &mut self,
+        kind: &str,
+        rooms: Vec<String>,
+        payload: &impl Serialize,
+    ) -> Result<(), AppError> {
+        let payload = serde_json::to_string(payload).map_err(|e| AppError::Internal(e.into()))?;
+        self.events.push(NewEvent {
+            kind: kind.to_owned(),
+            payload,
+            at: now_ms(),
+            rooms,
+        });
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Writes the queued events, commits, and hands them to the tail.
+    pub async fn commit(mut self) -> Result<(), AppError> {
+        let logged = !self.events.is_empty();
+        if logged {
+            store::events::append_all(&mut self.tx, self.backend, &self.events).await?;
+        }
+        self.tx.commit().await?;
+        if logged {
+            self.emitter.committed_here();
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<(), AppError> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for EventTx {
+    type Target = Transaction<'static, Any>;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for EventTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}

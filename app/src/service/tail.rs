@@ -1,0 +1,124 @@
+//! The log tail: one task per node reads every event committed after its
+//! cursor, in id order, and emits each to this node's sockets in its rooms.
+//! Ids become visible in id order (see `store::events`), so a socket hears
+//! events in id order with no gap, whichever node committed them; live and
+//! replay read the same rows. A commit here wakes the tail at once; a commit
+//! on another node arrives as a wake-up hint through Redis, and a short poll
+//! covers a lost hint.
+
+use std::time::Duration;
+
+use serde_json::value::RawValue;
+
+use super::Ctx;
+use crate::model::time::rfc3339;
+use crate::store::{self, events::StoredEvent, now_ms};
+
+/// The most events one read takes.
+const BATCH: i64 = 500;
+/// How long the tail waits for a wake-up before it reads anyway.
+pub const POLL: Duration = Duration::from_millis(200);
+
+/// Tells the other nodes that this one committed events.
+pub type Hint = Box<dyn Fn() + Send + Sync>;
+
+/// Runs until the node shuts down, from the emitter's cursor on.
+pub async fn run(ctx: Ctx, hint: Option<Hint>) {
+    // Set at startup to where the log ended (`Emitter::advance`).
+    let mut cursor = ctx.emitter.cursor();
+    while !ctx.emitter.is_closing() {
+        let _ = tokio::time::timeout(POLL, ctx.emitter.woken()).await;
+        // Read first: a commit that lands during the read wakes us again.
+        let here = ctx.emitter.take_committed_here();
+        loop {
+            let batch = match store::events::after(&ctx.db, cursor, BATCH).await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    tracing::warn!(error = %e, "log tail read failed; retrying");
+                    break;
+                }
+            };
+            let full = batch.len() as i64 == BATCH;
+            if !batch.is_empty() {
+                let _turn = ctx.emitter.turn().await;
+                for event in &batch {
+                    emit(&ctx, event).await;
+                    cursor = event.id;
+                }
+                ctx.emitter.advance(cursor);
+            }
+            if !full {
+                break;
+            }
+        }
+        if here {
+            if let Some(hint) = &hint {
+                hint();
+            }
+        }
+    }
+}
+
+async fn emit(ctx: &Ctx, event: &StoredEvent) {
+    let Some(wire) = wire(event) else {
+        tracing::error!(
+            event_id = event.id,
+            "logged payload is not a JSON object; not emitted"
+        );
+        return;
+    };
+    ctx.emitter
+        .emit_logged(&event.kind, &event.rooms, &wire)
+        .await;
+    let since_commit = now_ms().saturating_sub(event.at).max(0) as u64;
+    super::metrics::event_emitted(&event.kind, Duration::from_millis(since_commit));
+}
+
+/// The payload object with `eventId` and `at` put first, spliced as text:
+/// the stored JSON is sent as it is, never parsed.
+pub fn wire(event: &StoredEvent) -> Option<Box<RawValue>> {
+    let rest = event.payload.trim_start().strip_prefix('{')?;
+    let head = format!(
+        "{{\"eventId\":{},\"at\":\"{}\"",
+        event.id,
+        rfc3339(event.at)
+    );
+    let text = if rest.trim_start().starts_with('}') {
+        format!("{head}}}")
+    } else {
+        format!("{head},{rest}")
+    };
+    RawValue::from_string(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(payload: &str) -> StoredEvent {
+        StoredEvent {
+            id: 42,
+            kind: "order:created".into(),
+            payload: payload.into(),
+            at: 0,
+            rooms: vec!["order:1".into()],
+        }
+    }
+
+    #[test]
+    fn wire_puts_id_and_time_before_the_payload() {
+        let wire = wire(&stored(r#"{"orderId":7}"#)).expect("object");
+        let value: serde_json::Value = serde_json::from_str(wire.get()).expect("json");
+        assert_eq!(value["eventId"], 42);
+        assert_eq!(value["at"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(value["orderId"], 7);
+    }
+
+    #[test]
+    fn wire_of_an_empty_object_and_of_a_non_object() {
+        let wire = wire(&stored("{}")).expect("object");
+        let value: serde_json::Value = serde_json::from_str(wire.get()).expect("json");
+        assert_eq!(value["eventId"], 42);
+        assert!(super::wire(&stored("[1]")).is_none());
+    }
+}

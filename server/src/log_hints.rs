@@ -1,0 +1,54 @@
+//! Wake-up hints between nodes: after a node's log tail reads events that
+//! were committed on that node, it publishes one message on a Redis
+//! channel; every node's tail wakes and reads the log. A hint carries no
+//! event (the database does): a lost one only delays delivery until the
+//! tail's next poll.
+
+use anyhow::Context;
+use app::service::{tail, Ctx};
+use fred::prelude::{
+    ClientLike, Config as RedisConfig, EventInterface, Pool, PubsubInterface, ReconnectPolicy,
+};
+
+/// Subscribes this node to the others' hints and returns what publishes its own.
+pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Result<tail::Hint> {
+    let channel = format!("{prefix}:log-committed");
+    let config = RedisConfig::from_url(url).context("invalid REDIS_URL")?;
+    let subscriber = fred::prelude::Builder::from_config(config)
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
+        .build_subscriber_client()
+        .context("cannot create the Redis subscriber for log hints")?;
+    subscriber
+        .init()
+        .await
+        .context("cannot connect the Redis subscriber for log hints")?;
+    // Subscribes again after every reconnection.
+    let _ = subscriber.manage_subscriptions();
+    subscriber
+        .subscribe(channel.clone())
+        .await
+        .context("cannot subscribe to the log hints")?;
+    let mut hints = subscriber.message_rx();
+    let emitter = ctx.emitter.clone();
+    tokio::spawn(async move {
+        // Keeps the subscriber alive as long as hints are read.
+        let _subscriber = subscriber;
+        while !emitter.is_closing() {
+            match hints.recv().await {
+                Ok(_) => emitter.wake(),
+                // Fell behind: waking once covers every missed hint.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => emitter.wake(),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    Ok(Box::new(move || {
+        let pool = pool.clone();
+        let channel = channel.clone();
+        tokio::spawn(async move {
+            if let Err(e) = pool.next().publish::<(), _, _>(channel, "1").await {
+                tracing::debug!(error = %e, "log hint not published; other nodes poll");
+            }
+        });
+    }))
+}
