@@ -57,11 +57,13 @@ impl EventTx {
     /// Writes the queued events, commits, and hands them to the tail.
     pub async fn commit(mut self) -> Result<(), AppError> {
         let logged = !self.events.is_empty();
+        let started = std::time::Instant::now();
         if logged {
             store::events::append_all(&mut self.tx, self.backend, &self.events).await?;
         }
         self.tx.commit().await?;
         if logged {
+            super::metrics::events_committed(started.elapsed());
             self.emitter.committed_here();
         }
         Ok(())
