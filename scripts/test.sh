@@ -22,6 +22,10 @@ if [ ! -d bench/peers/socketio-node/node_modules/socket.io ] || [ bench/peers/so
     step "npm ci (the load test's Node Socket.IO peer)"
     (cd bench/peers/socketio-node && npm ci --no-audit --no-fund)
 fi
+if [ ! -d bench/peers/express-pg/node_modules/@socket.io/redis-adapter ] || [ bench/peers/express-pg/package-lock.json -nt bench/peers/express-pg/node_modules/.package-lock.json ]; then
+    step "npm ci (the load test's Node Express + pg peer)"
+    (cd bench/peers/express-pg && npm ci --no-audit --no-fund)
+fi
 
 step "PostgreSQL and Redis"
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then

@@ -28,12 +28,14 @@ pub struct Kitchen {
     pub lng: f64,
 }
 
-/// Talks to one Mealstream server. Sign-ins come from many loopback
+/// Talks to one Mealstream deployment. Sign-ins come from many loopback
 /// addresses, like real users, so the per-address sign-in limit (120 a
-/// minute) holds for each of them.
+/// minute) holds for each of them. Other calls go to its nodes in turn: a
+/// session is good on every node.
 pub struct Fixture {
     pub db: Db,
-    base: String,
+    bases: Vec<String>,
+    turn: std::sync::atomic::AtomicUsize,
     hash: String,
     clients: Vec<reqwest::Client>,
     signed_in: std::sync::atomic::AtomicUsize,
@@ -51,7 +53,13 @@ fn client(local: Option<IpAddr>) -> anyhow::Result<reqwest::Client> {
 }
 
 impl Fixture {
-    pub async fn new(base: String, database_url: &str, sign_ins: usize) -> anyhow::Result<Fixture> {
+    /// `bases`: every node's base URL.
+    pub async fn new(
+        bases: Vec<String>,
+        database_url: &str,
+        sign_ins: usize,
+    ) -> anyhow::Result<Fixture> {
+        anyhow::ensure!(!bases.is_empty(), "no Mealstream node to talk to");
         let db = Db::connect(database_url).await?;
         let hash =
             app::service::password::hash(&app::model::Password::parse(DEMO_PASSWORD)?).await?;
@@ -68,7 +76,8 @@ impl Fixture {
             .collect::<anyhow::Result<_>>()?;
         Ok(Fixture {
             db,
-            base,
+            bases,
+            turn: std::sync::atomic::AtomicUsize::new(0),
             hash,
             clients,
             signed_in: std::sync::atomic::AtomicUsize::new(0),
@@ -127,7 +136,7 @@ impl Fixture {
 
     async fn sign_in(&self, http: &reqwest::Client, email: &str) -> anyhow::Result<String> {
         let res = http
-            .post(format!("{}/api/auth/login", self.base))
+            .post(format!("{}/api/auth/login", self.bases[0]))
             .json(&json!({ "email": email, "password": DEMO_PASSWORD }))
             .send()
             .await?;
@@ -267,7 +276,8 @@ impl Fixture {
         path: &str,
         body: &Value,
     ) -> anyhow::Result<Value> {
-        let url = format!("{}{path}", self.base);
+        let turn = self.turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let url = format!("{}{path}", self.bases[turn % self.bases.len()]);
         let req = match method {
             "GET" => self.api.get(url),
             _ => self.api.post(url).json(body),

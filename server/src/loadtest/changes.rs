@@ -1,9 +1,9 @@
-//! Making lifecycle changes at a steady rate. On Mealstream a change is a
-//! real `POST /api/orders/{id}/status` (a database transaction that also
-//! logs the event); on the peers it is a publish to the order's rooms, which
-//! is all they do. Each order goes placed -> confirmed -> preparing ->
-//! ready -> cancelled, one change at a time, then the next order takes its
-//! place.
+//! Making lifecycle changes at a steady rate. On Mealstream and on the
+//! same-work peer a change is a real `POST .../orders/{id}/status` (a
+//! database transaction) to an order placed beforehand; on the relay peers
+//! it is a publish to the order's rooms, which is all they do. Each order
+//! goes placed -> confirmed -> preparing -> ready -> cancelled, one change
+//! at a time, then the next order takes its place.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::accounts::{Account, Fixture, Order};
+use super::accounts::Order;
+use super::rest::Api;
 use super::stats::Latencies;
-use super::swarm::Pace;
+use super::swarm::{self, Pace};
 use super::wire::Conn;
 
 pub const STEPS: [&str; 4] = ["confirmed", "preparing", "ready", "cancelled"];
@@ -41,9 +42,9 @@ struct Slot {
 
 /// Who makes the changes.
 pub enum Maker {
+    /// Through a REST API, to orders placed ahead of time (`top_up`).
     Rest {
-        fixture: Arc<Fixture>,
-        staff: Vec<Account>,
+        api: Api,
         orders: Mutex<VecDeque<Order>>,
     },
     Publish {
@@ -78,11 +79,7 @@ impl Maker {
 
     async fn change(&self, order: &Order, step: usize) -> anyhow::Result<()> {
         match self {
-            Maker::Rest { fixture, staff, .. } => {
-                fixture
-                    .set_status(&staff[order.kitchen], order.id, STEPS[step])
-                    .await
-            }
+            Maker::Rest { api, .. } => api.change(order, STEPS[step]).await,
             Maker::Publish {
                 publishers,
                 ack,
@@ -218,19 +215,18 @@ impl Generator {
         })
     }
 
-    /// Fresh orders waiting to be driven (Mealstream; the peers' never run out).
-    pub fn pool(&self) -> usize {
-        match &self.maker {
-            Maker::Rest { orders, .. } => lock(orders).len(),
-            Maker::Publish { .. } => usize::MAX,
-        }
-    }
-
-    /// More fresh orders for the next step.
-    pub fn refill(&self, more: Vec<Order>) {
-        if let Maker::Rest { orders, .. } = &self.maker {
-            lock(orders).extend(more);
-        }
+    /// Places orders until `needed` fresh ones wait, before a measured
+    /// phase (placing is not measured). The publishers make theirs up.
+    pub async fn top_up(&self, needed: usize) -> anyhow::Result<()> {
+        let Maker::Rest { api, orders } = &self.maker else {
+            return Ok(());
+        };
+        let missing = needed.saturating_sub(lock(orders).len());
+        let progress = swarm::bar(missing as u64, "placing orders");
+        let more = api.place(missing, &progress).await?;
+        progress.finish();
+        lock(orders).extend(more);
+        Ok(())
     }
 
     /// Makes `per_second` changes a second until `stop` resolves.

@@ -8,11 +8,13 @@ use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use anyhow::Context;
 use app::model::Role;
 use serde::Serialize;
 
 use super::accounts::Fixture;
 use super::changes::{key_of, Generator, Maker, Tracker, STEPS};
+use super::rest::{Api, PeerApi};
 use super::stats::Percentiles;
 use super::targets::{Kind, Target};
 use super::wire::Sink;
@@ -35,6 +37,9 @@ pub struct Step {
     pub expected: u64,
     pub delivered: u64,
     pub lost: u64,
+    /// Deliveries of a change no watcher was still owed: duplicates, or
+    /// arrivals after the step gave up on them.
+    pub unexpected: u64,
     pub delivered_share: f64,
     pub messages_per_second: f64,
     pub latency: Percentiles,
@@ -67,103 +72,26 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
         })
     };
     let watchers_per_change = 2 + admins as u32;
-    let mut placer = None;
     let (maker, _conns) = match target.kind {
-        Kind::Mealstream => {
-            let url = target.database_url.as_deref().unwrap_or_default();
-            let fixture = Fixture::new(target.base_url(), url, k + KITCHENS + admins).await?;
-            println!("signing in {k} customers, {KITCHENS} restaurants, {admins} admins");
-            let customers = fixture.accounts(Role::Customer, "fan", k).await?;
-            let kitchens = fixture.kitchens(KITCHENS).await?;
-            let admin_accounts = fixture.accounts(Role::Admin, "fan-admin", admins).await?;
-            let fixture = Arc::new(fixture);
-            let mut dials: Vec<_> = customers
-                .iter()
-                .chain(kitchens.iter().map(|k| &k.staff))
-                .chain(admin_accounts.iter())
-                .enumerate()
-                .map(|(i, a)| target.dial(&[], Some(a.cookie.clone()), i))
-                .collect();
-            dials.truncate(k + KITCHENS + admins);
-            let opened = swarm::open(dials, sink, "watchers").await;
-            anyhow::ensure!(
-                opened.failures == 0,
-                "watchers failed to connect: {:?}",
-                opened.first_error
-            );
-            let staff = kitchens.iter().map(|k| k.staff.clone()).collect();
-            placer = Some((fixture.clone(), customers, kitchens));
-            (
-                Maker::Rest {
-                    fixture,
-                    staff,
-                    orders: Mutex::new(VecDeque::new()),
-                },
-                opened,
-            )
+        Kind::Mealstream | Kind::MealstreamTwoNodes => {
+            mealstream_setup(target, k, admins, sink).await?
         }
-        _ => {
-            let mut dials: Vec<_> = (0..k)
-                .map(|c| vec![format!("user:{c}"), "role:customer".into()])
-                .chain(
-                    (0..KITCHENS)
-                        .map(|r| vec![format!("restaurant:{r}"), "role:restaurant".into()]),
-                )
-                .chain((0..admins).map(|_| vec!["role:admin".to_owned()]))
-                .enumerate()
-                .map(|(i, rooms)| target.dial(&rooms, None, i))
-                .collect();
-            let publishers = 4;
-            dials.extend(
-                (0..publishers).map(|i| target.dial(&["publishers".into()], None, 60_000 + i)),
-            );
-            let mut opened = swarm::open(dials, sink, "watchers").await;
-            anyhow::ensure!(
-                opened.failures == 0,
-                "watchers failed to connect: {:?}",
-                opened.first_error
-            );
-            let publishers = opened
-                .conns
-                .split_off(opened.conns.len() - publishers)
-                .into_iter()
-                .flatten()
-                .map(|(c, _)| c)
-                .collect();
-            (
-                Maker::Publish {
-                    publishers,
-                    ack: target.kind == Kind::SocketioNode,
-                    customers: k,
-                    kitchens: KITCHENS,
-                    next_id: AtomicI64::new(1),
-                    turn: AtomicUsize::new(0),
-                },
-                opened,
-            )
-        }
+        _ => peer_setup(target, k, admins, sink).await?,
     };
     let generator = Generator::new(maker, k, Some((tracker.clone(), watchers_per_change)));
     let mut steps = Vec::new();
     for &rate in &args.rates {
         // Orders for this step, placed before it (not measured): four
         // changes each, plus the active set.
-        if let Some((fixture, customers, kitchens)) = &placer {
-            let needed = (u64::from(rate) * args.step_seconds) as usize / STEPS.len() + k;
-            let missing = needed.saturating_sub(generator.pool());
-            let progress = swarm::bar(missing as u64, "placing orders");
-            generator.refill(
-                fixture
-                    .place_many(customers, kitchens, missing, &progress)
-                    .await?,
-            );
-            progress.finish();
-        }
+        generator
+            .top_up((u64::from(rate) * args.step_seconds) as usize / STEPS.len() + k)
+            .await?;
         let before = (
             generator.ok.load(Ordering::Relaxed),
             generator.errors.load(Ordering::Relaxed),
             generator.shortfall.load(Ordering::Relaxed),
             tracker.delivered.load(Ordering::Relaxed),
+            tracker.unexpected.load(Ordering::Relaxed),
         );
         let cpu_before = target.sample();
         let started = std::time::Instant::now();
@@ -196,6 +124,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
             expected,
             delivered,
             lost,
+            unexpected: tracker.unexpected.load(Ordering::Relaxed) - before.4,
             delivered_share: if expected == 0 {
                 0.0
             } else {
@@ -235,4 +164,96 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<FanoutR
         best_messages_per_second: best.map_or(0.0, |s| s.messages_per_second),
         steps,
     })
+}
+
+/// Mealstream's watchers: signed-in customers, restaurant staff and admins,
+/// whose rooms the server picks; changes are made as the staff.
+async fn mealstream_setup(
+    target: &Target,
+    k: usize,
+    admins: usize,
+    sink: Sink,
+) -> anyhow::Result<(Maker, swarm::Opened)> {
+    let url = target.database_url.as_deref().unwrap_or_default();
+    let fixture = Fixture::new(target.base_urls(), url, k + KITCHENS + admins).await?;
+    println!("signing in {k} customers, {KITCHENS} restaurants, {admins} admins");
+    let customers = fixture.accounts(Role::Customer, "fan", k).await?;
+    let kitchens = fixture.kitchens(KITCHENS).await?;
+    let admin_accounts = fixture.accounts(Role::Admin, "fan-admin", admins).await?;
+    let dials = customers
+        .iter()
+        .chain(kitchens.iter().map(|k| &k.staff))
+        .chain(admin_accounts.iter())
+        .enumerate()
+        .map(|(i, a)| target.dial(&[], Some(a.cookie.clone()), i))
+        .collect();
+    let opened = swarm::open(dials, sink, "watchers").await;
+    anyhow::ensure!(
+        opened.failures == 0,
+        "watchers failed to connect: {:?}",
+        opened.first_error
+    );
+    let api = Api::Mealstream {
+        fixture: Arc::new(fixture),
+        customers,
+        kitchens,
+    };
+    Ok((
+        Maker::Rest {
+            api,
+            orders: Mutex::new(VecDeque::new()),
+        },
+        opened,
+    ))
+}
+
+/// The peers' watchers name their rooms. The relay peers are told what to
+/// publish; the same-work peer gets real status changes over HTTP.
+async fn peer_setup(
+    target: &Target,
+    k: usize,
+    admins: usize,
+    sink: Sink,
+) -> anyhow::Result<(Maker, swarm::Opened)> {
+    let mut dials: Vec<_> = (0..k)
+        .map(|c| vec![format!("user:{c}"), "role:customer".into()])
+        .chain((0..KITCHENS).map(|r| vec![format!("restaurant:{r}"), "role:restaurant".into()]))
+        .chain((0..admins).map(|_| vec!["role:admin".to_owned()]))
+        .enumerate()
+        .map(|(i, rooms)| target.dial(&rooms, None, i))
+        .collect();
+    let publishers = if target.kind == Kind::ExpressPg { 0 } else { 4 };
+    dials.extend((0..publishers).map(|i| target.dial(&["publishers".into()], None, 60_000 + i)));
+    let mut opened = swarm::open(dials, sink, "watchers").await;
+    anyhow::ensure!(
+        opened.failures == 0,
+        "watchers failed to connect: {:?}",
+        opened.first_error
+    );
+    if target.kind == Kind::ExpressPg {
+        let base = target.base_urls().into_iter().next();
+        let api = Api::ExpressPg {
+            peer: PeerApi::new(base.context("the same-work peer is not running")?)?,
+            customers: k,
+            kitchens: KITCHENS,
+        };
+        let orders = Mutex::new(VecDeque::new());
+        return Ok((Maker::Rest { api, orders }, opened));
+    }
+    let publishers = opened
+        .conns
+        .split_off(opened.conns.len() - publishers)
+        .into_iter()
+        .flatten()
+        .map(|(c, _)| c)
+        .collect();
+    let maker = Maker::Publish {
+        publishers,
+        ack: target.kind == Kind::SocketioNode,
+        customers: k,
+        kitchens: KITCHENS,
+        next_id: AtomicI64::new(1),
+        turn: AtomicUsize::new(0),
+    };
+    Ok((maker, opened))
 }

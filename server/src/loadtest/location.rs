@@ -92,10 +92,10 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Locatio
     };
     // Each driver: its connection, its order, where it is.
     let (drivers, _watchers) = match target.kind {
-        Kind::Mealstream => mealstream_setup(target, d, sink).await?,
+        Kind::Mealstream | Kind::MealstreamTwoNodes => mealstream_setup(target, d, sink).await?,
         _ => peer_setup(target, d, sink).await?,
     };
-    let is_mealstream = target.kind == Kind::Mealstream;
+    let is_mealstream = target.kind.is_mealstream();
     let ack = target.kind != Kind::Floor;
     let counters = Arc::new([
         AtomicU64::new(0),
@@ -238,7 +238,8 @@ async fn mealstream_setup(
 ) -> anyhow::Result<(Drivers, Vec<Conn>)> {
     let url = target.database_url.as_deref().unwrap_or_default();
     let customers_n = d.div_ceil(ORDERS_PER_CUSTOMER);
-    let fixture = Fixture::new(target.base_url(), url, d + customers_n + KITCHENS + ADMINS).await?;
+    let fixture =
+        Fixture::new(target.base_urls(), url, d + customers_n + KITCHENS + ADMINS).await?;
     println!(
         "signing in {d} drivers, {customers_n} customers, {KITCHENS} restaurants, {ADMINS} admins"
     );

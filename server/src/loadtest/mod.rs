@@ -1,19 +1,23 @@
 //! `mealstream loadtest`: the benchmark client. It starts each server fresh
-//! (Mealstream, and with `--peers` the Node Socket.IO peer and the raw
-//! WebSocket floor), drives it through the same scenarios over real
-//! sockets, and writes `bench/results/<scenario>.json`, a markdown summary
-//! and SVG plots. Nothing here is asserted: it measures and reports.
+//! (Mealstream, and with `--peers` the Node Socket.IO peer, the raw
+//! WebSocket floor and, on PostgreSQL and Redis, the Node same-work peer),
+//! drives it through the same scenarios over real sockets, and writes
+//! `bench/results/<scenario>.json`, a markdown summary and SVG plots.
+//! Nothing here is asserted: it measures and reports.
 
 mod accounts;
 mod changes;
 mod fanout;
 mod idle;
 mod location;
+mod plots;
 mod reconnect;
 mod report;
+mod rest;
 mod stats;
 mod swarm;
 pub mod targets;
+mod usage;
 pub mod wire;
 
 use std::path::PathBuf;
@@ -38,7 +42,9 @@ pub struct LoadtestArgs {
     /// Which scenario to run.
     #[arg(long, value_enum, default_value_t = Scenario::All)]
     pub scenario: Scenario,
-    /// Also run the Node Socket.IO peer and the raw WebSocket floor, side by side.
+    /// Also run the Node Socket.IO peer and the raw WebSocket floor, side by
+    /// side; with `--postgres` and `--redis`, the fanout scenario also runs
+    /// the Node Express + pg peer that does the same work as Mealstream.
     #[arg(long)]
     pub peers: bool,
     /// idle, reconnect: sockets to open.
@@ -80,9 +86,17 @@ pub struct LoadtestArgs {
     /// Run Mealstream with Redis sessions and the Redis adapter.
     #[arg(long)]
     pub redis: Option<String>,
+    /// fanout: also run Mealstream as 2 processes on the same PostgreSQL
+    /// and Redis, sockets and changes spread over both (needs `--postgres`
+    /// and `--redis`). Two cores here: more nodes would measure the box.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub nodes: u8,
     /// Where the Node peer lives.
     #[arg(long, default_value = "bench/peers/socketio-node")]
     pub node_peer: PathBuf,
+    /// Where the Node same-work (Express + pg) peer lives.
+    #[arg(long, default_value = "bench/peers/express-pg")]
+    pub express_pg_peer: PathBuf,
     /// idle: seconds the sockets are held open (past a ping) before counting survivors.
     #[arg(long, default_value_t = 30)]
     pub hold_seconds: u64,
@@ -95,12 +109,51 @@ pub struct LoadtestArgs {
 }
 
 impl LoadtestArgs {
-    fn kinds(&self) -> Vec<Kind> {
-        if self.peers {
-            vec![Kind::Mealstream, Kind::SocketioNode, Kind::Floor]
-        } else {
-            vec![Kind::Mealstream]
+    /// The servers a scenario runs against, in report order. The
+    /// same-work peer and the two nodes only take part in fanout: it is the
+    /// scenario whose changes are writes.
+    fn kinds(&self, scenario: Scenario) -> Vec<Kind> {
+        let fanout = scenario == Scenario::Fanout;
+        let mut kinds = vec![Kind::Mealstream];
+        if fanout && self.nodes == 2 {
+            kinds.push(Kind::MealstreamTwoNodes);
         }
+        if self.peers {
+            kinds.push(Kind::SocketioNode);
+            if fanout && self.scale_mode() {
+                kinds.push(Kind::ExpressPg);
+            } else if fanout {
+                println!(
+                    "note: {} skipped (it needs --postgres and --redis)",
+                    Kind::ExpressPg.label()
+                );
+            }
+            kinds.push(Kind::Floor);
+        }
+        kinds
+    }
+
+    /// Refuses flags that cannot work together, before anything starts.
+    fn check(&self) -> anyhow::Result<()> {
+        if self.nodes > 1 {
+            // Nodes share state only through PostgreSQL and Redis.
+            anyhow::ensure!(
+                self.scale_mode(),
+                "--nodes {} needs --postgres and --redis: the nodes share the database, \
+                 the sessions and the broadcasts through them",
+                self.nodes
+            );
+            anyhow::ensure!(
+                matches!(self.scenario, Scenario::Fanout | Scenario::All),
+                "--nodes {} only changes the fanout scenario",
+                self.nodes
+            );
+        }
+        Ok(())
+    }
+
+    fn scale_mode(&self) -> bool {
+        self.postgres.is_some() && self.redis.is_some()
     }
 
     fn server_opts(&self) -> ServerOpts {
@@ -108,6 +161,7 @@ impl LoadtestArgs {
             postgres: self.postgres.clone(),
             redis: self.redis.clone(),
             node_peer_dir: self.node_peer.clone(),
+            express_pg_peer_dir: self.express_pg_peer.clone(),
             server_bin: self.server_bin.clone(),
         }
     }
@@ -131,6 +185,7 @@ impl LoadtestArgs {
 }
 
 pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
+    args.check()?;
     raise_fd_limit();
     std::fs::create_dir_all(&args.out)?;
     let scenarios = match args.scenario {
@@ -144,7 +199,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
     };
     for scenario in scenarios {
         let mut results = Vec::new();
-        for kind in args.kinds() {
+        for kind in args.kinds(scenario) {
             println!("\n== {scenario:?} · {} ==", kind.label());
             let target = Target::start(kind, &args.server_opts()).await?;
             let outcome = match scenario {
@@ -197,5 +252,66 @@ fn raise_fd_limit() {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
             println!("file descriptors: {} per process", lim.rlim_cur);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: LoadtestArgs,
+    }
+
+    fn args(flags: &[&str]) -> LoadtestArgs {
+        Cli::parse_from(std::iter::once("loadtest").chain(flags.iter().copied())).args
+    }
+
+    const SCALE: [&str; 4] = [
+        "--postgres",
+        "postgres://postgres@127.0.0.1:5432/postgres",
+        "--redis",
+        "redis://127.0.0.1:6379",
+    ];
+
+    #[test]
+    fn the_same_work_peer_and_two_nodes_take_part_in_fanout_only() {
+        let all = args(&[&["--peers", "--nodes", "2"], &SCALE[..]].concat());
+        assert_eq!(
+            all.kinds(Scenario::Fanout),
+            [
+                Kind::Mealstream,
+                Kind::MealstreamTwoNodes,
+                Kind::SocketioNode,
+                Kind::ExpressPg,
+                Kind::Floor
+            ]
+        );
+        assert_eq!(
+            all.kinds(Scenario::Idle),
+            [Kind::Mealstream, Kind::SocketioNode, Kind::Floor]
+        );
+        assert_eq!(
+            args(&["--peers"]).kinds(Scenario::Fanout),
+            [Kind::Mealstream, Kind::SocketioNode, Kind::Floor]
+        );
+        assert_eq!(args(&SCALE).kinds(Scenario::Fanout), [Kind::Mealstream]);
+    }
+
+    #[test]
+    fn two_nodes_need_postgres_and_redis_and_the_fanout_scenario() {
+        assert!(args(&[]).check().is_ok());
+        let err = args(&["--nodes", "2"]).check().unwrap_err().to_string();
+        assert!(err.contains("--postgres and --redis"), "{err}");
+        let idle = args(&[&["--nodes", "2", "--scenario", "idle"], &SCALE[..]].concat());
+        assert!(idle.check().is_err());
+        assert!(args(&[&["--nodes", "2"], &SCALE[..]].concat())
+            .check()
+            .is_ok());
+        assert!(Cli::try_parse_from(["loadtest", "--nodes", "3"]).is_err());
     }
 }

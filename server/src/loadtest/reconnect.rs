@@ -4,7 +4,7 @@
 //! the Node peer's connection-state recovery replay; the floor cannot), and
 //! how many duplicates the client dropped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use super::accounts::Fixture;
 use super::changes::{key_of, Generator, Key, Maker, STEPS};
+use super::rest::Api;
 use super::targets::{Kind, Target};
 use super::wire::Sink;
 use super::{swarm, LoadtestArgs};
@@ -80,27 +81,22 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     };
     let rooms_of = |c: usize| vec![format!("user:{c}"), "role:customer".to_owned()];
     let (maker, cookies) = match target.kind {
-        Kind::Mealstream => {
+        Kind::Mealstream | Kind::MealstreamTwoNodes => {
             let url = target.database_url.as_deref().unwrap_or_default();
-            let fixture = Fixture::new(target.base_url(), url, customers_n + KITCHENS).await?;
+            let fixture = Fixture::new(target.base_urls(), url, customers_n + KITCHENS).await?;
             println!("signing in {customers_n} customers and {KITCHENS} restaurants");
             let customers = fixture.accounts(Role::Customer, "rc", customers_n).await?;
             let kitchens = fixture.kitchens(KITCHENS).await?;
-            // Enough orders for about 40 s of changes.
-            let total = customers_n + (args.reconnect_rate as usize * 40) / STEPS.len();
-            let progress = swarm::bar(total as u64, "placing orders");
-            let orders = fixture
-                .place_many(&customers, &kitchens, total, &progress)
-                .await?;
-            progress.finish();
             let cookies: Vec<Option<String>> =
                 customers.iter().map(|c| Some(c.cookie.clone())).collect();
-            let staff = kitchens.iter().map(|k| k.staff.clone()).collect();
             (
                 Maker::Rest {
-                    fixture: Arc::new(fixture),
-                    staff,
-                    orders: Mutex::new(orders.into()),
+                    api: Api::Mealstream {
+                        fixture: Arc::new(fixture),
+                        customers,
+                        kitchens,
+                    },
+                    orders: Mutex::new(VecDeque::new()),
                 },
                 cookies,
             )
@@ -137,6 +133,12 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
             )
         }
     };
+    let generator = Generator::new(maker, customers_n, None);
+    // Enough orders for about 40 s of changes, placed before any socket
+    // connects.
+    generator
+        .top_up(customers_n + (args.reconnect_rate as usize * 40) / STEPS.len())
+        .await?;
     let customer_of = |i: usize| i / per_user;
     let dial = |i: usize, auth: Option<Value>| {
         let c = customer_of(i);
@@ -165,7 +167,6 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         resume.push(json!({ "pid": ready.pid }));
     }
 
-    let generator = Generator::new(maker, customers_n, None);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let running = {
         let generator = generator.clone();
@@ -203,10 +204,10 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     let dials = (0..n)
         .map(|i| {
             let auth = match target.kind {
-                Kind::Mealstream => {
+                Kind::Mealstream | Kind::MealstreamTwoNodes => {
                     Some(json!({ "lastEventId": seen.last_id[i].load(Ordering::Relaxed) }))
                 }
-                Kind::SocketioNode => Some(json!({
+                Kind::SocketioNode | Kind::ExpressPg => Some(json!({
                     "rooms": rooms_of(customer_of(i)),
                     "pid": resume[i]["pid"],
                     "offset": offsets[i],

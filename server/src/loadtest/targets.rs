@@ -1,7 +1,8 @@
-//! The three servers the load generator drives, each started fresh as its
-//! own process so its memory and CPU can be read from /proc: Mealstream
-//! (`mealstream serve`, a new database every time), the Node Socket.IO peer
-//! and the raw WebSocket floor (`mealstream floor`).
+//! The servers the load generator drives, each started fresh as its own
+//! processes so their memory and CPU can be read from /proc: Mealstream
+//! (`mealstream serve`, a new database every time; one node or two sharing
+//! PostgreSQL and Redis), the Node Socket.IO relay peer, the Node
+//! Express + pg same-work peer and the raw WebSocket floor (`mealstream floor`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,13 +13,19 @@ use anyhow::{bail, Context};
 use serde::Serialize;
 use tokio::process::{Child, Command};
 
+use super::usage::ProcSample;
 use super::wire::{Dial, Framing};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     Mealstream,
+    /// Two `mealstream serve` processes on one database and one Redis.
+    #[serde(rename = "mealstream-2-nodes")]
+    MealstreamTwoNodes,
     SocketioNode,
+    /// Does the same work as Mealstream on a change, the field notes' way.
+    ExpressPg,
     Floor,
 }
 
@@ -26,20 +33,28 @@ impl Kind {
     pub fn label(self) -> &'static str {
         match self {
             Kind::Mealstream => "Mealstream",
+            Kind::MealstreamTwoNodes => "Mealstream (2 nodes)",
             Kind::SocketioNode => "Node Socket.IO 4.8",
+            Kind::ExpressPg => "Node Express + pg + socket.io (same work)",
             Kind::Floor => "raw WebSocket floor",
         }
     }
+
+    /// Mealstream, on however many nodes: signed-in sockets, real orders.
+    pub fn is_mealstream(self) -> bool {
+        matches!(self, Kind::Mealstream | Kind::MealstreamTwoNodes)
+    }
 }
 
-/// How to start Mealstream: embedded (SQLite, memory) unless told otherwise.
+/// How to start the servers: Mealstream embedded (SQLite, memory) unless told otherwise.
 #[derive(Clone, Debug, Default)]
 pub struct ServerOpts {
-    /// A PostgreSQL server URL: a fresh `mealstream_loadtest` database is
-    /// created on it for each run.
+    /// A PostgreSQL server URL: a fresh database is created on it for each
+    /// run of Mealstream and of the same-work peer.
     pub postgres: Option<String>,
     pub redis: Option<String>,
     pub node_peer_dir: PathBuf,
+    pub express_pg_peer_dir: PathBuf,
     pub server_bin: Option<PathBuf>,
 }
 
@@ -54,9 +69,10 @@ impl ServerOpts {
 
 pub struct Target {
     pub kind: Kind,
-    pub addr: SocketAddr,
+    /// One address per process; connections and requests alternate over them.
+    addrs: Vec<SocketAddr>,
     pub database_url: Option<String>,
-    child: Child,
+    children: Vec<Child>,
     dir: PathBuf,
 }
 
@@ -75,93 +91,142 @@ fn scratch_dir() -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-fn log_file(dir: &Path) -> anyhow::Result<(Stdio, Stdio)> {
-    let f = std::fs::File::create(dir.join("server.log"))?;
+fn log_path(dir: &Path, process: usize) -> PathBuf {
+    dir.join(format!("server-{process}.log"))
+}
+
+fn log_file(path: &Path) -> anyhow::Result<(Stdio, Stdio)> {
+    let f = std::fs::File::create(path)?;
     Ok((Stdio::from(f.try_clone()?), Stdio::from(f)))
+}
+
+/// Installs a Node peer's locked dependencies the first time it runs.
+async fn npm_ci(peer: &Path, marker: &str) -> anyhow::Result<()> {
+    if peer.join("node_modules").join(marker).exists() {
+        return Ok(());
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(peer)
+        .status()
+        .await
+        .context("npm is needed for the Node peers")?;
+    if !status.success() {
+        bail!("npm ci failed in {}", peer.display());
+    }
+    Ok(())
 }
 
 impl Target {
     pub async fn start(kind: Kind, opts: &ServerOpts) -> anyhow::Result<Target> {
-        let addr = free_port()?;
         let dir = scratch_dir()?;
-        let (out, err) = log_file(&dir)?;
-        let mut database_url = None;
-        let mut cmd = match kind {
-            Kind::Mealstream => {
+        // Keys and channels of this run only, whatever else shares the Redis.
+        let redis_prefix = format!(
+            "loadtest-{}",
+            dir.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+        );
+        let mut target = Target {
+            kind,
+            addrs: Vec::new(),
+            database_url: None,
+            children: Vec::new(),
+            dir,
+        };
+        match kind {
+            Kind::Mealstream | Kind::MealstreamTwoNodes => {
                 let url = match &opts.postgres {
-                    Some(server) => fresh_postgres(server).await?,
-                    None => format!("sqlite://{}", dir.join("db.sqlite").display()),
+                    Some(server) => fresh_postgres(server, "mealstream_loadtest").await?,
+                    None => format!("sqlite://{}", target.dir.join("db.sqlite").display()),
                 };
-                database_url = Some(url.clone());
-                let mut cmd = Command::new(opts.bin()?);
-                cmd.args(["serve", "--demo", "--addr", &addr.to_string()])
-                    .args(["--database-url", &url])
-                    .env("RUST_LOG", "warn");
-                if let Some(redis) = &opts.redis {
-                    cmd.args(["--redis-url", redis]).args([
-                        "--redis-prefix",
-                        &format!(
-                            "loadtest-{}",
-                            dir.file_name().and_then(|n| n.to_str()).unwrap_or("x")
-                        ),
-                    ]);
+                target.database_url = Some(url.clone());
+                let nodes = if kind == Kind::MealstreamTwoNodes {
+                    2
+                } else {
+                    1
+                };
+                // One after the other: the first migrates and seeds, the
+                // second finds the database ready.
+                for _ in 0..nodes {
+                    let addr = free_port()?;
+                    let mut cmd = Command::new(opts.bin()?);
+                    cmd.args(["serve", "--demo", "--addr", &addr.to_string()])
+                        .args(["--database-url", &url])
+                        .env("RUST_LOG", "warn");
+                    if let Some(redis) = &opts.redis {
+                        cmd.args(["--redis-url", redis])
+                            .args(["--redis-prefix", &redis_prefix]);
+                    }
+                    target.spawn(cmd, addr).await?;
                 }
-                cmd
             }
             Kind::SocketioNode => {
                 let peer = &opts.node_peer_dir;
-                if !peer.join("node_modules/socket.io").exists() {
-                    let status = Command::new("npm")
-                        .args(["ci", "--no-audit", "--no-fund"])
-                        .current_dir(peer)
-                        .status()
-                        .await
-                        .context("npm is needed for the Node peer")?;
-                    if !status.success() {
-                        bail!("npm ci failed in {}", peer.display());
-                    }
-                }
+                npm_ci(peer, "socket.io").await?;
+                let addr = free_port()?;
                 let mut cmd = Command::new("node");
                 cmd.arg(peer.join("server.js"))
                     .env("PORT", addr.port().to_string());
-                cmd
+                target.spawn(cmd, addr).await?;
+            }
+            Kind::ExpressPg => {
+                let (Some(postgres), Some(redis)) = (&opts.postgres, &opts.redis) else {
+                    bail!("the same-work peer needs --postgres and --redis");
+                };
+                let peer = &opts.express_pg_peer_dir;
+                npm_ci(peer, "@socket.io/redis-adapter").await?;
+                let url = fresh_postgres(postgres, "mealstream_loadtest_express_pg").await?;
+                let addr = free_port()?;
+                let mut cmd = Command::new("node");
+                cmd.arg(peer.join("server.js"))
+                    .env("PORT", addr.port().to_string())
+                    .env("DATABASE_URL", &url)
+                    .env("REDIS_URL", redis)
+                    .env("REDIS_PREFIX", &redis_prefix);
+                target.database_url = Some(url);
+                target.spawn(cmd, addr).await?;
             }
             Kind::Floor => {
+                let addr = free_port()?;
                 let mut cmd = Command::new(opts.bin()?);
                 cmd.args(["floor", "--addr", &addr.to_string()]);
-                cmd
+                target.spawn(cmd, addr).await?;
             }
-        };
+        }
+        Ok(target)
+    }
+
+    /// Starts one process of this target, listening on `addr`, and waits
+    /// until it answers.
+    async fn spawn(&mut self, mut cmd: Command, addr: SocketAddr) -> anyhow::Result<()> {
+        let log = log_path(&self.dir, self.children.len());
+        let (out, err) = log_file(&log)?;
         let child = cmd
             .stdout(out)
             .stderr(err)
             .stdin(Stdio::null())
             .kill_on_drop(true)
             .spawn()
-            .with_context(|| format!("cannot start {}", kind.label()))?;
-        let mut target = Target {
-            kind,
-            addr,
-            database_url,
-            child,
-            dir,
-        };
-        target.wait_ready().await?;
-        Ok(target)
+            .with_context(|| format!("cannot start {}", self.kind.label()))?;
+        self.children.push(child);
+        self.addrs.push(addr);
+        self.wait_ready(addr, &log).await
     }
 
-    async fn wait_ready(&mut self) -> anyhow::Result<()> {
-        let path = match self.kind {
-            Kind::Mealstream => "/readyz",
-            Kind::SocketioNode | Kind::Floor => "/healthz",
+    async fn wait_ready(&mut self, addr: SocketAddr, log: &Path) -> anyhow::Result<()> {
+        let path = if self.kind.is_mealstream() {
+            "/readyz"
+        } else {
+            "/healthz"
         };
-        let url = format!("http://{}{path}", self.addr);
+        let url = format!("http://{addr}{path}");
         let client = reqwest::Client::new();
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(120) {
-            if let Some(status) = self.child.try_wait()? {
-                let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
-                bail!("{} exited ({status}):\n{log}", self.kind.label());
+            if let Some(child) = self.children.last_mut() {
+                if let Some(status) = child.try_wait()? {
+                    let log = std::fs::read_to_string(log).unwrap_or_default();
+                    bail!("{} exited ({status}):\n{log}", self.kind.label());
+                }
             }
             if let Ok(r) = client.get(&url).send().await {
                 if r.status().is_success() {
@@ -173,12 +238,13 @@ impl Target {
         bail!("{} not ready after 120 s", self.kind.label())
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id().unwrap_or(0)
+    fn pids(&self) -> Vec<u32> {
+        self.children.iter().filter_map(Child::id).collect()
     }
 
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+    /// Every process's base URL, in start order.
+    pub fn base_urls(&self) -> Vec<String> {
+        self.addrs.iter().map(|a| format!("http://{a}")).collect()
     }
 
     pub fn framing(&self) -> Framing {
@@ -188,9 +254,11 @@ impl Target {
         }
     }
 
-    /// How a client with `rooms` connects. Mealstream ignores `rooms`: its
-    /// server decides them from the session cookie.
+    /// How client `index` with `rooms` connects: to the processes in turn.
+    /// Mealstream ignores `rooms`: its server decides them from the session
+    /// cookie.
     pub fn dial(&self, rooms: &[String], cookie: Option<String>, index: usize) -> Dial {
+        let addr = self.addrs[index % self.addrs.len()];
         let local_ip = Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
             127,
             1,
@@ -198,8 +266,8 @@ impl Target {
             (index % 250 + 1) as u8,
         )));
         match self.kind {
-            Kind::Mealstream => Dial {
-                addr: self.addr,
+            Kind::Mealstream | Kind::MealstreamTwoNodes => Dial {
+                addr,
                 path: "/socket.io/?EIO=4&transport=websocket".into(),
                 framing: Framing::SocketIo,
                 cookie,
@@ -207,8 +275,8 @@ impl Target {
                 local_ip,
                 ready_event: Some("hello"),
             },
-            Kind::SocketioNode => Dial {
-                addr: self.addr,
+            Kind::SocketioNode | Kind::ExpressPg => Dial {
+                addr,
                 path: "/socket.io/?EIO=4&transport=websocket".into(),
                 framing: Framing::SocketIo,
                 cookie: None,
@@ -217,7 +285,7 @@ impl Target {
                 ready_event: None,
             },
             Kind::Floor => Dial {
-                addr: self.addr,
+                addr,
                 path: format!("/?rooms={}", rooms.join(",")),
                 framing: Framing::Raw,
                 cookie: None,
@@ -228,30 +296,33 @@ impl Target {
         }
     }
 
+    /// Memory and CPU time of all the target's processes together.
     pub fn sample(&self) -> ProcSample {
-        ProcSample::read(self.pid())
+        ProcSample::read_all(&self.pids())
     }
 
     pub async fn stop(mut self) {
-        if let Some(pid) = self.child.id() {
-            // SIGTERM: let it shut down as in production, then make sure.
+        for pid in self.pids() {
+            // SIGTERM: let them shut down as in production, then make sure.
             let _ = std::process::Command::new("kill")
                 .args(["-TERM", &pid.to_string()])
                 .status();
-            if tokio::time::timeout(Duration::from_secs(15), self.child.wait())
+        }
+        for child in &mut self.children {
+            if tokio::time::timeout(Duration::from_secs(15), child.wait())
                 .await
                 .is_err()
             {
-                let _ = self.child.kill().await;
+                let _ = child.kill().await;
             }
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
-/// Creates (or recreates) `mealstream_loadtest` on the PostgreSQL server
-/// of `server_url` and returns its URL.
-async fn fresh_postgres(server_url: &str) -> anyhow::Result<String> {
+/// Creates (or recreates) database `name` on the PostgreSQL server of
+/// `server_url` and returns its URL.
+async fn fresh_postgres(server_url: &str, name: &str) -> anyhow::Result<String> {
     use sqlx::Connection;
     let (base, _) = server_url
         .rsplit_once('/')
@@ -259,83 +330,11 @@ async fn fresh_postgres(server_url: &str) -> anyhow::Result<String> {
     let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
         .await
         .context("cannot reach PostgreSQL")?;
-    sqlx::raw_sql("DROP DATABASE IF EXISTS mealstream_loadtest WITH (FORCE)")
+    sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&mut admin)
         .await?;
-    sqlx::raw_sql("CREATE DATABASE mealstream_loadtest")
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await?;
-    Ok(format!("{base}/mealstream_loadtest"))
-}
-
-/// A process's resident memory and CPU time, from /proc.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct ProcSample {
-    pub rss_kb: u64,
-    /// User + system CPU time, in clock ticks (1/100 s).
-    pub cpu_ticks: u64,
-    pub at: Option<Instant>,
-}
-
-impl ProcSample {
-    pub fn read(pid: u32) -> ProcSample {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        let rss_kb = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        // Fields after the command name, which is in parentheses.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        let tick = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        ProcSample {
-            rss_kb,
-            cpu_ticks: tick(11) + tick(12),
-            at: Some(Instant::now()),
-        }
-    }
-
-    /// CPU used between two samples, as a percentage of one core.
-    pub fn cpu_percent_since(&self, earlier: &ProcSample) -> f64 {
-        let (Some(a), Some(b)) = (earlier.at, self.at) else {
-            return 0.0;
-        };
-        let secs = b.duration_since(a).as_secs_f64();
-        if secs <= 0.0 {
-            return 0.0;
-        }
-        (self.cpu_ticks.saturating_sub(earlier.cpu_ticks)) as f64 / 100.0 / secs * 100.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_this_process() {
-        let s = ProcSample::read(std::process::id());
-        assert!(s.rss_kb > 0);
-        let busy = Instant::now();
-        while busy.elapsed() < Duration::from_millis(50) {}
-        let later = ProcSample::read(std::process::id());
-        assert!(later.cpu_ticks >= s.cpu_ticks);
-        assert!(later.cpu_percent_since(&s) >= 0.0);
-    }
-
-    #[test]
-    fn missing_process_reads_as_zero() {
-        let s = ProcSample::read(u32::MAX);
-        assert_eq!((s.rss_kb, s.cpu_ticks), (0, 0));
-    }
+    Ok(format!("{base}/{name}"))
 }

@@ -1,7 +1,9 @@
 //! `mealstream loadtest` at a small scale, against Mealstream, the Node
-//! Socket.IO peer and the raw floor: every scenario runs end to end and
-//! writes its results, and the delivery figures come out right. No timing
-//! is asserted here; the benchmark proper is `scripts/bench.sh`.
+//! Socket.IO peer and the raw floor, and (on PostgreSQL and Redis) the
+//! Node Express + pg peer and Mealstream on two nodes: every scenario runs
+//! end to end and writes its results, and the delivery figures come out
+//! right. No timing is asserted here; the benchmark proper is
+//! `scripts/bench.sh`.
 
 use serde_json::Value;
 
@@ -17,6 +19,26 @@ fn result<'a>(doc: &'a Value, target: &str) -> &'a Value {
         "{target} failed: {found}"
     );
     &found["outcome"]["result"]
+}
+
+/// Every step of a fanout result made changes, and each of its
+/// `watchers` got every change exactly once.
+fn assert_every_change_reached_each_watcher_once(fanout: &Value, target: &str, steps: usize) {
+    let r = result(fanout, target);
+    let all = r["steps"].as_array().expect("steps");
+    assert_eq!(all.len(), steps, "{target}: {r}");
+    let watchers = r["watchersPerChange"].as_u64().expect("watchers");
+    for s in all {
+        assert!(s["changes"].as_u64() > Some(0), "{target}: {s}");
+        assert_eq!(s["errors"], 0, "{target}: {s}");
+        assert_eq!(s["lost"], 0, "{target}: {s}");
+        assert_eq!(s["unexpected"], 0, "{target}: {s}");
+        assert_eq!(
+            s["delivered"].as_u64(),
+            s["changes"].as_u64().map(|c| c * watchers),
+            "{target}: {s}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,21 +97,16 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
 
     let fanout = read("fanout");
     for target in ["mealstream", "socketio-node", "floor"] {
-        let r = result(&fanout, target);
-        let steps = r["steps"].as_array().expect("steps");
-        assert_eq!(steps.len(), 2, "{target}: {r}");
-        for s in steps {
-            assert!(s["changes"].as_u64() > Some(0), "{target}: {s}");
-            assert_eq!(s["errors"], 0, "{target}: {s}");
-            assert_eq!(s["lost"], 0, "{target}: {s}");
-            // Customer, restaurant and two admins each got every change once.
-            assert_eq!(
-                s["delivered"].as_u64(),
-                s["changes"].as_u64().map(|c| c * 4),
-                "{target}: {s}"
-            );
-        }
+        // Customer, restaurant and two admins.
+        assert_eq!(result(&fanout, target)["watchersPerChange"], 4, "{target}");
+        assert_every_change_reached_each_watcher_once(&fanout, target, 2);
     }
+    assert!(
+        fanout["results"]
+            .as_array()
+            .is_some_and(|r| r.iter().all(|r| r["target"] != "express-pg")),
+        "the same-work peer needs PostgreSQL and Redis: {fanout}"
+    );
 
     let location = read("location");
     for target in ["mealstream", "socketio-node", "floor"] {
@@ -131,5 +148,58 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
     }
     let summary = std::fs::read_to_string(out.join("summary.md")).expect("summary");
     assert!(summary.contains("## Ratios"), "{summary}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// Scale mode: the same-work peer writes every change to PostgreSQL before
+/// emitting it through Redis, and Mealstream on two nodes delivers a change
+/// made on one node to watchers on the other. Needs PostgreSQL and Redis
+/// (scripts/test.sh sets both); skipped without them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fanout_on_postgres_and_redis_reaches_every_watcher_once_on_the_same_work_peer_and_two_nodes(
+) {
+    let (Ok(postgres), Ok(redis)) = (
+        std::env::var("TEST_DATABASE_URL"),
+        std::env::var("TEST_REDIS_URL"),
+    ) else {
+        eprintln!("skipped: TEST_DATABASE_URL and TEST_REDIS_URL are not both set");
+        return;
+    };
+    let out =
+        std::env::temp_dir().join(format!("mealstream-loadtest-scale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let peers = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/peers");
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_mealstream"))
+        .args([
+            "loadtest",
+            "--scenario",
+            "fanout",
+            "--peers",
+            "--nodes",
+            "2",
+        ])
+        .args(["--postgres", &postgres, "--redis", &redis])
+        .args(["--orders", "12", "--admins", "2"])
+        .args(["--rates", "20", "--step-seconds", "2"])
+        .arg("--node-peer")
+        .arg(format!("{peers}/socketio-node"))
+        .arg("--express-pg-peer")
+        .arg(format!("{peers}/express-pg"))
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .await
+        .expect("the loadtest runs");
+    assert!(status.success(), "loadtest exited with {status}");
+    let path = out.join("fanout.json");
+    let fanout: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("results file")).expect("JSON");
+    for target in ["mealstream", "mealstream-2-nodes", "express-pg"] {
+        assert_eq!(result(&fanout, target)["watchersPerChange"], 4, "{target}");
+        assert_every_change_reached_each_watcher_once(&fanout, target, 1);
+    }
+    let table = std::fs::read_to_string(out.join("fanout.md")).expect("fanout.md");
+    assert!(table.contains("| Mealstream (2 nodes) |"), "{table}");
+    assert!(table.contains("| Node Express + pg"), "{table}");
     let _ = std::fs::remove_dir_all(&out);
 }
