@@ -109,26 +109,25 @@ fn replay_query(c: &mut Criterion) {
             .unwrap();
         db.migrate().await.unwrap();
         // 20,000 events over 500 orders, each to an order, a customer and a restaurant.
-        let mut tx = db.pool.begin().await.unwrap();
-        for i in 0..20_000_i64 {
-            let order = i % 500;
-            let rooms = [
-                Room::order(order),
-                Room::user(10_000 + order % 50),
-                Room::restaurant(order % 6),
-            ];
-            let payload = format!("{{\"orderId\":{order},\"to\":\"preparing\"}}");
-            store::events::append(
-                &mut tx,
-                db.backend,
-                "order:status_changed",
-                &rooms,
-                &payload,
-                i,
-            )
+        let events: Vec<store::events::NewEvent> = (0..20_000_i64)
+            .map(|i| {
+                let order = i % 500;
+                store::events::NewEvent {
+                    kind: "order:status_changed".into(),
+                    payload: format!("{{\"orderId\":{order},\"to\":\"preparing\"}}"),
+                    at: i,
+                    rooms: vec![
+                        Room::order(order),
+                        Room::user(10_000 + order % 50),
+                        Room::restaurant(order % 6),
+                    ],
+                }
+            })
+            .collect();
+        let mut tx = db.begin().await.unwrap();
+        store::events::append_all(&mut tx, db.backend, &events)
             .await
             .unwrap();
-        }
         tx.commit().await.unwrap();
         db
     });

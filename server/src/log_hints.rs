@@ -1,8 +1,8 @@
 //! Wake-up hints between nodes: after a node's log tail reads events that
-//! were committed on that node, it publishes one message on a Redis
-//! channel; every node's tail wakes and reads the log. A hint carries no
-//! event (the database does): a lost one only delays delivery until the
-//! tail's next poll.
+//! were committed on that node, it publishes the newest id on a Redis
+//! channel; every node's tail wakes and reads the log up to it. A hint
+//! carries no event (the database does): a lost one only delays delivery
+//! until the tail's next poll.
 
 use anyhow::Context;
 use app::service::{tail, Ctx};
@@ -35,18 +35,21 @@ pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Re
         let _subscriber = subscriber;
         while !emitter.is_closing() {
             match hints.recv().await {
-                Ok(_) => emitter.wake(),
+                Ok(message) => {
+                    let newest = message.value.as_i64().unwrap_or_default();
+                    emitter.heard_of(newest);
+                }
                 // Fell behind: waking once covers every missed hint.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => emitter.wake(),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => emitter.heard_of(0),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });
-    Ok(Box::new(move || {
+    Ok(Box::new(move |newest: i64| {
         let pool = pool.clone();
         let channel = channel.clone();
         tokio::spawn(async move {
-            if let Err(e) = pool.next().publish::<(), _, _>(channel, "1").await {
+            if let Err(e) = pool.next().publish::<(), _, _>(channel, newest).await {
                 tracing::debug!(error = %e, "log hint not published; other nodes poll");
             }
         });

@@ -48,6 +48,10 @@ pub struct Emitter {
     committed_here: Arc<AtomicBool>,
     /// The newest event id the tail has emitted on this node.
     cursor: Arc<AtomicI64>,
+    /// The newest event id known to be committed, here or (by a hint) on
+    /// another node: the tail reads until it has it. On PostgreSQL a
+    /// committed event becomes readable only once older writers end.
+    pending: Arc<AtomicI64>,
     /// Held by the tail while it emits a batch and moves the cursor, and by
     /// a connecting socket while it compares its replay with the cursor.
     turn: Arc<tokio::sync::Mutex<()>>,
@@ -62,6 +66,7 @@ impl Default for Emitter {
             wake: Arc::default(),
             committed_here: Arc::default(),
             cursor: Arc::default(),
+            pending: Arc::default(),
             turn: Arc::default(),
         }
     }
@@ -110,15 +115,23 @@ impl Emitter {
         })
     }
 
-    /// Called after every commit that logged events: the tail emits them.
-    pub fn committed_here(&self) {
+    /// Called after every commit that logged events (`newest` the last
+    /// id): the tail emits them.
+    pub fn committed_here(&self, newest: i64) {
+        self.pending.fetch_max(newest, Ordering::AcqRel);
         self.committed_here.store(true, Ordering::Release);
         self.wake.notify_one();
     }
 
-    /// Wakes the tail for events committed on another node.
-    pub fn wake(&self) {
+    /// Wakes the tail for events committed on another node, up to `newest`.
+    pub fn heard_of(&self, newest: i64) {
+        self.pending.fetch_max(newest, Ordering::AcqRel);
         self.wake.notify_one();
+    }
+
+    /// The newest event id known to be committed.
+    pub fn pending(&self) -> i64 {
+        self.pending.load(Ordering::Acquire)
     }
 
     /// Resolves when the tail has something to read (or may have).

@@ -10,9 +10,7 @@ pub fn event_emitted(kind: &str, latency: Duration) {
 }
 
 /// Events replayed to a reconnecting client.
-/// How long a change's last statement (its events, which on PostgreSQL
-/// takes the ordering lock) and its COMMIT took: uncontended, how long the
-/// lock is held per change, so the cluster's ceiling is about 1 / this.
+/// How long a change's last statement (its events) and its COMMIT took.
 pub fn events_committed(took: Duration) {
     metrics::histogram!("mealstream_event_commit_seconds").record(took.as_secs_f64());
 }

@@ -244,9 +244,9 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
 
 /// Moves an order one step. Illegal steps are 409 naming both statuses;
 /// a participant without the right is 403; anyone else 404. Five
-/// statements: the order (with its staff) read once, then in one
-/// transaction the conditional update, its history row, the
-/// notifications and the events. The answer is built from what was written.
+/// statements in one transaction: the order (with its staff) read once,
+/// the conditional update, its history row, the notifications and the
+/// events. The answer is built from what was written.
 pub async fn change_status(
     ctx: &Ctx,
     actor: &User,
@@ -266,7 +266,15 @@ pub async fn change_status(
             format!("must be at most {MAX_REASON_CHARS} characters"),
         ));
     }
-    let Loaded { mut order, staff } = load_as_participant(ctx, actor, order_id).await?;
+    let mut tx = ctx.begin().await?;
+    // Read inside the transaction, on its own connection: on SQLite one
+    // writer makes the read and the update one atomic step.
+    let backend = tx.backend();
+    let Loaded { mut order, staff } =
+        match store::orders::load_in(&mut tx, backend, order_id).await? {
+            Some(loaded) if takes_part(actor, &loaded.order) => loaded,
+            _ => return Err(AppError::NotFound("order")),
+        };
     let from = order.status;
     match check_step(actor.role, from, to) {
         Ok(()) => {}
@@ -277,7 +285,6 @@ pub async fn change_status(
         return Err(AppError::invalid("reason", "say why the order is rejected"));
     }
     let at = now_ms();
-    let mut tx = ctx.begin().await?;
     if !store::orders::set_status(&mut tx, order_id, order.version, to, at).await? {
         tx.rollback().await?;
         // Someone else moved it first: report where it stands now.

@@ -1,20 +1,18 @@
 //! The outbox: a write transaction that logs events as it goes and writes
 //! them when it commits. `log` only queues (no I/O); `commit` appends every
-//! queued event in one statement, the last before COMMIT (on PostgreSQL the
-//! one that takes the ordering lock), commits, and wakes this node's log
-//! tail, which emits them. Nothing publishes by hand, so nothing can forget to.
-
-use serde::Serialize;
-use sqlx::{Any, Transaction};
+//! queued event in one statement, the last before COMMIT, commits, and
+//! wakes this node's log tail, which emits them. Nothing publishes by hand, so nothing can forget to.
 
 use super::Ctx;
 use crate::error::AppError;
 use crate::realtime::emit::Emitter;
 use crate::store::events::NewEvent;
-use crate::store::{self, db::WriteTx, now_ms, Backend};
+use crate::store::write::WriteConn;
+use crate::store::{self, now_ms, Backend};
+use serde::Serialize;
 
 pub struct EventTx {
-    tx: WriteTx,
+    tx: WriteConn,
     backend: Backend,
     emitter: Emitter,
     events: Vec<NewEvent>,
@@ -56,15 +54,16 @@ impl EventTx {
 
     /// Writes the queued events, commits, and hands them to the tail.
     pub async fn commit(mut self) -> Result<(), AppError> {
-        let logged = !self.events.is_empty();
         let started = std::time::Instant::now();
-        if logged {
-            store::events::append_all(&mut self.tx, self.backend, &self.events).await?;
-        }
+        let ids = if self.events.is_empty() {
+            Vec::new()
+        } else {
+            store::events::append_all(&mut self.tx, self.backend, &self.events).await?
+        };
         self.tx.commit().await?;
-        if logged {
+        if let Some(newest) = ids.last() {
             super::metrics::events_committed(started.elapsed());
-            self.emitter.committed_here();
+            self.emitter.committed_here(*newest);
         }
         Ok(())
     }
@@ -75,7 +74,7 @@ impl EventTx {
 }
 
 impl std::ops::Deref for EventTx {
-    type Target = Transaction<'static, Any>;
+    type Target = WriteConn;
     fn deref(&self) -> &Self::Target {
         &self.tx
     }

@@ -19,15 +19,28 @@ const BATCH: i64 = 500;
 /// How long the tail waits for a wake-up before it reads anyway.
 pub const POLL: Duration = Duration::from_millis(200);
 
-/// Tells the other nodes that this one committed events.
-pub type Hint = Box<dyn Fn() + Send + Sync>;
+/// How soon the tail reads again when an event it knows is committed is
+/// not readable yet.
+const CATCH_UP: Duration = Duration::from_millis(1);
+
+/// Tells the other nodes that this one committed events, up to an id.
+pub type Hint = Box<dyn Fn(i64) + Send + Sync>;
 
 /// Runs until the node shuts down, from the emitter's cursor on.
 pub async fn run(ctx: Ctx, hint: Option<Hint>) {
     // Set at startup to where the log ended (`Emitter::advance`).
     let mut cursor = ctx.emitter.cursor();
+    let mut behind = Duration::ZERO;
     while !ctx.emitter.is_closing() {
-        let _ = tokio::time::timeout(POLL, ctx.emitter.woken()).await;
+        if cursor < ctx.emitter.pending() && behind < POLL {
+            // Committed but not readable yet (on PostgreSQL, an older
+            // writer is still running): look again very soon.
+            behind += CATCH_UP;
+            tokio::time::sleep(CATCH_UP).await;
+        } else {
+            behind = Duration::ZERO;
+            let _ = tokio::time::timeout(POLL, ctx.emitter.woken()).await;
+        }
         // Read first: a commit that lands during the read wakes us again.
         let here = ctx.emitter.take_committed_here();
         loop {
@@ -53,7 +66,7 @@ pub async fn run(ctx: Ctx, hint: Option<Hint>) {
         }
         if here {
             if let Some(hint) = &hint {
-                hint();
+                hint(ctx.emitter.pending());
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Chat messages and read marks.
 
-use sqlx::{Any, Row, Transaction};
+use super::write::{Columns, Query, WriteConn};
+use sqlx::Row;
 
 use super::Db;
 use crate::model::chat::{ChatMessage, ChatRead};
@@ -48,14 +49,14 @@ pub async fn by_client_id(
 /// Inserts a message inside `tx`; `None` when `client_id` was used already
 /// by this sender (a concurrent resend won).
 pub async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     sender_id: i64,
     client_id: &str,
     body: &str,
     at: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let inserted = sqlx::query(
+    let inserted = Query::new(
         "INSERT INTO chat_messages (order_id, sender_id, client_id, body, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -64,10 +65,10 @@ pub async fn insert(
     .bind(client_id)
     .bind(body)
     .bind(at)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx)
     .await;
     match inserted {
-        Ok(row) => Ok(Some(row.try_get("id")?)),
+        Ok(row) => Ok(Some(row.i64("id")?)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
         Err(e) => Err(e),
     }
@@ -92,13 +93,13 @@ pub async fn history(db: &Db, order_id: i64, limit: i64) -> Result<Vec<ChatMessa
 /// Moves the reader's mark forward (never back) inside `tx`; `false` when
 /// it was already there or further.
 pub async fn mark_read(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     user_id: i64,
     up_to: i64,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = Query::new(
         "INSERT INTO chat_reads (order_id, user_id, last_read_id, read_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (order_id, user_id) DO UPDATE SET last_read_id = excluded.last_read_id, read_at = excluded.read_at \
          WHERE chat_reads.last_read_id < excluded.last_read_id",
@@ -107,9 +108,9 @@ pub async fn mark_read(
     .bind(user_id)
     .bind(up_to)
     .bind(at)
-    .execute(&mut **tx)
+    .execute(tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    Ok(done > 0)
 }
 
 pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error> {

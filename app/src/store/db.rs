@@ -6,45 +6,28 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{AnyPool, Executor};
 
-#[derive(Clone, Debug)]
+use super::write::{self, SqliteWriter, WriteConn};
+
+#[derive(Clone)]
 pub struct Db {
     /// Reads (and, on PostgreSQL, writes too).
     pub pool: AnyPool,
     pub backend: Backend,
-    /// SQLite has one writer: every write goes through this one dedicated
-    /// connection, so writers queue in the pool (no busy handler sleeping
-    /// 1-100 ms per try, as it did at ~400 changes a second) and its
-    /// prepared statements stay cached. On PostgreSQL, `pool` again.
+    /// Writes outside a write transaction (admin edits, sign-ups): SQLite's
+    /// pool of one, so they queue instead of meeting in SQLite's busy
+    /// handler; on PostgreSQL, `pool` again.
     writer: AnyPool,
+    /// SQLite's writer connection for write transactions (see `store::write`).
+    sqlite_writer: Option<SqliteWriter>,
 }
 
-/// A write transaction (see [`Db::begin`]); derefs to the sqlx transaction.
-pub struct WriteTx {
-    tx: Transaction<'static, Any>,
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = Transaction<'static, Any>;
-    fn deref(&self) -> &Self::Target {
-        &self.tx
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
-    }
-}
-
-impl WriteTx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
-    }
-
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -86,32 +69,43 @@ impl Db {
         .connect_with(options.clone())
         .await
         .with_context(|| format!("cannot connect to the {backend:?} database"))?;
-        let writer = match backend {
-            Backend::Sqlite => pool_options(backend, 1)
-                .connect_with(options)
-                .await
-                .context("cannot open the SQLite writer connection")?,
-            Backend::Postgres => pool.clone(),
+        let (writer, sqlite_writer) = match backend {
+            Backend::Sqlite => (
+                pool_options(backend, 1)
+                    .connect_with(options)
+                    .await
+                    .context("cannot open the SQLite writer connection")?,
+                Some({
+                    let writer = write::open_sqlite_writer(sqlite_path(&url))
+                        .context("cannot open the SQLite writer connection")?;
+                    write::spawn_checkpointer(sqlite_path(&url), &writer)
+                        .context("cannot start the SQLite checkpointer")?;
+                    writer
+                }),
+            ),
+            Backend::Postgres => (pool.clone(), None),
         };
         Ok(Db {
             pool,
             backend,
             writer,
+            sqlite_writer,
         })
     }
 
-    /// Where writes go: SQLite's one writer connection, or PostgreSQL's pool.
-    /// Never use it while holding a [`WriteTx`] (on SQLite it waits for itself).
+    /// Where a single write statement goes outside a transaction. Never use
+    /// it while holding a [`WriteConn`] on SQLite: the file has one writer.
     pub fn writer(&self) -> &AnyPool {
         &self.writer
     }
 
     /// Begins a write transaction; on SQLite, after the one before it ends.
-    /// Never call it while holding another `WriteTx`.
-    pub async fn begin(&self) -> Result<WriteTx, sqlx::Error> {
-        Ok(WriteTx {
-            tx: self.writer.begin().await?,
-        })
+    /// Never call it while holding another `WriteConn`.
+    pub async fn begin(&self) -> Result<WriteConn, sqlx::Error> {
+        match &self.sqlite_writer {
+            Some(writer) => Ok(WriteConn::Sqlite(write::SqliteTx::begin(writer).await?)),
+            None => Ok(WriteConn::Postgres(self.pool.begin().await?)),
+        }
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -160,6 +154,14 @@ fn pool_options(backend: Backend, size: u32) -> AnyPoolOptions {
                 Ok(())
             })
         })
+}
+
+/// The file of a SQLite URL (as `prepare_sqlite_url` leaves it).
+fn sqlite_path(url: &str) -> &str {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    rest.split('?').next().unwrap_or_default()
 }
 
 /// Creates the parent folder of a SQLite file and asks SQLite to create

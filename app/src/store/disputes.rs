@@ -1,6 +1,7 @@
 //! Disputes.
 
-use sqlx::{Any, Row, Transaction};
+use super::write::{Columns, Query, WriteConn};
+use sqlx::Row;
 
 use super::Db;
 use crate::model::dispute::Dispute;
@@ -13,42 +14,42 @@ const SELECT: &str = "SELECT d.id, d.order_id, r.name AS restaurant_name, o.tota
      FROM disputes d JOIN orders o ON o.id = d.order_id JOIN restaurants r ON r.id = o.restaurant_id \
      JOIN users c ON c.id = d.customer_id LEFT JOIN users a ON a.id = d.resolved_by";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Dispute, sqlx::Error> {
-    let resolved_by: Option<i64> = row.try_get("resolved_by")?;
-    let resolver: Option<String> = row.try_get("resolver_name")?;
+fn from_row(row: &impl Columns) -> Result<Dispute, sqlx::Error> {
+    let resolved_by = row.opt_i64("resolved_by")?;
+    let resolver = row.opt_string("resolver_name")?;
     Ok(Dispute {
-        id: row.try_get("id")?,
-        order_id: row.try_get("order_id")?,
-        restaurant_name: row.try_get("restaurant_name")?,
-        order_total_cents: row.try_get("total_cents")?,
+        id: row.i64("id")?,
+        order_id: row.i64("order_id")?,
+        restaurant_name: row.string("restaurant_name")?,
+        order_total_cents: row.i64("total_cents")?,
         customer: Party {
-            id: row.try_get("customer_id")?,
-            name: row.try_get("customer_name")?,
+            id: row.i64("customer_id")?,
+            name: row.string("customer_name")?,
         },
-        reason: row.try_get("reason")?,
-        details: row.try_get("details")?,
-        status: row.try_get("status")?,
-        resolution: row.try_get("resolution")?,
-        refund_cents: row.try_get("refund_cents")?,
-        note: row.try_get("note")?,
+        reason: row.string("reason")?,
+        details: row.string("details")?,
+        status: row.string("status")?,
+        resolution: row.opt_string("resolution")?,
+        refund_cents: row.opt_i64("refund_cents")?,
+        note: row.opt_string("note")?,
         resolved_by: resolved_by
             .zip(resolver)
             .map(|(id, name)| Party { id, name }),
-        created_at: rfc3339(row.try_get("created_at")?),
-        resolved_at: row.try_get::<Option<i64>, _>("resolved_at")?.map(rfc3339),
+        created_at: rfc3339(row.i64("created_at")?),
+        resolved_at: row.opt_i64("resolved_at")?.map(rfc3339),
     })
 }
 
 /// Opens a dispute inside `tx`; `None` when the order has an open one.
 pub async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     customer_id: i64,
     reason: &str,
     details: &str,
     at: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let inserted = sqlx::query(
+    let inserted = Query::new(
         "INSERT INTO disputes (order_id, customer_id, reason, details, status, created_at) \
          VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
     )
@@ -57,10 +58,10 @@ pub async fn insert(
     .bind(reason)
     .bind(details)
     .bind(at)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx)
     .await;
     match inserted {
-        Ok(row) => Ok(Some(row.try_get("id")?)),
+        Ok(row) => Ok(Some(row.i64("id")?)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
         Err(e) => Err(e),
     }
@@ -68,7 +69,7 @@ pub async fn insert(
 
 /// Settles an open dispute inside `tx`; `false` when it was not open (any more).
 pub async fn resolve(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     id: i64,
     resolution: &str,
     refund_cents: Option<i64>,
@@ -76,7 +77,7 @@ pub async fn resolve(
     admin_id: i64,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE disputes SET status = 'resolved', resolution = $1, refund_cents = $2, note = $3, \
          resolved_by = $4, resolved_at = $5 WHERE id = $6 AND status = 'open'",
     )
@@ -86,9 +87,9 @@ pub async fn resolve(
     .bind(admin_id)
     .bind(at)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
@@ -102,14 +103,11 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
         .transpose()
 }
 
-pub async fn get_in(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-) -> Result<Option<Dispute>, sqlx::Error> {
+pub async fn get_in(tx: &mut WriteConn, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE d.id = $1");
-    sqlx::query(&sql)
+    Query::new(sql)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(tx)
         .await?
         .as_ref()
         .map(from_row)

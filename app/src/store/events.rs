@@ -1,15 +1,32 @@
 //! The event log. A lifecycle change and its event rows are written in one
-//! transaction; ids only grow, and become visible in id order:
-//! - SQLite has one writer (see `Db::begin`), so commits follow ids;
-//! - PostgreSQL writers flush their events in one statement, the last
-//!   before COMMIT, that first takes a transaction lock. The lock covers
-//!   that insert and the commit only (not the change's own statements), so
-//!   ids still commit in order: a reader that saw id 11 never later finds a
-//!   10 committed behind it.
+//! transaction, with ids that only grow, and readers (replay, SSE, the log
+//! tail) see them in id order with no gap appearing behind them later:
+//! - SQLite has one writer (see `Db::begin`), so commits follow ids.
+//! - PostgreSQL takes no lock at all. An event's id is its transaction's
+//!   id (`xid8`) times 1,024 plus its rank in that transaction, and readers
+//!   only read below the visibility horizon: the oldest transaction still
+//!   running (`pg_snapshot_xmin`) times 1,024. Every transaction below it
+//!   has ended, and every later one has a larger xid, so nothing can commit
+//!   below what a reader has read. The cost: events wait for the oldest
+//!   writer running on the server (changes keep their transactions short).
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
+use super::write::{Columns, Query, WriteConn};
 use super::{Backend, Db};
+
+/// Events one transaction may log: its ids are `xid * 1024 + 1..=1023`.
+pub const MAX_PER_TRANSACTION: usize = 1023;
+
+/// `AND <id> < horizon` on PostgreSQL (see the module's doc); SQLite needs none.
+fn below_horizon(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => String::new(),
+        Backend::Postgres => {
+            format!(" AND {column} < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 10)")
+        }
+    }
+}
 
 /// An event as stored: its payload is the JSON object of the catalog type.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,26 +49,35 @@ pub struct NewEvent {
 
 /// Events per INSERT: keeps the bound parameters far below both backends' limits.
 const CHUNK: usize = 200;
-/// The transaction lock that orders PostgreSQL's event ids.
-const ORDER_LOCK: i64 = 727274;
 
 /// Appends `events` inside `tx`, in order, as the last statement before
 /// the caller commits; returns their ids (ascending, in the same order).
 pub async fn append_all(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     backend: Backend,
     events: &[NewEvent],
 ) -> Result<Vec<i64>, sqlx::Error> {
+    if backend == Backend::Postgres && events.len() > MAX_PER_TRANSACTION {
+        return Err(sqlx::Error::Protocol(format!(
+            "{} events in one transaction; at most {MAX_PER_TRANSACTION}",
+            events.len()
+        )));
+    }
     let mut ids = Vec::with_capacity(events.len());
-    for chunk in events.chunks(CHUNK) {
+    for (c, chunk) in events.chunks(CHUNK).enumerate() {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let p = i * 4;
                 match backend {
                     Backend::Sqlite => format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4),
-                    Backend::Postgres => {
-                        format!("(${}, ${}, ${}::bigint, ${})", p + 1, p + 2, p + 3, p + 4)
-                    }
+                    Backend::Postgres => format!(
+                        "(${}, ${}, ${}::bigint, ${}, {})",
+                        p + 1,
+                        p + 2,
+                        p + 3,
+                        p + 4,
+                        c * CHUNK + i + 1
+                    ),
                 }
             })
             .collect();
@@ -62,17 +88,16 @@ pub async fn append_all(
                 values.join(", ")
             ),
             Backend::Postgres => format!(
-                "WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock({ORDER_LOCK})), \
-                 ev AS (INSERT INTO events (kind, payload, at, rooms) \
-                   SELECT v.kind, v.payload, v.at, v.rooms FROM turn, (VALUES {}) AS v(kind, payload, at, rooms) \
-                   RETURNING id, rooms), \
+                "WITH ev AS (INSERT INTO events (id, kind, payload, at, rooms) \
+                   SELECT (pg_current_xact_id()::text::bigint << 10) + v.n, v.kind, v.payload, v.at, v.rooms \
+                   FROM (VALUES {}) AS v(kind, payload, at, rooms, n) RETURNING id, rooms), \
                  fan AS (INSERT INTO event_rooms (event_id, room) \
                    SELECT ev.id, r.room FROM ev, json_array_elements_text(ev.rooms::json) AS r(room)) \
                  SELECT id FROM ev",
                 values.join(", ")
             ),
         };
-        let mut query = sqlx::query(&sql);
+        let mut query = Query::new(sql);
         for event in chunk {
             let rooms = serde_json::to_string(&event.rooms)
                 .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
@@ -83,13 +108,13 @@ pub async fn append_all(
                 .bind(rooms);
         }
         let mut chunk_ids = query
-            .fetch_all(&mut **tx)
+            .fetch_all(tx)
             .await?
             .iter()
-            .map(|row| row.try_get::<i64, _>("id"))
+            .map(|row| row.i64("id"))
             .collect::<Result<Vec<_>, _>>()?;
-        // Rows take ids in the order of VALUES (one writer at a time holds
-        // the turn); RETURNING's own order is not promised.
+        // Ids follow the order of VALUES (SQLite: one writer; PostgreSQL:
+        // the rank is in the id); RETURNING's own order is not promised.
         chunk_ids.sort_unstable();
         ids.extend(chunk_ids);
     }
@@ -132,9 +157,10 @@ pub async fn since(
     }
     let placeholders: Vec<String> = (0..rooms.len()).map(|i| format!("${}", i + 3)).collect();
     let sql = format!(
-        "SELECT e.id, e.kind, e.payload, e.at FROM events e WHERE e.id > $1 AND e.id IN \
+        "SELECT e.id, e.kind, e.payload, e.at FROM events e WHERE e.id > $1{} AND e.id IN \
          (SELECT event_id FROM event_rooms WHERE room IN ({}) AND event_id > $1) \
          ORDER BY e.id LIMIT $2",
+        below_horizon(db.backend, "e.id"),
         placeholders.join(", ")
     );
     let mut query = sqlx::query(&sql).bind(after).bind(limit);
@@ -157,12 +183,13 @@ pub async fn since(
         .collect()
 }
 
-/// The newest event id, 0 when the log is empty.
+/// The newest event id a reader may see, 0 when the log is empty.
 pub async fn latest_id(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COALESCE(MAX(id), 0) AS id FROM events")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("id")
+    let sql = format!(
+        "SELECT COALESCE(MAX(id), 0) AS id FROM events WHERE 1 = 1{}",
+        below_horizon(db.backend, "id")
+    );
+    sqlx::query(&sql).fetch_one(&db.pool).await?.try_get("id")
 }
 
 pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {

@@ -11,6 +11,7 @@ pub mod offers;
 pub mod orders;
 pub mod restaurants;
 pub mod users;
+pub mod write;
 
 pub use db::{Backend, Db};
 

@@ -1,6 +1,7 @@
 //! Notifications per user.
 
-use sqlx::{Any, Row, Transaction};
+use super::write::{Columns, Query, WriteConn};
+use sqlx::Row;
 
 use super::{Backend, Db};
 use crate::model::notification::Notification;
@@ -19,7 +20,7 @@ pub struct NewNotification<'a> {
 /// Inserts one notification per entry of `new` (at most one per user) in
 /// one statement; returns each with its user's unread count, counted in SQL.
 pub async fn insert_all(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     backend: Backend,
     new: &[NewNotification<'_>],
     at: i64,
@@ -52,7 +53,7 @@ pub async fn insert_all(
          WHERE n.user_id = notifications.user_id AND n.read_at IS NULL){this_one} AS unread",
         values.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(at);
+    let mut query = Query::new(sql).bind(at);
     for n in new {
         query = query
             .bind(n.user_id)
@@ -61,16 +62,16 @@ pub async fn insert_all(
             .bind(n.body)
             .bind(n.order_id);
     }
-    let rows = query.fetch_all(&mut **tx).await?;
+    let rows = query.fetch_all(tx).await?;
     rows.iter()
         .map(|row| {
-            let user_id: i64 = row.try_get("user_id")?;
+            let user_id = row.i64("user_id")?;
             let n = new
                 .iter()
                 .find(|n| n.user_id == user_id)
                 .ok_or_else(|| sqlx::Error::Protocol(format!("unexpected user {user_id}")))?;
             let notification = Notification {
-                id: row.try_get("id")?,
+                id: row.i64("id")?,
                 kind: n.kind.to_owned(),
                 title: n.title.to_owned(),
                 body: n.body.to_owned(),
@@ -78,7 +79,7 @@ pub async fn insert_all(
                 at: rfc3339(at),
                 read: false,
             };
-            Ok((user_id, notification, row.try_get("unread")?))
+            Ok((user_id, notification, row.i64("unread")?))
         })
         .collect()
 }
@@ -86,14 +87,14 @@ pub async fn insert_all(
 /// The same notification for every active user (of `role`, if given), in
 /// one `INSERT ... SELECT`; returns how many were written.
 pub async fn insert_for_audience(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     role: Option<Role>,
     kind: &str,
     title: &str,
     body: &str,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = Query::new(
         "INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) \
          SELECT id, $1, $2, $3, NULL, $4 FROM users \
          WHERE suspended = 0 AND ($5 = '' OR role = $5)",
@@ -103,9 +104,9 @@ pub async fn insert_for_audience(
     .bind(body)
     .bind(at)
     .bind(role.map(|r| r.as_str()).unwrap_or_default())
-    .execute(&mut **tx)
+    .execute(tx)
     .await?;
-    Ok(done.rows_affected())
+    Ok(done)
 }
 
 pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {

@@ -1,6 +1,7 @@
 //! Delivery offers to drivers.
 
-use sqlx::{Any, Row, Transaction};
+use super::write::{Columns, Query, WriteConn};
+use sqlx::Row;
 
 use super::Db;
 
@@ -12,14 +13,14 @@ pub struct PendingOffer {
 }
 
 pub async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     driver_id: i64,
     distance_m: i64,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    Query::new(
         "INSERT INTO delivery_offers (order_id, driver_id, status, distance_m, created_at, expires_at) \
          VALUES ($1, $2, 'pending', $3, $4, $5)",
     )
@@ -28,7 +29,7 @@ pub async fn insert(
     .bind(distance_m)
     .bind(now)
     .bind(expires_at)
-    .execute(&mut **tx)
+    .execute(tx)
     .await?;
     Ok(())
 }
@@ -101,42 +102,42 @@ pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx:
 }
 
 /// Marks overdue offers expired; returns (order, driver) of each.
-pub async fn expire_overdue(
-    tx: &mut Transaction<'static, Any>,
-    now: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query(
-        "UPDATE delivery_offers SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1 \
+/// At most 500 at a time: each becomes an event, and one transaction logs
+/// at most `events::MAX_PER_TRANSACTION`; the next sweep takes the rest.
+pub async fn expire_overdue(tx: &mut WriteConn, now: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    Query::new(
+        "UPDATE delivery_offers SET status = 'expired' WHERE id IN (SELECT id FROM delivery_offers \
+         WHERE status = 'pending' AND expires_at <= $1 ORDER BY id LIMIT 500) \
          RETURNING order_id, driver_id",
     )
     .bind(now)
-    .fetch_all(&mut **tx)
+    .fetch_all(tx)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("order_id")?, r.try_get("driver_id")?)))
+    .map(|r| Ok((r.i64("order_id")?, r.i64("driver_id")?)))
     .collect()
 }
 
 /// Closes the pending offers of an order (accepted by `winner`, withdrawn for
 /// everyone else); returns the drivers whose offer was withdrawn.
 pub async fn settle(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     winner: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
     // One statement: the winner's offer accepted, every other withdrawn.
-    let rows = sqlx::query(
+    let rows = Query::new(
         "UPDATE delivery_offers SET status = CASE WHEN driver_id = $2 THEN 'accepted' ELSE 'withdrawn' END \
          WHERE order_id = $1 AND status = 'pending' RETURNING driver_id, status",
     )
     .bind(order_id)
     .bind(winner.unwrap_or(-1))
-    .fetch_all(&mut **tx)
+    .fetch_all(tx)
     .await?;
     let mut withdrawn = Vec::with_capacity(rows.len());
     for row in &rows {
-        if row.try_get::<String, _>("status")? == "withdrawn" {
-            withdrawn.push(row.try_get("driver_id")?);
+        if row.string("status")? == "withdrawn" {
+            withdrawn.push(row.i64("driver_id")?);
         }
     }
     Ok(withdrawn)

@@ -1,9 +1,10 @@
 //! Orders, their lines and their history.
 
+use super::write::{Columns, Query, WriteConn};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-use super::{json_list, json_object, text_list, Db};
+use super::{json_list, json_object, text_list, Backend, Db};
 use crate::model::time::rfc3339;
 use crate::model::{HistoryEntry, Order, OrderLine, OrderStatus, OrderSummary, Party, Place};
 
@@ -39,8 +40,11 @@ pub struct OrderAccess {
 }
 
 fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
-    let raw: String = row.try_get(column)?;
-    OrderStatus::parse(&raw)
+    parse_status(&row.try_get::<String, _>(column)?)
+}
+
+fn parse_status(raw: &str) -> Result<OrderStatus, sqlx::Error> {
+    OrderStatus::parse(raw)
         .ok_or_else(|| sqlx::Error::Decode(format!("order status {raw:?}").into()))
 }
 
@@ -48,11 +52,11 @@ fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
 /// history row). `None` when
 /// the customer already used this idempotency key.
 pub async fn insert(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     o: &NewOrder<'_>,
     at: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let inserted = sqlx::query(
+    let inserted = Query::new(
         "INSERT INTO orders (customer_id, restaurant_id, status, subtotal_cents, delivery_fee_cents, \
          total_cents, dropoff_address, dropoff_lat, dropoff_lng, note, idempotency_key, version, \
          created_at, updated_at) \
@@ -69,10 +73,10 @@ pub async fn insert(
     .bind(o.note)
     .bind(o.idempotency_key)
     .bind(at)
-    .fetch_one(&mut **tx)
+    .fetch_one(tx)
     .await;
     let id: i64 = match inserted {
-        Ok(row) => row.try_get("id")?,
+        Ok(row) => row.i64("id")?,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
         Err(e) => return Err(e),
     };
@@ -86,7 +90,7 @@ pub async fn insert(
         "INSERT INTO order_lines (order_id, menu_item_id, name, unit_price_cents, quantity) VALUES {}",
         values.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(id);
+    let mut query = Query::new(sql).bind(id);
     for line in o.lines {
         query = query
             .bind(line.menu_item_id)
@@ -94,7 +98,7 @@ pub async fn insert(
             .bind(line.unit_price_cents)
             .bind(line.quantity);
     }
-    query.execute(&mut **tx).await?;
+    query.execute(tx).await?;
     // The first history row comes from the trigger `orders_first_history`.
     Ok(Some(id))
 }
@@ -114,20 +118,20 @@ pub async fn id_by_idempotency_key(
 }
 
 pub async fn add_history(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     status: OrderStatus,
     by_user_id: Option<i64>,
     reason: Option<&str>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO order_history (order_id, status, by_user_id, reason, at) VALUES ($1, $2, $3, $4, $5)")
+    Query::new("INSERT INTO order_history (order_id, status, by_user_id, reason, at) VALUES ($1, $2, $3, $4, $5)")
         .bind(order_id)
         .bind(status.as_str())
         .bind(by_user_id)
         .bind(reason)
         .bind(at)
-        .execute(&mut **tx)
+        .execute(tx)
         .await?;
     Ok(())
 }
@@ -136,22 +140,22 @@ pub async fn add_history(
 /// read: of two concurrent steps, exactly one wins. The first statement of
 /// its transaction, so SQLite takes the write lock at once.
 pub async fn set_status(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     id: i64,
     version: i64,
     to: OrderStatus,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE orders SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
     )
     .bind(to.as_str())
     .bind(at)
     .bind(id)
     .bind(version)
-    .execute(&mut **tx)
+    .execute(tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
@@ -212,16 +216,15 @@ struct HistoryJson {
 }
 
 fn json_column<T: serde::de::DeserializeOwned>(
-    row: &AnyRow,
+    row: &impl Columns,
     column: &str,
 ) -> Result<T, sqlx::Error> {
-    let text: String = row.try_get(column)?;
+    let text = row.string(column)?;
     serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
-/// The order with its lines, history and restaurant staff, in one query.
-pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
-    let b = db.backend;
+/// The query behind [`load`]: the order, its lines, history and staff.
+fn load_sql(b: Backend) -> String {
     let lines = json_list(
         b,
         &json_object(
@@ -247,14 +250,14 @@ pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
         "x.user_id",
         "SELECT user_id FROM restaurant_staff WHERE restaurant_id = o.restaurant_id ORDER BY user_id",
     );
-    let sql = format!(
+    format!(
         "SELECT {ORDER_COLUMNS}, {lines} AS lines_json, {history} AS history_json, \
          {staff} AS staff_json {ORDER_JOINS} WHERE o.id = $1"
-    );
-    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await? else {
-        return Ok(None);
-    };
-    let items = json_column::<Vec<LineJson>>(&row, "lines_json")?
+    )
+}
+
+fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
+    let items = json_column::<Vec<LineJson>>(row, "lines_json")?
         .into_iter()
         .map(|l| OrderLine {
             menu_item_id: l.menu_item_id,
@@ -264,60 +267,85 @@ pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
             quantity: l.quantity,
         })
         .collect();
-    let history = json_column::<Vec<HistoryJson>>(&row, "history_json")?
+    let history = json_column::<Vec<HistoryJson>>(row, "history_json")?
         .into_iter()
         .map(|h| {
             Ok(HistoryEntry {
-                status: OrderStatus::parse(&h.status).ok_or_else(|| {
-                    sqlx::Error::Decode(format!("order status {:?}", h.status).into())
-                })?,
+                status: parse_status(&h.status)?,
                 at: rfc3339(h.at),
                 by: h.by_id.zip(h.by_name).map(|(id, name)| Party { id, name }),
                 reason: h.reason,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let driver_id: Option<i64> = row.try_get("driver_id")?;
-    let driver_name: Option<String> = row.try_get("driver_name")?;
+    let driver_id = row.opt_i64("driver_id")?;
+    let driver_name = row.opt_string("driver_name")?;
     let order = Order {
-        id: row.try_get("id")?,
-        status: status_of(&row, "status")?,
+        id: row.i64("id")?,
+        status: parse_status(&row.string("status")?)?,
         customer: Party {
-            id: row.try_get("customer_id")?,
-            name: row.try_get("customer_name")?,
+            id: row.i64("customer_id")?,
+            name: row.string("customer_name")?,
         },
         restaurant: Party {
-            id: row.try_get("restaurant_id")?,
-            name: row.try_get("restaurant_name")?,
+            id: row.i64("restaurant_id")?,
+            name: row.string("restaurant_name")?,
         },
         pickup: Place {
-            address: row.try_get("restaurant_address")?,
-            lat: row.try_get("restaurant_lat")?,
-            lng: row.try_get("restaurant_lng")?,
+            address: row.string("restaurant_address")?,
+            lat: row.f64("restaurant_lat")?,
+            lng: row.f64("restaurant_lng")?,
         },
         driver: driver_id
             .zip(driver_name)
             .map(|(id, name)| Party { id, name }),
         items,
-        subtotal_cents: row.try_get("subtotal_cents")?,
-        delivery_fee_cents: row.try_get("delivery_fee_cents")?,
-        total_cents: row.try_get("total_cents")?,
+        subtotal_cents: row.i64("subtotal_cents")?,
+        delivery_fee_cents: row.i64("delivery_fee_cents")?,
+        total_cents: row.i64("total_cents")?,
         dropoff: Place {
-            address: row.try_get("dropoff_address")?,
-            lat: row.try_get("dropoff_lat")?,
-            lng: row.try_get("dropoff_lng")?,
+            address: row.string("dropoff_address")?,
+            lat: row.f64("dropoff_lat")?,
+            lng: row.f64("dropoff_lng")?,
         },
-        note: row.try_get("note")?,
+        note: row.opt_string("note")?,
         history,
-        created_at: rfc3339(row.try_get("created_at")?),
-        updated_at: rfc3339(row.try_get("updated_at")?),
-        version: row.try_get("version")?,
+        created_at: rfc3339(row.i64("created_at")?),
+        updated_at: rfc3339(row.i64("updated_at")?),
+        version: row.i64("version")?,
         last_location: None,
     };
-    Ok(Some(Loaded {
+    Ok(Loaded {
         order,
-        staff: json_column(&row, "staff_json")?,
-    }))
+        staff: json_column(row, "staff_json")?,
+    })
+}
+
+/// The order with its lines, history and restaurant staff, in one query.
+pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
+    sqlx::query(&load_sql(db.backend))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(loaded_of)
+        .transpose()
+}
+
+/// [`load`] inside a write transaction: what a change reads, it reads
+/// without leaving its connection.
+pub async fn load_in(
+    tx: &mut WriteConn,
+    backend: Backend,
+    id: i64,
+) -> Result<Option<Loaded>, sqlx::Error> {
+    Query::new(load_sql(backend))
+        .bind(id)
+        .fetch_optional(tx)
+        .await?
+        .as_ref()
+        .map(loaded_of)
+        .transpose()
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
@@ -416,12 +444,12 @@ pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, 
 /// other delivery: of two drivers accepting at once, exactly one sees
 /// `true`. Bumps `version`, as every change of the order does.
 pub async fn assign_driver(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut WriteConn,
     order_id: i64,
     driver_id: i64,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = Query::new(
         "UPDATE orders SET driver_id = $1, updated_at = $2, version = version + 1 \
          WHERE id = $3 AND driver_id IS NULL AND status IN ('confirmed', 'preparing', 'ready') \
          AND EXISTS (SELECT 1 FROM delivery_offers f WHERE f.order_id = $3 AND f.driver_id = $1 \
@@ -432,9 +460,9 @@ pub async fn assign_driver(
     .bind(driver_id)
     .bind(at)
     .bind(order_id)
-    .execute(&mut **tx)
+    .execute(tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// The delivery a driver is on, if any.

@@ -171,11 +171,14 @@ pub fn fanout(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
     }
     chart
         .draw_series(LineSeries::new(
-            [(0.0, 50.0), (max_x, 50.0)],
+            [
+                (0.0, super::fanout::P99_BUDGET_MS),
+                (max_x, super::fanout::P99_BUDGET_MS),
+            ],
             BLACK.mix(0.3),
         ))
         .map_err(plot_err)?
-        .label("50 ms budget")
+        .label(format!("{} ms budget", super::fanout::P99_BUDGET_MS))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], BLACK.mix(0.3)));
     chart
         .configure_series_labels()
