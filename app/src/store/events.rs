@@ -124,25 +124,28 @@ pub async fn append_all(
 /// Every event after `after`, oldest first, with its rooms: what a node's
 /// log tail emits.
 pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    sqlx::query(
-        "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-    )
-    .bind(after)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|row| {
-        let rooms: String = row.try_get("rooms")?;
-        Ok(StoredEvent {
-            id: row.try_get("id")?,
-            kind: row.try_get("kind")?,
-            payload: row.try_get("payload")?,
-            at: row.try_get("at")?,
-            rooms: serde_json::from_str(&rooms).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    let sql = format!(
+        "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1{} ORDER BY id LIMIT $2",
+        below_horizon(db.backend, "id")
+    );
+    sqlx::query(&sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let rooms: String = row.try_get("rooms")?;
+            Ok(StoredEvent {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                payload: row.try_get("payload")?,
+                at: row.try_get("at")?,
+                rooms: serde_json::from_str(&rooms)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// Events after `after` addressed to any of `rooms`, oldest first.

@@ -13,8 +13,8 @@ use crate::nodes::{cluster, jar, Node};
 
 /// Orders each writer places and moves two steps: three events each that
 /// reach admins (created, confirmed, preparing).
-const ROUNDS: usize = 8;
-const WRITERS: usize = 8;
+const ROUNDS: usize = 6;
+const WRITERS: usize = 16;
 
 /// What the reader holds: every id once, and the newest.
 #[derive(Default)]
@@ -155,4 +155,81 @@ async fn a_reader_hopping_between_nodes_gets_every_event_once_in_id_order() {
         WRITERS * ROUNDS * 3,
         "every order created and moved twice"
     );
+}
+
+/// The PostgreSQL horizon itself, made to bite: a transaction that took
+/// its id first and commits last holds back the events committed after it,
+/// and its own event then arrives first.
+#[tokio::test]
+async fn an_event_waits_for_an_older_transaction_and_arrives_after_it_in_id_order() {
+    use sqlx::{Connection, Executor, Row};
+
+    let database_url = crate::helpers::fresh_postgres_database().await;
+    let app = crate::helpers::spawn_app_with(
+        crate::helpers::Backend::Postgres,
+        Some(database_url.clone()),
+        None,
+    )
+    .await;
+    let (_admin, _socket, mut events, _) = app.connect_as("admin@mealstream.test").await;
+    let customer = app.other_client();
+    customer.login_demo("customer@mealstream.test").await;
+    let order = customer.place_order().await["id"]
+        .as_i64()
+        .expect("order id");
+    crate::helpers::next_event(&mut events, "order:created")
+        .await
+        .expect("created, live");
+
+    // An older writer: its transaction id is taken before the change's.
+    let mut older = sqlx::PgConnection::connect(&database_url)
+        .await
+        .expect("connect");
+    older.execute("BEGIN").await.expect("begin");
+    let xid: i64 = older
+        .fetch_one("SELECT pg_current_xact_id()::text::bigint AS xid")
+        .await
+        .expect("xid")
+        .get("xid");
+
+    let staff = app.other_client();
+    staff.login_demo("restaurant@mealstream.test").await;
+    assert_eq!(staff.set_status(order, "confirmed").await.status(), 200);
+    let early = crate::helpers::drain(&mut events, Duration::from_millis(600)).await;
+    assert!(
+        early.iter().all(|(name, _)| name != "order:status_changed"),
+        "delivered past a transaction still running below it: {early:?}"
+    );
+
+    // The older writer logs an event of its own, then commits.
+    older
+        .execute(
+            sqlx::query(
+                "INSERT INTO events (id, kind, payload, at, rooms) \
+                 VALUES ($1, 'system:announcement', '{\"message\":\"older\"}', 0, '[\"role:admin\"]')",
+            )
+            .bind((xid << 10) + 1),
+        )
+        .await
+        .expect("older event");
+    older
+        .execute(
+            sqlx::query("INSERT INTO event_rooms (event_id, room) VALUES ($1, 'role:admin')")
+                .bind((xid << 10) + 1),
+        )
+        .await
+        .expect("older rooms");
+    older.execute("COMMIT").await.expect("commit");
+
+    let first = crate::helpers::next_event(&mut events, "system:announcement")
+        .await
+        .expect("the older event");
+    let second = crate::helpers::next_event(&mut events, "order:status_changed")
+        .await
+        .expect("the change, once the older writer is done");
+    let (a, b) = (
+        first["eventId"].as_i64().expect("id"),
+        second["eventId"].as_i64().expect("id"),
+    );
+    assert!(a < b, "older {a} before newer {b}");
 }
