@@ -8,6 +8,7 @@ pub mod disputes;
 pub mod events;
 pub mod notifications;
 pub mod offers;
+pub mod order_detail;
 pub mod orders;
 pub mod restaurants;
 pub mod users;

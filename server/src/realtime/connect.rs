@@ -107,8 +107,10 @@ pub async fn on_connect<A: Adapter>(
     s.on("chat:typing", super::chat::on_typing::<A>);
     s.on("chat:read", super::chat::on_read::<A>);
     let after = auth.ok().and_then(|a| a.last_event_id);
-    let last_event_id = match catch_up(&s, &ctx, &user, after).await {
-        Ok(id) => id,
+    // `hello` goes out while the emission turn is still held, so no live
+    // event reaches the socket before it.
+    let (last_event_id, turn) = match catch_up(&s, &ctx, &user, after).await {
+        Ok(caught_up) => caught_up,
         Err(e) => {
             tracing::warn!(error = %e, "socket dropped: event log unreadable");
             let _ = s.disconnect();
@@ -127,6 +129,7 @@ pub async fn on_connect<A: Adapter>(
     if let Err(e) = s.emit(HELLO, &hello) {
         tracing::warn!(error = %e, "could not send hello");
     }
+    drop(turn);
     tracing::debug!(user_id = user.id, socket = %s.id, "socket connected");
 }
 
@@ -140,18 +143,19 @@ const MAX_CATCH_UP: usize = 10 * service::events::MAX_REPLAY as usize;
 /// everything up to the tail's cursor, the socket leaves that room, so
 /// every later event comes live and after the replay: a client never
 /// receives an id lower than one it already has, except as a duplicate it
-/// drops. Returns the id the client is caught up to (`hello.lastEventId`).
-async fn catch_up<A: Adapter>(
+/// drops. Returns the id the client is caught up to (`hello.lastEventId`),
+/// and the turn, still held.
+async fn catch_up<'c, A: Adapter>(
     s: &SocketRef<A>,
-    ctx: &Ctx,
+    ctx: &'c Ctx,
     user: &User,
     after: Option<i64>,
-) -> Result<i64, AppError> {
+) -> Result<(i64, tokio::sync::MutexGuard<'c, ()>), AppError> {
     let Some(mut last) = after.map(|a| a.max(0)) else {
         // Nothing to replay: live from the cursor on.
-        let _turn = ctx.emitter.turn().await;
+        let turn = ctx.emitter.turn().await;
         s.leave(Room::CATCHING_UP);
-        return Ok(ctx.emitter.cursor());
+        return Ok((ctx.emitter.cursor(), turn));
     };
     let mut replayed = 0;
     loop {
@@ -166,13 +170,14 @@ async fn catch_up<A: Adapter>(
         replayed += batch.len();
         // A read that was not cut short saw every event up to `newest`.
         let horizon = if full { last } else { newest.max(last) };
-        let _turn = ctx.emitter.turn().await;
+        let turn = ctx.emitter.turn().await;
         if ctx.emitter.cursor() <= horizon || replayed >= MAX_CATCH_UP {
             s.leave(Room::CATCHING_UP);
             service::metrics::replayed(replayed);
             tracing::debug!(user_id = user.id, replayed, after, "replayed missed events");
-            return Ok(horizon);
+            return Ok((horizon, turn));
         }
+        drop(turn);
         // The tail emitted more meanwhile (skipping this socket): read on.
         last = horizon;
     }
