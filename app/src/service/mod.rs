@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod auth;
 pub mod chat;
+pub mod checkout;
 pub mod csp;
 pub mod ctx;
 pub mod demo;

@@ -1,15 +1,15 @@
-//! Placing orders and moving them through the lifecycle. Each change, its
-//! history row and its event are one transaction; the event is emitted
-//! after commit.
+//! Placing orders (parsed in `checkout`) and moving them through the
+//! lifecycle. Each change, its history row and its events are one
+//! transaction; the log tail emits the events after commit.
 
+pub use super::checkout::PlaceOrder;
 use super::notifications::{self, Note};
 use super::{dispatch, Ctx};
 use crate::error::AppError;
-use crate::model::geo::LatLng;
 use crate::model::time::rfc3339;
 use crate::model::{
-    check_step, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine, OrderStatus,
-    OrderSummary, Party, Place, Role, StepRefused, User, DELIVERY_FEE_CENTS, MAX_QUANTITY,
+    check_step, HistoryEntry, Order, OrderLine, OrderStatus, OrderSummary, Party, Place, Role,
+    StepRefused, User, DELIVERY_FEE_CENTS,
 };
 use crate::realtime::events::{
     OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED,
@@ -19,91 +19,7 @@ use crate::store::{
     self, now_ms, orders::Listing, orders::Loaded, orders::NewLine, orders::NewOrder,
 };
 
-const MAX_LINES: usize = 50;
-const MAX_NOTE_CHARS: usize = 500;
-const MAX_ADDRESS_CHARS: usize = 200;
 const MAX_REASON_CHARS: usize = 300;
-
-/// A checkout that passed every check that needs no database.
-pub struct PlaceOrder {
-    restaurant_id: i64,
-    lines: Vec<CheckoutLine>,
-    dropoff: Place,
-    note: Option<String>,
-    idempotency_key: Option<String>,
-}
-
-impl PlaceOrder {
-    pub fn parse(
-        input: CheckoutInput,
-        idempotency_key: Option<&str>,
-    ) -> Result<PlaceOrder, AppError> {
-        if input.items.is_empty() {
-            return Err(AppError::invalid(
-                "items",
-                "an order needs at least one item",
-            ));
-        }
-        if input.items.len() > MAX_LINES {
-            return Err(AppError::invalid(
-                "items",
-                format!("at most {MAX_LINES} different items"),
-            ));
-        }
-        for (i, line) in input.items.iter().enumerate() {
-            if !(1..=MAX_QUANTITY).contains(&line.quantity) {
-                return Err(AppError::invalid(
-                    &format!("items[{i}].quantity"),
-                    format!("must be 1 to {MAX_QUANTITY}"),
-                ));
-            }
-        }
-        let point = LatLng::new(input.dropoff.lat, input.dropoff.lng, "dropoff")?;
-        let address = input.dropoff.address.trim().to_owned();
-        if address.is_empty() || address.chars().count() > MAX_ADDRESS_CHARS {
-            return Err(AppError::invalid(
-                "dropoff.address",
-                format!("must be 1 to {MAX_ADDRESS_CHARS} characters"),
-            ));
-        }
-        let note = input
-            .note
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
-        if note
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-        {
-            return Err(AppError::invalid(
-                "note",
-                format!("must be at most {MAX_NOTE_CHARS} characters"),
-            ));
-        }
-        let idempotency_key = match idempotency_key.map(str::trim) {
-            None | Some("") => None,
-            Some(k) if k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => {
-                Some(k.to_owned())
-            }
-            Some(_) => {
-                return Err(AppError::invalid(
-                    "Idempotency-Key",
-                    "must be 1 to 100 visible ASCII characters",
-                ))
-            }
-        };
-        Ok(PlaceOrder {
-            restaurant_id: input.restaurant_id,
-            lines: input.items,
-            dropoff: Place {
-                address,
-                lat: point.lat,
-                lng: point.lng,
-            },
-            note,
-            idempotency_key,
-        })
-    }
-}
 
 pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, AppError> {
     if actor.role != Role::Customer {
