@@ -17,6 +17,9 @@ pub enum AppError {
     /// 401, one message for a wrong password and an unknown email alike.
     #[error("wrong email or password")]
     BadCredentials,
+    /// 403 at sign-in: the password was right, the account is suspended.
+    #[error("this account is suspended; contact support if you think this is a mistake")]
+    Suspended,
     #[error("not allowed")]
     Forbidden,
     #[error("{0} not found")]
@@ -24,10 +27,17 @@ pub enum AppError {
     /// 409: the request conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// 409: another driver accepted the delivery first.
+    #[error("another driver took this delivery")]
+    Taken,
     #[error("{0}")]
     TooLarge(String),
-    #[error("{0}")]
-    RateLimited(String),
+    /// 422: an idempotency key sent again with a different order.
+    #[error("this Idempotency-Key was already used for a different order")]
+    IdempotencyKeyReused,
+    /// 429, with how many seconds until a retry may pass (`Retry-After`).
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     /// 503: the database or Redis cannot be reached right now.
     #[error("service unavailable, try again shortly")]
     Unavailable,
@@ -52,7 +62,31 @@ pub struct ErrorDetail {
     pub field: Option<String>,
 }
 
+impl ErrorDetail {
+    /// The sentence to show a person. For a field error it leaves out the
+    /// field's name, since it is shown beside the field.
+    pub fn sentence(&self) -> String {
+        let message = &self.message;
+        let text = match &self.field {
+            Some(field) => message
+                .strip_prefix(field.as_str())
+                .and_then(|m| m.strip_prefix(": "))
+                .unwrap_or(message),
+            None => message,
+        };
+        sentence(text)
+    }
+}
+
 impl AppError {
+    pub fn rate_limited(message: impl Into<String>, retry_after: std::time::Duration) -> Self {
+        Self::RateLimited {
+            message: message.into(),
+            // Whole seconds, at least one: "0" would invite a retry at once.
+            retry_after: retry_after.as_secs_f64().ceil().max(1.0) as u64,
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid {
             field: field.to_owned(),
@@ -66,11 +100,14 @@ impl AppError {
             Self::Invalid { .. } => "invalid",
             Self::Unauthenticated => "unauthenticated",
             Self::BadCredentials => "bad_credentials",
+            Self::Suspended => "suspended",
             Self::Forbidden => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::Taken => "taken",
             Self::TooLarge(_) => "too_large",
-            Self::RateLimited(_) => "rate_limited",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable => "unavailable",
             #[cfg(feature = "ssr")]
             Self::Internal(_) => "internal",
@@ -80,13 +117,13 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Malformed(_) => 400,
-            Self::Invalid { .. } => 422,
+            Self::Invalid { .. } | Self::IdempotencyKeyReused => 422,
             Self::Unauthenticated | Self::BadCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::Suspended => 403,
             Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::Taken => 409,
             Self::TooLarge(_) => 413,
-            Self::RateLimited(_) => 429,
+            Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
             #[cfg(feature = "ssr")]
             Self::Internal(_) => 500,
@@ -104,6 +141,123 @@ impl AppError {
                 message: self.to_string(),
                 field,
             },
+        }
+    }
+}
+
+/// How a server function fails: the REST error body and its HTTP status.
+/// The server puts that status on the response; the browser decodes the
+/// same value, and pages branch on `error.code`, never on the message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{}", error.message)]
+pub struct ApiError {
+    /// The HTTP status; 0 when the server could not be reached at all.
+    pub status: u16,
+    pub error: ErrorDetail,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &str, message: &str) -> Self {
+        let api = Self {
+            status,
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message: message.to_owned(),
+                field: None,
+            },
+        };
+        #[cfg(feature = "ssr")]
+        api.set_response_status();
+        api
+    }
+
+    pub fn code(&self) -> &str {
+        &self.error.code
+    }
+
+    /// The input field a validation error is about.
+    pub fn field(&self) -> Option<&str> {
+        self.error.field.as_deref()
+    }
+
+    /// The sentence to show a person (see [`ErrorDetail::sentence`]).
+    pub fn message(&self) -> String {
+        self.error.sentence()
+    }
+
+    /// On the server: the response carries this error's status.
+    #[cfg(feature = "ssr")]
+    fn set_response_status(&self) {
+        if let (Some(options), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(self.status),
+        ) {
+            options.set_status(status);
+        }
+    }
+}
+
+/// "a partial refund is 1 to 20 cents" -> "A partial refund is 1 to 20 cents."
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => return String::new(),
+    };
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        #[cfg(feature = "ssr")]
+        if let AppError::Internal(cause) = &e {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let api = Self {
+            status: e.status(),
+            error: e.body().error,
+        };
+        #[cfg(feature = "ssr")]
+        api.set_response_status();
+        api
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for ApiError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    /// What the server-function machinery itself reports: an unreadable
+    /// request is the caller's fault (400), an unreachable server is
+    /// nobody's (status 0), anything else is ours.
+    fn from_server_fn_error(e: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match e {
+            E::Request(_) => Self::new(
+                0,
+                "offline",
+                "cannot reach the server, check your connection",
+            ),
+            E::Args(_) | E::MissingArg(_) => {
+                Self::new(400, "malformed", "the request could not be read")
+            }
+            E::Deserialization(_) => Self::new(
+                0,
+                "unreadable",
+                "the answer could not be read, reload the page",
+            ),
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failed");
+                let _ = other;
+                Self::new(
+                    500,
+                    "internal",
+                    "something went wrong on our side, try again",
+                )
+            }
         }
     }
 }
@@ -152,7 +306,34 @@ mod ssr {
             }
             let status = axum::http::StatusCode::from_u16(self.status())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            (status, Json(self.body())).into_response()
+            let mut response = (status, Json(self.body())).into_response();
+            if let AppError::RateLimited { retry_after, .. } = &self {
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(*retry_after),
+                );
+            }
+            response
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ApiError, AppError};
+
+    #[test]
+    fn a_field_error_reads_as_a_sentence_without_the_field_name() {
+        let api = ApiError::from(AppError::invalid(
+            "refundCents",
+            "a partial refund is €0.01 to €5.00",
+        ));
+        assert_eq!(api.status, 422);
+        assert_eq!(api.field(), Some("refundCents"));
+        assert_eq!(api.message(), "A partial refund is €0.01 to €5.00.");
+        let api = ApiError::from(AppError::BadCredentials);
+        assert_eq!((api.status, api.code()), (401, "bad_credentials"));
+        assert_eq!(api.message(), "Wrong email or password.");
+        assert_eq!(ApiError::from(AppError::Suspended).status, 403);
     }
 }

@@ -1,5 +1,5 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { expectLive, screenshot, signIn } from './helpers';
+import type { Browser, Page } from '@playwright/test';
+import { test, expect, allowConsole, clickAndConfirm, expectLive, screenshot, signIn, waitForHydration } from './helpers';
 
 async function page(browser: Browser, email: string, home: string): Promise<Page> {
   const p = await (await browser.newContext()).newPage();
@@ -15,13 +15,14 @@ test('an admin suspends a user whose page is open, and that page goes to sign-in
   await admin.goto('/admin/users');
   await expectLive(admin);
   const row = admin.locator('tr[data-email="customer2@mealstream.test"]');
-  await row.getByRole('button', { name: 'Suspend' }).click();
+  await clickAndConfirm(row, 'Suspend', 'Yes, suspend');
   await expect(row).toHaveAttribute('data-suspended', 'true');
 
   await expect(victim).toHaveURL(/\/login\?reason=suspended/);
   await expect(victim.getByText('Your account has been suspended.')).toBeVisible();
   await screenshot(victim, 'suspended-sign-in');
-  // Signing in again is refused while suspended.
+  // Signing in again is refused while suspended (403, which Chromium logs).
+  allowConsole(victim, /status of 403/);
   await signIn(victim, 'customer2@mealstream.test');
   await expect(victim.getByRole('alert')).toBeVisible();
   await expect(victim).toHaveURL(/\/login/);
@@ -38,6 +39,8 @@ test('an announcement shows on every open page of its audience', async ({ browse
   await expect(admin.locator('[data-stat="sockets"]')).not.toHaveText('0');
   await screenshot(admin, 'admin-operations-figures');
   await admin.goto('/admin/users');
+  // Text typed before the wasm has hydrated is not in the form's state.
+  await waitForHydration(admin);
   await admin.getByLabel('Message').fill('Rain tonight: ride safe');
   await admin.getByLabel('To').selectOption('driver');
   await admin.getByRole('button', { name: 'Send' }).click();

@@ -1,5 +1,5 @@
-import { test, expect } from '@playwright/test';
-import { expectLive, screenshot, signIn, waitForHydration } from './helpers';
+import type { Frame } from '@playwright/test';
+import { test, expect, allowConsole, expectLive, screenshot, signIn, waitForHydration } from './helpers';
 
 const roles = [
   { email: 'customer@mealstream.test', home: '/restaurants', heading: 'Restaurants near you' },
@@ -53,12 +53,37 @@ test('a new customer signs up, signs out and back in', async ({ page }) => {
 });
 
 test('a wrong password shows a clear error and keeps you signed out', async ({ page }) => {
+  allowConsole(page, /status of 401/);
   await signIn(page, 'customer@mealstream.test', 'not the password');
-  await expect(page.getByRole('alert')).toHaveText('wrong email or password');
+  await expect(page.getByRole('alert')).toHaveText(/wrong email or password/i);
   await expect(page).toHaveURL('/login');
 });
 
 test('a role page redirects a signed-out visitor to sign in', async ({ page }) => {
   await page.goto('/admin');
   await expect(page).toHaveURL('/login');
+});
+
+test('signing out five times in a row always says "You are signed out."', async ({ page }) => {
+  for (let round = 1; round <= 5; round++) {
+    await signIn(page, 'customer2@mealstream.test');
+    await expect(page).toHaveURL('/restaurants');
+    await expectLive(page);
+    // Every document the tab lands on from the click on.
+    const landed: string[] = [];
+    const onNavigation = (frame: Frame) => {
+      if (frame === page.mainFrame()) landed.push(frame.url());
+    };
+    page.on('framenavigated', onNavigation);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page, `round ${round}`).toHaveURL(/\/login\?reason=signed-out$/);
+    await expect(page.getByText('You are signed out.'), `round ${round}`).toBeVisible();
+    // Give a late socket "session ended" message the time to do harm.
+    await page.waitForTimeout(1000);
+    page.off('framenavigated', onNavigation);
+    await expect(page.getByText('Your session was ended'), `round ${round}`).toHaveCount(0);
+    await expect(page, `round ${round}`).toHaveURL(/\/login\?reason=signed-out$/);
+    const toLogin = landed.filter((u) => new URL(u).pathname === '/login');
+    expect(toLogin, `round ${round}: one navigation to the sign-in page`).toEqual([expect.stringMatching(/\/login\?reason=signed-out$/)]);
+  }
 });

@@ -1,5 +1,5 @@
-import { test, expect, request as playwrightRequest } from '@playwright/test';
-import { expectLive, screenshot, signIn, DEMO_PASSWORD } from './helpers';
+import { request as playwrightRequest } from '@playwright/test';
+import { test, expect, expectLive, screenshot, signIn, DEMO_PASSWORD } from './helpers';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 

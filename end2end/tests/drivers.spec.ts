@@ -1,62 +1,5 @@
-import { test, expect, Browser, Page, request as playwrightRequest } from '@playwright/test';
-import { expectLive, screenshot, signIn, DEMO_PASSWORD } from './helpers';
-
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
-
-// A short ride from Tasca do Rossio south to Praça do Comércio.
-const ROUTE = [
-  { latitude: 38.7121, longitude: -9.1377 },
-  { latitude: 38.7110, longitude: -9.1372 },
-  { latitude: 38.7098, longitude: -9.1369 },
-  { latitude: 38.7086, longitude: -9.1366 },
-];
-
-/** Staff act through the REST API, as a second client would. */
-async function staffApi() {
-  const api = await playwrightRequest.newContext({ baseURL: BASE });
-  const res = await api.post('/api/auth/login', { data: { email: 'restaurant@mealstream.test', password: DEMO_PASSWORD } });
-  expect(res.status()).toBe(200);
-  return {
-    step: async (id: string, status: string) => {
-      const r = await api.post(`/api/orders/${id}/status`, { data: { status } });
-      expect(r.status(), `${status}: ${await r.text()}`).toBe(200);
-    },
-  };
-}
-
-async function driverPhone(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    permissions: ['geolocation'],
-    geolocation: ROUTE[0],
-  });
-  const page = await context.newPage();
-  await signIn(page, email);
-  await expect(page).toHaveURL('/driver');
-  await expectLive(page);
-  return page;
-}
-
-/** Online, whatever an earlier test left. */
-async function goOnline(page: Page) {
-  const status = page.locator('.driver-status');
-  await expect(status).toHaveAttribute('data-ready', 'true');
-  if ((await status.getAttribute('data-online')) !== 'true') {
-    await page.getByRole('button', { name: 'Go online' }).click();
-  }
-  await expect(status).toHaveAttribute('data-online', 'true');
-}
-
-async function placeOrder(page: Page, item: string): Promise<string> {
-  await page.goto('/restaurants');
-  await page.getByRole('link', { name: /Tasca do Rossio/ }).click();
-  await page.getByRole('button', { name: `Add ${item} to cart` }).click();
-  await page.getByRole('button', { name: 'Place order' }).click();
-  await expect(page).toHaveURL(/\/orders\/\d+$/);
-  return page.url().split('/').pop()!;
-}
+import type { Page } from '@playwright/test';
+import { test, expect, driverPhone, expectLive, goOnline, holdToConfirm, placeOrder, screenshot, signIn, staffApi, ROUTE } from './helpers';
 
 test('a driver takes an offer on the phone and the customer follows the marker', async ({ browser }) => {
   const driver = await driverPhone(browser, 'driver@mealstream.test');
@@ -107,7 +50,8 @@ test('a driver takes an offer on the phone and the customer follows the marker',
   await staff.step(orderId, 'ready');
   await driver.getByRole('button', { name: 'Picked up' }).click();
   await expect(customer.locator('.timeline')).toHaveAttribute('data-current', 'out_for_delivery');
-  await driver.getByRole('button', { name: 'Delivered' }).click();
+  // Delivering cannot be undone: it is a hold, not a tap.
+  await holdToConfirm(driver, driver.getByRole('button', { name: 'Hold to confirm delivery' }));
   await expect(customer.locator('.toast').filter({ hasText: 'Your order was delivered' })).toBeVisible();
   await expect(driver.locator('.job')).toHaveCount(0);
 });
@@ -199,4 +143,47 @@ test('the customer and the driver chat live, and markup stays text', async ({ br
   // Leave the driver free for the other tests.
   await staff.step(orderId, 'cancelled');
   await expect(driver.locator('.job')).toHaveCount(0);
+});
+
+test('a double tap on "Picked up" picks up and does not deliver', async ({ browser }) => {
+  const driver = await driverPhone(browser, 'driver@mealstream.test');
+  await goOnline(driver);
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, 'customer@mealstream.test');
+  await expectLive(customer);
+  const orderId = await placeOrder(customer, 'Caldo verde');
+  const staff = await staffApi();
+  try {
+    await staff.step(orderId, 'confirmed');
+    await driver.locator(`.offer-card[data-order-id="${orderId}"]`).getByRole('button', { name: 'Accept' }).click();
+    const job = driver.locator(`.job[data-order-id="${orderId}"]`);
+    await expect(job).toBeVisible();
+    await staff.step(orderId, 'preparing');
+    await staff.step(orderId, 'ready');
+    await expect(job).toHaveAttribute('data-status', 'ready');
+
+    // A hurried thumb: two taps 300 ms apart, both where "Picked up" was.
+    const pickedUp = job.getByRole('button', { name: 'Picked up' });
+    await expect(pickedUp).toBeEnabled();
+    const box = (await pickedUp.boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await driver.mouse.click(x, y);
+    await driver.waitForTimeout(300);
+    await driver.mouse.click(x, y);
+
+    await expect(driver.locator(`.job[data-order-id="${orderId}"]`)).toHaveAttribute('data-status', 'out_for_delivery');
+    await expect(customer.locator('.timeline')).toHaveAttribute('data-current', 'out_for_delivery');
+    // Whatever the second tap landed on had time to act: still not delivered.
+    await driver.waitForTimeout(1500);
+    expect(await staff.status(orderId)).toBe('out_for_delivery');
+    await expect(driver.locator(`.job[data-order-id="${orderId}"]`)).toHaveAttribute('data-status', 'out_for_delivery');
+  } finally {
+    // Leave the driver free for the other tests.
+    const now = await staff.status(orderId);
+    if (now === 'out_for_delivery') {
+      await driver.request.post(`/api/orders/${orderId}/status`, { data: { status: 'delivered' } });
+    } else if (!['delivered', 'cancelled', 'rejected'].includes(now)) {
+      await staff.step(orderId, 'cancelled');
+    }
+  }
 });

@@ -1,5 +1,5 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-import { expectLive, screenshot, signIn } from './helpers';
+import type { Browser, Page } from '@playwright/test';
+import { test, expect, clickAndConfirm, expectLive, screenshot, signIn, waitForHydration } from './helpers';
 
 async function signedInPage(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
@@ -80,6 +80,7 @@ test('a second staff member of the same restaurant sees the board move', async (
   const second = await signedInPage(browser, 'restaurant@mealstream.test');
   const customer = await signedInPage(browser, 'customer2@mealstream.test');
   await customer.goto('/restaurants');
+  await waitForHydration(customer);
   await customer.getByRole('link', { name: /Tasca do Rossio/ }).click();
   await customer.getByRole('button', { name: 'Add Bifana to cart' }).click();
   await customer.getByRole('button', { name: 'Place order' }).click();
@@ -88,7 +89,7 @@ test('a second staff member of the same restaurant sees the board move', async (
 
   const card = (page: Page) => page.locator(`.order-card[data-order-id="${orderId}"]`);
   await expect(card(second)).toHaveAttribute('data-status', 'placed');
-  await card(first).getByRole('button', { name: 'Reject' }).click();
+  await clickAndConfirm(card(first), 'Reject', 'Yes, reject');
   await expect(card(second)).toHaveCount(0);
   await expect(customer.locator('.timeline')).toHaveAttribute('data-current', 'rejected');
   await expect(customer.locator('.order-ended')).toContainText('Too busy right now');
@@ -107,7 +108,7 @@ test('an admin sees active orders live and opens one', async ({ browser }) => {
   await screenshot(admin, 'orders-admin-operations');
   await row.getByRole('link').click();
   await expect(admin.getByRole('heading', { level: 1 })).toHaveText(`Order #${orderId}`);
-  await admin.getByRole('button', { name: 'Cancel order' }).click();
+  await clickAndConfirm(admin, 'Cancel order', 'Yes, cancel order');
   await expect(admin.locator('.timeline')).toHaveAttribute('data-current', 'cancelled');
   await expect(customer.locator('.toast').filter({ hasText: 'Your order was cancelled' })).toBeVisible();
 });
@@ -135,5 +136,6 @@ test('restaurant staff chat with the customer from the board', async ({ browser 
   await expect(staffChat.locator('.chat-msg:not(.mine) .chat-body')).toHaveText('Sure, no problem');
   await expect(restaurant.locator('.toast').filter({ hasText: 'Sure, no problem' })).toContainText(`Carla Customer · order #${orderId}`);
   await screenshot(restaurant, 'restaurant-board-chat');
-  await card.getByRole('button', { name: 'Reject' }).click();
+  await clickAndConfirm(card, 'Reject', 'Yes, reject');
+  await expect(card).toHaveCount(0);
 });

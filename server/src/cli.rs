@@ -109,4 +109,9 @@ pub struct ServeArgs {
     /// The public https:// URL, when served behind TLS: marks cookies Secure.
     #[arg(long, env = "MEALSTREAM_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Proxies (comma-separated addresses or CIDR blocks) whose
+    /// `X-Forwarded-For` names the client, for per-client limits. Anyone
+    /// else's header is ignored.
+    #[arg(long, env = "MEALSTREAM_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
 }

@@ -25,6 +25,7 @@ pub struct Config {
     /// The site's public origin (from `MEALSTREAM_PUBLIC_URL`), when it is
     /// served behind a proxy: always allowed.
     pub public_origin: Option<String>,
+    pub trusted_proxies: app::service::client_addr::TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +48,7 @@ impl Config {
             Some(url) => {
                 return Err(ConfigError {
                     var: "REDIS_URL",
-                    value: url.to_owned(),
+                    value: app::store::db::redact_url(url),
                     expected: "expected redis://HOST:PORT",
                 })
             }
@@ -64,9 +65,11 @@ impl Config {
                 })
             }
         };
-        // Demo data by default only in the embedded mode.
+        // Demo data (with its admin, password `mealstream`) by default only
+        // in the embedded mode on a loopback address: a server anyone can
+        // reach gets it only when asked for with --demo.
         let embedded = Backend::from_url(&database_url) == Some(Backend::Sqlite);
-        let demo = !args.no_demo && (args.demo || embedded);
+        let demo = !args.no_demo && (args.demo || (embedded && addr.ip().is_loopback()));
         let tile_url = args.tile_url.trim().to_owned();
         let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| tile_url.contains(p));
         let absolute = ["https://", "http://", "/"]
@@ -85,7 +88,16 @@ impl Config {
             let host = rest.split('/').next().filter(|h| !h.is_empty())?;
             Some(format!("{scheme}://{host}"))
         });
+        let trusted_proxies = app::service::client_addr::TrustedProxies::parse(
+            args.trusted_proxies.as_deref().unwrap_or(""),
+        )
+        .map_err(|entry| ConfigError {
+            var: "MEALSTREAM_TRUSTED_PROXIES",
+            value: entry,
+            expected: "expected addresses or CIDR blocks, e.g. 10.0.0.1,10.1.0.0/16",
+        })?;
         Ok(Config {
+            trusted_proxies,
             allowed_origins,
             public_origin,
             addr,
@@ -205,6 +217,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("REDIS_URL"), "{e}");
+    }
+
+    #[test]
+    fn demo_data_is_never_seeded_by_default_on_a_reachable_address() {
+        assert!(
+            !parse(&["--database-url", "sqlite://x.db", "--addr", "0.0.0.0:3000"])
+                .unwrap()
+                .demo
+        );
+        assert!(
+            parse(&[
+                "--database-url",
+                "sqlite://x.db",
+                "--addr",
+                "0.0.0.0:3000",
+                "--demo"
+            ])
+            .unwrap()
+            .demo
+        );
     }
 
     #[test]

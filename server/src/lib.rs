@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Mealstream server: configuration (`config`, `cli`), startup and the
 //! router (`startup`), sessions, the REST API (`http`), Socket.IO
 //! (`realtime`) and logging (`telemetry`). The domain lives in `app`.

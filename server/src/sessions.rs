@@ -12,16 +12,27 @@ use time::Duration;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
-use tower_sessions::{Expiry, MemoryStore, SessionManagerLayer};
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_redis_store::RedisStore;
 
 pub const COOKIE_NAME: &str = "mealstream.sid";
+/// Over https the cookie is `__Host-` prefixed: browsers then insist on
+/// `Secure`, `Path=/` and no `Domain`, so no subdomain can plant or read it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-mealstream.sid";
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 /// A session ends after a week without use.
 pub const IDLE_EXPIRY: Duration = Duration::days(7);
 
 #[derive(Clone, Debug)]
 pub enum Sessions {
-    Memory(MemoryStore),
+    Memory(SweptMemoryStore),
     Redis(RedisStore<Pool>),
 }
 
@@ -29,13 +40,13 @@ impl Sessions {
     pub async fn connect(redis: Option<&Pool>) -> Sessions {
         match redis {
             Some(pool) => Sessions::Redis(RedisStore::new(pool.clone())),
-            None => Sessions::Memory(MemoryStore::default()),
+            None => Sessions::Memory(SweptMemoryStore::new()),
         }
     }
 
     pub fn layer(self, secure: bool) -> SessionManagerLayer<Sessions> {
         SessionManagerLayer::new(self)
-            .with_name(COOKIE_NAME)
+            .with_name(cookie_name(secure))
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(secure)
@@ -66,9 +77,12 @@ pub async fn redis_pool(url: &str) -> anyhow::Result<Pool> {
         4,
     )
     .context("cannot create the Redis pool")?;
-    pool.init()
-        .await
-        .with_context(|| format!("cannot connect to Redis at {url}"))?;
+    pool.init().await.with_context(|| {
+        format!(
+            "cannot connect to Redis at {}",
+            app::store::db::redact_url(url)
+        )
+    })?;
     Ok(pool)
 }
 
@@ -100,5 +114,100 @@ impl SessionStore for Sessions {
             Sessions::Memory(s) => s.delete(id).await,
             Sessions::Redis(s) => s.delete(id).await,
         }
+    }
+}
+
+/// Sessions in process memory (one node, no Redis). Unlike tower-sessions'
+/// `MemoryStore` it forgets expired sessions: a sweep every minute, while
+/// the store is in use, so abandoned sessions do not pile up.
+#[derive(Clone, Debug, Default)]
+pub struct SweptMemoryStore(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Id, Record>>>,
+);
+
+impl SweptMemoryStore {
+    pub fn new() -> Self {
+        let store = Self::default();
+        let weak = std::sync::Arc::downgrade(&store.0);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                let Some(map) = weak.upgrade() else { return };
+                SweptMemoryStore(map).sweep();
+            }
+        });
+        store
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<Id, Record>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Drops every expired session; returns how many are left.
+    pub fn sweep(&self) -> usize {
+        let now = time::OffsetDateTime::now_utc();
+        let mut map = self.map();
+        map.retain(|_, record| record.expiry_date > now);
+        map.len()
+    }
+}
+
+#[async_trait]
+impl SessionStore for SweptMemoryStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let mut map = self.map();
+        while map.contains_key(&record.id) {
+            record.id = Id::default();
+        }
+        map.insert(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.map().insert(record.id, record.clone());
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = time::OffsetDateTime::now_utc();
+        Ok(self
+            .map()
+            .get(id)
+            .filter(|record| record.expiry_date > now)
+            .cloned())
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.map().remove(id);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(expires_in: Duration) -> Record {
+        Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: time::OffsetDateTime::now_utc() + expires_in,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_memory_store_forgets_expired_sessions() {
+        let store = SweptMemoryStore::new();
+        let mut live = record(Duration::days(1));
+        let mut stale = record(Duration::seconds(-1));
+        store.create(&mut live).await.unwrap();
+        store.create(&mut stale).await.unwrap();
+        assert!(
+            store.load(&stale.id).await.unwrap().is_none(),
+            "never served"
+        );
+        assert_eq!(store.sweep(), 1, "and gone after the sweep");
+        assert!(store.load(&live.id).await.unwrap().is_some());
     }
 }

@@ -45,6 +45,7 @@ impl Application {
             None => None,
         };
         let mut ctx = Ctx::new(db);
+        ctx.proxies = Arc::new(config.trusted_proxies.clone());
         if let Some(pool) = &redis {
             ctx.fleet = Arc::new(Fleet::shared(SharedPositions::new(
                 pool.clone(),
@@ -188,6 +189,10 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
             http::security::origin_guard,
         ))
         .layer(axum::middleware::from_fn(http::security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            config.secure_cookies,
+            http::security::strict_transport,
+        ))
         .layer(CatchPanicLayer::custom(http::panic_response))
         // Every log line of a request carries its id, and so does the
         // response (`x-request-id`), so a user's report finds its logs.

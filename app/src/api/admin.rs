@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use super::ApiError;
 use leptos::server_fn::codec::Json;
 
 use crate::model::admin::{Announce, Announcement, Overview, UserRow};
@@ -6,20 +8,20 @@ use crate::model::admin::{Announce, Announcement, Overview, UserRow};
 use crate::model::Role;
 
 #[server(prefix = "/_sfn")]
-pub async fn admin_overview() -> Result<Overview, ServerFnError> {
+pub async fn admin_overview() -> Result<Overview, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
     Ok(crate::service::admin::overview(&ctx, &admin).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn admin_users() -> Result<Vec<UserRow>, ServerFnError> {
+pub async fn admin_users() -> Result<Vec<UserRow>, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
     Ok(crate::service::moderation::users(&ctx, &admin).await?)
 }
 
 /// Suspends (or, with `suspended: false`, reinstates) a user.
 #[server(prefix = "/_sfn")]
-pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), ServerFnError> {
+pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
     if suspended {
         crate::service::moderation::suspend(&ctx, &admin, user_id).await?;
@@ -30,7 +32,7 @@ pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), Ser
 }
 
 #[server(prefix = "/_sfn", input = Json)]
-pub async fn send_announcement(input: Announce) -> Result<Announcement, ServerFnError> {
+pub async fn send_announcement(input: Announce) -> Result<Announcement, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
     Ok(crate::service::moderation::announce(&ctx, &admin, &input).await?)
 }

@@ -1,15 +1,17 @@
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::User;
 
 #[server(prefix = "/_sfn")]
-pub async fn current_user() -> Result<Option<User>, ServerFnError> {
+pub async fn current_user() -> Result<Option<User>, ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     Ok(crate::service::auth::current_user(&ctx, &session).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
+pub async fn login(email: String, password: String) -> Result<(), ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     let ip = super::ssr::client_ip().await;
     let user = crate::service::auth::sign_in(&ctx, &session, &email, &password, ip).await?;
@@ -18,19 +20,31 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn register(name: String, email: String, password: String) -> Result<(), ServerFnError> {
+pub async fn register(name: String, email: String, password: String) -> Result<(), ApiError> {
     use crate::service::auth::{self, Registration};
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     let input = Registration::parse(&email, &password, &name)?;
-    let user = auth::register(&ctx, &session, input).await?;
+    let ip = super::ssr::client_ip().await;
+    let user = auth::register(&ctx, &session, input, ip).await?;
     leptos_axum::redirect(user.role.home());
     Ok(())
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn logout() -> Result<(), ServerFnError> {
+pub async fn logout() -> Result<(), ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     crate::service::auth::sign_out(&ctx, &session).await?;
-    leptos_axum::redirect("/login?reason=signed-out");
+    // A plain form post (no JavaScript) is sent to the sign-in page; the
+    // app navigates by itself, once.
+    if super::ssr::accepts_html().await {
+        leptos_axum::redirect("/login?reason=signed-out");
+    }
     Ok(())
+}
+
+/// Whether the demo accounts exist here (the sign-in page lists them then).
+#[server(prefix = "/_sfn")]
+pub async fn demo_accounts_present() -> Result<bool, ApiError> {
+    let (ctx, _) = super::ssr::ctx_and_session().await?;
+    Ok(crate::service::demo::present(&ctx).await?)
 }

@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::chat::ChatHistory;
 #[cfg(feature = "ssr")]
 use crate::service;
 
 /// An order's chat as it opens (the same as `GET /api/orders/{id}/messages`).
 #[server(prefix = "/_sfn")]
-pub async fn load_chat(order_id: i64) -> Result<ChatHistory, ServerFnError> {
+pub async fn load_chat(order_id: i64) -> Result<ChatHistory, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::chat::history(&ctx, &user, order_id).await?)
 }

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use super::ApiError;
 use leptos::server_fn::codec::Json;
 
 use crate::model::dispute::{Dispute, OpenDispute, ResolveDispute};
@@ -7,25 +9,25 @@ use crate::service;
 
 /// The caller's disputes (admins: all), or only those of `order_id`.
 #[server(prefix = "/_sfn")]
-pub async fn list_disputes(order_id: Option<i64>) -> Result<Vec<Dispute>, ServerFnError> {
+pub async fn list_disputes(order_id: Option<i64>) -> Result<Vec<Dispute>, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::disputes::list(&ctx, &user, order_id).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn dispute_by_id(id: i64) -> Result<Dispute, ServerFnError> {
+pub async fn dispute_by_id(id: i64) -> Result<Dispute, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::disputes::get(&ctx, &user, id).await?)
 }
 
 #[server(prefix = "/_sfn", input = Json)]
-pub async fn file_dispute(order_id: i64, input: OpenDispute) -> Result<Dispute, ServerFnError> {
+pub async fn file_dispute(order_id: i64, input: OpenDispute) -> Result<Dispute, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::disputes::open(&ctx, &user, order_id, &input).await?)
 }
 
 #[server(prefix = "/_sfn", input = Json)]
-pub async fn settle_dispute(id: i64, input: ResolveDispute) -> Result<Dispute, ServerFnError> {
+pub async fn settle_dispute(id: i64, input: ResolveDispute) -> Result<Dispute, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::disputes::resolve(&ctx, &user, id, &input).await?)
 }

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use super::ApiError;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Order;
@@ -14,20 +16,20 @@ pub struct DriverHome {
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn load_driver_home() -> Result<DriverHome, ServerFnError> {
+pub async fn load_driver_home() -> Result<DriverHome, ApiError> {
     let (ctx, driver) = super::ssr::require_role(crate::model::Role::Driver).await?;
     Ok(crate::service::dispatch::home(&ctx, &driver).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn accept_offer(order_id: i64) -> Result<Order, ServerFnError> {
+pub async fn accept_offer(order_id: i64) -> Result<Order, ApiError> {
     let (ctx, driver) = super::ssr::signed_in().await?;
     Ok(crate::service::dispatch::accept(&ctx, &driver, order_id).await?)
 }
 
 /// Every online driver, for the admin map.
 #[server(prefix = "/_sfn")]
-pub async fn fleet_positions() -> Result<Vec<DriverPosition>, ServerFnError> {
+pub async fn fleet_positions() -> Result<Vec<DriverPosition>, ApiError> {
     let (ctx, _admin) = super::ssr::require_role(crate::model::Role::Admin).await?;
     Ok(ctx.fleet.positions().await?)
 }

@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::{MenuItem, RestaurantWithMenu};
 
 /// The signed-in staff member's restaurant with its whole menu.
 #[server(prefix = "/_sfn")]
-pub async fn my_restaurant() -> Result<RestaurantWithMenu, ServerFnError> {
+pub async fn my_restaurant() -> Result<RestaurantWithMenu, ApiError> {
     use crate::error::AppError;
     let (ctx, user) = super::ssr::require_role(crate::model::Role::Restaurant).await?;
     let id = user.restaurant_id.ok_or(AppError::Forbidden)?;
@@ -17,7 +19,7 @@ pub async fn edit_menu_item(
     id: i64,
     price_cents: i64,
     available: bool,
-) -> Result<MenuItem, ServerFnError> {
+) -> Result<MenuItem, ApiError> {
     use crate::service::restaurants::{update_menu_item, MenuItemPatch};
     let (ctx, user) = super::ssr::signed_in().await?;
     let patch = MenuItemPatch {

@@ -11,15 +11,11 @@ pub mod notifications;
 pub mod orders;
 pub mod restaurants;
 
-use leptos::prelude::ServerFnError;
+pub use crate::error::ApiError;
 
-/// The message a person should read from a failed server call.
-pub fn error_message(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(msg) => msg.clone(),
-        ServerFnError::Request(_) => "cannot reach the server, check your connection".into(),
-        other => other.to_string(),
-    }
+/// The sentence a person should read from a failed server call.
+pub fn error_message(e: &ApiError) -> String {
+    e.message()
 }
 
 #[cfg(feature = "ssr")]
@@ -27,41 +23,60 @@ pub(crate) mod ssr {
     use std::net::{IpAddr, SocketAddr};
 
     use axum::extract::ConnectInfo;
-    use leptos::prelude::{use_context, ServerFnError};
+    use leptos::prelude::use_context;
     use tower_sessions::Session;
 
     use crate::error::AppError;
     use crate::model::{Role, User};
     use crate::service::{self, Ctx};
 
-    pub async fn ctx_and_session() -> Result<(Ctx, Session), ServerFnError> {
-        let ctx =
-            use_context::<Ctx>().ok_or_else(|| ServerFnError::new("server context missing"))?;
+    pub async fn ctx_and_session() -> Result<(Ctx, Session), AppError> {
+        let ctx = use_context::<Ctx>()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("server context missing")))?;
         let session: Session = leptos_axum::extract()
             .await
-            .map_err(|e| ServerFnError::new(format!("no session: {e}")))?;
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("no session: {e}")))?;
         Ok((ctx, session))
     }
 
-    pub async fn client_ip() -> Option<IpAddr> {
-        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+    /// Whether the caller is a browser posting a plain form (no JavaScript).
+    pub async fn accepts_html() -> bool {
+        leptos_axum::extract::<http::HeaderMap>()
             .await
             .ok()
-            .map(|c| c.0.ip())
+            .and_then(|h| {
+                h.get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false)
     }
 
-    pub async fn signed_in() -> Result<(Ctx, User), ServerFnError> {
+    /// The client's address, through the trusted proxies.
+    pub async fn client_ip() -> Option<IpAddr> {
+        let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .ok()?
+            .0
+            .ip();
+        let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let ctx = use_context::<Ctx>()?;
+        Some(ctx.proxies.client(peer, forwarded))
+    }
+
+    pub async fn signed_in() -> Result<(Ctx, User), AppError> {
         let (ctx, session) = ctx_and_session().await?;
         let user = service::auth::require_user(&ctx, &session).await?;
         Ok((ctx, user))
     }
 
     /// The signed-in user, who must have `role`.
-    pub async fn require_role(role: Role) -> Result<(Ctx, User), ServerFnError> {
+    pub async fn require_role(role: Role) -> Result<(Ctx, User), AppError> {
         let (ctx, session) = ctx_and_session().await?;
         let user = service::auth::require_user(&ctx, &session).await?;
         if user.role != role {
-            return Err(AppError::Forbidden.into());
+            return Err(AppError::Forbidden);
         }
         Ok((ctx, user))
     }

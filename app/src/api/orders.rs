@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use super::ApiError;
 use leptos::server_fn::codec::Json;
 
 use crate::model::{Order, OrderSummary};
@@ -11,7 +13,7 @@ use crate::service;
 pub async fn place_order(
     input: crate::model::CheckoutInput,
     idempotency_key: String,
-) -> Result<Order, ServerFnError> {
+) -> Result<Order, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     let order = service::orders::PlaceOrder::parse(input, Some(&idempotency_key))?;
     Ok(service::orders::place(&ctx, &user, order).await?)
@@ -19,13 +21,13 @@ pub async fn place_order(
 
 /// The caller's orders (a customer's own, a restaurant's, all for admins).
 #[server(prefix = "/_sfn")]
-pub async fn list_orders(active_only: bool) -> Result<Vec<OrderSummary>, ServerFnError> {
+pub async fn list_orders(active_only: bool) -> Result<Vec<OrderSummary>, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::orders::list(&ctx, &user, active_only).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn get_order(id: i64) -> Result<Order, ServerFnError> {
+pub async fn get_order(id: i64) -> Result<Order, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::orders::get(&ctx, &user, id).await?)
 }
@@ -35,7 +37,7 @@ pub async fn change_order_status(
     id: i64,
     status: String,
     reason: Option<String>,
-) -> Result<Order, ServerFnError> {
+) -> Result<Order, ApiError> {
     use crate::error::AppError;
     let (ctx, user) = super::ssr::signed_in().await?;
     let to = crate::model::OrderStatus::parse(&status)

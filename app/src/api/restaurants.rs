@@ -1,15 +1,17 @@
 use leptos::prelude::*;
 
+use super::ApiError;
+
 use crate::model::{Restaurant, RestaurantWithMenu};
 
 #[server(prefix = "/_sfn")]
-pub async fn list_restaurants() -> Result<Vec<Restaurant>, ServerFnError> {
+pub async fn list_restaurants() -> Result<Vec<Restaurant>, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
     Ok(crate::service::restaurants::list(&ctx).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn get_restaurant(id: i64) -> Result<RestaurantWithMenu, ServerFnError> {
+pub async fn get_restaurant(id: i64) -> Result<RestaurantWithMenu, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
     Ok(crate::service::restaurants::with_menu(&ctx, id).await?)
 }

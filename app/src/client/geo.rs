@@ -12,11 +12,21 @@ thread_local! {
     static WATCH: RefCell<Option<i32>> = const { RefCell::new(None) };
 }
 
-/// Starts watching; `on_fix` gets each position, `on_error` a sentence.
-pub fn start(on_fix: impl Fn(LocationReport) + 'static, on_error: impl Fn(String) + 'static) {
+/// Why there is no position: `blocked` when it will not come back by
+/// itself (refused, or no geolocation at all).
+pub struct Problem {
+    pub blocked: bool,
+    pub message: String,
+}
+
+/// Starts watching; `on_fix` gets each position, `on_error` each problem.
+pub fn start(on_fix: impl Fn(LocationReport) + 'static, on_error: impl Fn(Problem) + 'static) {
     stop();
     let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-        on_error("This browser cannot share its location.".into());
+        on_error(Problem {
+            blocked: true,
+            message: "This browser cannot share its location.".into(),
+        });
         return;
     };
     let success = Closure::<dyn Fn(web_sys::Position)>::new(move |p: web_sys::Position| {
@@ -31,13 +41,18 @@ pub fn start(on_fix: impl Fn(LocationReport) + 'static, on_error: impl Fn(String
     });
     let failure = Closure::<dyn Fn(web_sys::PositionError)>::new(
         move |e: web_sys::PositionError| {
-            on_error(match e.code() {
-            web_sys::PositionError::PERMISSION_DENIED => {
-                "Location is blocked for this site. Allow it in your browser settings to receive offers.".into()
-            }
-            web_sys::PositionError::POSITION_UNAVAILABLE => "Your position is unavailable right now.".into(),
-            _ => "Finding your position is taking long; still trying.".into(),
-        })
+            let blocked = e.code() == web_sys::PositionError::PERMISSION_DENIED;
+            let message = match e.code() {
+                web_sys::PositionError::PERMISSION_DENIED => {
+                    "Location is blocked for this site. Allow it in your browser settings to receive offers."
+                }
+                web_sys::PositionError::POSITION_UNAVAILABLE => "Your position is unavailable right now.",
+                _ => "Finding your position is taking long; still trying.",
+            };
+            on_error(Problem {
+                blocked,
+                message: message.to_owned(),
+            })
         },
     );
     let options = web_sys::PositionOptions::new();

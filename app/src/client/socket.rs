@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::connection::{Connection, LinkState};
+use crate::error::ErrorDetail;
 use crate::realtime::events::{Hello, HELLO, SESSION_REVOKED};
 
 #[wasm_bindgen]
@@ -50,36 +51,58 @@ thread_local! {
     /// watched again after every reconnect, since a new connection starts in
     /// no order room.
     static WATCHED: RefCell<Vec<(i64, usize)>> = const { RefCell::new(Vec::new()) };
+    /// Set while this page signs out: the revocation that follows is ours.
+    static SIGNING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Tells the socket that this page is signing out, so the server's "session
+/// revoked" does not start a second navigation.
+pub fn expect_sign_out(yes: bool) {
+    SIGNING_OUT.with(|s| s.set(yes));
+}
+
+/// Why a request failed: the server's error ack (`code`, `message`), or
+/// `offline` when there is no connection to send it on.
+pub type RequestError = ErrorDetail;
+
+fn local_error(code: &str, message: &str) -> RequestError {
+    ErrorDetail {
+        code: code.to_owned(),
+        message: message.to_owned(),
+        field: None,
+    }
 }
 
 /// Sends `event` and waits for the server's acknowledgement.
 pub async fn request(
     event: &str,
     payload: &serde_json::Value,
-) -> Result<serde_json::Value, String> {
+) -> Result<serde_json::Value, RequestError> {
     let socket = SOCKET.with(|s| s.borrow().clone());
     let Some(socket) = socket else {
-        return Err("not connected".into());
+        return Err(local_error(OFFLINE, "not connected"));
     };
-    let payload =
-        js_sys::JSON::parse(&payload.to_string()).map_err(|_| "bad payload".to_string())?;
+    let payload = js_sys::JSON::parse(&payload.to_string())
+        .map_err(|_| local_error("malformed", "bad payload"))?;
     let answer = wasm_bindgen_futures::JsFuture::from(socket.emit_with_ack(event, &payload))
         .await
-        .map_err(|_| "no answer from the server".to_string())?;
-    let answer: serde_json::Value = serde_wasm::from_js(&answer).ok_or("unreadable answer")?;
+        .map_err(|_| local_error(OFFLINE, "no answer from the server"))?;
+    let answer: serde_json::Value = serde_wasm::from_js(&answer)
+        .ok_or_else(|| local_error("unreadable", "unreadable answer"))?;
     if answer.get("ok").and_then(serde_json::Value::as_bool) == Some(true) {
         Ok(answer)
     } else {
-        Err(answer["error"]["message"]
-            .as_str()
-            .unwrap_or("refused")
-            .to_owned())
+        Err(serde_json::from_value(answer["error"].clone())
+            .unwrap_or_else(|_| local_error("refused", "refused")))
     }
 }
 
+/// The code of a request that never reached the server.
+pub const OFFLINE: &str = "offline";
+
 /// Follows an order's ephemeral events (the driver's position) and returns
 /// the watch answer (the order and its last position).
-pub async fn watch(order_id: i64) -> Result<serde_json::Value, String> {
+pub async fn watch(order_id: i64) -> Result<serde_json::Value, RequestError> {
     WATCHED.with(|w| {
         let mut w = w.borrow_mut();
         match w.iter_mut().find(|(id, _)| *id == order_id) {
@@ -240,6 +263,9 @@ pub fn connect(connection: Connection, user_id: i64) {
     listen(
         |f| socket.on(SESSION_REVOKED, f),
         move |payload| {
+            if SIGNING_OUT.with(|s| s.get()) {
+                return;
+            }
             let reason = js_sys::Reflect::get(&payload, &"reason".into())
                 .ok()
                 .and_then(|r| r.as_string());
@@ -274,6 +300,9 @@ pub fn connect(connection: Connection, user_id: i64) {
 }
 
 fn go_to_sign_in(reason: &str) {
+    if SIGNING_OUT.with(|s| s.get()) {
+        return;
+    }
     if let Some(window) = web_sys::window() {
         let _ = window
             .location()

@@ -43,7 +43,7 @@ pub fn ChatPanel(
     #[prop(optional)] read_only: bool,
 ) -> impl IntoView {
     let user = CurrentUser::get();
-    let me = Signal::derive(move || user.0.get().flatten().map(|u| u.id));
+    let me = Signal::derive(move || user.after_hydration().with(|u| u.as_ref().map(|u| u.id)));
     let state = ChatState {
         order_id,
         messages: RwSignal::new(Vec::new()),
@@ -376,7 +376,7 @@ impl ChatState {
                         Err(_) if !socket::is_connected() => {
                             self.set_sending(&item.client_id, false, None)
                         }
-                        Err(e) => self.set_sending(&item.client_id, false, Some(e)),
+                        Err(e) => self.set_sending(&item.client_id, false, Some(e.sentence())),
                     }
                 });
             }

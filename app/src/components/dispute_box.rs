@@ -5,19 +5,30 @@ use leptos::prelude::*;
 
 use super::connection::Connection;
 use crate::api::disputes::{file_dispute, list_disputes};
-use crate::api::error_message;
+use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::model::dispute::{reason_label, resolution_label, Dispute, OpenDispute, REASONS};
 use crate::model::format_cents;
 use crate::realtime::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
 
 #[component]
 pub fn DisputeBox(order_id: i64) -> impl IntoView {
-    let disputes = Resource::new(move || order_id, |id| list_disputes(Some(id)));
+    // Loaded in the browser, into a signal: this box is rebuilt whenever
+    // its order changes, and a resource still loading in a box that is gone
+    // would be read after disposal.
+    let disputes = RwSignal::new(None::<Vec<Dispute>>);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = list_disputes(Some(order_id)).await {
+                disputes.try_set(Some(list));
+            }
+        });
+    };
+    Effect::new(move |_| load());
     Connection::get().on_event(move |event| {
         if (event.kind == DISPUTE_OPENED || event.kind == DISPUTE_RESOLVED)
             && event.order_id() == Some(order_id)
         {
-            disputes.refetch();
+            load();
         }
     });
     let reason = RwSignal::new(String::from("missing_item"));
@@ -32,30 +43,26 @@ pub fn DisputeBox(order_id: i64) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(_)) = submit.value().get() {
             details.set(String::new());
-            disputes.refetch();
+            load();
         }
     });
-    let error = move || {
-        submit
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
-    };
+    let errors = FormErrors::new(
+        format!("dispute-form-{order_id}"),
+        &["reason", "details"],
+        move || submit.value().get().and_then(|r| r.err()),
+    );
 
     view! {
         <section class="card dispute-box">
             <h2>"Problem with this order?"</h2>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let list = disputes.await.unwrap_or_default();
+            {move || disputes.get().map(|list| {
                     let has_open = list.iter().any(|d| d.status == "open");
                     view! {
                         <ul class="dispute-list">
                             {list.into_iter().map(|d| view! { <DisputeLine d /> }).collect_view()}
                         </ul>
                         {(!has_open).then(|| view! {
-                            <form class="dispute-form" on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
+                            <form class="dispute-form" id=format!("dispute-form-{order_id}") on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
                                 <label>"What went wrong"
                                     <select name="reason" on:change=move |ev| reason.set(event_target_value(&ev))
                                         prop:value=move || reason.get()>
@@ -64,17 +71,16 @@ pub fn DisputeBox(order_id: i64) -> impl IntoView {
                                 </label>
                                 <label>"Details"
                                     <textarea name="details" rows="3" maxlength="2000" prop:value=move || details.get()
+                                        aria-invalid=errors.invalid("details")
                                         on:input=move |ev| details.set(event_target_value(&ev))></textarea>
                                 </label>
+                                <FieldError errors field="details" id=format!("dispute-details-{order_id}") />
                                 <button class="btn btn-primary" type="submit" disabled=move || submit.pending().get()>"Open a dispute"</button>
                             </form>
                         })}
                     }
                 })}
-            </Transition>
-            <Show when=move || error().is_some()>
-                <p class="form-error" role="alert">{error}</p>
-            </Show>
+            <FormError message=errors.general() />
         </section>
     }
 }

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use super::bell::NotificationBell;
 use super::connection::ConnectionIndicator;
 use super::session::CurrentUser;
-use crate::api::auth::Logout;
 use crate::model::{Role, User};
 
 #[component]
@@ -45,7 +44,40 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
 
 #[component]
 fn SignedIn(user: User) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
+    let signing_out = RwSignal::new(false);
+    // Taken now: after an await there is no reactive owner to ask.
+    let toasts = super::toast::Toasts::get();
+    // One navigation, and a full one: every page state (the socket, the
+    // cached user) starts afresh. Without JavaScript the form posts and the
+    // server redirects.
+    let sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if signing_out.get_untracked() {
+            return;
+        }
+        signing_out.set(true);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = toasts;
+        #[cfg(feature = "hydrate")]
+        {
+            // The server's "session revoked" for this very socket is expected now.
+            crate::client::socket::expect_sign_out(true);
+            leptos::task::spawn_local(async move {
+                match crate::api::auth::logout().await {
+                    Ok(()) => {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().replace("/login?reason=signed-out");
+                        }
+                    }
+                    Err(e) => {
+                        crate::client::socket::expect_sign_out(false);
+                        signing_out.set(false);
+                        toasts.show("Not signed out", crate::api::error_message(&e));
+                    }
+                }
+            });
+        }
+    };
     view! {
         <nav class="topnav" aria-label="Main">
             {nav_links(user.role)
@@ -60,9 +92,9 @@ fn SignedIn(user: User) -> impl IntoView {
                 <span class="who-name">{user.name.clone()}</span>
                 <span class="who-role">{user.role.label()}</span>
             </span>
-            <ActionForm action=logout attr:class="inline">
-                <button type="submit" class="btn btn-ghost">"Sign out"</button>
-            </ActionForm>
+            <form class="inline" method="post" action=logout_url() on:submit=sign_out>
+                <button type="submit" class="btn btn-ghost" disabled=move || signing_out.get()>"Sign out"</button>
+            </form>
         </div>
     }
 }
@@ -75,4 +107,9 @@ fn SignedOut() -> impl IntoView {
             <a class="btn btn-primary" href="/register">"Create account"</a>
         </div>
     }
+}
+
+fn logout_url() -> &'static str {
+    use leptos::server_fn::ServerFn;
+    crate::api::auth::Logout::PATH
 }

@@ -173,6 +173,11 @@ mod leaflet_map {
             let mut slot = state.borrow_mut();
             if slot.is_none() {
                 let options = MapOptions::new();
+                // Zoom animations end in a transition callback that fails
+                // when the map was removed meanwhile (a page change).
+                options.set_zoom_animation(false);
+                options.set_marker_zoom_animation(false);
+                options.set_fade_animation(false);
                 let Ok(map) = Map::new_with_element(el.unchecked_ref(), &options) else {
                     return;
                 };
@@ -221,8 +226,11 @@ mod leaflet_map {
                 for m in &wanted {
                     bounds.extend(&LatLng::new(m.lat, m.lng));
                 }
-                let padding = js_sys::JSON::parse("{\"padding\":[40,40],\"maxZoom\":16}")
-                    .unwrap_or(JsValue::NULL);
+                // No animation: a map removed mid-animation makes Leaflet
+                // read a pane that is gone ("_leaflet_pos").
+                let padding =
+                    js_sys::JSON::parse("{\"padding\":[40,40],\"maxZoom\":16,\"animate\":false}")
+                        .unwrap_or(JsValue::NULL);
                 call(
                     drawn.map.as_ref(),
                     "fitBounds",
@@ -235,6 +243,10 @@ mod leaflet_map {
         let drawn = send_wrapper::SendWrapper::new(drawn);
         on_cleanup(move || {
             if let Some(d) = drawn.borrow_mut().take() {
+                // Stop any pan or zoom in flight and drop its handlers
+                // before the map goes, so none fires on a removed map.
+                call(d.map.as_ref(), "stop", &[]);
+                call(d.map.as_ref(), "off", &[]);
                 d.map.remove();
             }
         });

@@ -3,9 +3,11 @@
 pub mod bell;
 pub mod cart_store;
 pub mod chat;
+pub mod confirm;
 pub mod connection;
 pub mod delivery_map;
 pub mod dispute_box;
+pub mod form_error;
 pub mod header;
 pub mod map;
 pub mod notify;

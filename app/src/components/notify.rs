@@ -1,5 +1,6 @@
 //! Live notifications on every page: a toast per lifecycle change of your
-//! orders, and for restaurant staff a chime when a new order arrives.
+//! orders, and for restaurant staff a chime when a new order arrives (with
+//! a "click to enable sound" button while the browser keeps it muted).
 
 use leptos::prelude::*;
 
@@ -16,7 +17,11 @@ use crate::realtime::events::{
 pub fn LiveNotifications() -> impl IntoView {
     let connection = Connection::get();
     let toasts = Toasts::get();
-    let user = CurrentUser::get().0;
+    let current = CurrentUser::get();
+    let user = current.0;
+    let sound_on = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    sound::enable_on_first_gesture(sound_on);
     connection.on_event(move |event| {
         let Some(role) = user.get_untracked().flatten().map(|u| u.role) else {
             return;
@@ -103,14 +108,95 @@ pub fn LiveNotifications() -> impl IntoView {
             _ => {}
         }
     });
+    let is_staff = move || {
+        current
+            .after_hydration()
+            .with(|u| u.as_ref().is_some_and(|u| u.role == Role::Restaurant))
+    };
+    view! {
+        <Show when=move || is_staff() && !sound_on.get()>
+            <button type="button" class="btn sound-off" title="The browser mutes sound until you click the page"
+                on:click=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    sound::enable(sound_on);
+                }>
+                "🔇 Click to enable sound for new orders"
+            </button>
+        </Show>
+    }
 }
 
-/// A short two-tone chime (Web Audio), so staff hear a new order. Browsers
-/// may mute it until the page has had a click; the toast still shows.
+/// Browsers let a page make sound only once someone clicked it: the audio
+/// context is made on the first click or key press, never before (making
+/// it earlier only earns a console warning and silence).
+#[cfg(feature = "hydrate")]
+mod sound {
+    use std::cell::RefCell;
+
+    use leptos::prelude::*;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    thread_local! {
+        static AUDIO: RefCell<Option<web_sys::AudioContext>> = const { RefCell::new(None) };
+    }
+
+    /// The context, if sound is allowed by now.
+    pub fn running() -> Option<web_sys::AudioContext> {
+        AUDIO.with(|a| {
+            a.borrow()
+                .clone()
+                .filter(|c| c.state() == web_sys::AudioContextState::Running)
+        })
+    }
+
+    /// Called from a click or key press: makes (or resumes) the context.
+    pub fn enable(on: RwSignal<bool>) {
+        let context = AUDIO.with(|a| {
+            let mut a = a.borrow_mut();
+            if a.is_none() {
+                *a = web_sys::AudioContext::new().ok();
+            }
+            a.clone()
+        });
+        let Some(context) = context else { return };
+        if context.state() == web_sys::AudioContextState::Running {
+            on.set(true);
+            return;
+        }
+        if let Ok(resumed) = context.resume() {
+            leptos::task::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(resumed).await.is_ok();
+                on.try_set(ok && running().is_some());
+            });
+        }
+    }
+
+    pub fn enable_on_first_gesture(on: RwSignal<bool>) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        for kind in ["pointerdown", "keydown"] {
+            let handler = Closure::<dyn FnMut()>::new(move || {
+                if on.try_get_untracked() == Some(false) {
+                    enable(on);
+                }
+            });
+            let _ =
+                document.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+            // One listener per page load, for the life of the page.
+            handler.forget();
+        }
+    }
+}
+
+/// A short two-tone chime (Web Audio), so staff hear a new order. While
+/// the browser keeps the page muted, the toast still shows and the "click
+/// to enable sound" button stays up.
 fn chime() {
     #[cfg(feature = "hydrate")]
     {
-        let Ok(audio) = web_sys::AudioContext::new() else {
+        let Some(audio) = sound::running() else {
             return;
         };
         let now = audio.current_time();

@@ -5,12 +5,14 @@
 use leptos::prelude::*;
 
 use super::chat::ChatPanel;
+use super::confirm::ConfirmButton;
 use super::connection::Connection;
 use super::delivery_map::DeliveryMap;
 use super::dispute_box::DisputeBox;
 use super::timeline::Timeline;
-use crate::api::error_message;
 use crate::api::orders::{change_order_status, get_order};
+use crate::api::{error_message, ApiError};
+use crate::error::AppError;
 use crate::model::{format_cents, next_steps, Order, OrderStatus, Role};
 
 #[component]
@@ -20,7 +22,7 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl In
         |id| async move {
             match id {
                 Some(id) => get_order(id).await,
-                None => Err(ServerFnError::ServerError("order not found".into())),
+                None => Err(AppError::NotFound("order").into()),
             }
         },
     );
@@ -73,7 +75,7 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl In
 fn OrderView(
     order: Order,
     role: Role,
-    step: Action<(OrderStatus, Option<String>), Result<(), ServerFnError>>,
+    step: Action<(OrderStatus, Option<String>), Result<(), ApiError>>,
     step_error: impl Fn() -> Option<String> + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     // Restaurant staff work orders on the board; here they only read.
@@ -94,11 +96,19 @@ fn OrderView(
                     .then(|| view! { <DeliveryMap order=order.clone() /> })}
                 {(!actions.is_empty()).then(|| view! {
                     <div class="order-actions">
-                        {actions.into_iter().map(|to| view! {
-                            <button class="btn btn-ghost" disabled=move || step.pending().get()
-                                on:click=move |_| { step.dispatch((to, None)); }>
-                                {if to == OrderStatus::Cancelled { "Cancel order".to_owned() } else { to.label().to_owned() }}
-                            </button>
+                        {actions.into_iter().map(|to| if to == OrderStatus::Cancelled {
+                            view! {
+                                <ConfirmButton label="Cancel order" question="Cancel this order?" yes="Yes, cancel order"
+                                    danger=true busy=Signal::derive(move || step.pending().get())
+                                    on_confirm=move || { step.dispatch((to, None)); } />
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button class="btn btn-ghost" disabled=move || step.pending().get()
+                                    on:click=move |_| { step.dispatch((to, None)); }>
+                                    {to.label()}
+                                </button>
+                            }.into_any()
                         }).collect_view()}
                     </div>
                 })}

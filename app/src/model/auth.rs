@@ -6,10 +6,16 @@ use crate::error::AppError;
 pub struct Email(String);
 
 impl Email {
+    /// RFC 5321's limit for a whole address.
+    pub const MAX_CHARS: usize = 254;
+
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let email = raw.trim().to_lowercase();
         let bad = || AppError::invalid("email", "not a valid email address");
-        if email.is_empty() || email.len() > 254 || email.chars().any(char::is_whitespace) {
+        if email.is_empty()
+            || email.len() > Self::MAX_CHARS
+            || email.chars().any(char::is_whitespace)
+        {
             return Err(bad());
         }
         let (local, domain) = email.split_once('@').ok_or_else(bad)?;

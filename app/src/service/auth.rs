@@ -12,6 +12,8 @@ use crate::model::{Email, Name, Password, Role, User};
 use crate::store;
 
 const USER_ID_KEY: &str = "uid";
+/// The user's session epoch at sign-in (see `store::users::with_epoch`).
+const EPOCH_KEY: &str = "ep";
 
 pub struct Registration {
     pub email: Email,
@@ -29,8 +31,23 @@ impl Registration {
     }
 }
 
-/// A new customer account, signed in on `session`.
-pub async fn register(ctx: &Ctx, session: &Session, input: Registration) -> Result<User, AppError> {
+/// A new customer account, signed in on `session`. At most a few per
+/// client address an hour: each costs a password hash.
+pub async fn register(
+    ctx: &Ctx,
+    session: &Session,
+    input: Registration,
+    client: Option<IpAddr>,
+) -> Result<User, AppError> {
+    if let Some(ip) = client {
+        ctx.limits
+            .registrations_per_client
+            .check(
+                &ip.to_string(),
+                "too many new accounts from this address, try again later",
+            )
+            .await?;
+    }
     let hash = password::hash(&input.password).await?;
     let user = store::users::insert(
         &ctx.db,
@@ -41,13 +58,14 @@ pub async fn register(ctx: &Ctx, session: &Session, input: Registration) -> Resu
     )
     .await?
     .ok_or_else(|| AppError::Conflict("an account with this email already exists".into()))?;
-    start_session(session, &user).await?;
+    start_session(session, &user, 0).await?;
     tracing::info!(user_id = user.id, "customer registered");
     Ok(user)
 }
 
-/// Checks the credentials and signs the user in on `session`. Wrong
-/// password, unknown email and suspended account give the same error.
+/// Checks the credentials and signs the user in on `session`. A wrong
+/// password and an unknown email give the same error; only someone who
+/// knows the password learns that the account is suspended.
 pub async fn sign_in(
     ctx: &Ctx,
     session: &Session,
@@ -56,45 +74,62 @@ pub async fn sign_in(
     client: Option<IpAddr>,
 ) -> Result<User, AppError> {
     let limits = &ctx.limits;
-    if let Some(ip) = client {
-        if !limits
-            .login_attempts_per_client
-            .hit(&ip.to_string())
-            .await?
-        {
-            super::metrics::rate_limited("login");
-            return Err(AppError::RateLimited(
-                "too many sign-in attempts from this address, wait a minute and try again".into(),
-            ));
-        }
-    }
     // An unparseable email cannot match an account; treat it as unknown.
+    // A long one is refused before it becomes a rate-limit key.
     let email_key = email.trim().to_lowercase();
-    if limits
-        .login_failures_per_email
-        .is_exhausted(&email_key)
-        .await?
-    {
-        super::metrics::rate_limited("login");
-        return Err(AppError::RateLimited(
-            "too many failed sign-in attempts for this account, try again in 15 minutes".into(),
+    if email_key.chars().count() > Email::MAX_CHARS {
+        return Err(AppError::invalid(
+            "email",
+            format!(
+                "an email address is at most {} characters",
+                Email::MAX_CHARS
+            ),
         ));
     }
+    if let Some(ip) = client {
+        limits
+            .login_attempts_per_client
+            .check(
+                &ip.to_string(),
+                "too many sign-in attempts from this address, wait a minute and try again",
+            )
+            .await?;
+    }
+    // The attempt is counted before the (slow) password check, atomically:
+    // 40 guesses sent at once get 5 checks, not 40.
+    limits
+        .password_checks_per_email
+        .check(
+            &email_key,
+            "too many failed sign-in attempts for this account, try again in 15 minutes",
+        )
+        .await?;
     let found = store::users::credentials_by_email(&ctx.db, &email_key).await?;
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), Some(hash)),
-        None => (None, None),
+    let (user, hash, epoch) = match found {
+        Some((user, hash, epoch)) => (Some(user), Some(hash), epoch),
+        None => (None, None, 0),
     };
     let matches = password::verify(password.to_owned(), hash).await?;
     match user {
-        Some(user) if matches && !user.suspended => {
-            limits.login_failures_per_email.reset(&email_key).await?;
-            start_session(session, &user).await?;
+        Some(user) if matches && user.suspended => {
+            tracing::info!(user_id = user.id, "sign-in refused: suspended");
+            Err(AppError::Suspended)
+        }
+        Some(user) if matches => {
+            limits.password_checks_per_email.reset(&email_key).await?;
+            // Signing in over someone's live session ends that session's
+            // sockets: they must not outlive it under a new id.
+            if session.get::<i64>(USER_ID_KEY).await?.is_some() {
+                if let Some(old) = session_key(session) {
+                    ctx.emitter.revoke_session(&old, "signed in again").await;
+                }
+            }
+            start_session(session, &user, epoch).await?;
             tracing::info!(user_id = user.id, role = user.role.as_str(), "signed in");
             Ok(user)
         }
         _ => {
-            limits.login_failures_per_email.hit(&email_key).await?;
+            tracing::info!("sign-in refused: wrong email or password");
             Err(AppError::BadCredentials)
         }
     }
@@ -120,13 +155,15 @@ pub fn session_key(session: &Session) -> Option<String> {
     Some(digest[..12].iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// The signed-in user, or `None`. A suspended user's session is ended.
+/// The signed-in user, or `None`. The session of a suspended user, or one
+/// made before a suspension (an older epoch), is ended.
 pub async fn current_user(ctx: &Ctx, session: &Session) -> Result<Option<User>, AppError> {
     let Some(user_id) = session.get::<i64>(USER_ID_KEY).await? else {
         return Ok(None);
     };
-    match store::users::by_id(&ctx.db, user_id).await? {
-        Some(user) if !user.suspended => Ok(Some(user)),
+    let epoch = session.get::<i64>(EPOCH_KEY).await?.unwrap_or(0);
+    match store::users::with_epoch(&ctx.db, user_id).await? {
+        Some((user, current)) if !user.suspended && current == epoch => Ok(Some(user)),
         _ => {
             session.flush().await?;
             Ok(None)
@@ -143,9 +180,10 @@ pub async fn require_user(ctx: &Ctx, session: &Session) -> Result<User, AppError
 
 /// A new session id at every sign-in, so a fixed id planted before login
 /// is worthless after it.
-async fn start_session(session: &Session, user: &User) -> Result<(), AppError> {
+async fn start_session(session: &Session, user: &User, epoch: i64) -> Result<(), AppError> {
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user.id).await?;
+    session.insert(EPOCH_KEY, epoch).await?;
     Ok(())
 }
 

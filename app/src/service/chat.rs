@@ -103,15 +103,10 @@ pub async fn send(
     if let Some(sent) = store::chat::by_client_id(&ctx.db, user.id, &client_id).await? {
         return resent(sent, order_id);
     }
-    if !ctx
-        .limits
+    ctx.limits
         .chat_messages_per_user
-        .hit(&user.id.to_string())
-        .await?
-    {
-        super::metrics::rate_limited("chat");
-        return Err(AppError::RateLimited("at most 5 messages a second".into()));
-    }
+        .check(&user.id.to_string(), "at most 5 messages a second")
+        .await?;
     let at = now_ms();
     let mut tx = ctx.begin().await?;
     let Some(id) = store::chat::insert(&mut tx, order_id, user.id, &client_id, &body, at).await?

@@ -19,6 +19,26 @@ pub struct PlaceOrder {
 }
 
 impl PlaceOrder {
+    /// Whether `order` is what this checkout asks for: a retry of it.
+    pub(super) fn same_as(&self, order: &crate::model::Order) -> bool {
+        let mut asked: Vec<(i64, i64)> = self
+            .lines
+            .iter()
+            .map(|l| (l.menu_item_id, l.quantity))
+            .collect();
+        let mut made: Vec<(i64, i64)> = order
+            .items
+            .iter()
+            .map(|l| (l.menu_item_id, l.quantity))
+            .collect();
+        asked.sort_unstable();
+        made.sort_unstable();
+        self.restaurant_id == order.restaurant.id
+            && asked == made
+            && self.dropoff == order.dropoff
+            && self.note == order.note
+    }
+
     pub fn parse(
         input: CheckoutInput,
         idempotency_key: Option<&str>,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::realtime::emit::Emitter;
+use crate::service::client_addr::TrustedProxies;
 use crate::service::fleet::Fleet;
 use crate::service::rate_limit::RateLimiter;
 use crate::store::Db;
@@ -15,64 +16,56 @@ pub struct Ctx {
     pub emitter: Emitter,
     pub limits: Arc<Limits>,
     pub fleet: Arc<Fleet>,
+    /// Who may tell us the client's address (`X-Forwarded-For`).
+    pub proxies: Arc<TrustedProxies>,
 }
 
-/// Login throttles: failures per email stop password guessing on one
-/// account; attempts per client address stop spraying across accounts.
+/// The throttles. Each is one fixed-window counter per key, in memory on
+/// one node or in Redis when nodes share it (see `RateLimiter`).
 pub struct Limits {
-    pub login_failures_per_email: RateLimiter,
+    /// Password checks per account. An attempt is reserved *before* the
+    /// password is hashed, so parallel guesses count as much as serial ones;
+    /// a sign-in that succeeds clears the count.
+    pub password_checks_per_email: RateLimiter,
+    /// Sign-in attempts per client address, across accounts.
     pub login_attempts_per_client: RateLimiter,
+    /// New accounts per client address: each costs an argon2 hash.
+    pub registrations_per_client: RateLimiter,
     /// Chat messages per user (every device and node together).
     pub chat_messages_per_user: RateLimiter,
 }
 
-const FAILURES_PER_EMAIL: (u32, Duration) = (5, Duration::from_secs(15 * 60));
+/// A limit: its name (in Redis keys and `/metrics`), hits, and window.
+type Spec = (&'static str, u32, Duration);
+
+const PASSWORD_CHECKS_PER_EMAIL: Spec = ("login-email", 5, Duration::from_secs(15 * 60));
 // Generous: offices and mobile carriers put many people behind one address;
 // accounts are protected by the per-email limit.
-const ATTEMPTS_PER_CLIENT: (u32, Duration) = (120, Duration::from_secs(60));
-const CHAT_PER_USER: (u32, Duration) = (5, Duration::from_secs(1));
+const LOGIN_ATTEMPTS_PER_CLIENT: Spec = ("login-client", 120, Duration::from_secs(60));
+const REGISTRATIONS_PER_CLIENT: Spec = ("register", 10, Duration::from_secs(60 * 60));
+const CHAT_PER_USER: Spec = ("chat", 5, Duration::from_secs(1));
 
-impl Default for Limits {
-    fn default() -> Self {
+impl Limits {
+    fn build(limiter: impl Fn(Spec) -> RateLimiter) -> Self {
         Self {
-            login_failures_per_email: RateLimiter::new(FAILURES_PER_EMAIL.0, FAILURES_PER_EMAIL.1),
-            login_attempts_per_client: RateLimiter::new(
-                ATTEMPTS_PER_CLIENT.0,
-                ATTEMPTS_PER_CLIENT.1,
-            ),
-            chat_messages_per_user: RateLimiter::new(CHAT_PER_USER.0, CHAT_PER_USER.1),
+            password_checks_per_email: limiter(PASSWORD_CHECKS_PER_EMAIL),
+            login_attempts_per_client: limiter(LOGIN_ATTEMPTS_PER_CLIENT),
+            registrations_per_client: limiter(REGISTRATIONS_PER_CLIENT),
+            chat_messages_per_user: limiter(CHAT_PER_USER),
         }
+    }
+
+    /// The same limits, counted in Redis and so shared by every node.
+    pub fn shared(pool: fred::prelude::Pool, prefix: &str) -> Self {
+        Self::build(|(name, max, window)| {
+            RateLimiter::shared(name, max, window, pool.clone(), prefix)
+        })
     }
 }
 
-impl Limits {
-    /// The same limits, counted in Redis and so shared by every node.
-    pub fn shared(pool: fred::prelude::Pool, prefix: &str) -> Self {
-        let (n, w) = FAILURES_PER_EMAIL;
-        let (m, v) = ATTEMPTS_PER_CLIENT;
-        Self {
-            login_failures_per_email: RateLimiter::shared(
-                n,
-                w,
-                pool.clone(),
-                prefix,
-                "login-failures",
-            ),
-            login_attempts_per_client: RateLimiter::shared(
-                m,
-                v,
-                pool.clone(),
-                prefix,
-                "login-attempts",
-            ),
-            chat_messages_per_user: RateLimiter::shared(
-                CHAT_PER_USER.0,
-                CHAT_PER_USER.1,
-                pool,
-                prefix,
-                "chat",
-            ),
-        }
+impl Default for Limits {
+    fn default() -> Self {
+        Self::build(|(name, max, window)| RateLimiter::new(name, max, window))
     }
 }
 
@@ -83,6 +76,7 @@ impl Ctx {
             emitter: Emitter::default(),
             limits: Arc::new(Limits::default()),
             fleet: Arc::new(Fleet::default()),
+            proxies: Arc::new(TrustedProxies::default()),
         }
     }
 }

@@ -147,6 +147,15 @@ const ACCOUNTS: &[(&str, &str, Role, Option<usize>)] = &[
     ("admin@mealstream.test", "Ana Admin", Role::Admin, None),
 ];
 
+/// Whether this database holds the demo accounts (the sign-in page lists
+/// them, with their password, only then).
+pub async fn present(ctx: &Ctx) -> Result<bool, AppError> {
+    let (email, _, _, _) = ACCOUNTS[ACCOUNTS.len() - 1];
+    Ok(store::users::credentials_by_email(&ctx.db, email)
+        .await?
+        .is_some())
+}
+
 /// Seeds the demo data when the database has no users yet. Returns whether
 /// it seeded anything.
 pub async fn seed_if_empty(ctx: &Ctx) -> Result<bool, AppError> {

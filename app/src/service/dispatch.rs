@@ -118,7 +118,14 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
         return Err(AppError::NotFound("offer"));
     };
     let mut tx = ctx.begin().await?;
-    if !store::orders::assign_driver(&mut tx, order_id, driver.id, now).await? {
+    let assigned = match store::orders::assign_driver(&mut tx, order_id, driver.id, now).await {
+        Ok(assigned) => assigned,
+        // Another accept of this driver committed first (the unique index
+        // on active deliveries): refused like any lost race.
+        Err(e) if store::is_unique_violation(&e) => false,
+        Err(e) => return Err(e.into()),
+    };
+    if !assigned {
         tx.rollback().await?;
         return Err(refusal(ctx, driver, &order, now).await?);
     }
@@ -182,14 +189,12 @@ async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<Ap
             .await?
             .is_some_and(|o| o.driver.is_some());
         return Ok(if taken || order.driver.is_some() {
-            AppError::Conflict("another driver took this delivery".into())
+            AppError::Taken
         } else {
             AppError::Conflict("this offer has expired".into())
         });
     }
-    Ok(AppError::Conflict(
-        "another driver took this delivery".into(),
-    ))
+    Ok(AppError::Taken)
 }
 
 /// Closes an order's open offers when it ends or is taken off dispatch.
@@ -277,7 +282,7 @@ pub async fn report_location(
     let reported = ctx.fleet.report(driver.id, &driver.name, report).await;
     if let Err(e) = &reported {
         match e {
-            AppError::RateLimited(_) => {
+            AppError::RateLimited { .. } => {
                 super::metrics::location("throttled");
                 super::metrics::rate_limited("location");
             }

@@ -143,14 +143,16 @@ pub async fn resolve(
                 return Err(AppError::invalid(
                     "refundCents",
                     format!(
-                    "a partial refund is 1 to {total} cents (what is left of the order's total)"
-                ),
+                        "a partial refund is {} to {} (what is left of the order's total)",
+                        crate::model::format_cents(1),
+                        crate::model::format_cents(total)
+                    ),
                 ))
             }
             None => {
                 return Err(AppError::invalid(
                     "refundCents",
-                    "a partial refund needs an amount in cents",
+                    "a partial refund needs an amount",
                 ))
             }
         },

@@ -241,8 +241,11 @@ impl Fleet {
             let state = d.entry(driver_id).or_default();
             if let Some(last) = state.fix {
                 if now - last.at_ms < MIN_INTERVAL_MS {
-                    return Err(AppError::RateLimited(
-                        "at most one location per second".into(),
+                    return Err(AppError::rate_limited(
+                        "at most one location per second",
+                        std::time::Duration::from_millis(
+                            (MIN_INTERVAL_MS - (now - last.at_ms)) as u64,
+                        ),
                     ));
                 }
             }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod chat;
 pub mod checkout;
+pub mod client_addr;
 pub mod csp;
 pub mod ctx;
 pub mod demo;

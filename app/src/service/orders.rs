@@ -74,7 +74,12 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         let id = store::orders::id_by_idempotency_key(&ctx.db, actor.id, key)
             .await?
             .ok_or(AppError::NotFound("order"))?;
-        return fetch(ctx, id).await;
+        let earlier = fetch(ctx, id).await?;
+        // The same key for another order is a client bug, not a retry.
+        if !order.same_as(&earlier) {
+            return Err(AppError::IdempotencyKeyReused);
+        }
+        return Ok(earlier);
     };
     let placed = Order {
         id,

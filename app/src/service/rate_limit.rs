@@ -13,6 +13,8 @@ use fred::types::ExpireOptions;
 use crate::error::AppError;
 
 pub struct RateLimiter {
+    /// The limit's name in `/metrics` (`mealstream_rate_limited_total{limit}`).
+    name: &'static str,
     max: u32,
     window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
@@ -26,8 +28,9 @@ fn unavailable(e: fred::error::Error) -> AppError {
 }
 
 impl RateLimiter {
-    pub fn new(max: u32, window: Duration) -> Self {
+    pub fn new(name: &'static str, max: u32, window: Duration) -> Self {
         Self {
+            name,
             max,
             window,
             windows: Mutex::new(HashMap::new()),
@@ -36,10 +39,42 @@ impl RateLimiter {
     }
 
     /// The same limit, counted in Redis under `{prefix}:rl:{name}:*`.
-    pub fn shared(max: u32, window: Duration, pool: Pool, prefix: &str, name: &str) -> Self {
+    pub fn shared(
+        name: &'static str,
+        max: u32,
+        window: Duration,
+        pool: Pool,
+        prefix: &str,
+    ) -> Self {
         Self {
             shared: Some((pool, format!("{prefix}:rl:{name}"))),
-            ..Self::new(max, window)
+            ..Self::new(name, max, window)
+        }
+    }
+
+    /// Counts one hit, or refuses it: 429 with `message` and how long until
+    /// the window ends, counted in `/metrics`.
+    pub async fn check(&self, key: &str, message: &str) -> Result<(), AppError> {
+        if self.hit(key).await? {
+            return Ok(());
+        }
+        super::metrics::rate_limited(self.name);
+        Err(AppError::rate_limited(message, self.retry_after(key).await))
+    }
+
+    /// How long until `key`'s window ends (the whole window if unknown).
+    async fn retry_after(&self, key: &str) -> Duration {
+        let Some((pool, prefix)) = &self.shared else {
+            let windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+            return windows
+                .get(key)
+                .map(|(start, _)| self.window.saturating_sub(start.elapsed()))
+                .unwrap_or(self.window);
+        };
+        let left: Result<i64, _> = pool.pttl(format!("{prefix}:{key}")).await;
+        match left {
+            Ok(ms) if ms > 0 => Duration::from_millis(ms as u64),
+            _ => self.window,
         }
     }
 
@@ -119,7 +154,7 @@ mod tests {
 
     #[test]
     fn allows_max_hits_then_refuses() {
-        let limiter = RateLimiter::new(3, Duration::from_secs(60));
+        let limiter = RateLimiter::new("test", 3, Duration::from_secs(60));
         assert!(limiter.hit_local("a") && limiter.hit_local("a") && limiter.hit_local("a"));
         assert!(!limiter.hit_local("a"));
         assert!(limiter.is_exhausted_local("a"));
@@ -128,7 +163,7 @@ mod tests {
 
     #[test]
     fn window_expiry_resets_the_count() {
-        let limiter = RateLimiter::new(1, Duration::from_millis(20));
+        let limiter = RateLimiter::new("test", 1, Duration::from_millis(20));
         assert!(limiter.hit_local("a"));
         assert!(!limiter.hit_local("a"));
         std::thread::sleep(Duration::from_millis(30));

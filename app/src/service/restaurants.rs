@@ -62,7 +62,11 @@ fn check_price(cents: i64) -> Result<i64, AppError> {
     if !(0..=MAX_PRICE_CENTS).contains(&cents) {
         return Err(AppError::invalid(
             "priceCents",
-            format!("must be 0 to {MAX_PRICE_CENTS} cents"),
+            format!(
+                "a price is {} to {}",
+                crate::model::format_cents(0),
+                crate::model::format_cents(MAX_PRICE_CENTS)
+            ),
         ));
     }
     Ok(cents)

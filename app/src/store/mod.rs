@@ -50,3 +50,8 @@ pub(crate) fn text_list(backend: Backend, value: &str, inner: &str) -> String {
     };
     format!("(SELECT COALESCE({agg}({value}, ', '), '') FROM ({inner}) x)")
 }
+
+/// A unique constraint refused the write (PostgreSQL 23505, SQLite 2067).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("23505" | "2067")))
+}

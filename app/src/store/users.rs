@@ -6,7 +6,8 @@ use sqlx::Row;
 use super::{now_ms, Db};
 use crate::model::{Role, User};
 
-const SELECT_USER: &str = "SELECT u.id, u.email, u.name, u.role, u.suspended, s.restaurant_id \
+const SELECT_USER: &str =
+    "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, s.restaurant_id \
      FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id";
 
 fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
@@ -56,23 +57,26 @@ pub async fn insert(
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    sqlx::query(&sql)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(user_from_row)
-        .transpose()
+    Ok(with_epoch(db, id).await?.map(|(user, _)| user))
 }
 
-/// The user and its password hash, for signing in.
+/// The user and its session epoch (moved on by each suspension): a session
+/// made under an older epoch is over.
+pub async fn with_epoch(db: &Db, id: i64) -> Result<Option<(User, i64)>, sqlx::Error> {
+    let sql = format!("{SELECT_USER} WHERE u.id = $1");
+    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
+    Ok(Some((user_from_row(&row)?, row.try_get("session_epoch")?)))
+}
+
+/// The user, its password hash and session epoch, for signing in.
 pub async fn credentials_by_email(
     db: &Db,
     email: &str,
-) -> Result<Option<(User, String)>, sqlx::Error> {
-    let sql =
-        "SELECT u.id, u.email, u.name, u.role, u.suspended, s.restaurant_id, u.password_hash \
+) -> Result<Option<(User, String, i64)>, sqlx::Error> {
+    let sql = "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, \
+         s.restaurant_id, u.password_hash \
          FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id WHERE u.email = $1";
     let Some(row) = sqlx::query(sql)
         .bind(email)
@@ -81,7 +85,11 @@ pub async fn credentials_by_email(
     else {
         return Ok(None);
     };
-    Ok(Some((user_from_row(&row)?, row.try_get("password_hash")?)))
+    Ok(Some((
+        user_from_row(&row)?,
+        row.try_get("password_hash")?,
+        row.try_get("session_epoch")?,
+    )))
 }
 
 pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), sqlx::Error> {
@@ -117,11 +125,15 @@ pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
 
 /// Sets the suspended flag; `false` when there is no such user.
 pub async fn set_suspended(db: &Db, id: i64, suspended: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET suspended = $1 WHERE id = $2")
-        .bind(i64::from(suspended))
-        .bind(id)
-        .execute(db.writer())
-        .await?;
+    // A suspension also moves the session epoch on: every session of the
+    // user ends for good, even after reinstatement.
+    let done = sqlx::query(
+        "UPDATE users SET suspended = $1, session_epoch = session_epoch + $1 WHERE id = $2",
+    )
+    .bind(i64::from(suspended))
+    .bind(id)
+    .execute(db.writer())
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 

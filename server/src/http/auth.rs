@@ -1,20 +1,18 @@
 //! `/api/auth/*` and `/api/me`.
 
-use std::net::SocketAddr;
-
 use app::error::AppError;
 use app::error::ErrorBody;
 use app::model::User;
 use app::service::auth::{self, Registration};
 use app::service::Ctx;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ClientIp};
 use super::ApiState;
 
 #[derive(utoipa::OpenApi)]
@@ -42,32 +40,26 @@ pub(super) struct LoginBody {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, description = "signed up and signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 409, description = "conflicts with the current state", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, description = "signed up and signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 409, description = "conflicts with the current state", body = ErrorBody), (status = 429, description = "too many new accounts from this client", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn register(
     State(ctx): State<Ctx>,
+    ClientIp(client): ClientIp,
     session: Session,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
     let input = Registration::parse(&body.email, &body.password, &body.name)?;
-    let user = auth::register(&ctx, &session, input).await?;
+    let user = auth::register(&ctx, &session, input, Some(client)).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, description = "signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "wrong email or password", body = ErrorBody), (status = 429, description = "rate-limited", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, description = "signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "wrong email or password", body = ErrorBody), (status = 403, description = "the password is right but the account is suspended", body = ErrorBody), (status = 429, description = "rate-limited", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn login(
     State(ctx): State<Ctx>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: Session,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> Result<Json<User>, AppError> {
-    let user = auth::sign_in(
-        &ctx,
-        &session,
-        &body.email,
-        &body.password,
-        Some(client.ip()),
-    )
-    .await?;
+    let user = auth::sign_in(&ctx, &session, &body.email, &body.password, Some(client)).await?;
     Ok(Json(user))
 }
 

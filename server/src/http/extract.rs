@@ -97,3 +97,29 @@ mod tests {
         assert_eq!(e.body().error.field.as_deref(), Some("name"));
     }
 }
+
+/// The client's address: the TCP peer, or what a trusted proxy says
+/// (`MEALSTREAM_TRUSTED_PROXIES`, see `app::service::client_addr`).
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp
+where
+    app::service::Ctx: axum::extract::FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        use axum::extract::{ConnectInfo, FromRef};
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no peer address")))?;
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        let ctx = app::service::Ctx::from_ref(state);
+        Ok(ClientIp(ctx.proxies.client(peer, forwarded)))
+    }
+}

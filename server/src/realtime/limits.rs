@@ -60,9 +60,10 @@ pub fn spend<A: Adapter>(s: &SocketRef<A>) -> Result<(), AppError> {
                 tracing::warn!(socket = %s.id, "socket flooding events: disconnected");
                 let _ = s.clone().disconnect();
             }
-            Err(AppError::RateLimited(format!(
-                "too many events: at most {EVENTS_PER_SECOND} a second"
-            )))
+            Err(AppError::rate_limited(
+                format!("too many events: at most {EVENTS_PER_SECOND} a second"),
+                std::time::Duration::from_secs(1),
+            ))
         }
     }
 }

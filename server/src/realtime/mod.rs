@@ -101,7 +101,12 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         RedisAdapterConfig::default().with_prefix(format!("{prefix}-socket.io")),
     )
     .await
-    .with_context(|| format!("cannot start the Socket.IO Redis adapter at {url}"))?;
+    .with_context(|| {
+        format!(
+            "cannot start the Socket.IO Redis adapter at {}",
+            app::store::db::redact_url(url)
+        )
+    })?;
     let (layer, io) = builder.with_adapter::<RedisAdapter>(adapter).build_layer();
     io.ns("/", connect::on_connect.with(connect::authenticate))
         .await

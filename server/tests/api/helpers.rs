@@ -69,6 +69,32 @@ pub async fn spawn_app_with(
     database_url: Option<String>,
     redis_url: Option<String>,
 ) -> TestApp {
+    spawn_app_opts(backend, database_url, redis_url, Opts::default()).await
+}
+
+/// What a test app may do differently from the default.
+pub struct Opts {
+    /// Seed the demo data (default); `false` leaves the database empty.
+    pub demo: bool,
+    /// Behave as behind https (`MEALSTREAM_PUBLIC_URL=https://…`).
+    pub https: bool,
+}
+
+impl Default for Opts {
+    fn default() -> Self {
+        Self {
+            demo: true,
+            https: false,
+        }
+    }
+}
+
+pub async fn spawn_app_opts(
+    backend: Backend,
+    database_url: Option<String>,
+    redis_url: Option<String>,
+    Opts { demo, https }: Opts,
+) -> TestApp {
     let (database_url, data_dir) = match (backend, database_url) {
         (Backend::Postgres, Some(url)) => (url, None),
         (Backend::Postgres, None) => (fresh_postgres_database().await, None),
@@ -91,12 +117,14 @@ pub async fn spawn_app_with(
         redis_url,
         // Tests share one Redis: each app keeps to its own keys.
         redis_prefix: format!("mealstream-test-{}", unique_suffix()),
-        demo: true,
+        demo,
         site_root: PathBuf::from("target/site"),
-        secure_cookies: false,
+        secure_cookies: https,
         tile_url: app::components::map::DEFAULT_TILE_URL.into(),
         allowed_origins: vec!["http://trusted.example".into()],
         public_origin: None,
+        // Tests stand for many clients by naming them in X-Forwarded-For.
+        trusted_proxies: app::service::client_addr::TrustedProxies::parse("127.0.0.1").unwrap(),
     };
     let redis_prefix = config.redis_prefix.clone();
     let app = Application::build(config).await.expect("the app builds");

@@ -251,7 +251,7 @@ async fn shared_rate_limit_counters_always_expire() {
     let redis = Pool::new(Config::from_url(&url).unwrap(), None, None, None, 1).unwrap();
     redis.init().await.unwrap();
     let key = format!(
-        "{}:rl:login-failures:customer2@mealstream.test",
+        "{}:rl:login-email:customer2@mealstream.test",
         app.redis_prefix
     );
     let count: Option<i64> = redis.get(&key).await.unwrap();

@@ -18,4 +18,6 @@ mod openapi;
 mod ordering;
 mod orders;
 mod realtime;
+mod security;
+mod server_fns;
 mod stream;

@@ -171,7 +171,12 @@ async fn suspension_through_one_node_cuts_the_users_socket_on_the_other() {
         "the next request is refused"
     );
     let again = driver.login("driver@mealstream.test", "mealstream").await;
-    assert_eq!(again.status(), 401, "a suspended user cannot sign in");
+    assert_eq!(again.status(), 403, "a suspended user cannot sign in");
+    let body: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(
+        body["error"]["code"], "suspended",
+        "and is told why: {body}"
+    );
 
     let res = admin
         .post_json(&format!("/api/admin/users/{id}/reinstate"), &json!({}))

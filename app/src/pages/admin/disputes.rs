@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::disputes::{dispute_by_id, list_disputes, settle_dispute};
-use crate::api::error_message;
+use crate::api::{error_message, ApiError};
 use crate::components::connection::Connection;
+use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
+use crate::error::AppError;
 use crate::model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
 use crate::model::time::{clock, parse_rfc3339};
 use crate::model::{format_cents, Role};
@@ -82,12 +84,20 @@ pub fn AdminDispute() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => dispute_by_id(id).await,
-                None => Err(ServerFnError::ServerError("dispute not found".into())),
+                None => Err(AppError::NotFound("dispute").into()),
             }
         },
     );
     follow_disputes(Some(id), move || dispute.refetch());
-    let order_id = Signal::derive(move || dispute.get().and_then(Result::ok).map(|d| d.order_id));
+    let order_of = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => dispute_by_id(id).await.map(|d| d.order_id),
+                None => Err(AppError::NotFound("dispute").into()),
+            }
+        },
+    );
     view! {
         <p><a href="/admin/disputes">"← Disputes"</a></p>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -98,9 +108,16 @@ pub fn AdminDispute() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Show when=move || order_id.get().is_some()>
-            <OrderDetail id=order_id role=Role::Admin />
-        </Show>
+        // The order, under its own <Suspense> and from a resource that is never
+        // refetched: the server and the browser render the same page, and a
+        // resolved dispute does not tear down the order's live view.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                order_of.await.ok().map(|order_id| view! {
+                    <OrderDetail id=Signal::stored(Some(order_id)) role=Role::Admin />
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -111,7 +128,8 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
     let resolution = RwSignal::new(String::from("full_refund"));
     let euros = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let local_error = RwSignal::new(None::<String>);
+    // A refund that is not a number never leaves the page.
+    let local_error = RwSignal::new(None::<ApiError>);
     let resolve = Action::new(move |input: &ResolveDispute| {
         let input = input.clone();
         async move { settle_dispute(id, input).await }
@@ -126,7 +144,10 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
             match parse_euros(&euros.get_untracked()) {
                 Some(c) => Some(c),
                 None => {
-                    local_error.set(Some("Enter the refund in euros, e.g. 3.50".into()));
+                    local_error.set(Some(
+                        AppError::invalid("refundCents", "enter the refund in euros, e.g. 3.50")
+                            .into(),
+                    ));
                     return;
                 }
             }
@@ -140,15 +161,15 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
             note: note.get_untracked(),
         });
     };
-    let error = move || {
-        local_error.get().or_else(|| {
-            resolve
-                .value()
+    let errors = FormErrors::new(
+        format!("resolve-{id}"),
+        &["resolution", "refundCents", "note"],
+        move || {
+            local_error
                 .get()
-                .and_then(|r| r.err())
-                .map(|e| error_message(&e))
-        })
-    };
+                .or_else(|| resolve.value().get().and_then(|r| r.err()))
+        },
+    );
     let open = d.status == "open";
     view! {
         <section class="card dispute-card" data-dispute-id=id data-status=d.status.clone()>
@@ -164,26 +185,30 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
                     {d.note.clone().map(|n| format!(": {n}"))}</p>
             })}
             {open.then(|| view! {
-                <form class="resolve-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <form class="resolve-form" id=format!("resolve-{id}") on:submit=move |ev| { ev.prevent_default(); submit(); }>
                     <label>"Resolution"
-                        <select name="resolution" prop:value=move || resolution.get() on:change=move |ev| resolution.set(event_target_value(&ev))>
+                        <select name="resolution" prop:value=move || resolution.get() on:change=move |ev| resolution.set(event_target_value(&ev))
+                            aria-invalid=errors.invalid("resolution")>
                             {RESOLUTIONS.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
                         </select>
                     </label>
+                    <FieldError errors field="resolution" id=format!("resolve-{id}-resolution") />
                     <Show when=move || resolution.get() == "partial_refund">
                         <label>"Refund (€, at most " {format_cents(total)} ")"
-                            <input name="refund" inputmode="decimal" prop:value=move || euros.get() on:input=move |ev| euros.set(event_target_value(&ev)) />
+                            <input name="refundCents" inputmode="decimal" prop:value=move || euros.get() on:input=move |ev| euros.set(event_target_value(&ev))
+                                aria-invalid=errors.invalid("refundCents") aria-describedby=format!("resolve-{id}-refund") />
                         </label>
+                        <FieldError errors field="refundCents" id=format!("resolve-{id}-refund") />
                     </Show>
                     <label>"Note to the customer"
-                        <textarea name="note" rows="2" maxlength="1000" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        <textarea name="note" rows="2" maxlength="1000" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))
+                            aria-invalid=errors.invalid("note")></textarea>
                     </label>
+                    <FieldError errors field="note" id=format!("resolve-{id}-note") />
                     <button class="btn btn-primary" type="submit" disabled=move || resolve.pending().get()>"Resolve"</button>
                 </form>
             })}
-            <Show when=move || error().is_some()>
-                <p class="form-error" role="alert">{error}</p>
-            </Show>
+            <FormError message=errors.general() />
         </section>
     }
     .into_any()

@@ -137,7 +137,7 @@ pub fn AdminOrder() -> impl IntoView {
 /// Every online driver (moving live) and every active order's drop-off.
 #[component]
 fn OperationsMap(
-    orders: Resource<Result<Vec<crate::model::OrderSummary>, ServerFnError>>,
+    orders: Resource<Result<Vec<crate::model::OrderSummary>, crate::api::ApiError>>,
 ) -> impl IntoView {
     use crate::api::driver::fleet_positions;
     use crate::components::map::{LiveMap, MapMarker, MarkerKind};
@@ -145,6 +145,14 @@ fn OperationsMap(
     use std::collections::BTreeMap;
 
     let drivers = RwSignal::new(BTreeMap::<i64, DriverPosition>::new());
+    // The map is drawn in the browser only: it reads the orders through an
+    // effect, so the server and the hydrating browser render the same text.
+    let mapped = RwSignal::new(Vec::<crate::model::OrderSummary>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = orders.get() {
+            mapped.set(list);
+        }
+    });
     let initial = Resource::new(|| (), |_| fleet_positions());
     // The server's list is the truth about who is online (a driver whose
     // position expired is gone from it): read it again every 5 seconds, and
@@ -193,7 +201,7 @@ fn OperationsMap(
                 label: p.name.clone(),
             })
             .collect();
-        if let Some(Ok(list)) = orders.get() {
+        mapped.with(|list| {
             all.extend(list.iter().map(|o| MapMarker {
                 key: format!("order-{}", o.id),
                 kind: MarkerKind::Dropoff,
@@ -201,14 +209,14 @@ fn OperationsMap(
                 lng: o.dropoff.lng,
                 label: format!("#{} {}", o.id, o.status.label()),
             }));
-        }
+        });
         all
     });
     view! {
         <h2 class="section-title">"Live map"</h2>
         <p class="muted">
             <span data-stat="online-drivers">{move || drivers.with(|d| d.len())}</span>" drivers online · "
-            <span data-stat="mapped-orders">{move || orders.get().and_then(|r| r.ok()).map(|l| l.len()).unwrap_or(0)}</span>" active orders"
+            <span data-stat="mapped-orders">{move || mapped.with(Vec::len)}</span>" active orders"
         </p>
         <LiveMap markers label="Drivers and active orders" />
     }

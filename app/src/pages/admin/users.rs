@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use crate::api::admin::{admin_users, send_announcement, set_user_suspended};
 use crate::api::error_message;
+use crate::components::confirm::ConfirmButton;
+use crate::components::form_error::{FieldError, FormErrors};
 use crate::model::admin::Announce;
 
 #[component]
@@ -51,10 +53,19 @@ pub fn AdminUsers() -> impl IntoView {
                                                 <td>{u.role.label()}</td>
                                                 <td>{if suspended { "Suspended" } else { "Active" }}</td>
                                                 <td>
-                                                    <button class="btn btn-ghost" disabled=move || toggle.pending().get()
-                                                        on:click=move |_| { toggle.dispatch((id, !suspended)); }>
-                                                        {if suspended { "Reinstate" } else { "Suspend" }}
-                                                    </button>
+                                                    {if suspended {
+                                                        view! {
+                                                            <button class="btn btn-ghost" disabled=move || toggle.pending().get()
+                                                                on:click=move |_| { toggle.dispatch((id, false)); }>"Reinstate"</button>
+                                                        }.into_any()
+                                                    } else {
+                                                        view! {
+                                                            <ConfirmButton label="Suspend" question=format!("Suspend {}?", u.name)
+                                                                yes="Yes, suspend" danger=true
+                                                                busy=Signal::derive(move || toggle.pending().get())
+                                                                on_confirm=move || { toggle.dispatch((id, true)); } />
+                                                        }.into_any()
+                                                    }}
                                                 </td>
                                             </tr>
                                         }
@@ -83,22 +94,28 @@ fn AnnouncementForm() -> impl IntoView {
             message.set(String::new());
         }
     });
+    let errors = FormErrors::new("announce-form", &["message", "audience"], move || {
+        send.value().get().and_then(|r| r.err())
+    });
+    let general = errors.general();
     let result = move || match send.value().get() {
-        Some(Ok(a)) => Some((false, format!("Sent to {} people.", a.recipients))),
-        Some(Err(e)) => Some((true, error_message(&e))),
+        Some(Ok(a)) => Some((false, format!("Sent to {}.", people(a.recipients)))),
+        Some(Err(_)) => general.get().map(|text| (true, text)),
         None => None,
     };
     view! {
         <section class="card announce">
             <h2>"Announcement"</h2>
-            <form class="announce-form" on:submit=move |ev| {
+            <form class="announce-form" id="announce-form" on:submit=move |ev| {
                 ev.prevent_default();
                 send.dispatch(Announce { message: message.get_untracked(), audience: audience.get_untracked() });
             }>
                 <label>"Message"
                     <textarea name="message" rows="2" maxlength="500" prop:value=move || message.get()
+                        aria-invalid=errors.invalid("message") aria-describedby="announce-message-error"
                         on:input=move |ev| message.set(event_target_value(&ev))></textarea>
                 </label>
+                <FieldError errors field="message" id="announce-message-error".to_owned() />
                 <label>"To"
                     <select name="audience" prop:value=move || audience.get() on:change=move |ev| audience.set(event_target_value(&ev))>
                         <option value="everyone">"Everyone"</option>
@@ -114,5 +131,14 @@ fn AnnouncementForm() -> impl IntoView {
                 <p class:form-error=error class:notice=!error role="status">{text}</p>
             })}
         </section>
+    }
+}
+
+/// "1 person", "12 people".
+fn people(n: i64) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
     }
 }

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::FormError;
-use crate::api::auth::Login as LoginFn;
-use crate::api::error_message;
+use crate::api::auth::{demo_accounts_present, Login as LoginFn};
+use crate::components::form_error::{FormError, FormErrors};
 
 const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("customer@mealstream.test", "Customer"),
@@ -28,13 +27,11 @@ fn reason_text(reason: &str) -> Option<&'static str> {
 #[component]
 pub fn Login() -> impl IntoView {
     let login = ServerAction::<LoginFn>::new();
-    let error = Signal::derive(move || {
-        login
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
+    // Wrong password, suspended, too many attempts: none is about one field.
+    let errors = FormErrors::new("login-form", &[], move || {
+        login.value().get().and_then(|r| r.err())
     });
+    let demo = Resource::new(|| (), |_| demo_accounts_present());
     let query = use_query_map();
     let notice = move || query.read().get("reason").and_then(|r| reason_text(&r));
     view! {
@@ -43,26 +40,34 @@ pub fn Login() -> impl IntoView {
             <Show when=move || notice().is_some()>
                 <p class="notice" role="status">{notice}</p>
             </Show>
-            <ActionForm action=login attr:class="form" attr:aria-label="Sign in">
+            <ActionForm action=login attr:id="login-form" attr:class="form" attr:aria-label="Sign in">
                 <label for="login-email">"Email"</label>
                 <input id="login-email" name="email" type="email" autocomplete="username" required />
                 <label for="login-password">"Password"</label>
                 <input id="login-password" name="password" type="password" autocomplete="current-password" required />
-                <FormError message=error />
+                <FormError message=errors.general() />
                 <button class="btn btn-primary btn-block" type="submit" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
             <p class="muted">"New here? " <a href="/register">"Create an account"</a></p>
-            <details class="demo-accounts">
-                <summary>"Demo accounts (password: mealstream)"</summary>
-                <ul>
-                    {DEMO_ACCOUNTS
-                        .iter()
-                        .map(|(email, who)| view! { <li><code>{*email}</code>" — "{*who}</li> })
-                        .collect_view()}
-                </ul>
-            </details>
+            // Only where the demo data was seeded: nowhere else does this
+            // password open anything.
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    (demo.await == Ok(true)).then(|| view! {
+                        <details class="demo-accounts">
+                            <summary>"Demo accounts (password: mealstream)"</summary>
+                            <ul>
+                                {DEMO_ACCOUNTS
+                                    .iter()
+                                    .map(|(email, who)| view! { <li><code>{*email}</code>" — "{*who}</li> })
+                                    .collect_view()}
+                            </ul>
+                        </details>
+                    })
+                })}
+            </Suspense>
         </section>
     }
 }

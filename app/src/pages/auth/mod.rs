@@ -6,14 +6,3 @@ mod register;
 
 pub use login::Login;
 pub use register::Register;
-
-use leptos::prelude::*;
-
-#[component]
-fn FormError(message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <p class="form-error" role="alert">{move || message.get()}</p>
-        </Show>
-    }
-}

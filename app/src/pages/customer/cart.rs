@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::error_message;
 use crate::api::orders::place_order;
 use crate::components::cart_store::CartStore;
+use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::model::cart::DEMO_ADDRESSES;
 use crate::model::{format_cents, Place, DELIVERY_FEE_CENTS};
 
@@ -49,7 +49,7 @@ pub fn CartPanel() -> impl IntoView {
         async move {
             match input {
                 Some(input) => place_order(input, idempotency_key).await,
-                None => Err(ServerFnError::ServerError("your cart is empty".into())),
+                None => Err(crate::error::AppError::invalid("items", "your cart is empty").into()),
             }
         }
     });
@@ -60,13 +60,9 @@ pub fn CartPanel() -> impl IntoView {
             navigate(&format!("/orders/{}", order.id), Default::default());
         }
     });
-    let error = move || {
-        checkout
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
-    };
+    let errors = FormErrors::new("checkout-form", &["note"], move || {
+        checkout.value().get().and_then(|r| r.err())
+    });
 
     view! {
         <aside class="card cart" aria-label="Your cart">
@@ -95,7 +91,7 @@ pub fn CartPanel() -> impl IntoView {
                     <dt class="total">"Total"</dt>
                     <dd class="total" data-total>{move || format_cents(cart.with(|c| c.subtotal_cents()) + DELIVERY_FEE_CENTS)}</dd>
                 </dl>
-                <div class="form">
+                <div class="form" id="checkout-form">
                     <label for="dropoff">"Deliver to"</label>
                     <select id="dropoff" on:change=move |ev| address.set(event_target_value(&ev).parse().unwrap_or(0))>
                         {DEMO_ADDRESSES.iter().enumerate().map(|(i, (street, _, _))| view! {
@@ -103,11 +99,11 @@ pub fn CartPanel() -> impl IntoView {
                         }).collect_view()}
                     </select>
                     <label for="note">"Note for the restaurant (optional)"</label>
-                    <input id="note" type="text" maxlength="500" prop:value=move || note.get()
+                    <input id="note" name="note" type="text" maxlength="500" prop:value=move || note.get()
+                        aria-invalid=errors.invalid("note") aria-describedby="note-error"
                         on:input=move |ev| note.set(event_target_value(&ev)) />
-                    <Show when=move || error().is_some()>
-                        <p class="form-error" role="alert">{error}</p>
-                    </Show>
+                    <FieldError errors field="note" id="note-error".to_owned() />
+                    <FormError message=errors.general() />
                     <button class="btn btn-primary btn-block" disabled=move || checkout.pending().get()
                         on:click=move |_| { checkout.dispatch(()); }>
                         {move || if checkout.pending().get() { "Placing order…" } else { "Place order" }}

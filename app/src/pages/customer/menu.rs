@@ -14,7 +14,7 @@ pub fn Menu() -> impl IntoView {
     let restaurant = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_restaurant(id).await,
-            None => Err(ServerFnError::ServerError("restaurant not found".into())),
+            None => Err(crate::error::AppError::NotFound("restaurant").into()),
         }
     });
     view! {

@@ -1,10 +1,13 @@
-//! The delivery a driver is on: pickup and drop-off on a map, and the two
-//! big buttons.
+//! The delivery a driver is on: pickup and drop-off on a map, and its two
+//! steps. "Picked up" is a tap under the map; "delivered" cannot be undone,
+//! so it is a hold, above the map: a double tap on "Picked up" lands on
+//! the map, never on "delivered".
 
 use leptos::prelude::*;
 
 use crate::api::error_message;
 use crate::api::orders::change_order_status;
+use crate::components::confirm::HoldButton;
 use crate::components::map::{LiveMap, MapMarker, MarkerKind};
 use crate::model::{Order, OrderStatus};
 use crate::realtime::events::LocationReport;
@@ -60,11 +63,12 @@ pub fn ActiveJob(
         }
         all
     });
-    let (label, next) = match order.status {
-        OrderStatus::Ready => ("Picked up", Some(OrderStatus::OutForDelivery)),
-        OrderStatus::OutForDelivery => ("Delivered", Some(OrderStatus::Delivered)),
-        _ => ("Waiting for the kitchen…", None),
-    };
+    // A step that went through leaves this card stale until the screen
+    // reloads it: no second tap in between.
+    let busy = Signal::derive(move || {
+        step.pending().get() || step.value().with(|v| matches!(v, Some(Ok(_))))
+    });
+    let status = order.status;
     view! {
         <section class="card job" data-order-id=id data-status=order.status.as_str()>
             <div class="order-head">
@@ -74,11 +78,27 @@ pub fn ActiveJob(
             <p><strong>"Pick up: "</strong>{order.restaurant.name.clone()} " · " {order.pickup.address.clone()}</p>
             <p><strong>"Deliver to: "</strong>{order.customer.name.clone()} " · " {order.dropoff.address.clone()}</p>
             {order.note.clone().map(|n| view! { <p class="muted">"Note: " {n}</p> })}
+            {(status == OrderStatus::OutForDelivery).then(|| view! {
+                <div class="job-deliver">
+                    <HoldButton label="Hold to confirm delivery" busy
+                        on_confirm=move || { step.dispatch(OrderStatus::Delivered); } />
+                </div>
+            })}
             <LiveMap markers label="Pickup and drop-off" />
-            <button class="btn btn-primary btn-xl btn-block" disabled=move || next.is_none() || step.pending().get()
-                on:click=move |_| { if let Some(to) = next { step.dispatch(to); } }>
-                {label}
-            </button>
+            {match status {
+                OrderStatus::Ready => view! {
+                    <button class="btn btn-primary btn-xl btn-block" disabled=move || busy.get()
+                        on:click=move |_| { step.dispatch(OrderStatus::OutForDelivery); }>
+                        "Picked up"
+                    </button>
+                }.into_any(),
+                OrderStatus::OutForDelivery => view! {
+                    <p class="muted job-next">"Hand the order over, then hold the button above the map."</p>
+                }.into_any(),
+                _ => view! {
+                    <button class="btn btn-primary btn-xl btn-block" disabled=true>"Waiting for the kitchen…"</button>
+                }.into_any(),
+            }}
             <Show when=move || error().is_some()>
                 <p class="form-error" role="alert">{error}</p>
             </Show>

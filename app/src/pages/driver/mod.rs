@@ -6,7 +6,7 @@ mod offers;
 
 use leptos::prelude::*;
 
-use crate::api::driver::load_driver_home;
+use crate::api::driver::{load_driver_home, DriverHome as Home};
 use crate::api::error_message;
 use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
@@ -18,48 +18,10 @@ use offers::{OfferCard, Offers};
 #[component]
 pub fn DriverHome() -> impl IntoView {
     let user = CurrentUser::get().0;
-    let home = Resource::new(|| (), |_| load_driver_home());
-    // What the driver chose on this page, else what the server says.
-    let chosen = RwSignal::new(None::<bool>);
-    let online = Signal::derive(move || {
-        chosen
-            .get()
-            .or_else(|| home.get().and_then(|r| r.ok()).map(|h| h.online))
-            .unwrap_or(false)
-    });
-    let here = RwSignal::new(None::<LocationReport>);
-    let geo_message = RwSignal::new(None::<String>);
-    let offers = Offers::new();
-
-    Effect::new(move |_| {
-        if let Some(Ok(h)) = home.get() {
-            offers.merge(&h.offers);
-        }
-    });
-    Connection::get().on_event(move |event| {
-        // Chat has its own panel: a message does not reload the page.
-        if event.is_logged() && !event.kind.starts_with("chat:") {
-            offers.apply(event);
-            home.refetch();
-        }
-    });
-    sharing::follow(online, here, geo_message);
-    let active_id = Signal::derive(move || {
-        home.get()
-            .and_then(Result::ok)
-            .and_then(|h| h.active.map(|o| o.id))
-    });
-
-    let toggle = Action::new_local(move |want: &bool| {
-        let want = *want;
-        async move { sharing::set_online(want).await.map(|_| want) }
-    });
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(now)) => chosen.set(Some(now)),
-        Some(Err(e)) => geo_message.set(Some(e)),
-        None => {}
-    });
-
+    // Read once, under <Suspense>: the server renders the screen from it and
+    // the browser hydrates the same screen from the same value. Later
+    // reloads go to the screen's own signal, never back through here.
+    let first = Resource::new(|| (), |_| load_driver_home());
     view! {
         <section class="driver-home">
             <Suspense fallback=|| ()>
@@ -67,53 +29,105 @@ pub fn DriverHome() -> impl IntoView {
                     user.await.map(|u| view! { <h1>"Hi, " {u.name}</h1> })
                 })}
             </Suspense>
-            <div class="card driver-status" data-online=move || online.get().to_string()
-                data-ready=move || home.get().is_some().to_string()>
-                <p class="status-big">{move || if online.get() { "You are online" } else { "You are offline" }}</p>
-                <p class="muted">
-                    {move || if online.get() {
-                        "Offers reach you here while you are online. Your position is shared."
-                    } else {
-                        "Go online to receive delivery offers."
-                    }}
-                </p>
-                <button class="btn btn-lg btn-block" class:btn-primary=move || !online.get()
-                    class:btn-ghost=move || online.get() disabled=move || toggle.pending().get()
-                    on:click=move |_| { toggle.dispatch(!online.get_untracked()); }>
-                    {move || if online.get() { "Go offline" } else { "Go online" }}
-                </button>
-                <Show when=move || geo_message.get().is_some()>
-                    <p class="notice geo-status" role="alert">{move || geo_message.get()}</p>
-                </Show>
-            </div>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match home.await {
-                        Ok(h) => match h.active {
-                            Some(order) => view! { <ActiveJob order here=here.into() on_step=move || home.refetch() /> }.into_any(),
-                            None => ().into_any(),
-                        },
+                    match first.await {
+                        Ok(home) => view! { <DriverScreen home /> }.into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
                     }
                 })}
-            </Transition>
-            <Show when=move || active_id.get().is_some()>
-                <ChatPanel order_id=active_id />
-            </Show>
-            <h2 class="section-title">"Offers"</h2>
-            <Show when=move || !offers.cards.get().is_empty()
-                fallback=move || view! {
-                    <p class="muted empty-offers">
-                        {move || if online.get() { "No offers right now. Stay online." } else { "You are offline." }}
-                    </p>
-                }>
-                <ul class="offer-list">
-                    <For each=move || offers.cards.get() key=|c| (c.offer.order_id, c.state.clone()) let:card>
-                        <OfferCard card offers on_accepted=move || home.refetch() />
-                    </For>
-                </ul>
-            </Show>
+            </Suspense>
         </section>
+    }
+}
+
+/// The screen, from the server's view of this driver: online or not, the
+/// delivery they are on, and their open offers. After a reload it shows
+/// what the server says, never a default.
+#[component]
+fn DriverScreen(home: Home) -> impl IntoView {
+    let home = RwSignal::new(home);
+    // Answers may come back out of order: only the newest request counts.
+    let asked = StoredValue::new(0_u64);
+    let reload = move || {
+        let this = asked.get_value() + 1;
+        asked.set_value(this);
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = load_driver_home().await {
+                if asked.try_get_value() == Some(this) {
+                    home.try_set(fresh);
+                }
+            }
+        });
+    };
+    let online = Memo::new(move |_| home.with(|h| h.online));
+    let active = Memo::new(move |_| home.with(|h| h.active.clone()));
+    let active_id = Signal::derive(move || active.with(|a| a.as_ref().map(|o| o.id)));
+    let here = RwSignal::new(None::<LocationReport>);
+    let geo_message = RwSignal::new(None::<String>);
+    let offers = Offers::new();
+
+    // Offers are added after hydration: their countdowns need the clock.
+    Effect::new(move |_| home.with(|h| offers.merge(&h.offers)));
+    Connection::get().on_event(move |event| {
+        // Chat has its own panel: a message does not reload the screen.
+        if event.is_logged() && !event.kind.starts_with("chat:") {
+            offers.apply(event);
+            reload();
+        }
+    });
+    sharing::follow(online.into(), here, geo_message);
+
+    let toggle = Action::new_local(move |want: &bool| {
+        let want = *want;
+        async move { sharing::set_online(want).await.map(|_| want) }
+    });
+    Effect::new(move |_| match toggle.value().get() {
+        Some(Ok(now)) => {
+            // A reload already on its way would bring the old state back.
+            asked.update_value(|a| *a += 1);
+            home.update(|h| h.online = now);
+        }
+        Some(Err(e)) => geo_message.set(Some(e)),
+        None => {}
+    });
+
+    view! {
+        {move || active.get().map(|order| view! { <ActiveJob order here=here.into() on_step=reload /> })}
+        <div class="card driver-status" data-online=move || online.get().to_string() data-ready="true">
+            <p class="status-big">{move || if online.get() { "You are online" } else { "You are offline" }}</p>
+            <p class="muted">
+                {move || if online.get() {
+                    "Offers reach you here while you are online. Your position is shared."
+                } else {
+                    "Go online to receive delivery offers."
+                }}
+            </p>
+            <button class="btn btn-lg btn-block" class:btn-primary=move || !online.get()
+                class:btn-ghost=move || online.get() disabled=move || toggle.pending().get()
+                on:click=move |_| { toggle.dispatch(!online.get_untracked()); }>
+                {move || if online.get() { "Go offline" } else { "Go online" }}
+            </button>
+            <Show when=move || geo_message.get().is_some()>
+                <p class="notice geo-status" role="alert">{move || geo_message.get()}</p>
+            </Show>
+        </div>
+        <Show when=move || active_id.get().is_some()>
+            <ChatPanel order_id=active_id />
+        </Show>
+        <h2 class="section-title">"Offers"</h2>
+        <Show when=move || !offers.cards.get().is_empty()
+            fallback=move || view! {
+                <p class="muted empty-offers">
+                    {move || if online.get() { "No offers right now. Stay online." } else { "You are offline." }}
+                </p>
+            }>
+            <ul class="offer-list">
+                <For each=move || offers.cards.get() key=|c| (c.offer.order_id, c.state.clone()) let:card>
+                    <OfferCard card offers on_accepted=reload />
+                </For>
+            </ul>
+        </Show>
     }
 }
 
@@ -132,6 +146,7 @@ mod sharing {
             )
             .await
             .map(|_| ())
+            .map_err(|e| e.sentence())
         }
         #[cfg(not(feature = "hydrate"))]
         {
@@ -139,6 +154,10 @@ mod sharing {
             Err("not in a browser".into())
         }
     }
+
+    /// How long the phone may go without a fix before the driver is told.
+    #[cfg(feature = "hydrate")]
+    const GEO_PATIENCE_MS: f64 = 10_000.0;
 
     #[cfg(feature = "hydrate")]
     thread_local! {
@@ -190,8 +209,12 @@ mod sharing {
                 }
             });
             let last_sent = StoredValue::new(0.0_f64);
+            // A phone loses its fix now and then and finds it a moment
+            // later: only a problem that lasts 10 s is worth saying.
+            let last_fix = StoredValue::new(js_sys::Date::now());
             geo::start(
                 move |fix| {
+                    last_fix.set_value(js_sys::Date::now());
                     message.set(None);
                     here.set(Some(fix.clone()));
                     let now = js_sys::Date::now();
@@ -202,16 +225,33 @@ mod sharing {
                     let payload = serde_json::to_value(&fix).unwrap_or_default();
                     leptos::task::spawn_local(async move {
                         if let Err(e) = socket::request("driver:location", &payload).await {
-                            if e == "not connected" {
+                            if e.code == socket::OFFLINE {
                                 // The heartbeat sends it once the socket is up.
                                 last_sent.set_value(0.0);
-                            } else if !e.contains("one location per second") {
-                                message.set(Some(format!("Position not sent: {e}")));
+                            } else if e.code != "rate_limited" {
+                                message.set(Some(format!("Position not sent: {}", e.sentence())));
                             }
                         }
                     });
                 },
-                move |error| message.set(Some(error)),
+                move |problem: geo::Problem| {
+                    if problem.blocked {
+                        message.set(Some(problem.message));
+                        return;
+                    }
+                    let quiet = js_sys::Date::now() - last_fix.get_value();
+                    let wait = (GEO_PATIENCE_MS - quiet).max(0.0);
+                    let failed_at = last_fix.get_value();
+                    set_timeout(
+                        move || {
+                            // Still no fix since this error: say so.
+                            if last_fix.try_get_value() == Some(failed_at) {
+                                message.try_set(Some(problem.message));
+                            }
+                        },
+                        std::time::Duration::from_millis(wait as u64),
+                    );
+                },
             );
             is_online
         });

@@ -125,17 +125,14 @@ pub fn OfferCard(
             offers.remove(order_id);
             on_accepted();
         }
-        Some(Err(e)) => {
-            let message = error_message(&e);
-            offers.set_state(
-                order_id,
-                if message.contains("another driver") {
-                    OfferState::Taken
-                } else {
-                    OfferState::Failed(message)
-                },
-            );
-        }
+        Some(Err(e)) => offers.set_state(
+            order_id,
+            if e.code() == "taken" {
+                OfferState::Taken
+            } else {
+                OfferState::Failed(error_message(&e))
+            },
+        ),
         None => {}
     });
     let offer = card.offer.clone();

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::error_message;
 use crate::api::orders::{change_order_status, list_orders};
 use crate::components::chat::ChatPanel;
+use crate::components::confirm::ConfirmButton;
 use crate::components::connection::Connection;
 use crate::model::time::{clock, parse_rfc3339};
 use crate::model::{format_cents, OrderStatus, OrderSummary};
@@ -25,7 +26,7 @@ const REJECT_REASONS: &[&str] = &[
     "Cannot deliver there",
 ];
 
-type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), ServerFnError>>;
+type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), crate::api::ApiError>>;
 
 #[component]
 pub fn Board() -> impl IntoView {
@@ -152,10 +153,9 @@ fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>)
                     <select id=format!("reason-{id}") on:change=move |ev| reason.set(event_target_value(&ev))>
                         {REJECT_REASONS.iter().map(|r| view! { <option value=*r>{*r}</option> }).collect_view()}
                     </select>
-                    <button class="btn btn-danger" disabled=busy
-                        on:click=move |_| { step.dispatch((id, OrderStatus::Rejected, Some(reason.get_untracked()))); }>
-                        "Reject"
-                    </button>
+                    <ConfirmButton label="Reject" question=format!("Reject order #{id}?") yes="Yes, reject"
+                        danger=true busy=Signal::derive(busy)
+                        on_confirm=move || { step.dispatch((id, OrderStatus::Rejected, Some(reason.get_untracked()))); } />
                 </div>
             })}
             <button class="link-button card-chat" on:click=move |_| chat.set(Some(id))>"Chat with the customer"</button>

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::api::error_message;
 use crate::api::menu::{edit_menu_item, my_restaurant};
+use crate::components::form_error::{FieldError, FormErrors};
+use crate::error::AppError;
 use crate::model::{format_cents, MenuItem};
 
 #[component]
@@ -46,25 +48,32 @@ fn MenuItemEditor(item: MenuItem) -> impl IntoView {
         async move {
             match parse_euros(&text) {
                 Some(cents) => edit_menu_item(id, cents, available).await,
-                None => Err(ServerFnError::new("price: write it like 12.50")),
+                None => Err(AppError::invalid("priceCents", "write the price like 12.50").into()),
             }
         }
     });
+    let scope = format!("menu-item-{id}");
+    let errors = FormErrors::new(scope.clone(), &["priceCents"], move || {
+        save.value().get().and_then(|r| r.err())
+    });
+    let general = errors.general();
     let status = move || match save.value().get() {
         Some(Ok(saved)) => Some(format!("Saved: {}", format_cents(saved.price_cents))),
-        Some(Err(e)) => Some(error_message(&e)),
+        Some(Err(_)) => general.get(),
         None => None,
     };
     view! {
-        <li class="card menu-item menu-edit" data-menu-item-id=id>
+        <li class="card menu-item menu-edit" id=scope data-menu-item-id=id>
             <div>
                 <h2>{item.name.clone()}</h2>
                 <p class="muted">{item.description.clone()}</p>
             </div>
             <div class="form menu-edit-fields">
                 <label for=format!("price-{id}")>"Price (€)"</label>
-                <input id=format!("price-{id}") inputmode="decimal" prop:value=move || price.get()
+                <input id=format!("price-{id}") name="priceCents" inputmode="decimal" prop:value=move || price.get()
+                    aria-invalid=errors.invalid("priceCents") aria-describedby=format!("price-{id}-error")
                     on:input=move |ev| price.set(event_target_value(&ev)) />
+                <FieldError errors field="priceCents" id=format!("price-{id}-error") />
                 <label class="check">
                     <input type="checkbox" prop:checked=move || available.get()
                         on:change=move |ev| available.set(event_target_checked(&ev)) />

@@ -1,0 +1,295 @@
+//! Attacks the server stops, one test each, named for the attack.
+
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+
+use crate::helpers::{
+    next_event, order_body, spawn_app, spawn_app_on, Backend, TestApp, DEMO_PASSWORD,
+};
+
+async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/auth/login"))
+        .header("X-Forwarded-For", client)
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .expect("request sent")
+}
+
+#[tokio::test]
+async fn forty_parallel_wrong_passwords_get_at_most_five_password_checks() {
+    for backend in [Backend::Sqlite, Backend::RedisSessions] {
+        let app = spawn_app_on(backend).await;
+        // From 40 addresses at once, so only the per-account limit can hold.
+        let guesses = (0..40).map(|i| {
+            let app = &app;
+            async move {
+                let client = format!("198.51.100.{}", i + 1);
+                login_from(
+                    app,
+                    &client,
+                    "customer@mealstream.test",
+                    &format!("guess-{i}"),
+                )
+                .await
+            }
+        });
+        let answers = join_all(guesses).await;
+        let checked = answers.iter().filter(|r| r.status() == 401).count();
+        let refused: Vec<&reqwest::Response> =
+            answers.iter().filter(|r| r.status() == 429).collect();
+        assert!(
+            checked <= 5,
+            "{backend:?}: {checked} passwords were checked"
+        );
+        assert_eq!(checked + refused.len(), 40, "{backend:?}: only 401 and 429");
+        let retry: u64 = refused[0].headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            retry > 0 && retry <= 15 * 60,
+            "{backend:?}: Retry-After {retry}"
+        );
+        // The account stays locked for the window, even with its password.
+        let res = login_from(
+            &app,
+            "198.51.100.200",
+            "customer@mealstream.test",
+            DEMO_PASSWORD,
+        )
+        .await;
+        assert_eq!(res.status(), 429, "{backend:?}");
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        assert!(
+            metrics.lines().any(
+                |l| l.starts_with("mealstream_rate_limited_total") && l.contains("login-email")
+            ),
+            "{backend:?}: refusals are counted in /metrics"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sixty_kilobyte_email_never_becomes_a_rate_limit_key() {
+    let app = spawn_app().await;
+    let email = format!("{}@example.com", "a".repeat(60 * 1024));
+    let res = app.login(&email, "whatever").await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "email");
+}
+
+#[tokio::test]
+async fn a_sign_up_spree_from_one_address_is_cut_at_ten_an_hour() {
+    let app = spawn_app().await;
+    let sign_up = |client: &'static str, n: usize| {
+        let app = app.other_client();
+        async move {
+            app.client
+                .post(app.url("/api/auth/register"))
+                .header("X-Forwarded-For", client)
+                .json(&json!({
+                    "email": format!("spree{n}-{}@example.com", client.replace(['.', ',', ' '], "-")),
+                    "password": "a long enough password",
+                    "name": "Spree",
+                }))
+                .send()
+                .await
+                .expect("request sent")
+        }
+    };
+    for n in 0..10 {
+        assert_eq!(sign_up("203.0.113.5", n).await.status(), 201, "sign-up {n}");
+    }
+    let res = sign_up("203.0.113.5", 10).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    // Someone else, from another address, is not affected.
+    assert_eq!(sign_up("203.0.113.6", 0).await.status(), 201);
+    // A header from a client that is not a trusted proxy names nobody: the
+    // server's own test client (127.0.0.1) is trusted here, a forged chain
+    // still ends at the right-most untrusted hop.
+    let res = sign_up("203.0.113.5, 203.0.113.7", 11).await;
+    assert_eq!(res.status(), 201, "the hop the proxy saw is 203.0.113.7");
+}
+
+#[tokio::test]
+async fn a_reused_idempotency_key_cannot_swap_the_order() {
+    let app = spawn_app().await;
+    app.login_demo("customer@mealstream.test").await;
+    let place = |quantity: i64| {
+        let app = &app;
+        async move {
+            let body = order_body(app, quantity).await;
+            app.client
+                .post(app.url("/api/orders"))
+                .header("Idempotency-Key", "checkout-42")
+                .json(&body)
+                .send()
+                .await
+                .expect("request sent")
+        }
+    };
+    let first = place(1).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    // The same request again is a retry: the same order.
+    let again = place(1).await;
+    assert!(again.status().is_success());
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    // Another body under the same key is refused, not answered with the first.
+    let other = place(3).await;
+    assert_eq!(other.status(), 422);
+    let body: Value = other.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "idempotency_key_reused");
+}
+
+#[tokio::test]
+async fn signing_in_over_a_live_session_ends_that_sessions_sockets() {
+    let app = spawn_app().await;
+    app.login_demo("customer@mealstream.test").await;
+    let (_socket, mut events) = app.socket(app.cookie_header().as_deref()).await;
+    // Someone signs in on the same browser (the same cookie) as another user.
+    app.login_demo("customer2@mealstream.test").await;
+    let revoked = next_event(&mut events, "session:revoked")
+        .await
+        .expect("the old session's socket is told");
+    assert_eq!(revoked["reason"], "signed in again");
+}
+
+#[tokio::test]
+async fn two_accepts_by_one_driver_on_two_offers_give_one_delivery() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app_on(backend).await;
+        let driver = app.other_client();
+        driver.login_demo("driver@mealstream.test").await;
+        let res = driver
+            .post_json("/api/driver/availability", &json!({ "online": true }))
+            .await;
+        assert_eq!(res.status(), 200);
+        let res = driver
+            .post_json(
+                "/api/driver/location",
+                &json!({ "lat": 38.7125, "lng": -9.1380 }),
+            )
+            .await;
+        assert_eq!(res.status(), 202);
+        let customer = app.other_client();
+        customer.login_demo("customer@mealstream.test").await;
+        let staff = app.other_client();
+        staff.login_demo("restaurant@mealstream.test").await;
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let id = customer.place_order().await["id"].as_i64().unwrap();
+            assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+            ids.push(id);
+        }
+        // Both are on offer to this driver at once.
+        let offers: Value = driver.get("/api/driver/offers").await.json().await.unwrap();
+        let offered: Vec<i64> = offers
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|o| o["orderId"].as_i64())
+            .collect();
+        assert!(
+            ids.iter().all(|id| offered.contains(id)),
+            "{backend:?}: {offers}"
+        );
+        let accept = |id: i64| {
+            driver
+                .client
+                .post(driver.url(&format!("/api/orders/{id}/accept")))
+                .send()
+        };
+        let (a, b) = tokio::join!(accept(ids[0]), accept(ids[1]));
+        let mut codes = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+        codes.sort_unstable();
+        assert_eq!(codes, [200, 409], "{backend:?}: one delivery at a time");
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_from_before_a_suspension_is_dead_after_reinstatement() {
+    for backend in [Backend::Sqlite, Backend::RedisSessions] {
+        let app = spawn_app_on(backend).await;
+        let victim = app.other_client();
+        let who = victim.login_demo("customer2@mealstream.test").await;
+        let id = who["id"].as_i64().expect("user id");
+        let old_cookie = victim.cookie_header().expect("a session cookie");
+        let admin = app.other_client();
+        admin.login_demo("admin@mealstream.test").await;
+        for step in ["suspend", "reinstate"] {
+            let res = admin
+                .post_json(&format!("/api/admin/users/{id}/{step}"), &json!({}))
+                .await;
+            assert_eq!(res.status(), 200, "{backend:?}: {step}");
+        }
+        // Replayed as it was (nothing touched the session in between).
+        let res = reqwest::Client::new()
+            .get(app.url("/api/me"))
+            .header("Cookie", &old_cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{backend:?}: the old session is over");
+        // The user signs in again as usual.
+        app.other_client()
+            .login_demo("customer2@mealstream.test")
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn the_sign_in_page_offers_the_demo_password_only_where_it_opens_something() {
+    use crate::helpers::{spawn_app_opts, Opts};
+    let bare = spawn_app_opts(
+        Backend::Sqlite,
+        None,
+        None,
+        Opts {
+            demo: false,
+            ..Opts::default()
+        },
+    )
+    .await;
+    let page = bare.get("/login").await.text().await.unwrap();
+    assert!(page.contains("Sign in"), "the page renders");
+    assert!(
+        !page.contains("Demo accounts"),
+        "no demo list without demo data"
+    );
+    let demo = spawn_app().await;
+    let page = demo.get("/login").await.text().await.unwrap();
+    assert!(page.contains("Demo accounts"), "listed where they exist");
+}
+
+#[tokio::test]
+async fn behind_https_the_cookie_is_host_only_and_browsers_keep_to_https() {
+    use crate::helpers::{spawn_app_opts, Opts};
+    let app = spawn_app_opts(
+        Backend::Sqlite,
+        None,
+        None,
+        Opts {
+            https: true,
+            ..Opts::default()
+        },
+    )
+    .await;
+    let res = app.login("customer@mealstream.test", DEMO_PASSWORD).await;
+    assert_eq!(res.status(), 200);
+    let hsts = res.headers()["strict-transport-security"].to_str().unwrap();
+    assert!(hsts.starts_with("max-age="), "{hsts}");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-mealstream.sid="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    // Plain http (the default here) has neither.
+    let plain = spawn_app().await;
+    let res = plain.get("/healthz").await;
+    assert!(!res.headers().contains_key("strict-transport-security"));
+}
