@@ -55,6 +55,10 @@ impl Application {
                 pool.clone(),
                 &config.redis_prefix,
             ));
+            ctx.streams = Arc::new(app::service::stream_slots::StreamSlots::shared(
+                pool.clone(),
+                &config.redis_prefix,
+            ));
         }
         if config.demo {
             demo::seed_if_empty(&ctx)
@@ -179,12 +183,8 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         // before anything reads the cookie.
         .layer(axum::middleware::from_fn_with_state(
             http::security::Origins::new(
-                config
-                    .allowed_origins
-                    .iter()
-                    .chain(&config.public_origin)
-                    .cloned()
-                    .collect(),
+                config.allowed_origins.clone(),
+                config.public_origin.clone(),
             ),
             http::security::origin_guard,
         ))

@@ -8,6 +8,7 @@ use crate::realtime::emit::Emitter;
 use crate::service::client_addr::TrustedProxies;
 use crate::service::fleet::Fleet;
 use crate::service::rate_limit::RateLimiter;
+use crate::service::stream_slots::StreamSlots;
 use crate::store::Db;
 
 #[derive(Clone)]
@@ -18,6 +19,8 @@ pub struct Ctx {
     pub fleet: Arc<Fleet>,
     /// Who may tell us the client's address (`X-Forwarded-For`).
     pub proxies: Arc<TrustedProxies>,
+    /// Event streams (SSE) per user.
+    pub streams: Arc<StreamSlots>,
 }
 
 /// The throttles. Each is one fixed-window counter per key, in memory on
@@ -77,6 +80,7 @@ impl Ctx {
             limits: Arc::new(Limits::default()),
             fleet: Arc::new(Fleet::default()),
             proxies: Arc::new(TrustedProxies::default()),
+            streams: Arc::new(StreamSlots::default()),
         }
     }
 }

@@ -17,28 +17,66 @@ use axum::response::{IntoResponse, Response};
 use super::error_json;
 
 #[derive(Clone, Debug)]
-pub struct Origins(Arc<Vec<String>>);
+pub struct Origins {
+    listed: Arc<Vec<String>>,
+    /// The site's own origin (`MEALSTREAM_PUBLIC_URL`), when configured.
+    public: Option<Arc<str>>,
+}
 
 impl Origins {
-    pub fn new(list: Vec<String>) -> Origins {
-        Origins(Arc::new(list))
+    pub fn new(list: Vec<String>, public: Option<String>) -> Origins {
+        Origins {
+            listed: Arc::new(list),
+            public: public.map(Arc::from),
+        }
     }
 
     fn listed(&self, origin: &str) -> bool {
-        self.0.iter().any(|o| o.eq_ignore_ascii_case(origin))
+        self.listed.iter().any(|o| o.eq_ignore_ascii_case(origin))
+            || self
+                .public
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(origin))
     }
 }
 
-/// The request's origin is the site itself: `Origin`'s host and port are
-/// the `Host` the request was sent to (or, over HTTP/2, its authority).
-/// Behind a proxy that rewrites `Host`, `MEALSTREAM_PUBLIC_URL` is listed.
-fn same_origin(origin: &str, headers: &HeaderMap, authority: Option<&str>) -> bool {
+/// The request's origin is the site itself. With a public URL configured,
+/// `Origin` must be exactly it: scheme, host and port (the `Host` header
+/// proves nothing). Without one (a local instance), `Origin` must be the
+/// `http` origin of the `Host` the request was sent to, and that host a
+/// local name or an address: a DNS name pointed at 127.0.0.1 by an attacker
+/// (DNS rebinding) is foreign.
+fn same_origin(
+    origin: &str,
+    headers: &HeaderMap,
+    authority: Option<&str>,
+    public: Option<&str>,
+) -> bool {
+    if let Some(public) = public {
+        return origin.eq_ignore_ascii_case(public);
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .or(authority);
-    let origin_host = origin.split_once("://").map(|(_, h)| h);
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+    let Some(("http", origin_host)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(host, Some(h) if h.eq_ignore_ascii_case(origin_host) && local_host(h))
+}
+
+/// `localhost`, `*.localhost`, or an IP address, with an optional port.
+fn local_host(host: &str) -> bool {
+    if host.starts_with('[') {
+        // An IPv6 literal, `[::1]:3000`.
+        return host
+            .split_once(']')
+            .is_some_and(|(ip, _)| ip[1..].parse::<std::net::Ipv6Addr>().is_ok());
+    }
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 fn guarded(method: &Method, path: &str) -> bool {
@@ -62,7 +100,12 @@ pub async fn origin_guard(
         return next.run(request).await;
     };
     let authority = request.uri().authority().map(|a| a.as_str().to_owned());
-    if same_origin(&origin, request.headers(), authority.as_deref()) {
+    if same_origin(
+        &origin,
+        request.headers(),
+        authority.as_deref(),
+        origins.public.as_deref(),
+    ) {
         return next.run(request).await;
     }
     let listed = origins.listed(&origin);
@@ -152,17 +195,59 @@ mod tests {
     fn same_origin_compares_host_and_port() {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
-        assert!(same_origin("http://127.0.0.1:3000", &headers, None));
-        assert!(!same_origin("http://127.0.0.1:4000", &headers, None));
-        assert!(!same_origin("https://evil.example", &headers, None));
-        assert!(!same_origin("null", &headers, None));
+        assert!(same_origin("http://127.0.0.1:3000", &headers, None, None));
+        assert!(!same_origin("http://127.0.0.1:4000", &headers, None, None));
+        assert!(
+            !same_origin("https://127.0.0.1:3000", &headers, None, None),
+            "scheme"
+        );
+        assert!(!same_origin("https://evil.example", &headers, None, None));
+        assert!(!same_origin("null", &headers, None, None));
         assert!(
             same_origin(
-                "https://app.example",
+                "http://localhost:3000",
                 &HeaderMap::new(),
-                Some("app.example")
+                Some("localhost:3000"),
+                None
             ),
             "HTTP/2: the authority"
+        );
+        assert!(same_origin(
+            "http://[::1]:3000",
+            &HeaderMap::new(),
+            Some("[::1]:3000"),
+            None
+        ));
+    }
+
+    #[test]
+    fn a_rebound_dns_name_is_not_the_local_site() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::HOST,
+            HeaderValue::from_static("attacker.example:3000"),
+        );
+        assert!(!same_origin(
+            "http://attacker.example:3000",
+            &headers,
+            None,
+            None
+        ));
+    }
+
+    #[test]
+    fn with_a_public_url_only_its_exact_origin_is_the_site() {
+        let public = Some("https://app.example");
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("app.example"));
+        assert!(same_origin("https://app.example", &headers, None, public));
+        assert!(
+            !same_origin("http://app.example", &headers, None, public),
+            "scheme"
+        );
+        assert!(
+            !same_origin("https://app.example:8443", &headers, None, public),
+            "port"
         );
     }
 

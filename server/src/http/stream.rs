@@ -69,12 +69,14 @@ struct Cursor {
     pending: std::collections::VecDeque<Event>,
     committed: tokio::sync::broadcast::Receiver<i64>,
     checked: tokio::time::Instant,
+    /// This stream's place among the user's; given back when it ends.
+    _slot: app::service::stream_slots::Slot,
 }
 
 #[utoipa::path(get, path = "/api/events/stream", tag = "events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event"), ("since" = Option<i64>, Query, description = "the same, for clients that cannot set headers")),
     responses((status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s", content_type = "text/event-stream", body = String),
-        (status = 401, description = "not signed in", body = ErrorBody), (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+        (status = 401, description = "not signed in", body = ErrorBody), (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody), (status = 429, description = "the user holds 10 streams already", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn stream_events(
     State(state): State<ApiState>,
     State(ctx): State<Ctx>,
@@ -87,8 +89,10 @@ async fn stream_events(
         Some(id) => id,
         None => events::latest_id(&ctx).await?,
     };
+    let slot = ctx.streams.take(user.id).await?;
     let committed = ctx.emitter.committed();
     let cursor = Cursor {
+        _slot: slot,
         ctx,
         sessions: state.sessions.clone(),
         user,
@@ -126,6 +130,7 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
             }
             if c.checked.elapsed() >= RECHECK {
                 c.checked = tokio::time::Instant::now();
+                c.ctx.streams.keep(c.user.id).await;
                 // The request's Session caches its record: ask the store, so
                 // a sign-out elsewhere ends this stream too.
                 let alive = match c.session.id() {

@@ -122,7 +122,7 @@ pub async fn spawn_app_opts(
         secure_cookies: https,
         tile_url: app::components::map::DEFAULT_TILE_URL.into(),
         allowed_origins: vec!["http://trusted.example".into()],
-        public_origin: None,
+        public_origin: https.then(|| "https://mealstream.example".to_owned()),
         // Tests stand for many clients by naming them in X-Forwarded-For.
         trusted_proxies: app::service::client_addr::TrustedProxies::parse("127.0.0.1").unwrap(),
     };

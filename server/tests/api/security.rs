@@ -288,8 +288,103 @@ async fn behind_https_the_cookie_is_host_only_and_browsers_keep_to_https() {
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("__Host-mealstream.sid="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    // Only the public origin, exactly, is the site: not whatever Host says.
+    let from = |origin: &'static str| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .header("Origin", origin)
+            .json(&json!({ "email": "customer@mealstream.test", "password": DEMO_PASSWORD }))
+            .send()
+    };
+    assert_eq!(
+        from("https://mealstream.example").await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        from("http://mealstream.example").await.unwrap().status(),
+        403,
+        "scheme"
+    );
+    let local = format!("http://{}", app.addr);
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("Origin", local)
+        .json(&json!({ "email": "customer@mealstream.test", "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        403,
+        "the Host header proves nothing behind a public URL"
+    );
     // Plain http (the default here) has neither.
     let plain = spawn_app().await;
     let res = plain.get("/healthz").await;
     assert!(!res.headers().contains_key("strict-transport-security"));
+}
+
+#[tokio::test]
+async fn a_dns_rebinding_page_cannot_sign_in_to_a_local_instance() {
+    let app = spawn_app().await;
+    let port = app.addr.port();
+    let attempt = |host: String, origin: String| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .header("Host", host)
+            .header("Origin", origin)
+            .json(&json!({ "email": "admin@mealstream.test", "password": DEMO_PASSWORD }))
+            .send()
+    };
+    // attacker.example resolves to 127.0.0.1: same Host and Origin, foreign name.
+    let res = attempt(
+        format!("attacker.example:{port}"),
+        format!("http://attacker.example:{port}"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "forbidden_origin");
+    // The page itself, on its own address, signs in.
+    let res = attempt(
+        format!("127.0.0.1:{port}"),
+        format!("http://127.0.0.1:{port}"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn forty_event_streams_from_one_user_are_mostly_refused() {
+    for backend in [Backend::Sqlite, Backend::RedisSessions] {
+        let app = spawn_app_on(backend).await;
+        app.login_demo("customer@mealstream.test").await;
+        let open = || app.client.get(app.url("/api/events/stream")).send();
+        let answers = join_all((0..40).map(|_| open())).await;
+        let statuses: Vec<u16> = answers
+            .iter()
+            .map(|r| r.as_ref().unwrap().status().as_u16())
+            .collect();
+        let streaming = statuses.iter().filter(|s| **s == 200).count();
+        let refused = statuses.iter().filter(|s| **s == 429).count();
+        assert_eq!((streaming, refused), (10, 30), "{backend:?}: {statuses:?}");
+        // Another user is not affected.
+        let other = app.other_client();
+        other.login_demo("customer2@mealstream.test").await;
+        assert_eq!(other.get("/api/events/stream").await.status(), 200);
+        // Closing streams gives their places back.
+        drop(answers);
+        let mut reopened = false;
+        for _ in 0..50 {
+            if open().await.unwrap().status() == 200 {
+                reopened = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(reopened, "{backend:?}: a closed stream frees its place");
+    }
 }
