@@ -26,6 +26,8 @@ pub struct Config {
     /// served behind a proxy: always allowed.
     pub public_origin: Option<String>,
     pub trusted_proxies: app::service::client_addr::TrustedProxies,
+    /// How often each node re-checks the rights of its sockets (60 s).
+    pub rights_recheck: std::time::Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +99,7 @@ impl Config {
             expected: "expected addresses or CIDR blocks, e.g. 10.0.0.1,10.1.0.0/16",
         })?;
         Ok(Config {
+            rights_recheck: std::time::Duration::from_secs(60),
             trusted_proxies,
             allowed_origins,
             public_origin,

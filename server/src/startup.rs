@@ -175,8 +175,14 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         .merge(pages);
     // Order matters: the session layer wraps Socket.IO, so the handshake
     // reads the same session as every HTTP request.
-    let app =
-        realtime::install(app, &ctx, config.redis_url.as_deref(), &config.redis_prefix).await?;
+    let app = realtime::install(
+        app,
+        &ctx,
+        config.redis_url.as_deref(),
+        &config.redis_prefix,
+        config.rights_recheck,
+    )
+    .await?;
     Ok(app
         .layer(session_layer)
         // Outside Socket.IO and the API: a foreign origin is refused

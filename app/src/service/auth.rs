@@ -171,6 +171,11 @@ pub async fn current_user(ctx: &Ctx, session: &Session) -> Result<Option<User>, 
     }
 }
 
+/// The session epoch a session was made under (see `current_user`).
+pub async fn session_epoch(session: &Session) -> Result<i64, AppError> {
+    Ok(session.get::<i64>(EPOCH_KEY).await?.unwrap_or(0))
+}
+
 /// Like [`current_user`], for calls that need someone signed in.
 pub async fn require_user(ctx: &Ctx, session: &Session) -> Result<User, AppError> {
     current_user(ctx, session)

@@ -19,6 +19,10 @@ use tower_sessions::Session;
 pub struct SocketUser {
     pub user: User,
     pub session_key: String,
+    /// What the rights check (`rights.rs`) compares with the stored user.
+    pub epoch: i64,
+    /// The session's expiry when the socket connected.
+    pub expires_at: time::OffsetDateTime,
 }
 
 #[derive(Debug)]
@@ -46,7 +50,15 @@ pub async fn authenticate<A: Adapter>(
         }
     };
     let session_key = service::auth::session_key(&session).ok_or(Unauthorized)?;
-    s.extensions.insert(SocketUser { user, session_key });
+    let epoch = service::auth::session_epoch(&session)
+        .await
+        .map_err(|_| Unauthorized)?;
+    s.extensions.insert(SocketUser {
+        user,
+        session_key,
+        epoch,
+        expires_at: session.expiry_date(),
+    });
     Ok(())
 }
 
@@ -66,7 +78,10 @@ pub async fn on_connect<A: Adapter>(
     State(ctx): State<Ctx>,
     State(user_sockets): State<UserSockets>,
 ) {
-    let Some(SocketUser { user, session_key }) = s.extensions.get::<SocketUser>() else {
+    let Some(SocketUser {
+        user, session_key, ..
+    }) = s.extensions.get::<SocketUser>()
+    else {
         // Unreachable: the middleware sets it or refuses the socket.
         let _ = s.disconnect();
         return;

@@ -7,6 +7,7 @@ mod connect;
 mod driver;
 pub mod limits;
 mod orders;
+mod rights;
 
 use anyhow::Context;
 use app::realtime::emit::{Io, RedisAdapter};
@@ -69,6 +70,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
     ctx: &Ctx,
     redis_url: Option<&str>,
     prefix: &str,
+    rights_every: std::time::Duration,
 ) -> anyhow::Result<Router<S>> {
     let builder = SocketIo::builder()
         .with_state(ctx.clone())
@@ -83,6 +85,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
     let Some(url) = redis_url else {
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
+        rights::spawn(io.clone(), ctx.clone(), rights_every);
         ctx.emitter.attach(Io::Local(io));
         return Ok(router
             .layer(layer)
@@ -111,6 +114,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
     io.ns("/", connect::on_connect.with(connect::authenticate))
         .await
         .context("cannot subscribe the Socket.IO namespace in Redis")?;
+    rights::spawn(io.clone(), ctx.clone(), rights_every);
     ctx.emitter.attach(Io::Redis(io));
     Ok(router
         .layer(layer)

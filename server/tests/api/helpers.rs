@@ -125,6 +125,8 @@ pub async fn spawn_app_opts(
         public_origin: https.then(|| "https://mealstream.example".to_owned()),
         // Tests stand for many clients by naming them in X-Forwarded-For.
         trusted_proxies: app::service::client_addr::TrustedProxies::parse("127.0.0.1").unwrap(),
+        // Short, so a test sees a lapsed right end its socket quickly.
+        rights_recheck: std::time::Duration::from_millis(500),
     };
     let redis_prefix = config.redis_prefix.clone();
     let app = Application::build(config).await.expect("the app builds");
@@ -175,6 +177,17 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// Runs `statement` on the app's SQLite database, behind the server's
+    /// back: what another node, or an operator, might have changed.
+    pub async fn sqlite_exec(&self, statement: &str) {
+        let dir = self.data_dir.as_ref().expect("a SQLite test app");
+        let url = format!("sqlite://{}/test.db", dir.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("open the database");
+        conn.execute(statement).await.expect("statement runs");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

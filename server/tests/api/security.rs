@@ -388,3 +388,17 @@ async fn forty_event_streams_from_one_user_are_mostly_refused() {
         assert!(reopened, "{backend:?}: a closed stream frees its place");
     }
 }
+
+#[tokio::test]
+async fn a_socket_does_not_keep_rights_its_user_lost() {
+    let app = spawn_app().await;
+    app.login_demo("customer@mealstream.test").await;
+    let (_socket, mut events) = app.socket(app.cookie_header().as_deref()).await;
+    // The role changes behind the node's back (no event tells it).
+    app.sqlite_exec("UPDATE users SET role = 'driver' WHERE email = 'customer@mealstream.test'")
+        .await;
+    let revoked = next_event(&mut events, "session:revoked")
+        .await
+        .expect("the next rights check ends the socket");
+    assert_eq!(revoked["reason"], "signed out");
+}
