@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, driverPhone, expectLive, goOnline, holdToConfirm, placeOrder, screenshot, signIn, staffApi, ROUTE } from './helpers';
+import { test, expect, driverOnReadyJob, driverPhone, expectLive, freeDriver, goOnline, holdToConfirm, placeOrder, screenshot, signIn, staffApi, ROUTE } from './helpers';
 
 test('a driver takes an offer on the phone and the customer follows the marker', async ({ browser }) => {
   const driver = await driverPhone(browser, 'driver@mealstream.test');
@@ -146,21 +146,9 @@ test('the customer and the driver chat live, and markup stays text', async ({ br
 });
 
 test('a double tap on "Picked up" picks up and does not deliver', async ({ browser }) => {
-  const driver = await driverPhone(browser, 'driver@mealstream.test');
-  await goOnline(driver);
-  const customer = await (await browser.newContext()).newPage();
-  await signIn(customer, 'customer@mealstream.test');
-  await expectLive(customer);
-  const orderId = await placeOrder(customer, 'Caldo verde');
-  const staff = await staffApi();
+  const { driver, customer, staff, orderId, job, ready } = await driverOnReadyJob(browser);
   try {
-    await staff.step(orderId, 'confirmed');
-    await driver.locator(`.offer-card[data-order-id="${orderId}"]`).getByRole('button', { name: 'Accept' }).click();
-    const job = driver.locator(`.job[data-order-id="${orderId}"]`);
-    await expect(job).toBeVisible();
-    await staff.step(orderId, 'preparing');
-    await staff.step(orderId, 'ready');
-    await expect(job).toHaveAttribute('data-status', 'ready');
+    await ready();
 
     // A hurried thumb: two taps 300 ms apart, both where "Picked up" was.
     const pickedUp = job.getByRole('button', { name: 'Picked up' });
@@ -178,12 +166,6 @@ test('a double tap on "Picked up" picks up and does not deliver', async ({ brows
     expect(await staff.status(orderId)).toBe('out_for_delivery');
     await expect(driver.locator(`.job[data-order-id="${orderId}"]`)).toHaveAttribute('data-status', 'out_for_delivery');
   } finally {
-    // Leave the driver free for the other tests.
-    const now = await staff.status(orderId);
-    if (now === 'out_for_delivery') {
-      await driver.request.post(`/api/orders/${orderId}/status`, { data: { status: 'delivered' } });
-    } else if (!['delivered', 'cancelled', 'rejected'].includes(now)) {
-      await staff.step(orderId, 'cancelled');
-    }
+    await freeDriver(driver, staff, orderId);
   }
 });

@@ -307,3 +307,34 @@ export async function disputedOrder(customerEmail = 'customer@mealstream.test') 
   });
   return { order, dispute };
 }
+
+/** The driver on a job at Tasca do Rossio that is ready for pickup; the
+ *  customer's page follows the order. Pair with `freeDriver` in `finally`. */
+export async function driverOnReadyJob(browser: Browser) {
+  const driver = await driverPhone(browser, 'driver@mealstream.test');
+  await goOnline(driver);
+  const customer = await signedInPage(browser, 'customer@mealstream.test');
+  const orderId = await placeOrder(customer, 'Caldo verde');
+  const staff = await staffApi();
+  const job = driver.locator(`.job[data-order-id="${orderId}"]`);
+  const ready = async () => {
+    await staff.step(orderId, 'confirmed');
+    await driver.locator(`.offer-card[data-order-id="${orderId}"]`).getByRole('button', { name: 'Accept' }).click();
+    await expect(job).toBeVisible();
+    await staff.step(orderId, 'preparing');
+    await staff.step(orderId, 'ready');
+    await expect(job).toHaveAttribute('data-status', 'ready');
+  };
+  return { driver, customer, staff, orderId, job, ready };
+}
+
+/** Ends the driver's job (delivered or cancelled), leaving them free for
+ *  the other tests. */
+export async function freeDriver(driver: Page, staff: Awaited<ReturnType<typeof staffApi>>, orderId: string) {
+  const now = await staff.status(orderId);
+  if (now === 'out_for_delivery') {
+    await driver.request.post(`/api/orders/${orderId}/status`, { data: { status: 'delivered' } });
+  } else if (!['delivered', 'cancelled', 'rejected'].includes(now)) {
+    await staff.step(orderId, 'cancelled');
+  }
+}

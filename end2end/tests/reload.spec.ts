@@ -6,9 +6,9 @@ import {
   test,
   expect,
   disputedOrder,
-  driverPhone,
+  driverOnReadyJob,
   expectLive,
-  goOnline,
+  freeDriver,
   placeOrder,
   placeOrderViaApi,
   signedInPage,
@@ -103,19 +103,9 @@ test('restaurant staff reload the board: the same cards in the same columns', as
 });
 
 test('a driver mid-delivery reloads: still online, same job, same chat', async ({ browser }) => {
-  const driver = await driverPhone(browser, 'driver@mealstream.test');
-  await goOnline(driver);
-  const customer = await signedInPage(browser, 'customer@mealstream.test');
-  const orderId = await placeOrder(customer, 'Caldo verde');
-  const staff = await staffApi();
+  const { driver, customer, staff, orderId, job, ready } = await driverOnReadyJob(browser);
   try {
-    await staff.step(orderId, 'confirmed');
-    await driver.locator(`.offer-card[data-order-id="${orderId}"]`).getByRole('button', { name: 'Accept' }).click();
-    const job = driver.locator(`.job[data-order-id="${orderId}"]`);
-    await expect(job).toBeVisible();
-    await staff.step(orderId, 'preparing');
-    await staff.step(orderId, 'ready');
-    await expect(job).toHaveAttribute('data-status', 'ready');
+    await ready();
     await job.getByRole('button', { name: 'Picked up' }).click();
     await expect(job).toHaveAttribute('data-status', 'out_for_delivery');
 
@@ -138,13 +128,7 @@ test('a driver mid-delivery reloads: still online, same job, same chat', async (
     await expect(driver.locator(`.job[data-order-id="${orderId}"]`)).toHaveAttribute('data-status', 'out_for_delivery');
     await expect(driver.locator('.chat .chat-msg .chat-body')).toHaveText(messages);
   } finally {
-    // Leave the driver free for the other tests.
-    const now = await staff.status(orderId);
-    if (now === 'out_for_delivery') {
-      await driver.request.post(`/api/orders/${orderId}/status`, { data: { status: 'delivered' } });
-    } else if (!['delivered', 'cancelled', 'rejected'].includes(now)) {
-      await staff.step(orderId, 'cancelled');
-    }
+    await freeDriver(driver, staff, orderId);
   }
 });
 

@@ -3,22 +3,11 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{next_event, spawn_app, TestApp};
+use crate::helpers::{next_event, online_driver, spawn_app, TestApp, NEAR_TASCA};
 
 /// An order taken all the way to `delivered`; returns (customer, staff, driver, order id).
 async fn delivered_order(app: &TestApp) -> (TestApp, TestApp, TestApp, i64) {
-    let driver = app.other_client();
-    driver.login_demo("driver@mealstream.test").await;
-    driver
-        .post_json("/api/driver/availability", &json!({ "online": true }))
-        .await;
-    let res = driver
-        .post_json(
-            "/api/driver/location",
-            &json!({ "lat": 38.7125, "lng": -9.1380 }),
-        )
-        .await;
-    assert_eq!(res.status(), 202);
+    let driver = online_driver(app, "driver@mealstream.test", NEAR_TASCA).await;
     let customer = app.other_client();
     customer.login_demo("customer@mealstream.test").await;
     let staff = app.other_client();

@@ -5,23 +5,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{drain, emit_ack, next_event, spawn_app, spawn_app_on, Backend, TestApp};
-
-const NEAR_TASCA: (f64, f64) = (38.7125, -9.1380);
-
-async fn online_driver(app: &TestApp, email: &str, at: (f64, f64)) -> TestApp {
-    let driver = app.other_client();
-    driver.login_demo(email).await;
-    let res = driver
-        .post_json("/api/driver/availability", &json!({ "online": true }))
-        .await;
-    assert_eq!(res.status(), 200);
-    let res = driver
-        .post_json("/api/driver/location", &json!({ "lat": at.0, "lng": at.1 }))
-        .await;
-    assert_eq!(res.status(), 202);
-    driver
-}
+use crate::helpers::{
+    drain, emit_ack, next_event, online_driver, spawn_app, spawn_app_on, Backend, TestApp,
+    NEAR_TASCA,
+};
 
 async fn confirmed_order(app: &TestApp, customer: &TestApp, staff: &TestApp) -> i64 {
     let id = customer.place_order().await["id"].as_i64().unwrap();

@@ -442,3 +442,21 @@ pub async fn order_body(app: &TestApp, quantity: i64) -> Value {
         "dropoff": { "address": "Praça do Comércio 1, Lisboa", "lat": 38.7076, "lng": -9.1365 },
     })
 }
+
+/// A spot a few metres from Tasca do Rossio, the demo's first restaurant.
+pub const NEAR_TASCA: (f64, f64) = (38.7125, -9.1380);
+
+/// A demo driver, signed in on a client of its own, online at `at`.
+pub async fn online_driver(app: &TestApp, email: &str, at: (f64, f64)) -> TestApp {
+    let driver = app.other_client();
+    driver.login_demo(email).await;
+    let res = driver
+        .post_json("/api/driver/availability", &json!({ "online": true }))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = driver
+        .post_json("/api/driver/location", &json!({ "lat": at.0, "lng": at.1 }))
+        .await;
+    assert_eq!(res.status(), 202);
+    driver
+}

@@ -4,7 +4,8 @@ use futures_util::future::join_all;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    next_event, order_body, spawn_app, spawn_app_on, Backend, TestApp, DEMO_PASSWORD,
+    next_event, online_driver, order_body, spawn_app, spawn_app_on, Backend, TestApp,
+    DEMO_PASSWORD, NEAR_TASCA,
 };
 
 async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) -> reqwest::Response {
@@ -165,19 +166,7 @@ async fn signing_in_over_a_live_session_ends_that_sessions_sockets() {
 async fn two_accepts_by_one_driver_on_two_offers_give_one_delivery() {
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let app = spawn_app_on(backend).await;
-        let driver = app.other_client();
-        driver.login_demo("driver@mealstream.test").await;
-        let res = driver
-            .post_json("/api/driver/availability", &json!({ "online": true }))
-            .await;
-        assert_eq!(res.status(), 200);
-        let res = driver
-            .post_json(
-                "/api/driver/location",
-                &json!({ "lat": 38.7125, "lng": -9.1380 }),
-            )
-            .await;
-        assert_eq!(res.status(), 202);
+        let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
         let customer = app.other_client();
         customer.login_demo("customer@mealstream.test").await;
         let staff = app.other_client();
