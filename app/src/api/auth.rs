@@ -42,9 +42,9 @@ pub async fn logout() -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Whether the demo accounts exist here (the sign-in page lists them then).
+/// The demo accounts, if this database holds them (else an empty list).
 #[server(prefix = "/_sfn")]
-pub async fn demo_accounts_present() -> Result<bool, ApiError> {
+pub async fn demo_accounts() -> Result<Vec<crate::model::DemoAccount>, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
-    Ok(crate::service::demo::present(&ctx).await?)
+    Ok(crate::service::demo::accounts(&ctx).await?)
 }

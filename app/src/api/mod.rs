@@ -60,9 +60,8 @@ pub(crate) mod ssr {
             .0
             .ip();
         let headers = leptos_axum::extract::<http::HeaderMap>().await.ok()?;
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
         let ctx = use_context::<Ctx>()?;
-        Some(ctx.proxies.client(peer, forwarded))
+        Some(ctx.proxies.client_of(peer, &headers))
     }
 
     pub async fn signed_in() -> Result<(Ctx, User), AppError> {

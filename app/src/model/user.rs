@@ -61,3 +61,10 @@ pub struct User {
     #[serde(default)]
     pub suspended: bool,
 }
+
+/// A demo account as the sign-in page lists it (password `mealstream`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub email: String,
+    pub name: String,
+}

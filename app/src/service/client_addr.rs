@@ -34,6 +34,12 @@ impl TrustedProxies {
         self.0.iter().any(|(net, bits)| in_block(ip, *net, *bits))
     }
 
+    /// [`client`](Self::client), with `X-Forwarded-For` read from `headers`.
+    pub fn client_of(&self, peer: IpAddr, headers: &http::HeaderMap) -> IpAddr {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        self.client(peer, forwarded)
+    }
+
     /// The client's address: `peer`, unless `peer` is a trusted proxy; then
     /// the right-most address in `forwarded_for` that is not one.
     pub fn client(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {

@@ -147,13 +147,23 @@ const ACCOUNTS: &[(&str, &str, Role, Option<usize>)] = &[
     ("admin@mealstream.test", "Ana Admin", Role::Admin, None),
 ];
 
-/// Whether this database holds the demo accounts (the sign-in page lists
-/// them, with their password, only then).
-pub async fn present(ctx: &Ctx) -> Result<bool, AppError> {
-    let (email, _, _, _) = ACCOUNTS[ACCOUNTS.len() - 1];
-    Ok(store::users::credentials_by_email(&ctx.db, email)
+/// The demo accounts, when this database holds them (the sign-in page
+/// lists them, with their password, only then); else none.
+pub async fn accounts(ctx: &Ctx) -> Result<Vec<crate::model::DemoAccount>, AppError> {
+    let (admin, _, _, _) = ACCOUNTS[ACCOUNTS.len() - 1];
+    if store::users::credentials_by_email(&ctx.db, admin)
         .await?
-        .is_some())
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
+    Ok(ACCOUNTS
+        .iter()
+        .map(|(email, name, _, _)| crate::model::DemoAccount {
+            email: (*email).to_owned(),
+            name: (*name).to_owned(),
+        })
+        .collect())
 }
 
 /// Seeds the demo data when the database has no users yet. Returns whether

@@ -78,18 +78,6 @@ impl RateLimiter {
         }
     }
 
-    /// Whether `key` has reached the limit, without counting a hit.
-    pub async fn is_exhausted(&self, key: &str) -> Result<bool, AppError> {
-        let Some((pool, prefix)) = &self.shared else {
-            return Ok(self.is_exhausted_local(key));
-        };
-        let count: Option<u32> = pool
-            .get(format!("{prefix}:{key}"))
-            .await
-            .map_err(unavailable)?;
-        Ok(count.is_some_and(|n| n >= self.max))
-    }
-
     /// Counts one hit; `false` when the key is over its limit.
     pub async fn hit(&self, key: &str) -> Result<bool, AppError> {
         let Some((pool, prefix)) = &self.shared else {
@@ -120,6 +108,7 @@ impl RateLimiter {
             .map_err(unavailable)
     }
 
+    #[cfg(test)]
     fn is_exhausted_local(&self, key: &str) -> bool {
         let now = Instant::now();
         let windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());

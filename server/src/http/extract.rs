@@ -115,11 +115,7 @@ where
             .get::<ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip())
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no peer address")))?;
-        let forwarded = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok());
         let ctx = app::service::Ctx::from_ref(state);
-        Ok(ClientIp(ctx.proxies.client(peer, forwarded)))
+        Ok(ClientIp(ctx.proxies.client_of(peer, &parts.headers)))
     }
 }

@@ -1,18 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::{demo_accounts_present, Login as LoginFn};
+use crate::api::auth::{demo_accounts, Login as LoginFn};
 use crate::components::form_error::{FormError, FormErrors};
-
-const DEMO_ACCOUNTS: &[(&str, &str)] = &[
-    ("customer@mealstream.test", "Customer"),
-    ("customer2@mealstream.test", "Second customer"),
-    ("restaurant@mealstream.test", "Tasca do Rossio staff"),
-    ("restaurant2@mealstream.test", "Sakura Bairro staff"),
-    ("driver@mealstream.test", "Driver"),
-    ("driver2@mealstream.test", "Second driver"),
-    ("admin@mealstream.test", "Admin"),
-];
 
 fn reason_text(reason: &str) -> Option<&'static str> {
     match reason {
@@ -31,7 +21,7 @@ pub fn Login() -> impl IntoView {
     let errors = FormErrors::new("login-form", &[], move || {
         login.value().get().and_then(|r| r.err())
     });
-    let demo = Resource::new(|| (), |_| demo_accounts_present());
+    let demo = Resource::new(|| (), |_| demo_accounts());
     let query = use_query_map();
     let notice = move || query.read().get("reason").and_then(|r| reason_text(&r));
     view! {
@@ -55,13 +45,14 @@ pub fn Login() -> impl IntoView {
             // password open anything.
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    (demo.await == Ok(true)).then(|| view! {
+                    let accounts = demo.await.unwrap_or_default();
+                    (!accounts.is_empty()).then(|| view! {
                         <details class="demo-accounts">
                             <summary>"Demo accounts (password: mealstream)"</summary>
                             <ul>
-                                {DEMO_ACCOUNTS
-                                    .iter()
-                                    .map(|(email, who)| view! { <li><code>{*email}</code>" — "{*who}</li> })
+                                {accounts
+                                    .into_iter()
+                                    .map(|a| view! { <li><code>{a.email}</code>" — "{a.name}</li> })
                                     .collect_view()}
                             </ul>
                         </details>
