@@ -1,163 +1,39 @@
-//! The chat of one order: history on open, messages live from every
-//! participant, "typing…", "Seen", and a queue that holds what is sent
-//! while offline and sends it on reconnect (its `clientId` makes a resend
-//! harmless).
+//! What a chat panel holds and does: the messages, read marks and typing
+//! of the order on screen, and the queue of messages not confirmed yet.
 
 use leptos::prelude::*;
 
-use super::connection::{Connection, LinkState};
-use super::session::CurrentUser;
-use crate::model::chat::{message_body, ChatMessage, ChatRead};
-use crate::model::time::{clock, parse_rfc3339};
+use crate::components::connection::{Connection, LinkState};
+use crate::model::chat::{ChatMessage, ChatRead};
 #[cfg(feature = "hydrate")]
 use crate::realtime::events::ChatTyping;
 use crate::realtime::events::{CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
 
 /// A message typed here that the server has not confirmed yet.
 #[derive(Clone, Debug, PartialEq)]
-struct Pending {
-    order_id: i64,
-    client_id: String,
-    body: String,
-    error: Option<String>,
-    sending: bool,
+pub(super) struct Pending {
+    pub(super) order_id: i64,
+    pub(super) client_id: String,
+    pub(super) body: String,
+    pub(super) error: Option<String>,
+    pub(super) sending: bool,
 }
 
 #[derive(Clone, Copy)]
-struct ChatState {
-    order_id: Signal<Option<i64>>,
-    messages: RwSignal<Vec<ChatMessage>>,
-    reads: RwSignal<Vec<ChatRead>>,
-    pending: RwSignal<Vec<Pending>>,
+pub(super) struct ChatState {
+    pub(super) order_id: Signal<Option<i64>>,
+    pub(super) messages: RwSignal<Vec<ChatMessage>>,
+    pub(super) reads: RwSignal<Vec<ChatRead>>,
+    pub(super) pending: RwSignal<Vec<Pending>>,
     /// Who is typing, and until when (ms since the epoch).
-    typing: RwSignal<Option<(i64, String, f64)>>,
-    open: RwSignal<bool>,
-    loaded: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
-    me: Signal<Option<i64>>,
+    pub(super) typing: RwSignal<Option<(i64, String, f64)>>,
+    pub(super) open: RwSignal<bool>,
+    pub(super) loaded: RwSignal<bool>,
+    pub(super) error: RwSignal<Option<String>>,
+    pub(super) me: Signal<Option<i64>>,
 }
 
-#[component]
-pub fn ChatPanel(
-    #[prop(into)] order_id: Signal<Option<i64>>,
-    #[prop(optional)] read_only: bool,
-) -> impl IntoView {
-    let user = CurrentUser::get();
-    let me = Signal::derive(move || user.after_hydration().with(|u| u.as_ref().map(|u| u.id)));
-    let state = ChatState {
-        order_id,
-        messages: RwSignal::new(Vec::new()),
-        reads: RwSignal::new(Vec::new()),
-        pending: RwSignal::new(Vec::new()),
-        typing: RwSignal::new(None),
-        open: RwSignal::new(false),
-        loaded: RwSignal::new(false),
-        error: RwSignal::new(None),
-        me,
-    };
-    state.load_on_open();
-    state.follow_live();
-    let draft = RwSignal::new(String::new());
-    let draft_error = RwSignal::new(None::<String>);
-    let send = move || match message_body(&draft.get_untracked()) {
-        Ok(body) => {
-            draft.set(String::new());
-            draft_error.set(None);
-            state.queue(body);
-        }
-        Err(why) => draft_error.set(Some(why.to_owned())),
-    };
-    let typing_note = move || {
-        state
-            .typing
-            .get()
-            .filter(|(_, _, until)| *until > now())
-            .map(|(_, name, _)| format!("{name} is typing…"))
-    };
-
-    view! {
-        <section class="card chat" aria-label="Chat">
-            <h2>"Chat"</h2>
-            <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Loading chat…"</p> }>
-                <ol class="chat-log" aria-live="polite">
-                    <For each=move || state.messages.get() key=|m| m.id let:m>
-                        <ChatLine message=m state />
-                    </For>
-                    <For each=move || state.pending_here() key=|p| (p.client_id.clone(), p.error.clone()) let:p>
-                        <li class="chat-msg mine pending" data-client-id=p.client_id.clone()>
-                            <p class="chat-body">{p.body.clone()}</p>
-                            <p class="chat-meta">
-                                {match p.error.clone() {
-                                    Some(e) => format!("Not sent: {e}"),
-                                    None => "Sending…".to_owned(),
-                                }}
-                            </p>
-                        </li>
-                    </For>
-                </ol>
-                <Show when=move || state.messages.with(Vec::is_empty) && state.pending_here().is_empty()>
-                    <p class="muted">"No messages yet."</p>
-                </Show>
-                <p class="chat-typing muted">{typing_note}</p>
-                <Show when=move || !read_only && state.open.get()
-                    fallback=move || (!read_only).then(|| view! { <p class="muted">"This chat is closed."</p> })>
-                    <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
-                        <textarea name="message" rows="2" maxlength="2000" placeholder="Write a message"
-                            aria-label="Message"
-                            prop:value=move || draft.get()
-                            on:input=move |ev| { draft.set(event_target_value(&ev)); state.say_typing(); }
-                            on:keydown=move |ev| {
-                                if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); send(); }
-                            }></textarea>
-                        <button class="btn btn-primary" type="submit">"Send"</button>
-                    </form>
-                    <Show when=move || draft_error.get().is_some()>
-                        <p class="form-error" role="alert">{move || draft_error.get()}</p>
-                    </Show>
-                </Show>
-            </Show>
-            <Show when=move || state.error.get().is_some()>
-                <p class="form-error" role="alert">{move || state.error.get()}</p>
-            </Show>
-        </section>
-    }
-}
-
-#[component]
-fn ChatLine(message: ChatMessage, state: ChatState) -> impl IntoView {
-    let mine = move || state.me.get() == Some(message.sender.id);
-    let id = message.id;
-    let sender = message.sender.id;
-    // "Seen" under my newest message once someone else read up to it.
-    let seen = move || {
-        let newest_mine = state.messages.with(|m| {
-            m.iter()
-                .rev()
-                .find(|m| Some(m.sender.id) == state.me.get())
-                .map(|m| m.id)
-        });
-        newest_mine == Some(id)
-            && state.reads.with(|r| {
-                r.iter()
-                    .any(|r| r.user_id != sender && r.up_to_message_id >= id)
-            })
-    };
-    view! {
-        <li class="chat-msg" class:mine=mine data-message-id=id>
-            <p class="chat-meta">
-                <strong>{message.sender.name.clone()}</strong>
-                " · " {parse_rfc3339(&message.at).map(clock).unwrap_or_default()}
-            </p>
-            // Text, never markup: whatever was typed is shown as typed.
-            <p class="chat-body">{message.body.clone()}</p>
-            <Show when=seen>
-                <p class="chat-seen">"Seen"</p>
-            </Show>
-        </li>
-    }
-}
-
-fn now() -> f64 {
+pub(super) fn now() -> f64 {
     #[cfg(feature = "hydrate")]
     {
         js_sys::Date::now()
@@ -170,7 +46,7 @@ fn now() -> f64 {
 
 impl ChatState {
     /// The messages typed here for the order on screen, not yet confirmed.
-    fn pending_here(self) -> Vec<Pending> {
+    pub(super) fn pending_here(self) -> Vec<Pending> {
         let current = self.order_id.get();
         self.pending.with(|p| {
             p.iter()
@@ -182,7 +58,7 @@ impl ChatState {
 
     /// Whenever the order changes: start clean, follow the order's room
     /// (admins read along through it) and load its history.
-    fn load_on_open(self) {
+    pub(super) fn load_on_open(self) {
         Effect::new(move |previous: Option<Option<i64>>| {
             let current = self.order_id.get();
             if previous.as_ref() == Some(&current) {
@@ -220,7 +96,7 @@ impl ChatState {
 
     /// Reads the history of the order on screen. A late answer for an order
     /// no longer shown, or for a panel that is gone, is dropped.
-    fn load(self) {
+    pub(super) fn load(self) {
         let Some(order_id) = self.order_id.get_untracked() else {
             return;
         };
@@ -249,7 +125,7 @@ impl ChatState {
 
     /// Messages, read marks and typing from the socket; the queue is sent
     /// again on every reconnect.
-    fn follow_live(self) {
+    pub(super) fn follow_live(self) {
         let connection = Connection::get();
         connection.on_event(move |event| {
             if event.order_id() != self.order_id.get_untracked() {
@@ -303,7 +179,7 @@ impl ChatState {
 
     /// A message the server confirmed (live, or in a send's ack). After an
     /// await the panel may be gone: every access here is a `try_`.
-    fn arrived(self, message: ChatMessage) {
+    pub(super) fn arrived(self, message: ChatMessage) {
         self.pending
             .try_update(|p| p.retain(|p| p.client_id != message.client_id));
         let was_typing = self.typing.try_with_untracked(|t| {
@@ -324,7 +200,7 @@ impl ChatState {
         });
     }
 
-    fn queue(self, body: String) {
+    pub(super) fn queue(self, body: String) {
         let Some(order_id) = self.order_id.get_untracked() else {
             return;
         };
@@ -343,7 +219,7 @@ impl ChatState {
 
     /// Sends every queued message not on its way yet (when connected), each
     /// to its own order (the board switches between chats).
-    fn flush(self) {
+    pub(super) fn flush(self) {
         #[cfg(feature = "hydrate")]
         {
             use crate::client::socket;
@@ -384,7 +260,7 @@ impl ChatState {
     }
 
     #[cfg(feature = "hydrate")]
-    fn set_sending(self, client_id: &str, sending: bool, error: Option<String>) {
+    pub(super) fn set_sending(self, client_id: &str, sending: bool, error: Option<String>) {
         self.pending.try_update(|p| {
             if let Some(p) = p.iter_mut().find(|p| p.client_id == client_id) {
                 p.sending = sending;
@@ -394,7 +270,7 @@ impl ChatState {
     }
 
     /// Tells the others how far this reader has read.
-    fn mark_read(self) {
+    pub(super) fn mark_read(self) {
         #[cfg(feature = "hydrate")]
         {
             let Some(Some(order_id)) = self.order_id.try_get_untracked() else {
@@ -430,7 +306,7 @@ impl ChatState {
     }
 
     /// "…is typing" to the others, at most every 2 seconds per order.
-    fn say_typing(self) {
+    pub(super) fn say_typing(self) {
         #[cfg(feature = "hydrate")]
         {
             thread_local! {

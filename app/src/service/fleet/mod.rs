@@ -5,7 +5,14 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
+
+mod fix;
+
+pub use fix::{
+    eta_seconds, Assignment, Fix, Reported, ADMIN_FEED_INTERVAL_MS, DEFAULT_SPEED_MPS,
+    MIN_INTERVAL_MS, MIN_MOVE_M, MIN_TURN_DEG, POSITION_TTL,
+};
+use fix::{turned, update};
 
 use super::fleet_shared::SharedPositions;
 use crate::error::AppError;
@@ -13,48 +20,6 @@ use crate::model::geo::{distance_m, LatLng};
 use crate::model::time::rfc3339;
 use crate::realtime::events::{DriverPosition, LocationReport, LocationUpdate};
 use crate::store::now_ms;
-
-/// A fix older than this marks the driver offline.
-pub const POSITION_TTL: Duration = Duration::from_secs(30);
-/// At most one accepted fix per driver per this interval.
-pub const MIN_INTERVAL_MS: i64 = 1000;
-/// A fix closer than this to the last accepted one, without turning, is
-/// not worth telling anyone.
-pub const MIN_MOVE_M: f64 = 5.0;
-pub const MIN_TURN_DEG: f64 = 20.0;
-/// The admin map gets at most one position per driver per this interval.
-pub const ADMIN_FEED_INTERVAL_MS: i64 = 3000;
-/// Assumed speed when the device reports none: city traffic, ~18 km/h.
-pub const DEFAULT_SPEED_MPS: f64 = 5.0;
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Fix {
-    pub point: LatLng,
-    pub heading: Option<f64>,
-    pub speed: Option<f64>,
-    pub at_ms: i64,
-}
-
-/// The delivery a driver is on.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Assignment {
-    pub order_id: i64,
-    pub pickup: LatLng,
-    pub dropoff: LatLng,
-    pub picked_up: bool,
-}
-
-/// What became of one location report.
-#[derive(Debug, PartialEq)]
-pub enum Reported {
-    /// Stored, and worth telling: to the order's watchers and/or admins.
-    Moved {
-        watchers: Option<LocationUpdate>,
-        admins: Option<DriverPosition>,
-    },
-    /// Stored (the driver stays online), but too close to the last one to send.
-    Unchanged,
-}
 
 #[derive(Default)]
 struct DriverState {
@@ -77,57 +42,6 @@ pub struct Fleet {
 fn unavailable(e: fred::error::Error) -> AppError {
     tracing::warn!(error = %e, "Redis unavailable for driver positions");
     AppError::Unavailable
-}
-
-impl Fix {
-    pub fn parse(report: &LocationReport, at_ms: i64) -> Result<Fix, AppError> {
-        let point = LatLng::new(report.lat, report.lng, "location")?;
-        if let Some(h) = report.heading {
-            if !h.is_finite() || !(0.0..=360.0).contains(&h) {
-                return Err(AppError::invalid("heading", "must be 0 to 360 degrees"));
-            }
-        }
-        if let Some(s) = report.speed {
-            if !s.is_finite() || !(0.0..=100.0).contains(&s) {
-                return Err(AppError::invalid(
-                    "speed",
-                    "must be 0 to 100 metres per second",
-                ));
-            }
-        }
-        Ok(Fix {
-            point,
-            heading: report.heading,
-            speed: report.speed,
-            at_ms,
-        })
-    }
-
-    fn fresh(&self, now: i64) -> bool {
-        now - self.at_ms < POSITION_TTL.as_millis() as i64
-    }
-}
-
-fn turned(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => {
-            let d = (a - b).abs() % 360.0;
-            d.min(360.0 - d) >= MIN_TURN_DEG
-        }
-        _ => false,
-    }
-}
-
-/// Seconds until the driver reaches the customer: via the restaurant when
-/// the meal is not picked up yet.
-pub fn eta_seconds(fix: &Fix, job: &Assignment) -> i64 {
-    let speed = fix.speed.filter(|s| *s >= 1.0).unwrap_or(DEFAULT_SPEED_MPS);
-    let metres = if job.picked_up {
-        distance_m(fix.point, job.dropoff)
-    } else {
-        distance_m(fix.point, job.pickup) + distance_m(job.pickup, job.dropoff)
-    };
-    (metres / speed).round() as i64
 }
 
 impl Fleet {
@@ -442,178 +356,5 @@ impl Fleet {
     }
 }
 
-fn update(driver_id: i64, fix: &Fix, job: &Assignment) -> LocationUpdate {
-    LocationUpdate {
-        order_id: job.order_id,
-        driver_id,
-        lat: fix.point.lat,
-        lng: fix.point.lng,
-        heading: fix.heading,
-        speed: fix.speed,
-        at: rfc3339(fix.at_ms),
-        eta_seconds: eta_seconds(fix, job),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(lat: f64, lng: f64) -> LocationReport {
-        LocationReport {
-            lat,
-            lng,
-            heading: None,
-            speed: None,
-        }
-    }
-
-    fn backdate(fleet: &Fleet, driver: i64, ms: i64) {
-        fleet.with(|d| {
-            let s = d.get_mut(&driver).unwrap();
-            if let Some(f) = s.fix.as_mut() {
-                f.at_ms -= ms;
-            }
-        });
-    }
-
-    #[test]
-    fn a_second_fix_within_a_second_is_rate_limited() {
-        let fleet = Fleet::default();
-        assert!(fleet.report_local(1, "D", &at(38.71, -9.14)).is_ok());
-        let e = fleet.report_local(1, "D", &at(38.72, -9.14)).unwrap_err();
-        assert_eq!(e.status(), 429);
-        assert!(
-            fleet.report_local(2, "E", &at(38.71, -9.14)).is_ok(),
-            "other drivers are unaffected"
-        );
-    }
-
-    #[test]
-    fn a_fix_that_barely_moved_is_stored_but_not_sent() {
-        let fleet = Fleet::default();
-        fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
-        backdate(&fleet, 1, 1500);
-        assert_eq!(
-            fleet.report_local(1, "D", &at(38.71001, -9.14)).unwrap().0,
-            Reported::Unchanged
-        );
-        backdate(&fleet, 1, 1500);
-        assert!(matches!(
-            fleet.report_local(1, "D", &at(38.7110, -9.14)).unwrap().0,
-            Reported::Moved { .. }
-        ));
-    }
-
-    #[test]
-    fn turning_counts_as_moving() {
-        let fleet = Fleet::default();
-        let mut r = at(38.71, -9.14);
-        r.heading = Some(350.0);
-        fleet.report_local(1, "D", &r).unwrap().0;
-        backdate(&fleet, 1, 1500);
-        r.heading = Some(5.0);
-        assert_eq!(
-            fleet.report_local(1, "D", &r).unwrap().0,
-            Reported::Unchanged,
-            "15 degrees across north is no turn"
-        );
-        backdate(&fleet, 1, 1500);
-        r.heading = Some(40.0);
-        assert!(matches!(
-            fleet.report_local(1, "D", &r).unwrap().0,
-            Reported::Moved { .. }
-        ));
-    }
-
-    #[test]
-    fn an_expired_fix_marks_the_driver_offline() {
-        let fleet = Fleet::default();
-        fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
-        assert!(fleet.is_online_local(1));
-        assert_eq!(fleet.available_local().len(), 1);
-        backdate(&fleet, 1, POSITION_TTL.as_millis() as i64 + 1);
-        assert!(!fleet.is_online_local(1));
-        assert!(fleet.available_local().is_empty());
-        assert!(fleet.position_local(1).is_none());
-    }
-
-    #[test]
-    fn watchers_hear_only_of_a_driver_on_their_order() {
-        let fleet = Fleet::default();
-        let job = Assignment {
-            order_id: 9,
-            pickup: LatLng {
-                lat: 38.7118,
-                lng: -9.1376,
-            },
-            dropoff: LatLng {
-                lat: 38.7076,
-                lng: -9.1365,
-            },
-            picked_up: false,
-        };
-        match fleet.report_local(1, "D", &at(38.715, -9.14)).unwrap().0 {
-            Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
-            other => panic!("{other:?}"),
-        }
-        fleet.assign_local(1, job);
-        backdate(&fleet, 1, 1500);
-        match fleet.report_local(1, "D", &at(38.714, -9.14)).unwrap().0 {
-            Reported::Moved {
-                watchers: Some(u),
-                admins,
-            } => {
-                assert_eq!(u.order_id, 9);
-                assert!(u.eta_seconds > 0);
-                assert!(
-                    admins.is_none(),
-                    "the admin feed is thinned to one per few seconds"
-                );
-            }
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn eta_goes_via_the_restaurant_until_pickup() {
-        let fix = Fix {
-            point: LatLng {
-                lat: 38.7076,
-                lng: -9.1500,
-            },
-            heading: None,
-            speed: Some(10.0),
-            at_ms: 0,
-        };
-        let mut job = Assignment {
-            order_id: 1,
-            pickup: LatLng {
-                lat: 38.7118,
-                lng: -9.1376,
-            },
-            dropoff: LatLng {
-                lat: 38.7076,
-                lng: -9.1365,
-            },
-            picked_up: false,
-        };
-        let before = eta_seconds(&fix, &job);
-        job.picked_up = true;
-        assert!(before > eta_seconds(&fix, &job));
-    }
-
-    #[test]
-    fn bad_coordinates_are_refused() {
-        let fleet = Fleet::default();
-        for (lat, lng) in [(91.0, 0.0), (0.0, -181.0), (f64::NAN, 0.0)] {
-            assert_eq!(
-                fleet
-                    .report_local(1, "D", &at(lat, lng))
-                    .unwrap_err()
-                    .status(),
-                422
-            );
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,133 @@
+//! The chat of one order: history on open, messages live from every
+//! participant, "typing…", "Seen", and a queue that holds what is sent
+//! while offline and sends it on reconnect (its `clientId` makes a resend
+//! harmless).
+
+mod state;
+
+use leptos::prelude::*;
+
+use super::session::CurrentUser;
+use crate::model::chat::{message_body, ChatMessage};
+use crate::model::time::{clock, parse_rfc3339};
+use state::{now, ChatState};
+
+#[component]
+pub fn ChatPanel(
+    #[prop(into)] order_id: Signal<Option<i64>>,
+    #[prop(optional)] read_only: bool,
+) -> impl IntoView {
+    let user = CurrentUser::get();
+    let me = Signal::derive(move || user.after_hydration().with(|u| u.as_ref().map(|u| u.id)));
+    let state = ChatState {
+        order_id,
+        messages: RwSignal::new(Vec::new()),
+        reads: RwSignal::new(Vec::new()),
+        pending: RwSignal::new(Vec::new()),
+        typing: RwSignal::new(None),
+        open: RwSignal::new(false),
+        loaded: RwSignal::new(false),
+        error: RwSignal::new(None),
+        me,
+    };
+    state.load_on_open();
+    state.follow_live();
+    let draft = RwSignal::new(String::new());
+    let draft_error = RwSignal::new(None::<String>);
+    let send = move || match message_body(&draft.get_untracked()) {
+        Ok(body) => {
+            draft.set(String::new());
+            draft_error.set(None);
+            state.queue(body);
+        }
+        Err(why) => draft_error.set(Some(why.to_owned())),
+    };
+    let typing_note = move || {
+        state
+            .typing
+            .get()
+            .filter(|(_, _, until)| *until > now())
+            .map(|(_, name, _)| format!("{name} is typing…"))
+    };
+
+    view! {
+        <section class="card chat" aria-label="Chat">
+            <h2>"Chat"</h2>
+            <Show when=move || state.loaded.get() fallback=|| view! { <p class="muted">"Loading chat…"</p> }>
+                <ol class="chat-log" aria-live="polite">
+                    <For each=move || state.messages.get() key=|m| m.id let:m>
+                        <ChatLine message=m state />
+                    </For>
+                    <For each=move || state.pending_here() key=|p| (p.client_id.clone(), p.error.clone()) let:p>
+                        <li class="chat-msg mine pending" data-client-id=p.client_id.clone()>
+                            <p class="chat-body">{p.body.clone()}</p>
+                            <p class="chat-meta">
+                                {match p.error.clone() {
+                                    Some(e) => format!("Not sent: {e}"),
+                                    None => "Sending…".to_owned(),
+                                }}
+                            </p>
+                        </li>
+                    </For>
+                </ol>
+                <Show when=move || state.messages.with(Vec::is_empty) && state.pending_here().is_empty()>
+                    <p class="muted">"No messages yet."</p>
+                </Show>
+                <p class="chat-typing muted">{typing_note}</p>
+                <Show when=move || !read_only && state.open.get()
+                    fallback=move || (!read_only).then(|| view! { <p class="muted">"This chat is closed."</p> })>
+                    <form class="chat-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
+                        <textarea name="message" rows="2" maxlength="2000" placeholder="Write a message"
+                            aria-label="Message"
+                            prop:value=move || draft.get()
+                            on:input=move |ev| { draft.set(event_target_value(&ev)); state.say_typing(); }
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); send(); }
+                            }></textarea>
+                        <button class="btn btn-primary" type="submit">"Send"</button>
+                    </form>
+                    <Show when=move || draft_error.get().is_some()>
+                        <p class="form-error" role="alert">{move || draft_error.get()}</p>
+                    </Show>
+                </Show>
+            </Show>
+            <Show when=move || state.error.get().is_some()>
+                <p class="form-error" role="alert">{move || state.error.get()}</p>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ChatLine(message: ChatMessage, state: ChatState) -> impl IntoView {
+    let mine = move || state.me.get() == Some(message.sender.id);
+    let id = message.id;
+    let sender = message.sender.id;
+    // "Seen" under my newest message once someone else read up to it.
+    let seen = move || {
+        let newest_mine = state.messages.with(|m| {
+            m.iter()
+                .rev()
+                .find(|m| Some(m.sender.id) == state.me.get())
+                .map(|m| m.id)
+        });
+        newest_mine == Some(id)
+            && state.reads.with(|r| {
+                r.iter()
+                    .any(|r| r.user_id != sender && r.up_to_message_id >= id)
+            })
+    };
+    view! {
+        <li class="chat-msg" class:mine=mine data-message-id=id>
+            <p class="chat-meta">
+                <strong>{message.sender.name.clone()}</strong>
+                " · " {parse_rfc3339(&message.at).map(clock).unwrap_or_default()}
+            </p>
+            // Text, never markup: whatever was typed is shown as typed.
+            <p class="chat-body">{message.body.clone()}</p>
+            <Show when=seen>
+                <p class="chat-seen">"Seen"</p>
+            </Show>
+        </li>
+    }
+}

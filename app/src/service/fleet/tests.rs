@@ -1,0 +1,161 @@
+//! The fleet's behaviour: throttle, moves worth sending, expiry, ETA.
+
+use super::*;
+
+fn at(lat: f64, lng: f64) -> LocationReport {
+    LocationReport {
+        lat,
+        lng,
+        heading: None,
+        speed: None,
+    }
+}
+
+fn backdate(fleet: &Fleet, driver: i64, ms: i64) {
+    fleet.with(|d| {
+        let s = d.get_mut(&driver).unwrap();
+        if let Some(f) = s.fix.as_mut() {
+            f.at_ms -= ms;
+        }
+    });
+}
+
+#[test]
+fn a_second_fix_within_a_second_is_rate_limited() {
+    let fleet = Fleet::default();
+    assert!(fleet.report_local(1, "D", &at(38.71, -9.14)).is_ok());
+    let e = fleet.report_local(1, "D", &at(38.72, -9.14)).unwrap_err();
+    assert_eq!(e.status(), 429);
+    assert!(
+        fleet.report_local(2, "E", &at(38.71, -9.14)).is_ok(),
+        "other drivers are unaffected"
+    );
+}
+
+#[test]
+fn a_fix_that_barely_moved_is_stored_but_not_sent() {
+    let fleet = Fleet::default();
+    fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
+    backdate(&fleet, 1, 1500);
+    assert_eq!(
+        fleet.report_local(1, "D", &at(38.71001, -9.14)).unwrap().0,
+        Reported::Unchanged
+    );
+    backdate(&fleet, 1, 1500);
+    assert!(matches!(
+        fleet.report_local(1, "D", &at(38.7110, -9.14)).unwrap().0,
+        Reported::Moved { .. }
+    ));
+}
+
+#[test]
+fn turning_counts_as_moving() {
+    let fleet = Fleet::default();
+    let mut r = at(38.71, -9.14);
+    r.heading = Some(350.0);
+    fleet.report_local(1, "D", &r).unwrap().0;
+    backdate(&fleet, 1, 1500);
+    r.heading = Some(5.0);
+    assert_eq!(
+        fleet.report_local(1, "D", &r).unwrap().0,
+        Reported::Unchanged,
+        "15 degrees across north is no turn"
+    );
+    backdate(&fleet, 1, 1500);
+    r.heading = Some(40.0);
+    assert!(matches!(
+        fleet.report_local(1, "D", &r).unwrap().0,
+        Reported::Moved { .. }
+    ));
+}
+
+#[test]
+fn an_expired_fix_marks_the_driver_offline() {
+    let fleet = Fleet::default();
+    fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
+    assert!(fleet.is_online_local(1));
+    assert_eq!(fleet.available_local().len(), 1);
+    backdate(&fleet, 1, POSITION_TTL.as_millis() as i64 + 1);
+    assert!(!fleet.is_online_local(1));
+    assert!(fleet.available_local().is_empty());
+    assert!(fleet.position_local(1).is_none());
+}
+
+#[test]
+fn watchers_hear_only_of_a_driver_on_their_order() {
+    let fleet = Fleet::default();
+    let job = Assignment {
+        order_id: 9,
+        pickup: LatLng {
+            lat: 38.7118,
+            lng: -9.1376,
+        },
+        dropoff: LatLng {
+            lat: 38.7076,
+            lng: -9.1365,
+        },
+        picked_up: false,
+    };
+    match fleet.report_local(1, "D", &at(38.715, -9.14)).unwrap().0 {
+        Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
+        other => panic!("{other:?}"),
+    }
+    fleet.assign_local(1, job);
+    backdate(&fleet, 1, 1500);
+    match fleet.report_local(1, "D", &at(38.714, -9.14)).unwrap().0 {
+        Reported::Moved {
+            watchers: Some(u),
+            admins,
+        } => {
+            assert_eq!(u.order_id, 9);
+            assert!(u.eta_seconds > 0);
+            assert!(
+                admins.is_none(),
+                "the admin feed is thinned to one per few seconds"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn eta_goes_via_the_restaurant_until_pickup() {
+    let fix = Fix {
+        point: LatLng {
+            lat: 38.7076,
+            lng: -9.1500,
+        },
+        heading: None,
+        speed: Some(10.0),
+        at_ms: 0,
+    };
+    let mut job = Assignment {
+        order_id: 1,
+        pickup: LatLng {
+            lat: 38.7118,
+            lng: -9.1376,
+        },
+        dropoff: LatLng {
+            lat: 38.7076,
+            lng: -9.1365,
+        },
+        picked_up: false,
+    };
+    let before = eta_seconds(&fix, &job);
+    job.picked_up = true;
+    assert!(before > eta_seconds(&fix, &job));
+}
+
+#[test]
+fn bad_coordinates_are_refused() {
+    let fleet = Fleet::default();
+    for (lat, lng) in [(91.0, 0.0), (0.0, -181.0), (f64::NAN, 0.0)] {
+        assert_eq!(
+            fleet
+                .report_local(1, "D", &at(lat, lng))
+                .unwrap_err()
+                .status(),
+            422
+        );
+    }
+}
