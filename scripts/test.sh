@@ -53,7 +53,10 @@ cargo test -p server -p app --features app/ssr
 step "end-to-end tests in Chromium"
 E2E_DIR="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# The specs share two demo customers and order faster than people do; the
+# per-minute limit itself is tested in server/tests/api/abuse.rs.
 MEALSTREAM_ADDR="127.0.0.1:$PORT" DATABASE_URL="sqlite://$E2E_DIR/e2e.db" MEALSTREAM_SITE_ROOT="$SITE_ROOT" \
+    MEALSTREAM_ORDERS_PER_MINUTE=60 \
     "$CARGO_TARGET_DIR/debug/mealstream" serve --demo >"$E2E_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; rm -rf "$E2E_DIR"' EXIT

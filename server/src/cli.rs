@@ -114,4 +114,8 @@ pub struct ServeArgs {
     /// else's header is ignored.
     #[arg(long, env = "MEALSTREAM_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
+    /// Orders one customer may place per minute (beyond: 429); 0 lifts the
+    /// limit, as `mealstream loadtest` does for the servers it starts.
+    #[arg(long, env = "MEALSTREAM_ORDERS_PER_MINUTE", default_value_t = 10)]
+    pub orders_per_minute: u32,
 }

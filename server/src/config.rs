@@ -28,6 +28,9 @@ pub struct Config {
     pub trusted_proxies: app::service::client_addr::TrustedProxies,
     /// How often each node re-checks the rights of its sockets (60 s).
     pub rights_recheck: std::time::Duration,
+    pub limits: app::service::ctx::LimitSettings,
+    /// What the event log keeps, and how often it is pruned.
+    pub retention: app::service::retention::Retention,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +103,10 @@ impl Config {
         })?;
         Ok(Config {
             rights_recheck: std::time::Duration::from_secs(60),
+            retention: app::service::retention::Retention::default(),
+            limits: app::service::ctx::LimitSettings {
+                orders_per_minute: args.orders_per_minute,
+            },
             trusted_proxies,
             allowed_origins,
             public_origin,

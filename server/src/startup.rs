@@ -46,12 +46,14 @@ impl Application {
         };
         let mut ctx = Ctx::new(db);
         ctx.proxies = Arc::new(config.trusted_proxies.clone());
+        ctx.limits = Arc::new(app::service::ctx::Limits::local(config.limits));
         if let Some(pool) = &redis {
             ctx.fleet = Arc::new(Fleet::shared(SharedPositions::new(
                 pool.clone(),
                 &config.redis_prefix,
             )));
             ctx.limits = Arc::new(app::service::ctx::Limits::shared(
+                config.limits,
                 pool.clone(),
                 &config.redis_prefix,
             ));
@@ -83,6 +85,7 @@ impl Application {
         // After the router: the Socket.IO server it installs is what the tail emits to.
         tokio::spawn(tail::run(ctx.clone(), hint));
         spawn_dispatch_sweeper(ctx.clone());
+        app::service::retention::spawn(ctx.clone(), config.retention);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {} (MEALSTREAM_ADDR)", config.addr))?;
@@ -169,7 +172,7 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
     let app = Router::new()
         .merge(http::router(ApiState {
             ctx: ctx.clone(),
-            redis,
+            redis: redis.clone(),
             sessions,
         }))
         .merge(pages);
@@ -178,7 +181,7 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
     let app = realtime::install(
         app,
         &ctx,
-        config.redis_url.as_deref(),
+        config.redis_url.as_deref().zip(redis.as_ref()),
         &config.redis_prefix,
         config.rights_recheck,
     )

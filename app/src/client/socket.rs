@@ -32,6 +32,9 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn connected(this: &JsSocket) -> bool;
 
+    #[wasm_bindgen(method)]
+    fn connect(this: &JsSocket);
+
     #[wasm_bindgen(method, js_name = onAny)]
     fn on_any(this: &JsSocket, callback: &js_sys::Function);
 
@@ -238,11 +241,16 @@ pub fn connect(connection: Connection, user_id: i64) {
             let message = js_sys::Reflect::get(&err, &"message".into())
                 .ok()
                 .and_then(|m| m.as_string());
-            if message.as_deref() == Some("unauthorized") {
-                go_to_sign_in("expired");
-            } else {
-                state.set(LinkState::Reconnecting);
+            match message.as_deref() {
+                Some("unauthorized") => go_to_sign_in("expired"),
+                // Refused by the server, which the client does not retry by
+                // itself: try again later, spread out so a crowd of pages
+                // refused together does not come back together.
+                Some("rate_limited") => retry_later(20_000),
+                Some("unavailable") => retry_later(3_000),
+                _ => {}
             }
+            state.set(LinkState::Reconnecting);
         },
     );
     listen(
@@ -255,6 +263,15 @@ pub fn connect(connection: Connection, user_id: i64) {
         move |payload| match serde_wasm::from_js::<Hello>(&payload) {
             Some(h) => {
                 remember_event_id(h.last_event_id);
+                // The log no longer holds everything since our cursor: what
+                // this page shows may be stale, so it is rendered afresh. A
+                // page's first hello needs none: it was just rendered.
+                let reconnected = hello.with_untracked(Option::is_some);
+                if h.resync && reconnected {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                }
                 hello.set(Some(h));
             }
             None => web_sys::console::warn_1(&"unreadable hello".into()),
@@ -297,6 +314,22 @@ pub fn connect(connection: Connection, user_id: i64) {
     socket.on_any(any.as_ref().unchecked_ref());
     any.forget();
     SOCKET.with(|s| *s.borrow_mut() = Some(socket));
+}
+
+/// Reconnects after `base_ms` plus up to half as much again, unless the
+/// socket is connected by then.
+fn retry_later(base_ms: u64) {
+    let jitter = (js_sys::Math::random() * base_ms as f64 / 2.0) as u64;
+    set_timeout(
+        || {
+            SOCKET.with(|s| {
+                if let Some(socket) = s.borrow().as_ref().filter(|s| !s.connected()) {
+                    socket.connect();
+                }
+            })
+        },
+        std::time::Duration::from_millis(base_ms + jitter),
+    );
 }
 
 fn go_to_sign_in(reason: &str) {

@@ -25,6 +25,11 @@ pub struct Hello {
     pub user: HelloUser,
     pub rooms: Vec<String>,
     pub last_event_id: i64,
+    /// The log no longer holds every event since the handshake's
+    /// `lastEventId` (the retention pruned some): what the client shows may
+    /// be stale, and it should fetch the state again.
+    #[serde(default)]
+    pub resync: bool,
 }
 
 /// Sent to every socket of a session that ends (sign-out, suspension),

@@ -198,3 +198,26 @@ pub async fn is_suspended(ctx: &Ctx, user_id: i64) -> Result<bool, AppError> {
         .await?
         .is_none_or(|u| u.suspended))
 }
+
+/// Why a live connection (socket or event stream) opened by `had`, with
+/// session `epoch`, must end now, if it must: its user is gone or
+/// suspended, their role or restaurant changed, or a suspension since
+/// moved their epoch on. Compares with the stored user, read fresh.
+pub async fn lapsed(ctx: &Ctx, had: &User, epoch: i64) -> Result<Option<&'static str>, AppError> {
+    let now = store::users::with_epoch(&ctx.db, had.id).await?;
+    Ok(lapsed_against(had, epoch, now.as_ref()))
+}
+
+/// [`lapsed`], against a user already read (one read serves many sockets).
+pub fn lapsed_against(had: &User, epoch: i64, now: Option<&(User, i64)>) -> Option<&'static str> {
+    let Some((user, current)) = now else {
+        return Some("signed out");
+    };
+    if user.suspended {
+        return Some("suspended");
+    }
+    if *current != epoch || user.role != had.role || user.restaurant_id != had.restaurant_id {
+        return Some("signed out");
+    }
+    None
+}

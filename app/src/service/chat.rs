@@ -26,8 +26,9 @@ struct Chatroom {
     open: bool,
 }
 
-/// Who may read this order's chat: its participants and admins. Anyone
-/// else is refused (403) without reading a word.
+/// Who may read this order's chat: its participants and admins. To anyone
+/// else the order does not exist (404, as for an unknown id), so chat
+/// cannot be used to probe which order ids are real.
 async fn enter(ctx: &Ctx, user: &User, order_id: i64) -> Result<Chatroom, AppError> {
     let access = store::orders::access(&ctx.db, order_id)
         .await?
@@ -39,7 +40,7 @@ async fn enter(ctx: &Ctx, user: &User, order_id: i64) -> Result<Chatroom, AppErr
         Role::Admin => false,
     };
     if !participant && user.role != Role::Admin {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound("order"));
     }
     let open = !access.status.is_final() || now_ms() - access.updated_at < OPEN_AFTER_END_MS;
     Ok(Chatroom {

@@ -36,6 +36,26 @@ pub struct Limits {
     pub registrations_per_client: RateLimiter,
     /// Chat messages per user (every device and node together).
     pub chat_messages_per_user: RateLimiter,
+    /// Orders per customer per minute; `None` when the operator lifted it.
+    pub orders_per_customer: Option<RateLimiter>,
+    /// Socket connections that replay missed events, per user per minute:
+    /// each replay reads the log.
+    pub replays_per_user: RateLimiter,
+}
+
+/// The limits an operator may tune (`mealstream serve --help`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LimitSettings {
+    /// Orders one customer may place per minute; 0 lifts the limit (load tests).
+    pub orders_per_minute: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            orders_per_minute: 10,
+        }
+    }
 }
 
 /// A limit: its name (in Redis keys and `/metrics`), hits, and window.
@@ -47,20 +67,35 @@ const PASSWORD_CHECKS_PER_EMAIL: Spec = ("login-email", 5, Duration::from_secs(1
 const LOGIN_ATTEMPTS_PER_CLIENT: Spec = ("login-client", 120, Duration::from_secs(60));
 const REGISTRATIONS_PER_CLIENT: Spec = ("register", 10, Duration::from_secs(60 * 60));
 const CHAT_PER_USER: Spec = ("chat", 5, Duration::from_secs(1));
+// A user's 20 sockets (the per-user cap) may each come back six times a
+// minute (tabs reloaded, phones between networks); a reconnect loop beyond
+// that is refused until the window ends.
+const REPLAYS_PER_USER: Spec = ("replay", 120, Duration::from_secs(60));
 
 impl Limits {
-    fn build(limiter: impl Fn(Spec) -> RateLimiter) -> Self {
+    fn build(settings: LimitSettings, limiter: impl Fn(Spec) -> RateLimiter) -> Self {
+        let orders = settings.orders_per_minute;
         Self {
             password_checks_per_email: limiter(PASSWORD_CHECKS_PER_EMAIL),
             login_attempts_per_client: limiter(LOGIN_ATTEMPTS_PER_CLIENT),
             registrations_per_client: limiter(REGISTRATIONS_PER_CLIENT),
             chat_messages_per_user: limiter(CHAT_PER_USER),
+            orders_per_customer: (orders > 0)
+                .then(|| limiter(("orders", orders, Duration::from_secs(60)))),
+            replays_per_user: limiter(REPLAYS_PER_USER),
         }
     }
 
+    /// The limits of one node, counted in its memory.
+    pub fn local(settings: LimitSettings) -> Self {
+        Self::build(settings, |(name, max, window)| {
+            RateLimiter::new(name, max, window)
+        })
+    }
+
     /// The same limits, counted in Redis and so shared by every node.
-    pub fn shared(pool: fred::prelude::Pool, prefix: &str) -> Self {
-        Self::build(|(name, max, window)| {
+    pub fn shared(settings: LimitSettings, pool: fred::prelude::Pool, prefix: &str) -> Self {
+        Self::build(settings, |(name, max, window)| {
             RateLimiter::shared(name, max, window, pool.clone(), prefix)
         })
     }
@@ -68,7 +103,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self::build(|(name, max, window)| RateLimiter::new(name, max, window))
+        Self::local(LimitSettings::default())
     }
 }
 

@@ -2,7 +2,10 @@
 //! node sees every driver: one key per driver (`SET ... EX 30`, so an
 //! expired key means offline) and a set of who may be online.
 
+use std::time::Duration;
+
 use fred::prelude::{Expiration, KeysInterface, Pool, SetsInterface};
+use fred::types::SetOptions;
 use serde::{Deserialize, Serialize};
 
 use super::fleet::{Assignment, Fix, POSITION_TTL};
@@ -92,6 +95,33 @@ impl SharedPositions {
         self.pool
             .sadd::<(), _, _>(self.online_set(), driver_id)
             .await
+    }
+
+    /// Claims a driver's report slot for `interval_ms`, for every node
+    /// (`SET NX PX`): `None` when claimed, else how long until it frees.
+    pub async fn claim_report(
+        &self,
+        driver_id: i64,
+        interval_ms: i64,
+    ) -> Result<Option<Duration>, fred::error::Error> {
+        let key = format!("{}:report-slot:{driver_id}", self.prefix);
+        let claimed: Option<String> = self
+            .pool
+            .set(
+                &key,
+                1,
+                Some(Expiration::PX(interval_ms)),
+                Some(SetOptions::NX),
+                false,
+            )
+            .await?;
+        if claimed.is_some() {
+            return Ok(None);
+        }
+        let left: i64 = self.pool.pttl(&key).await?;
+        Ok(Some(Duration::from_millis(
+            left.clamp(1, interval_ms) as u64
+        )))
     }
 
     fn job_key(&self, driver_id: i64) -> String {

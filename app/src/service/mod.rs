@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod password;
 pub mod rate_limit;
 pub mod restaurants;
+pub mod retention;
 pub mod stream_slots;
 pub mod tail;
 

@@ -25,6 +25,10 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
     if actor.role != Role::Customer {
         return Err(AppError::Forbidden);
     }
+    if let Some(limit) = &ctx.limits.orders_per_customer {
+        let message = format!("too many orders: at most {} a minute", limit.max());
+        limit.check(&actor.id.to_string(), &message).await?;
+    }
     let (restaurant, menu, staff) = store::restaurants::for_checkout(&ctx.db, order.restaurant_id)
         .await?
         .ok_or_else(|| AppError::invalid("restaurantId", "no such restaurant"))?;

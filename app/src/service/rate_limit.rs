@@ -28,6 +28,11 @@ fn unavailable(e: fred::error::Error) -> AppError {
 }
 
 impl RateLimiter {
+    /// Hits allowed per window.
+    pub fn max(&self) -> u32 {
+        self.max
+    }
+
     pub fn new(name: &'static str, max: u32, window: Duration) -> Self {
         Self {
             name,

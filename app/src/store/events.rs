@@ -186,10 +186,19 @@ pub async fn since(
         .collect()
 }
 
-/// The newest event id a reader may see, 0 when the log is empty.
+/// The newest event id a reader may see, 0 when the log is empty. Pruned
+/// ids count too: a reader that read up to here has seen every event up
+/// to here that still exists, and the pruning of the newest events must not
+/// make the log look shorter than what was already sent.
 pub async fn latest_id(db: &Db) -> Result<i64, sqlx::Error> {
+    let greatest = match db.backend {
+        Backend::Sqlite => "MAX",
+        Backend::Postgres => "GREATEST",
+    };
     let sql = format!(
-        "SELECT COALESCE(MAX(id), 0) AS id FROM events WHERE 1 = 1{}",
+        "SELECT {greatest}(COALESCE(MAX(id), 0), \
+           COALESCE((SELECT pruned_through FROM log_retention WHERE id = 1), 0)) AS id \
+         FROM events WHERE 1 = 1{}",
         below_horizon(db.backend, "id")
     );
     sqlx::query(&sql).fetch_one(&db.pool).await?.try_get("id")
@@ -201,4 +210,65 @@ pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
         .fetch_one(&db.pool)
         .await?
         .try_get("n")
+}
+
+/// Kinds of event kept only until their offer is settled: an offer names
+/// the customer's drop-off, which a driver who did not take it has no
+/// business reading later.
+pub const SHORT_LIVED: [&str; 2] = [
+    crate::realtime::events::DELIVERY_OFFER,
+    crate::realtime::events::DELIVERY_OFFER_WITHDRAWN,
+];
+
+/// Deletes up to `batch` events: the short-lived ones logged before
+/// `short_before`, and any logged before `all_before` (ms), oldest first,
+/// and moves `log_retention.pruned_through` up to the newest deleted.
+/// Returns how many went.
+pub async fn prune(
+    db: &Db,
+    short_before: i64,
+    all_before: i64,
+    batch: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let ids: Vec<i64> = Query::new(format!(
+        "DELETE FROM events WHERE id IN (\
+           SELECT id FROM events WHERE kind IN ('{}', '{}') AND at < $1 \
+           UNION SELECT id FROM events WHERE at < $2 ORDER BY id LIMIT $3) \
+         RETURNING id",
+        SHORT_LIVED[0], SHORT_LIVED[1]
+    ))
+    .bind(short_before)
+    .bind(all_before)
+    .bind(batch)
+    .fetch_all(&mut tx)
+    .await?
+    .iter()
+    .map(|row| row.i64("id"))
+    .collect::<Result<_, _>>()?;
+    if let Some(newest) = ids.iter().max() {
+        let greatest = match db.backend {
+            Backend::Sqlite => "MAX",
+            Backend::Postgres => "GREATEST",
+        };
+        Query::new(format!(
+            "UPDATE log_retention SET pruned_through = {greatest}(pruned_through, $1) WHERE id = 1"
+        ))
+        .bind(*newest)
+        .execute(&mut tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+/// The newest event id ever pruned (0 if none): replay from a cursor
+/// below it may miss events.
+pub async fn pruned_through(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT pruned_through FROM log_retention WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| row.try_get("pruned_through"))
+        .transpose()
+        .map(|v| v.unwrap_or(0))
 }

@@ -2,8 +2,9 @@
 //! the same rows a reconnecting socket replays.
 
 use app::error::{AppError, ErrorBody};
-use app::service::{events, Ctx};
+use app::service::{events, retention, Ctx};
 use axum::extract::{Query, State};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -37,14 +38,22 @@ fn number(field: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError>
     }
 }
 
-#[utoipa::path(get, path = "/api/events", tag = "events", params(("since" = Option<i64>, Query, description = "the last event id seen"), ("limit" = Option<i64>, Query, description = "at most this many")), responses((status = 200, description = "the caller's logged events after `since`, in order, each with `eventId`, `type` and `at`", body = Vec<Object>), (status = 422, description = "a query parameter is invalid", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/events", tag = "events", params(("since" = Option<i64>, Query, description = "the last event id seen"), ("limit" = Option<i64>, Query, description = "at most this many")), responses((status = 200, description = "the caller's logged events after `since`, in order, each with `eventId`, `type` and `at`; header `Mealstream-Resync: true` when the log no longer holds all of them (fetch the state again)", body = Vec<Object>, headers(("Mealstream-Resync" = String, description = "`true` or `false`"))), (status = 422, description = "a query parameter is invalid", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn missed(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
     Query(q): Query<Since>,
-) -> Result<Json<Vec<Value>>, AppError> {
+) -> Result<impl IntoResponse, AppError> {
     let since = number("since", q.since.as_deref(), 0)?;
     let limit = number("limit", q.limit.as_deref(), 100)?.clamp(1, events::MAX_REPLAY);
     let missed = events::missed(&ctx, &user, since, limit).await?;
-    Ok(Json(missed.iter().map(|e| e.with_type()).collect()))
+    let resync = retention::needs_resync(&ctx, since).await?;
+    Ok((
+        [(RESYNC, if resync { "true" } else { "false" })],
+        Json(missed.iter().map(|e| e.with_type()).collect::<Vec<Value>>()),
+    ))
 }
+
+/// `true` when the log no longer holds everything after `since` (see
+/// `service::retention`): the client should fetch its state again.
+const RESYNC: &str = "mealstream-resync";

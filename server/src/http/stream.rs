@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use app::error::{AppError, ErrorBody};
 use app::model::User;
-use app::service::{auth, events, Ctx};
+use app::realtime::events::{SessionRevoked, SESSION_REVOKED};
+use app::service::{auth, events, retention, Ctx};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -36,7 +37,8 @@ pub fn router() -> Router<ApiState> {
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The log is read at least this often, for events committed on other nodes.
 const POLL: Duration = Duration::from_secs(1);
-/// The session is checked this often: a signed-out or suspended user's stream ends.
+/// The session and the user's rights are checked this often: a stream
+/// whose session ended, or whose user was suspended or changed role, ends.
 const RECHECK: Duration = Duration::from_secs(15);
 
 #[derive(Deserialize)]
@@ -66,6 +68,8 @@ struct Cursor {
     user: User,
     session: Session,
     last: i64,
+    /// The session's epoch when the stream opened (see `auth::lapsed`).
+    epoch: i64,
     pending: std::collections::VecDeque<Event>,
     committed: tokio::sync::broadcast::Receiver<i64>,
     checked: tokio::time::Instant,
@@ -75,7 +79,7 @@ struct Cursor {
 
 #[utoipa::path(get, path = "/api/events/stream", tag = "events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event"), ("since" = Option<i64>, Query, description = "the same, for clients that cannot set headers")),
-    responses((status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s", content_type = "text/event-stream", body = String),
+    responses((status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s; first a `resync` event when the log no longer holds everything after the resume point (fetch the state again)", content_type = "text/event-stream", body = String),
         (status = 401, description = "not signed in", body = ErrorBody), (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody), (status = 429, description = "the user holds 10 streams already", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
 async fn stream_events(
     State(state): State<ApiState>,
@@ -85,10 +89,18 @@ async fn stream_events(
     headers: HeaderMap,
     Query(q): Query<Since>,
 ) -> Result<impl IntoResponse, AppError> {
-    let last = match resume_point(&headers, q.since.as_deref())? {
+    let resume = resume_point(&headers, q.since.as_deref())?;
+    let last = match resume {
         Some(id) => id,
         None => events::latest_id(&ctx).await?,
     };
+    let mut pending = std::collections::VecDeque::new();
+    if let Some(after) = resume {
+        if retention::needs_resync(&ctx, after).await? {
+            pending.push_back(Event::default().event("resync").data("{}"));
+        }
+    }
+    let epoch = auth::session_epoch(&session).await?;
     let slot = ctx.streams.take(user.id).await?;
     let committed = ctx.emitter.committed();
     let cursor = Cursor {
@@ -98,7 +110,8 @@ async fn stream_events(
         user,
         session,
         last,
-        pending: Default::default(),
+        epoch,
+        pending,
         committed,
         checked: tokio::time::Instant::now(),
     };
@@ -137,10 +150,18 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
                     Some(id) => matches!(SessionStore::load(&c.sessions, &id).await, Ok(Some(_))),
                     None => false,
                 };
-                if !alive || !matches!(auth::is_suspended(&c.ctx, c.user.id).await, Ok(false)) {
+                let lapsed = match alive {
+                    false => Some("signed out"),
+                    // The database is away: keep the stream, look again later.
+                    true => auth::lapsed(&c.ctx, &c.user, c.epoch).await.unwrap_or(None),
+                };
+                if let Some(reason) = lapsed {
                     let bye = Event::default()
-                        .event("session:revoked")
-                        .data("{\"reason\":\"signed out\"}");
+                        .event(SESSION_REVOKED)
+                        .json_data(SessionRevoked {
+                            reason: reason.to_owned(),
+                        })
+                        .unwrap_or_default();
                     return Some((Ok(bye), None));
                 }
             }

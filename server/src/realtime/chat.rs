@@ -48,6 +48,7 @@ pub async fn on_send<A: Adapter>(
     };
     let result = async {
         super::limits::spend(&s)?;
+        super::rights::recheck(&s, &ctx, &me).await?;
         let req: Send = parse(data)?;
         let input = SendMessage {
             body: req.body,

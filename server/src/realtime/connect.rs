@@ -11,7 +11,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
 use socketioxide::SocketIo;
 
-use super::limits::UserSockets;
+use super::user_sockets::UserSockets;
 use tower_sessions::Session;
 
 /// Set on the socket by [`authenticate`]; every handler reads it.
@@ -25,34 +25,65 @@ pub struct SocketUser {
     pub expires_at: time::OffsetDateTime,
 }
 
+/// Why a handshake is refused; the client reads the `connect_error`
+/// message: "unauthorized" sends it to sign in, the others retry later.
 #[derive(Debug)]
-pub struct Unauthorized;
+pub enum Refused {
+    Unauthorized,
+    /// Too many reconnects with replay for this user this minute.
+    RateLimited,
+    /// The database or Redis did not answer.
+    Unavailable,
+}
 
-impl std::fmt::Display for Unauthorized {
+impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("unauthorized")
+        f.write_str(match self {
+            Refused::Unauthorized => "unauthorized",
+            Refused::RateLimited => "rate_limited",
+            Refused::Unavailable => "unavailable",
+        })
     }
 }
 
-/// Connect middleware: runs before the socket joins the namespace.
+fn refused(e: AppError) -> Refused {
+    match e {
+        AppError::RateLimited { .. } => Refused::RateLimited,
+        AppError::Unauthenticated | AppError::Suspended | AppError::Forbidden => {
+            Refused::Unauthorized
+        }
+        e => {
+            tracing::warn!(error = %e, "socket refused: session or limits unreadable");
+            Refused::Unavailable
+        }
+    }
+}
+
+/// Connect middleware: runs before the socket joins the namespace. A
+/// handshake that asks for a replay (`lastEventId`) counts against the
+/// user's replays per minute: each one reads the log.
 pub async fn authenticate<A: Adapter>(
     s: SocketRef<A>,
     MaybeHttpExtension(session): MaybeHttpExtension<Session>,
+    TryData(auth): TryData<HandshakeAuth>,
     State(ctx): State<Ctx>,
-) -> Result<(), Unauthorized> {
-    let session = session.ok_or(Unauthorized)?;
-    let user = match service::auth::current_user(&ctx, &session).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Err(Unauthorized),
-        Err(e) => {
-            tracing::warn!(error = %e, "socket refused: session lookup failed");
-            return Err(Unauthorized);
-        }
-    };
-    let session_key = service::auth::session_key(&session).ok_or(Unauthorized)?;
+) -> Result<(), Refused> {
+    let session = session.ok_or(Refused::Unauthorized)?;
+    let user = service::auth::current_user(&ctx, &session)
+        .await
+        .map_err(refused)?
+        .ok_or(Refused::Unauthorized)?;
+    let session_key = service::auth::session_key(&session).ok_or(Refused::Unauthorized)?;
     let epoch = service::auth::session_epoch(&session)
         .await
-        .map_err(|_| Unauthorized)?;
+        .map_err(refused)?;
+    if auth.ok().and_then(|a| a.last_event_id).is_some() {
+        ctx.limits
+            .replays_per_user
+            .check(&user.id.to_string(), "too many reconnects")
+            .await
+            .map_err(refused)?;
+    }
     s.extensions.insert(SocketUser {
         user,
         session_key,
@@ -106,12 +137,12 @@ pub async fn on_connect<A: Adapter>(
         let _ = s.disconnect();
         return;
     }
-    user_sockets.admit(&io, &s, user.id);
+    user_sockets.admit(&io, &s, user.id).await;
     let role = user.role.as_str();
     service::metrics::socket(role, 1.0);
     let user_id = user.id;
     s.on_disconnect(move |s: SocketRef<A>| async move {
-        user_sockets.remove(user_id, s.id);
+        user_sockets.remove(user_id, s.id).await;
         service::metrics::socket(role, -1.0);
     });
     s.on("order:watch", super::orders::on_watch::<A>);
@@ -122,6 +153,12 @@ pub async fn on_connect<A: Adapter>(
     s.on("chat:typing", super::chat::on_typing::<A>);
     s.on("chat:read", super::chat::on_read::<A>);
     let after = auth.ok().and_then(|a| a.last_event_id);
+    let resync = match after {
+        Some(after) => service::retention::needs_resync(&ctx, after)
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
     // `hello` goes out while the emission turn is still held, so no live
     // event reaches the socket before it.
     let (last_event_id, turn) = match catch_up(&s, &ctx, &user, after).await {
@@ -140,6 +177,7 @@ pub async fn on_connect<A: Adapter>(
         },
         rooms,
         last_event_id,
+        resync,
     };
     if let Err(e) = s.emit(HELLO, &hello) {
         tracing::warn!(error = %e, "could not send hello");

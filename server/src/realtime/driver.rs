@@ -24,6 +24,7 @@ pub async fn on_availability<A: Adapter>(
     };
     let result = async {
         super::limits::spend(&s)?;
+        super::rights::recheck(&s, &ctx, &me).await?;
         let availability: Availability = parse(data)?;
         dispatch::set_availability(&ctx, &me.user, &availability).await?;
         if availability.online {

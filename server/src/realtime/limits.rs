@@ -1,23 +1,17 @@
-//! What one socket and one user may use: events per second per socket
-//! (beyond, error acks; a socket that keeps flooding is cut), and sockets
-//! per user on this node (beyond, the oldest is closed).
+//! What one socket may send: events per second (beyond, error acks; a
+//! socket that keeps flooding is cut). Sockets per user: `user_sockets`.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::error::AppError;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
-use socketioxide::socket::Sid;
-use socketioxide::SocketIo;
 
 /// Events a socket may send in one second.
 pub const EVENTS_PER_SECOND: u32 = 20;
 /// A socket that sends this many in one second is disconnected.
 const CUT_AT: u32 = EVENTS_PER_SECOND * 5;
-/// Sockets one user may hold on one node; a new one closes the oldest.
-pub const SOCKETS_PER_USER: usize = 20;
 
 /// A socket's event budget, kept in its extensions.
 #[derive(Clone, Default)]
@@ -68,42 +62,6 @@ pub fn spend<A: Adapter>(s: &SocketRef<A>) -> Result<(), AppError> {
     }
 }
 
-/// The sockets of each user on this node, oldest first.
-#[derive(Clone, Default)]
-pub struct UserSockets(Arc<Mutex<HashMap<i64, VecDeque<Sid>>>>);
-
-impl UserSockets {
-    /// Registers a new socket; returns those to close to stay within the limit.
-    fn add(&self, user_id: i64, sid: Sid) -> Vec<Sid> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.entry(user_id).or_default();
-        list.push_back(sid);
-        let excess = list.len().saturating_sub(SOCKETS_PER_USER);
-        list.drain(..excess).collect()
-    }
-
-    pub fn remove(&self, user_id: i64, sid: Sid) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(list) = map.get_mut(&user_id) {
-            list.retain(|s| *s != sid);
-            if list.is_empty() {
-                map.remove(&user_id);
-            }
-        }
-    }
-
-    /// Counts the new socket of `user_id` and closes the oldest beyond the
-    /// limit. The caller calls [`remove`](Self::remove) when it goes.
-    pub fn admit<A: Adapter>(&self, io: &SocketIo<A>, s: &SocketRef<A>, user_id: i64) {
-        for old in self.add(user_id, s.id) {
-            if let Some(old) = io.get_socket(old) {
-                tracing::info!(user_id, socket = %old.id, "over {SOCKETS_PER_USER} sockets: closing the oldest");
-                let _ = old.disconnect();
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,25 +75,5 @@ mod tests {
         }
         assert_eq!(budget.spend(t0), Err(EVENTS_PER_SECOND + 1));
         assert!(budget.spend(t0 + Duration::from_secs(1)).is_ok());
-    }
-
-    #[test]
-    fn the_oldest_sockets_go_beyond_the_limit() {
-        let users = UserSockets::default();
-        let sids: Vec<Sid> = (0..SOCKETS_PER_USER + 2).map(|_| Sid::new()).collect();
-        let mut closed = Vec::new();
-        for sid in &sids {
-            closed.extend(users.add(7, *sid));
-        }
-        assert_eq!(closed, sids[..2]);
-        assert!(
-            users.add(8, Sid::new()).is_empty(),
-            "another user is unaffected"
-        );
-        users.remove(7, sids[5]);
-        assert!(
-            users.add(7, Sid::new()).is_empty(),
-            "a closed socket frees its place"
-        );
     }
 }

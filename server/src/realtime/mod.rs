@@ -8,6 +8,7 @@ mod driver;
 pub mod limits;
 mod orders;
 mod rights;
+mod user_sockets;
 
 use anyhow::Context;
 use app::realtime::emit::{Io, RedisAdapter};
@@ -63,18 +64,29 @@ fn check_size(value: &serde_json::Value) -> Result<(), app::error::AppError> {
 }
 
 /// Wraps `router` in the Socket.IO layer: on its own in embedded mode, or,
-/// with `redis_url`, joined to every node sharing that Redis (and
+/// with `redis` (its URL and a pool), joined to every node sharing that Redis (and
 /// `prefix`), so a broadcast on one node reaches sockets on all of them.
 pub async fn install<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     ctx: &Ctx,
-    redis_url: Option<&str>,
+    redis: Option<(&str, &fred::prelude::Pool)>,
     prefix: &str,
     rights_every: std::time::Duration,
 ) -> anyhow::Result<Router<S>> {
+    let user_sockets = match redis {
+        None => user_sockets::UserSockets::default(),
+        Some((url, pool)) => user_sockets::UserSockets::shared(pool.clone(), prefix)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot register sockets in Redis at {}",
+                    app::store::db::redact_url(url)
+                )
+            })?,
+    };
     let builder = SocketIo::builder()
         .with_state(ctx.clone())
-        .with_state(limits::UserSockets::default())
+        .with_state(user_sockets)
         .max_payload(MAX_PAYLOAD)
         // Packets queued per socket before an emit fails. The default (128)
         // is less than one capped replay (`MAX_REPLAY`) or an admin's burst
@@ -82,7 +94,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         .max_buffer_size(SOCKET_QUEUE)
         // Client events are small; a large one is read in several chunks.
         .ws_read_buffer_size(1024);
-    let Some(url) = redis_url else {
+    let Some((url, _)) = redis else {
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
         rights::spawn(io.clone(), ctx.clone(), rights_every);

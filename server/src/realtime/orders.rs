@@ -32,7 +32,11 @@ pub async fn on_watch<A: Adapter>(
     let Some(me) = s.extensions.get::<SocketUser>() else {
         return;
     };
-    let answer = match super::limits::spend(&s).and_then(|()| parse_watch(data)) {
+    let allowed = match super::limits::spend(&s) {
+        Ok(()) => super::rights::recheck(&s, &ctx, &me).await,
+        Err(e) => Err(e),
+    };
+    let answer = match allowed.and_then(|()| parse_watch(data)) {
         Ok(req) => match service::orders::get(&ctx, &me.user, req.order_id).await {
             Ok(order) => {
                 s.join(Room::order(order.id));

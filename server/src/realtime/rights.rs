@@ -3,16 +3,19 @@
 //! per user) and ends the sockets whose user is gone or suspended, whose
 //! role or restaurant changed, whose session epoch moved on (a suspension
 //! since), or whose session has expired: `session:revoked`, then a
-//! disconnect, as a sign-out does.
+//! disconnect, as a sign-out does. Privileged requests re-check at once
+//! ([`recheck`]).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
+use app::error::AppError;
 use app::model::User;
 use app::realtime::events::{SessionRevoked, SESSION_REVOKED};
-use app::service::Ctx;
+use app::service::{auth, Ctx};
 use app::store;
 use socketioxide::adapter::Adapter;
+use socketioxide::extract::SocketRef;
 use socketioxide::SocketIo;
 
 use super::connect::SocketUser;
@@ -32,24 +35,11 @@ pub fn spawn<A: Adapter>(io: SocketIo<A>, ctx: Ctx, every: Duration) {
     });
 }
 
-/// Why a socket must end now, if it must.
+/// Why a socket must end now, if it must: its rights lapsed, or its
+/// session expired.
 fn lapsed(had: &SocketUser, now: &Option<(User, i64)>) -> Option<&'static str> {
-    let Some((user, epoch)) = now else {
-        return Some("signed out");
-    };
-    if user.suspended {
-        return Some("suspended");
-    }
-    if *epoch != had.epoch
-        || user.role != had.user.role
-        || user.restaurant_id != had.user.restaurant_id
-    {
-        return Some("signed out");
-    }
-    if had.expires_at <= time::OffsetDateTime::now_utc() {
-        return Some("expired");
-    }
-    None
+    auth::lapsed_against(&had.user, had.epoch, now.as_ref())
+        .or_else(|| (had.expires_at <= time::OffsetDateTime::now_utc()).then_some("expired"))
 }
 
 async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
@@ -74,13 +64,37 @@ async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
         let Some(reason) = users.get(&id).and_then(|now| lapsed(&had, now)) else {
             continue;
         };
-        tracing::info!(user_id = id, reason, "socket rights lapsed: disconnected");
-        let _ = socket.emit(
-            SESSION_REVOKED,
-            &SessionRevoked {
-                reason: reason.to_owned(),
-            },
-        );
-        let _ = socket.disconnect();
+        end(&socket, reason);
+    }
+}
+
+/// `session:revoked`, then the disconnect, as a sign-out does.
+fn end<A: Adapter>(socket: &SocketRef<A>, reason: &str) {
+    tracing::info!(socket = %socket.id, reason, "socket rights lapsed: disconnected");
+    let _ = socket.emit(
+        SESSION_REVOKED,
+        &SessionRevoked {
+            reason: reason.to_owned(),
+        },
+    );
+    let _ = socket.clone().disconnect();
+}
+
+/// Called first by the handlers of privileged requests (following an
+/// order, sending a message, going online): rights are read again now,
+/// not trusted until the next periodic check. A lapsed socket is ended and
+/// the request refused.
+pub async fn recheck<A: Adapter>(
+    socket: &SocketRef<A>,
+    ctx: &Ctx,
+    me: &SocketUser,
+) -> Result<(), AppError> {
+    let now = store::users::with_epoch(&ctx.db, me.user.id).await?;
+    match lapsed(me, &now) {
+        None => Ok(()),
+        Some(reason) => {
+            end(socket, reason);
+            Err(AppError::Unauthenticated)
+        }
     }
 }

@@ -194,31 +194,31 @@ async fn bad_messages_and_outsiders_are_refused() {
     .await;
     assert_eq!(ack["error"]["field"], "clientId");
 
-    // Another customer can neither read nor write this chat.
+    // Another customer can neither read nor write this chat, and cannot
+    // tell it from a chat of an order that does not exist.
     let (outsider, outsider_socket, _e, _) = app.connect_as("customer2@mealstream.test").await;
-    assert_eq!(
-        outsider
-            .get(&format!("/api/orders/{id}/messages"))
-            .await
-            .status(),
-        403
-    );
+    let unknown = outsider.get("/api/orders/999999/messages").await;
+    assert_eq!(unknown.status(), 404);
+    let unknown: Value = unknown.json().await.unwrap();
+    let res = outsider.get(&format!("/api/orders/{id}/messages")).await;
+    assert_eq!(res.status(), 404);
+    assert_eq!(res.json::<Value>().await.unwrap(), unknown);
     let res = outsider
         .post_json(
             &format!("/api/orders/{id}/messages"),
             &json!({ "body": "hello?" }),
         )
         .await;
-    assert_eq!(res.status(), 403);
+    assert_eq!(res.status(), 404);
     let ack = emit_ack(
         &outsider_socket,
         "chat:send",
         json!({ "orderId": id, "body": "hello?", "clientId": "x1" }),
     )
     .await;
-    assert_eq!(ack["error"]["code"], "forbidden");
+    assert_eq!(ack["error"]["code"], "not_found");
     let ack = emit_ack(&outsider_socket, "chat:typing", json!({ "orderId": id })).await;
-    assert_eq!(ack["error"]["code"], "forbidden");
+    assert_eq!(ack["error"]["code"], "not_found");
     assert_eq!(
         customer.get("/api/orders/999999/messages").await.status(),
         404

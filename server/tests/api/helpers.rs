@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::service::retention::Retention;
 use futures_util::FutureExt;
 use reqwest::cookie::{CookieStore, Jar};
 use rust_socketio::asynchronous::{Client as SocketClient, ClientBuilder};
@@ -78,6 +79,13 @@ pub struct Opts {
     pub demo: bool,
     /// Behave as behind https (`MEALSTREAM_PUBLIC_URL=https://…`).
     pub https: bool,
+    /// Orders per customer per minute; tests place many, so 0 (no limit)
+    /// unless a test is about the limit.
+    pub orders_per_minute: u32,
+    /// How long offers stay in the event log (default: the server's).
+    pub offer_retention: Option<Duration>,
+    /// How often sockets' rights are re-checked (default: half a second).
+    pub rights_recheck: Duration,
 }
 
 impl Default for Opts {
@@ -85,6 +93,9 @@ impl Default for Opts {
         Self {
             demo: true,
             https: false,
+            orders_per_minute: 0,
+            offer_retention: None,
+            rights_recheck: Duration::from_millis(500),
         }
     }
 }
@@ -93,7 +104,13 @@ pub async fn spawn_app_opts(
     backend: Backend,
     database_url: Option<String>,
     redis_url: Option<String>,
-    Opts { demo, https }: Opts,
+    Opts {
+        demo,
+        https,
+        orders_per_minute,
+        offer_retention,
+        rights_recheck,
+    }: Opts,
 ) -> TestApp {
     let (database_url, data_dir) = match (backend, database_url) {
         (Backend::Postgres, Some(url)) => (url, None),
@@ -126,7 +143,17 @@ pub async fn spawn_app_opts(
         // Tests stand for many clients by naming them in X-Forwarded-For.
         trusted_proxies: app::service::client_addr::TrustedProxies::parse("127.0.0.1").unwrap(),
         // Short, so a test sees a lapsed right end its socket quickly.
-        rights_recheck: std::time::Duration::from_millis(500),
+        rights_recheck,
+        limits: app::service::ctx::LimitSettings { orders_per_minute },
+        retention: match offer_retention {
+            None => Retention::default(),
+            // Pruned often, so a test sees it soon.
+            Some(offers) => Retention {
+                every: Duration::from_millis(200),
+                offers,
+                ..Retention::default()
+            },
+        },
     };
     let redis_prefix = config.redis_prefix.clone();
     let app = Application::build(config).await.expect("the app builds");

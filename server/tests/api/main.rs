@@ -2,6 +2,7 @@
 //! database (SQLite file, or a new PostgreSQL database) and talks to it
 //! over HTTP and real Socket.IO clients.
 
+mod abuse;
 mod auth;
 mod chat;
 mod disputes;
@@ -13,11 +14,13 @@ mod limits;
 mod loadtest;
 mod moderation;
 mod nodes;
+mod nodes_limits;
 mod notifications;
 mod openapi;
 mod ordering;
 mod orders;
 mod realtime;
+mod retention;
 mod security;
 mod server_fns;
 mod stream;

@@ -42,6 +42,8 @@ impl Node {
             .env("DATABASE_URL", database_url)
             .env("REDIS_URL", redis)
             .env("MEALSTREAM_REDIS_PREFIX", redis_prefix)
+            // Tests place orders far faster than customers do.
+            .env("MEALSTREAM_ORDERS_PER_MINUTE", "0")
             .env(
                 "RUST_LOG",
                 std::env::var("TEST_NODE_LOG").unwrap_or_else(|_| "info".into()),

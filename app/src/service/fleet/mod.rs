@@ -39,6 +39,10 @@ pub struct Fleet {
     shared: Option<SharedPositions>,
 }
 
+fn too_soon(left: std::time::Duration) -> AppError {
+    AppError::rate_limited("at most one location per second", left)
+}
+
 fn unavailable(e: fred::error::Error) -> AppError {
     tracing::warn!(error = %e, "Redis unavailable for driver positions");
     AppError::Unavailable
@@ -142,25 +146,23 @@ impl Fleet {
         })
     }
 
-    /// The location hot path: throttle, store, and say whom to tell.
+    /// The location hot path: throttle (unless Redis did, for every node),
+    /// store, and say whom to tell.
     fn report_local(
         &self,
         driver_id: i64,
         name: &str,
-        report: &LocationReport,
+        fix: Fix,
     ) -> Result<(Reported, Fix), AppError> {
-        let now = now_ms();
-        let fix = Fix::parse(report, now)?;
+        let now = fix.at_ms;
+        let throttled_here = self.shared.is_none();
         self.with(|d| {
             let state = d.entry(driver_id).or_default();
-            if let Some(last) = state.fix {
+            if let (Some(last), true) = (state.fix, throttled_here) {
                 if now - last.at_ms < MIN_INTERVAL_MS {
-                    return Err(AppError::rate_limited(
-                        "at most one location per second",
-                        std::time::Duration::from_millis(
-                            (MIN_INTERVAL_MS - (now - last.at_ms)) as u64,
-                        ),
-                    ));
+                    return Err(too_soon(std::time::Duration::from_millis(
+                        (MIN_INTERVAL_MS - (now - last.at_ms)) as u64,
+                    )));
                 }
             }
             state.name = name.to_owned();
@@ -246,12 +248,22 @@ impl Fleet {
         name: &str,
         report: &LocationReport,
     ) -> Result<Reported, AppError> {
+        let fix = Fix::parse(report, now_ms())?;
         if let Some(shared) = &self.shared {
+            // One accepted report per interval whichever node the phone
+            // reaches: the slot is claimed in Redis.
+            if let Some(left) = shared
+                .claim_report(driver_id, MIN_INTERVAL_MS)
+                .await
+                .map_err(unavailable)?
+            {
+                return Err(too_soon(left));
+            }
             // The delivery may have been taken through another node.
             let job = shared.get_job(driver_id).await.map_err(unavailable)?;
             self.with(|d| d.entry(driver_id).or_default().assignment = job);
         }
-        let (outcome, fix) = self.report_local(driver_id, name, report)?;
+        let (outcome, fix) = self.report_local(driver_id, name, fix)?;
         if let Some(shared) = &self.shared {
             shared
                 .put(driver_id, name, &fix)

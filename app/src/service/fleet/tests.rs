@@ -11,6 +11,15 @@ fn at(lat: f64, lng: f64) -> LocationReport {
     }
 }
 
+fn report(
+    fleet: &Fleet,
+    driver: i64,
+    name: &str,
+    r: &LocationReport,
+) -> Result<(Reported, Fix), AppError> {
+    fleet.report_local(driver, name, Fix::parse(r, now_ms())?)
+}
+
 fn backdate(fleet: &Fleet, driver: i64, ms: i64) {
     fleet.with(|d| {
         let s = d.get_mut(&driver).unwrap();
@@ -23,11 +32,11 @@ fn backdate(fleet: &Fleet, driver: i64, ms: i64) {
 #[test]
 fn a_second_fix_within_a_second_is_rate_limited() {
     let fleet = Fleet::default();
-    assert!(fleet.report_local(1, "D", &at(38.71, -9.14)).is_ok());
-    let e = fleet.report_local(1, "D", &at(38.72, -9.14)).unwrap_err();
+    assert!(report(&fleet, 1, "D", &at(38.71, -9.14)).is_ok());
+    let e = report(&fleet, 1, "D", &at(38.72, -9.14)).unwrap_err();
     assert_eq!(e.status(), 429);
     assert!(
-        fleet.report_local(2, "E", &at(38.71, -9.14)).is_ok(),
+        report(&fleet, 2, "E", &at(38.71, -9.14)).is_ok(),
         "other drivers are unaffected"
     );
 }
@@ -35,15 +44,15 @@ fn a_second_fix_within_a_second_is_rate_limited() {
 #[test]
 fn a_fix_that_barely_moved_is_stored_but_not_sent() {
     let fleet = Fleet::default();
-    fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
+    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap().0;
     backdate(&fleet, 1, 1500);
     assert_eq!(
-        fleet.report_local(1, "D", &at(38.71001, -9.14)).unwrap().0,
+        report(&fleet, 1, "D", &at(38.71001, -9.14)).unwrap().0,
         Reported::Unchanged
     );
     backdate(&fleet, 1, 1500);
     assert!(matches!(
-        fleet.report_local(1, "D", &at(38.7110, -9.14)).unwrap().0,
+        report(&fleet, 1, "D", &at(38.7110, -9.14)).unwrap().0,
         Reported::Moved { .. }
     ));
 }
@@ -53,18 +62,18 @@ fn turning_counts_as_moving() {
     let fleet = Fleet::default();
     let mut r = at(38.71, -9.14);
     r.heading = Some(350.0);
-    fleet.report_local(1, "D", &r).unwrap().0;
+    report(&fleet, 1, "D", &r).unwrap().0;
     backdate(&fleet, 1, 1500);
     r.heading = Some(5.0);
     assert_eq!(
-        fleet.report_local(1, "D", &r).unwrap().0,
+        report(&fleet, 1, "D", &r).unwrap().0,
         Reported::Unchanged,
         "15 degrees across north is no turn"
     );
     backdate(&fleet, 1, 1500);
     r.heading = Some(40.0);
     assert!(matches!(
-        fleet.report_local(1, "D", &r).unwrap().0,
+        report(&fleet, 1, "D", &r).unwrap().0,
         Reported::Moved { .. }
     ));
 }
@@ -72,7 +81,7 @@ fn turning_counts_as_moving() {
 #[test]
 fn an_expired_fix_marks_the_driver_offline() {
     let fleet = Fleet::default();
-    fleet.report_local(1, "D", &at(38.71, -9.14)).unwrap().0;
+    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap().0;
     assert!(fleet.is_online_local(1));
     assert_eq!(fleet.available_local().len(), 1);
     backdate(&fleet, 1, POSITION_TTL.as_millis() as i64 + 1);
@@ -96,13 +105,13 @@ fn watchers_hear_only_of_a_driver_on_their_order() {
         },
         picked_up: false,
     };
-    match fleet.report_local(1, "D", &at(38.715, -9.14)).unwrap().0 {
+    match report(&fleet, 1, "D", &at(38.715, -9.14)).unwrap().0 {
         Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
         other => panic!("{other:?}"),
     }
     fleet.assign_local(1, job);
     backdate(&fleet, 1, 1500);
-    match fleet.report_local(1, "D", &at(38.714, -9.14)).unwrap().0 {
+    match report(&fleet, 1, "D", &at(38.714, -9.14)).unwrap().0 {
         Reported::Moved {
             watchers: Some(u),
             admins,
@@ -151,10 +160,7 @@ fn bad_coordinates_are_refused() {
     let fleet = Fleet::default();
     for (lat, lng) in [(91.0, 0.0), (0.0, -181.0), (f64::NAN, 0.0)] {
         assert_eq!(
-            fleet
-                .report_local(1, "D", &at(lat, lng))
-                .unwrap_err()
-                .status(),
+            report(&fleet, 1, "D", &at(lat, lng)).unwrap_err().status(),
             422
         );
     }

@@ -1,0 +1,131 @@
+//! What the event log keeps: an offer (with the customer's drop-off) leaves
+//! the log once it is settled, and a client whose cursor is older than
+//! what was pruned is told to fetch its state again instead of trusting a
+//! replay with holes.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{
+    next_event, online_driver, spawn_app_opts, Backend, Opts, TestApp, NEAR_TASCA,
+};
+
+/// Events of `kind` that `client` can read from the start of the log, and
+/// the `Mealstream-Resync` header of that answer.
+async fn readable(client: &TestApp, kind: &str) -> (usize, String) {
+    let res = client.get("/api/events?since=0&limit=1000").await;
+    assert_eq!(res.status(), 200);
+    let resync = res.headers()["mealstream-resync"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let events: Vec<Value> = res.json().await.unwrap();
+    (events.iter().filter(|e| e["type"] == kind).count(), resync)
+}
+
+#[tokio::test]
+async fn a_driver_who_lost_an_offer_cannot_read_its_address_later() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app_opts(
+            backend,
+            None,
+            None,
+            Opts {
+                offer_retention: Some(Duration::from_secs(2)),
+                ..Opts::default()
+            },
+        )
+        .await;
+        let winner = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
+        let loser = online_driver(&app, "driver2@mealstream.test", NEAR_TASCA).await;
+        let customer = app.other_client();
+        customer.login_demo("customer@mealstream.test").await;
+        let staff = app.other_client();
+        staff.login_demo("restaurant@mealstream.test").await;
+        let id = customer.place_order().await["id"].as_i64().unwrap();
+        assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+        let accepted = winner
+            .client
+            .post(winner.url(&format!("/api/orders/{id}/accept")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accepted.status(), 200, "{backend:?}");
+        let (offers, resync) = readable(&loser, "delivery:offer").await;
+        assert_eq!(
+            (offers, resync.as_str()),
+            (1, "false"),
+            "{backend:?}: the offer is in the log while it is fresh"
+        );
+        // Once the retention has passed, it is gone for good.
+        let mut left = offers;
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            left = readable(&loser, "delivery:offer").await.0;
+            if left == 0 {
+                break;
+            }
+        }
+        assert_eq!(left, 0, "{backend:?}: the lost offer still replays");
+        let (_, resync) = readable(&loser, "delivery:offer").await;
+        assert_eq!(resync, "true", "{backend:?}: a cursor of 0 has a hole now");
+        // The order itself is still the customer's to follow.
+        let order: Value = customer
+            .get(&format!("/api/orders/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(order["driver"]["name"], "Diogo Driver", "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_socket_resuming_from_before_the_retention_is_told_to_resync() {
+    let app = spawn_app_opts(
+        Backend::Sqlite,
+        None,
+        None,
+        Opts {
+            offer_retention: Some(Duration::from_secs(1)),
+            ..Opts::default()
+        },
+    )
+    .await;
+    let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
+    let customer = app.other_client();
+    customer.login_demo("customer@mealstream.test").await;
+    let staff = app.other_client();
+    staff.login_demo("restaurant@mealstream.test").await;
+    let id = customer.place_order().await["id"].as_i64().unwrap();
+    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    let cookie = driver.cookie_header();
+    let mut resync = Value::Null;
+    for round in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let (socket, mut events) = driver
+            .socket_with_auth(cookie.as_deref(), json!({ "lastEventId": 0 }))
+            .await;
+        let Some(hello) = next_event(&mut events, "hello").await else {
+            let got = crate::helpers::drain(&mut events, Duration::from_millis(100)).await;
+            panic!("round {round}: no hello: {got:?}");
+        };
+        socket.disconnect().await.expect("disconnects");
+        resync = hello["resync"].clone();
+        if resync == true {
+            // A cursor from now on is whole again.
+            let (_socket, mut events) = driver
+                .socket_with_auth(
+                    cookie.as_deref(),
+                    json!({ "lastEventId": hello["lastEventId"] }),
+                )
+                .await;
+            let again = next_event(&mut events, "hello").await.expect("hello");
+            assert_eq!(again["resync"], false, "{again}");
+            return;
+        }
+        assert_eq!(resync, false, "{hello}");
+    }
+    panic!("never told to resync: {resync}");
+}
