@@ -47,6 +47,8 @@ bash scripts/build.sh --site-only
 
 # `cargo test -p server` also builds the `mealstream` binary the browser
 # tests run, with the same dependency features: one server build, not two.
+bash scripts/lint.sh
+
 step "cargo test (unit + integration)"
 cargo test -p server -p app --features app/ssr
 

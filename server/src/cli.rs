@@ -31,36 +31,14 @@ pub enum Command {
     SeedDemo(DbArgs),
     /// Drive N simulated drivers against a running server through its API
     /// and Socket.IO: online, offers, rides, deliveries. For demos and load.
-    Simulate(SimulateArgs),
+    Simulate(loadtest::simulate::SimulateArgs),
     /// The benchmark client: start Mealstream fresh (and with `--peers` the
     /// Node Socket.IO peer and the raw WebSocket floor), drive the idle,
     /// fanout, location and reconnect scenarios over real sockets, and
     /// write bench/results/ (JSON, markdown, SVG plots).
-    Loadtest(crate::loadtest::LoadtestArgs),
+    Loadtest(loadtest::LoadtestArgs),
     /// The load test's floor: a bare WebSocket broadcast server.
-    Floor(FloorArgs),
-}
-
-#[derive(Clone, Debug, Args)]
-pub struct FloorArgs {
-    #[arg(long, default_value = "127.0.0.1:3100")]
-    pub addr: String,
-}
-
-#[derive(Clone, Debug, Args)]
-pub struct SimulateArgs {
-    /// How many drivers (accounts sim-driver-N@mealstream.test are created).
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=2000))]
-    pub drivers: u16,
-    /// The server to drive.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    pub url: String,
-    /// Stop after this many seconds.
-    #[arg(long, default_value_t = 300)]
-    pub seconds: u64,
-    /// The server's database, where the driver accounts are created.
-    #[command(flatten)]
-    pub db: DbArgs,
+    Floor(loadtest::floor::FloorArgs),
 }
 
 #[derive(Clone, Debug, Args)]

@@ -1,17 +1,15 @@
 #![recursion_limit = "256"]
 //! The Mealstream server: configuration (`config`, `cli`), startup and the
 //! router (`startup`), sessions, the REST API (`http`), Socket.IO
-//! (`realtime`) and logging (`telemetry`). The domain lives in `app`.
+//! (`realtime`) and logging (`telemetry`). The domain lives in `app`; the
+//! `loadtest`, `floor` and `simulate` subcommands in the `loadtest` crate.
 
 pub mod cli;
 pub mod config;
-pub mod floor;
 pub mod http;
-pub mod loadtest;
 pub mod log_hints;
 pub mod realtime;
 pub mod sessions;
-pub mod simulate;
 pub mod startup;
 pub mod telemetry;
 
@@ -39,9 +37,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 db.pool.close().await;
                 Ok(())
             }
-            Some(Command::Simulate(args)) => simulate::run(args).await,
+            Some(Command::Simulate(args)) => loadtest::simulate::run(args, shutdown_signal()).await,
             Some(Command::Loadtest(args)) => loadtest::run(args).await,
-            Some(Command::Floor(args)) => floor::run(&args.addr).await,
+            Some(Command::Floor(args)) => loadtest::floor::run(&args, shutdown_signal()).await,
             Some(Command::SeedDemo(args)) => {
                 let db = connect(&config::database_url(&args)?).await?;
                 let seeded = demo::seed_if_empty(&Ctx::new(db.clone())).await?;

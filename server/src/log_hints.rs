@@ -23,7 +23,8 @@ pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Re
         .await
         .context("cannot connect the Redis subscriber for log hints")?;
     // Subscribes again after every reconnection.
-    let _ = subscriber.manage_subscriptions();
+    // The task it starts runs on by itself; its handle is not needed.
+    drop(subscriber.manage_subscriptions());
     subscriber
         .subscribe(channel.clone())
         .await

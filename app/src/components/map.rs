@@ -156,7 +156,7 @@ mod leaflet_map {
         let element = call(marker.as_ref(), "getElement", &[])
             .and_then(|e| e.dyn_into::<web_sys::Element>().ok());
         if let Some(el) = element {
-            let _ = el.set_attribute("data-marker", &m.kind.as_str());
+            let _ = el.set_attribute("data-marker", m.kind.as_str());
             let _ = el.set_attribute("data-key", &m.key);
             let _ = el.set_attribute("data-lat", &format!("{:.6}", m.lat));
             let _ = el.set_attribute("data-lng", &format!("{:.6}", m.lng));

@@ -80,24 +80,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn missing_field_names_the_field() {
-        let e = data_error("Failed to deserialize the JSON body into the target type: missing field `email` at line 1 column 2");
-        assert_eq!(e.body().error.field.as_deref(), Some("email"));
-        assert_eq!(e.status(), 422);
-    }
-
-    #[test]
-    fn wrong_type_names_the_field() {
-        let e = data_error("Failed to deserialize the JSON body into the target type: name: invalid type: integer `5`, expected a string at line 1 column 9");
-        assert_eq!(e.body().error.field.as_deref(), Some("name"));
-    }
-}
-
 /// The client's address: the TCP peer, or what a trusted proxy says
 /// (`MEALSTREAM_TRUSTED_PROXIES`, see `app::service::client_addr`).
 pub struct ClientIp(pub std::net::IpAddr);
@@ -117,5 +99,23 @@ where
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no peer address")))?;
         let ctx = app::service::Ctx::from_ref(state);
         Ok(ClientIp(ctx.proxies.client_of(peer, &parts.headers)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_field_names_the_field() {
+        let e = data_error("Failed to deserialize the JSON body into the target type: missing field `email` at line 1 column 2");
+        assert_eq!(e.body().error.field.as_deref(), Some("email"));
+        assert_eq!(e.status(), 422);
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let e = data_error("Failed to deserialize the JSON body into the target type: name: invalid type: integer `5`, expected a string at line 1 column 9");
+        assert_eq!(e.body().error.field.as_deref(), Some("name"));
     }
 }

@@ -187,6 +187,23 @@ pub async fn headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Served over https (an https public URL): browsers are told to come back
+/// only over https for a year (HSTS).
+pub async fn strict_transport(
+    axum::extract::State(https): axum::extract::State<bool>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,21 +276,4 @@ mod tests {
         assert!(!guarded(&Method::GET, "/api/restaurants"));
         assert!(!guarded(&Method::POST, "/login"));
     }
-}
-
-/// Served over https (an https public URL): browsers are told to come back
-/// only over https for a year (HSTS).
-pub async fn strict_transport(
-    axum::extract::State(https): axum::extract::State<bool>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    if https {
-        response.headers_mut().insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
-    }
-    response
 }

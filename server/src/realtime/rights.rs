@@ -6,6 +6,7 @@
 //! disconnect, as a sign-out does. Privileged requests re-check at once
 //! ([`recheck`]).
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -49,10 +50,10 @@ async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
             continue;
         };
         let id = had.user.id;
-        if !users.contains_key(&id) {
+        if let Entry::Vacant(slot) = users.entry(id) {
             match store::users::with_epoch(&ctx.db, id).await {
                 Ok(now) => {
-                    users.insert(id, now);
+                    slot.insert(now);
                 }
                 // The database is away: keep the socket, look again later.
                 Err(e) => {

@@ -230,7 +230,7 @@ async fn location_floods_are_rate_limited_per_driver() {
         }
     }
     assert!(
-        accepted >= 1 && accepted <= 3,
+        (1..=3).contains(&accepted),
         "about one per second: {accepted}"
     );
     assert_eq!(accepted + limited, 100);

@@ -44,7 +44,7 @@ fn a_second_fix_within_a_second_is_rate_limited() {
 #[test]
 fn a_fix_that_barely_moved_is_stored_but_not_sent() {
     let fleet = Fleet::default();
-    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap().0;
+    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap();
     backdate(&fleet, 1, 1500);
     assert_eq!(
         report(&fleet, 1, "D", &at(38.71001, -9.14)).unwrap().0,
@@ -62,7 +62,7 @@ fn turning_counts_as_moving() {
     let fleet = Fleet::default();
     let mut r = at(38.71, -9.14);
     r.heading = Some(350.0);
-    report(&fleet, 1, "D", &r).unwrap().0;
+    report(&fleet, 1, "D", &r).unwrap();
     backdate(&fleet, 1, 1500);
     r.heading = Some(5.0);
     assert_eq!(
@@ -81,7 +81,7 @@ fn turning_counts_as_moving() {
 #[test]
 fn an_expired_fix_marks_the_driver_offline() {
     let fleet = Fleet::default();
-    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap().0;
+    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap();
     assert!(fleet.is_online_local(1));
     assert_eq!(fleet.available_local().len(), 1);
     backdate(&fleet, 1, POSITION_TTL.as_millis() as i64 + 1);

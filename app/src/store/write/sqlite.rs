@@ -53,7 +53,7 @@ pub fn spawn_checkpointer(path: &str, writer: &SqliteWriter) -> Result<(), sqlx:
                 }
             }
         })
-        .map_err(|e| sqlx::Error::Io(e))?;
+        .map_err(sqlx::Error::Io)?;
     Ok(())
 }
 

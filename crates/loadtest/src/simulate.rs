@@ -5,6 +5,7 @@
 //! Driver accounts (`sim-driver-N@mealstream.test`) are created in the
 //! database first, since only admins' tooling may make drivers.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,13 +20,34 @@ use rust_socketio::{Event, Payload};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use crate::cli::SimulateArgs;
+use clap::Args;
 
 /// Riding speed, metres per second (~29 km/h: a scooter in town).
 const SPEED_MPS: f64 = 8.0;
 
-pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&crate::config::database_url(&args.db)?).await?;
+#[derive(Clone, Debug, Args)]
+pub struct SimulateArgs {
+    /// How many drivers (accounts sim-driver-N@mealstream.test are created).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=2000))]
+    pub drivers: u16,
+    /// The server to drive.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub url: String,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = 300)]
+    pub seconds: u64,
+    /// The server's database, where the driver accounts are created.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/mealstream.db"
+    )]
+    pub database_url: String,
+}
+
+/// Runs until `args.seconds` pass or `stop` resolves (Ctrl-C).
+pub async fn run(args: SimulateArgs, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let db = Db::connect(args.database_url.trim()).await?;
     db.migrate().await?;
     let hash = app::service::password::hash(&app::model::Password::parse(DEMO_PASSWORD)?).await?;
     let mut emails = Vec::with_capacity(usize::from(args.drivers));
@@ -52,7 +74,7 @@ pub async fn run(args: SimulateArgs) -> anyhow::Result<()> {
     }
     tokio::select! {
         _ = futures_util::future::join_all(tasks) => {}
-        _ = crate::shutdown_signal() => {}
+        _ = stop => {}
     }
     println!("simulation over");
     Ok(())

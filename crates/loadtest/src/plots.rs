@@ -94,8 +94,11 @@ pub fn location(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
     )
 }
 
+/// One server's points: change rate, p50 and p99 (ms).
+type RateSeries = (Kind, Vec<(f64, f64, f64)>);
+
 pub fn fanout(out: &Path, results: &[TargetResult]) -> anyhow::Result<()> {
-    let series: Vec<(Kind, Vec<(f64, f64, f64)>)> = results
+    let series: Vec<RateSeries> = results
         .iter()
         .filter_map(|r| match &r.outcome {
             Outcome::Fanout(f) => Some((

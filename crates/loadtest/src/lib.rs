@@ -4,16 +4,22 @@
 //! drives it through the same scenarios over real sockets, and writes
 //! `bench/results/<scenario>.json`, a markdown summary and SVG plots.
 //! Nothing here is asserted: it measures and reports.
+//!
+//! Also the floor (`mealstream floor`, a bare WebSocket broadcast server)
+//! and the driver simulator (`mealstream simulate`). The server binary only
+//! parses their arguments and calls in; nothing here is in the server.
 
 mod accounts;
 mod changes;
 mod fanout;
+pub mod floor;
 mod idle;
 mod location;
 mod plots;
 mod reconnect;
 mod report;
 mod rest;
+pub mod simulate;
 mod stats;
 mod swarm;
 pub mod targets;

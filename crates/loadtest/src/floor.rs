@@ -6,6 +6,7 @@
 //! `GET /healthz` answers 200 for readiness checks.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -36,7 +37,16 @@ struct Publish {
     data: serde_json::Value,
 }
 
-pub async fn run(addr: &str) -> anyhow::Result<()> {
+#[derive(Clone, Debug, clap::Args)]
+pub struct FloorArgs {
+    #[arg(long, default_value = "127.0.0.1:3100")]
+    pub addr: String,
+}
+
+/// Serves until `stop` resolves (Ctrl-C, SIGTERM).
+pub async fn run(args: &FloorArgs, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let addr = args.addr.as_str();
+    tokio::pin!(stop);
     let listener = TcpListener::bind(addr).await?;
     println!("floor listening on {}", listener.local_addr()?);
     let rooms = Arc::new(Rooms::default());
@@ -49,11 +59,13 @@ pub async fn run(addr: &str) -> anyhow::Result<()> {
                 let id = ids.fetch_add(1, Ordering::Relaxed);
                 tokio::spawn(serve(stream, id, rooms.clone()));
             }
-            _ = crate::shutdown_signal() => return Ok(()),
+            _ = &mut stop => return Ok(()),
         }
     }
 }
 
+// The handshake callback's error type is tungstenite's (a whole HTTP response).
+#[allow(clippy::result_large_err)]
 async fn serve(mut stream: TcpStream, id: u64, rooms: Arc<Rooms>) {
     let mut head = [0u8; 12];
     if let Ok(n) = stream.peek(&mut head).await {
