@@ -16,6 +16,7 @@ pub mod client;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod tiles;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -45,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="stylesheet" href="/vendor/leaflet.css" />
                 <link rel="stylesheet" href="/main.css" />
-                <meta name="mealstream:tiles" content=components::map::tile_url() />
+                <meta name="mealstream:tiles" content=tiles::tile_url() />
                 <script src="/vendor/socket.io.min.js"></script>
                 <script src="/vendor/leaflet.js"></script>
                 <HydrationScripts options />
@@ -62,7 +63,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     CurrentUser::provide();
-    Connection::provide();
+    let _connection = Connection::provide();
+    #[cfg(feature = "hydrate")]
+    client::socket::open_when_signed_in(_connection);
     Toasts::provide();
     CartStore::provide();
 

@@ -77,7 +77,7 @@ pub struct ServeArgs {
     #[arg(long, env = "MEALSTREAM_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
     /// Map tiles URL template ({z}/{x}/{y}); default OpenStreetMap's standard tiles.
-    #[arg(long, env = "MEALSTREAM_TILE_URL", default_value = app::components::map::DEFAULT_TILE_URL)]
+    #[arg(long, env = "MEALSTREAM_TILE_URL", default_value = app::tiles::DEFAULT_TILE_URL)]
     pub tile_url: String,
     /// Other origins (comma-separated, `https://host[:port]`) allowed to call
     /// the API with the user's cookie and to open sockets. The site's own

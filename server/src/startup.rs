@@ -8,7 +8,7 @@ use anyhow::Context;
 use std::sync::Arc;
 
 use app::service::fleet::Fleet;
-use app::service::fleet_shared::SharedPositions;
+use app::service::fleet::SharedPositions;
 use app::service::{demo, dispatch, tail, Ctx};
 use app::store::Db;
 use app::{shell, App};
@@ -36,7 +36,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        app::components::map::set_tile_url(config.tile_url.clone());
+        app::tiles::set_tile_url(config.tile_url.clone());
         crate::telemetry::metrics();
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await.context("migrations failed")?;

@@ -1,19 +1,9 @@
 use leptos::prelude::*;
 
 use super::ApiError;
-use serde::{Deserialize, Serialize};
 
-use crate::model::Order;
-use crate::realtime::events::{DeliveryOffer, DriverPosition};
-
-/// What a driver's screen starts from.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DriverHome {
-    pub online: bool,
-    pub active: Option<Order>,
-    pub offers: Vec<DeliveryOffer>,
-}
+use crate::model::{DriverHome, Order};
+use crate::realtime::events::DriverPosition;
 
 #[server(prefix = "/_sfn")]
 pub async fn load_driver_home() -> Result<DriverHome, ApiError> {

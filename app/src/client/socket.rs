@@ -187,9 +187,19 @@ fn listen(target: impl FnOnce(&js_sys::Function), callback: impl FnMut(JsValue) 
     closure.forget();
 }
 
+/// Opens the page's socket once someone is signed in (after hydration).
+pub fn open_when_signed_in(connection: Connection) {
+    let user = crate::components::session::CurrentUser::get();
+    Effect::new(move |_| {
+        if let Some(Some(user)) = user.0.get() {
+            connect(connection, user.id);
+        }
+    });
+}
+
 /// Opens the page's socket (once). The handshake carries the session
 /// cookie; `auth` is a function so every reconnect sends the newest id.
-pub fn connect(connection: Connection, user_id: i64) {
+fn connect(connection: Connection, user_id: i64) {
     if SOCKET.with(|s| s.borrow().is_some()) {
         return;
     }

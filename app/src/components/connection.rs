@@ -1,5 +1,6 @@
 //! The live connection: its state as a signal, and the small indicator in
-//! the header. The browser opens the socket once someone is signed in.
+//! the header. The socket client (`client::socket`, browser only) feeds it;
+//! nothing here knows the client.
 
 use leptos::prelude::*;
 
@@ -95,22 +96,16 @@ impl Connection {
         });
     }
 
-    pub fn provide() {
+    /// Puts the page's connection in context. In the browser,
+    /// `client::socket::open_when_signed_in` then opens the socket.
+    pub fn provide() -> Connection {
         let connection = Connection {
             state: RwSignal::new(LinkState::Connecting),
             hello: RwSignal::new(None),
             events: RwSignal::new(Vec::new()),
         };
         provide_context(connection);
-        #[cfg(feature = "hydrate")]
-        {
-            let user = crate::components::session::CurrentUser::get();
-            Effect::new(move |_| {
-                if let Some(Some(user)) = user.0.get() {
-                    crate::client::socket::connect(connection, user.id);
-                }
-            });
-        }
+        connection
     }
 
     pub fn get() -> Self {

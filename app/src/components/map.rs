@@ -5,32 +5,7 @@
 
 use leptos::prelude::*;
 
-/// The default tile server: OpenStreetMap's standard tiles.
-pub const DEFAULT_TILE_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-
-#[cfg(feature = "ssr")]
-static TILE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-/// Set once at startup from `MEALSTREAM_TILE_URL`.
-#[cfg(feature = "ssr")]
-pub fn set_tile_url(url: String) {
-    let _ = TILE_URL.set(url);
-}
-
-/// The tile URL template, as the page's `<meta name="mealstream:tiles">`.
-pub fn tile_url() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        TILE_URL
-            .get()
-            .cloned()
-            .unwrap_or_else(|| DEFAULT_TILE_URL.to_owned())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        DEFAULT_TILE_URL.to_owned()
-    }
-}
+pub use crate::tiles::DEFAULT_TILE_URL;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkerKind {

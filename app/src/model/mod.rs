@@ -6,6 +6,7 @@ mod auth;
 pub mod cart;
 pub mod chat;
 pub mod dispute;
+mod driver;
 pub mod geo;
 pub mod notification;
 mod order;
@@ -14,6 +15,7 @@ pub mod time;
 mod user;
 
 pub use auth::{Email, Name, Password};
+pub use driver::DriverHome;
 pub use order::{
     check_step, next_steps, who_may, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine,
     OrderStatus, OrderSummary, Party, Place, StepRefused,

@@ -33,7 +33,7 @@ pub fn set_for_page() {
     ) else {
         return;
     };
-    let policy = page_policy(&nonce, &crate::components::map::tile_url());
+    let policy = page_policy(&nonce, &crate::tiles::tile_url());
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::error::AppError;
 use crate::model::geo::{distance_m, LatLng};
 use crate::model::time::rfc3339;
-use crate::model::{Order, OrderStatus, Party, Role, User};
+use crate::model::{DriverHome, Order, OrderStatus, Party, Role, User};
 use crate::realtime::events::{
     Availability, DeliveryAssigned, DeliveryOffer, LocationReport, OfferWithdrawn,
     DELIVERY_ASSIGNED, DELIVERY_LOCATION_UPDATE, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN,
@@ -349,13 +349,13 @@ fn job_of(order: &crate::model::Order) -> Assignment {
 }
 
 /// A driver's screen: online or not, the delivery they are on, their offers.
-pub async fn home(ctx: &Ctx, driver: &User) -> Result<crate::api::driver::DriverHome, AppError> {
+pub async fn home(ctx: &Ctx, driver: &User) -> Result<DriverHome, AppError> {
     require_driver(driver)?;
     let active = match store::orders::active_for_driver(&ctx.db, driver.id).await? {
         Some(id) => Some(super::orders::get(ctx, driver, id).await?),
         None => None,
     };
-    Ok(crate::api::driver::DriverHome {
+    Ok(DriverHome {
         online: ctx.fleet.is_online(driver.id).await?,
         active,
         offers: offers_for(ctx, driver).await?,

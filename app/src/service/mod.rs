@@ -15,7 +15,6 @@ pub mod dispatch;
 pub mod disputes;
 pub mod events;
 pub mod fleet;
-pub mod fleet_shared;
 pub mod metrics;
 pub mod moderation;
 pub mod notifications;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
-use super::connect::SocketUser;
+use super::socket_user::SocketUser;
 use super::{answer, parse};
 
 #[derive(Deserialize)]

@@ -11,19 +11,9 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
 use socketioxide::SocketIo;
 
+use super::socket_user::SocketUser;
 use super::user_sockets::UserSockets;
 use tower_sessions::Session;
-
-/// Set on the socket by [`authenticate`]; every handler reads it.
-#[derive(Clone, Debug)]
-pub struct SocketUser {
-    pub user: User,
-    pub session_key: String,
-    /// What the rights check (`rights.rs`) compares with the stored user.
-    pub epoch: i64,
-    /// The session's expiry when the socket connected.
-    pub expires_at: time::OffsetDateTime,
-}
 
 /// Why a handshake is refused; the client reads the `connect_error`
 /// message: "unauthorized" sends it to sign in, the others retry later.

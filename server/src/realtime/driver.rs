@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
-use super::connect::SocketUser;
+use super::socket_user::SocketUser;
 use super::{answer, parse};
 
 pub async fn on_availability<A: Adapter>(

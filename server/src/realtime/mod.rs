@@ -8,6 +8,7 @@ mod driver;
 pub mod limits;
 mod orders;
 mod rights;
+mod socket_user;
 mod user_sockets;
 
 use anyhow::Context;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 
-use super::connect::SocketUser;
+use super::socket_user::SocketUser;
 
 /// Reads `{orderId}` strictly: a positive integer, nothing else.
 fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchOrder, AppError> {

@@ -19,7 +19,7 @@ use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::SocketIo;
 
-use super::connect::SocketUser;
+use super::socket_user::SocketUser;
 
 pub fn spawn<A: Adapter>(io: SocketIo<A>, ctx: Ctx, every: Duration) {
     tokio::spawn(async move {

@@ -137,7 +137,7 @@ pub async fn spawn_app_opts(
         demo,
         site_root: PathBuf::from("target/site"),
         secure_cookies: https,
-        tile_url: app::components::map::DEFAULT_TILE_URL.into(),
+        tile_url: app::tiles::DEFAULT_TILE_URL.into(),
         allowed_origins: vec!["http://trusted.example".into()],
         public_origin: https.then(|| "https://mealstream.example".to_owned()),
         // Tests stand for many clients by naming them in X-Forwarded-For.

@@ -6,11 +6,12 @@ mod offers;
 
 use leptos::prelude::*;
 
-use crate::api::driver::{load_driver_home, DriverHome as Home};
+use crate::api::driver::load_driver_home;
 use crate::api::error_message;
 use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
 use crate::components::session::CurrentUser;
+use crate::model::DriverHome as Home;
 use crate::realtime::events::LocationReport;
 use job::ActiveJob;
 use offers::{OfferCard, Offers};

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 mod fix;
+mod shared;
 
 pub use fix::{
     eta_seconds, Assignment, Fix, Reported, ADMIN_FEED_INTERVAL_MS, DEFAULT_SPEED_MPS,
@@ -14,12 +15,12 @@ pub use fix::{
 };
 use fix::{turned, update};
 
-use super::fleet_shared::SharedPositions;
 use crate::error::AppError;
 use crate::model::geo::{distance_m, LatLng};
 use crate::model::time::rfc3339;
 use crate::realtime::events::{DriverPosition, LocationReport, LocationUpdate};
 use crate::store::now_ms;
+pub use shared::SharedPositions;
 
 #[derive(Default)]
 struct DriverState {

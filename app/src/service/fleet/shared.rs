@@ -8,7 +8,7 @@ use fred::prelude::{Expiration, KeysInterface, Pool, SetsInterface};
 use fred::types::SetOptions;
 use serde::{Deserialize, Serialize};
 
-use super::fleet::{Assignment, Fix, POSITION_TTL};
+use super::fix::{Assignment, Fix, POSITION_TTL};
 use crate::model::geo::LatLng;
 
 #[derive(Clone)]
