@@ -34,8 +34,12 @@ pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Re
     tokio::spawn(async move {
         // Keeps the subscriber alive as long as hints are read.
         let _subscriber = subscriber;
-        while !emitter.is_closing() {
-            match hints.recv().await {
+        loop {
+            let heard = tokio::select! {
+                _ = emitter.closed() => break,
+                heard = hints.recv() => heard,
+            };
+            match heard {
                 Ok(message) => {
                     let newest = message.value.as_i64().unwrap_or_default();
                     emitter.heard_of(newest);

@@ -227,16 +227,17 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
 }
 
-/// Expires unanswered offers and asks the next drivers, every two seconds.
+/// Expires unanswered offers and asks the next drivers, every two
+/// seconds, until the node shuts down.
 fn spawn_dispatch_sweeper(ctx: Ctx) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = dispatch::sweep(&ctx).await {
-                tracing::warn!(error = %e, "dispatch sweep failed; retrying");
-            }
-        }
+        let emitter = ctx.emitter.clone();
+        emitter
+            .every(std::time::Duration::from_secs(2), || async {
+                if let Err(e) = dispatch::sweep(&ctx).await {
+                    tracing::warn!(error = %e, "dispatch sweep failed; retrying");
+                }
+            })
+            .await;
     });
 }

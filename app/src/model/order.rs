@@ -86,6 +86,19 @@ impl OrderStatus {
         }
     }
 
+    /// Waiting for a driver: confirmed by the restaurant, not picked up yet.
+    pub fn awaits_driver(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Confirmed | OrderStatus::Preparing | OrderStatus::Ready
+        )
+    }
+
+    /// A driver assigned to an order in this status is on a delivery.
+    pub fn holds_driver(self) -> bool {
+        self.awaits_driver() || self == OrderStatus::OutForDelivery
+    }
+
     pub fn is_final(self) -> bool {
         matches!(
             self,

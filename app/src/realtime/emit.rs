@@ -40,6 +40,8 @@ pub struct Emitter {
     committed: tokio::sync::broadcast::Sender<i64>,
     /// Set at shutdown: SSE streams end so their clients reconnect elsewhere.
     closing: Arc<AtomicBool>,
+    /// Wakes every background task waiting on [`closed`](Self::closed).
+    closed: Arc<tokio::sync::watch::Sender<bool>>,
     /// Wakes the log tail (`service::tail`) after a commit, here or on
     /// another node.
     wake: Arc<tokio::sync::Notify>,
@@ -63,6 +65,7 @@ impl Default for Emitter {
             io: Arc::default(),
             committed: tokio::sync::broadcast::channel(1024).0,
             closing: Arc::default(),
+            closed: Arc::new(tokio::sync::watch::channel(false).0),
             wake: Arc::default(),
             committed_here: Arc::default(),
             cursor: Arc::default(),
@@ -228,10 +231,36 @@ impl Emitter {
         self.closing.load(Ordering::SeqCst)
     }
 
+    /// Resolves once this node is shutting down: background tasks select
+    /// on it, so every one of them ends with the node.
+    pub async fn closed(&self) {
+        let mut closed = self.closed.subscribe();
+        let _ = closed.wait_for(|closed| *closed).await;
+    }
+
+    /// Runs `every` period until the node shuts down; the first run is one
+    /// period after the start.
+    pub async fn every<F: std::future::Future<Output = ()>>(
+        &self,
+        period: std::time::Duration,
+        mut run: impl FnMut() -> F,
+    ) {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tokio::select! {
+                _ = self.closed() => return,
+                _ = tick.tick() => run().await,
+            }
+        }
+    }
+
     /// Closes every socket on this node (shutdown): clients reconnect,
     /// to another node if there is one, and catch up by replay.
     pub async fn close_all(&self) {
         self.closing.store(true, Ordering::SeqCst);
+        self.closed.send_replace(true);
         let _ = self.committed.send(-1);
         self.wake.notify_one();
         if let Some(io) = self.io() {
@@ -263,5 +292,43 @@ impl Emitter {
         self.io()
             .map(|io| with_io!(io, |io| io.sockets().len()))
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn background_tasks_end_when_the_node_closes() {
+        let emitter = Emitter::default();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let task = tokio::spawn({
+            let (emitter, runs) = (emitter.clone(), runs.clone());
+            async move {
+                emitter
+                    .every(Duration::from_millis(10), || async {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                    })
+                    .await
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        emitter.close_all().await;
+        tokio::time::timeout(Duration::from_secs(1), task)
+            .await
+            .expect("the task ends with the node")
+            .expect("the task did not panic");
+        assert!(
+            runs.load(Ordering::SeqCst) >= 1,
+            "it ran while the node was up"
+        );
+        // A task started after the close ends at once.
+        tokio::time::timeout(Duration::from_secs(1), emitter.closed())
+            .await
+            .expect("closed stays resolved");
     }
 }

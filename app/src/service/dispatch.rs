@@ -43,11 +43,7 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
 pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
     let now = now_ms();
     let order_id = order.id;
-    let waiting = matches!(
-        order.status,
-        OrderStatus::Confirmed | OrderStatus::Preparing | OrderStatus::Ready
-    );
-    if !waiting || order.driver.is_some() {
+    if !order.status.awaits_driver() || order.driver.is_some() {
         return Ok(0);
     }
     // Nobody online: nothing to read from the database either.

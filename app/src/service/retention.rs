@@ -59,18 +59,15 @@ pub async fn needs_resync(ctx: &Ctx, after: i64) -> Result<bool, AppError> {
 /// Prunes every `retention.every` until the node shuts down.
 pub fn spawn(ctx: Ctx, retention: Retention) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(retention.every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if ctx.emitter.is_closing() {
-                return;
-            }
-            match prune(&ctx, &retention).await {
-                Ok(0) => {}
-                Ok(n) => tracing::debug!(pruned = n, "event log pruned"),
-                Err(e) => tracing::warn!(error = %e, "event log pruning failed; retrying"),
-            }
-        }
+        let emitter = ctx.emitter.clone();
+        emitter
+            .every(retention.every, || async {
+                match prune(&ctx, &retention).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(pruned = n, "event log pruned"),
+                    Err(e) => tracing::warn!(error = %e, "event log pruning failed; retrying"),
+                }
+            })
+            .await;
     });
 }

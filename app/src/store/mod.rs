@@ -16,12 +16,27 @@ pub mod write;
 
 pub use db::{Backend, Db};
 
+use crate::model::OrderStatus;
+
 /// Milliseconds since the Unix epoch, UTC.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// `'a', 'b'`: the statuses for which `keep` holds, for `status IN (...)`.
+/// SQL never spells out a set of statuses: the model decides (the one
+/// exception is the partial index of migration 0009, which a test holds to
+/// [`OrderStatus::holds_driver`]).
+pub(crate) fn statuses(keep: fn(OrderStatus) -> bool) -> String {
+    OrderStatus::ALL
+        .into_iter()
+        .filter(|s| keep(*s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A JSON array (as text) of `value` over the rows of `inner`, in its order.
@@ -54,4 +69,28 @@ pub(crate) fn text_list(backend: Backend, value: &str, inner: &str) -> String {
 /// A unique constraint refused the write (PostgreSQL 23505, SQLite 2067).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("23505" | "2067")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_one_delivery_index_covers_exactly_the_statuses_that_hold_a_driver() {
+        let wanted = format!("status IN ({})", statuses(OrderStatus::holds_driver));
+        for migration in [
+            include_str!("../../../migrations/sqlite/0009_one_delivery_per_driver.sql"),
+            include_str!("../../../migrations/postgres/0009_one_delivery_per_driver.sql"),
+        ] {
+            assert!(migration.contains(&wanted), "{migration}\nlacks {wanted}");
+        }
+    }
+
+    #[test]
+    fn status_lists_come_from_the_model() {
+        assert_eq!(
+            statuses(OrderStatus::is_final),
+            "'delivered', 'rejected', 'cancelled'"
+        );
+    }
 }

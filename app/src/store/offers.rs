@@ -145,15 +145,17 @@ pub async fn settle(
 
 /// Active orders with no driver and no live offer: they need dispatching.
 pub async fn orders_needing_drivers(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query(
-        "SELECT o.id FROM orders o WHERE o.driver_id IS NULL AND o.status IN ('confirmed', 'preparing', 'ready') \
+    let sql = format!(
+        "SELECT o.id FROM orders o WHERE o.driver_id IS NULL AND o.status IN ({}) \
          AND NOT EXISTS (SELECT 1 FROM delivery_offers d WHERE d.order_id = o.id AND d.status = 'pending' AND d.expires_at > $1) \
          ORDER BY o.id",
-    )
-    .bind(now)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get("id"))
-    .collect()
+        super::statuses(crate::model::OrderStatus::awaits_driver)
+    );
+    sqlx::query(&sql)
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect()
 }

@@ -203,9 +203,12 @@ pub async fn list(
         Listing::Everyone => ("$1 = $1", 0),
     };
     let active = if active_only {
-        " AND o.status NOT IN ('delivered', 'rejected', 'cancelled')"
+        format!(
+            " AND o.status NOT IN ({})",
+            super::statuses(OrderStatus::is_final)
+        )
     } else {
-        ""
+        String::new()
     };
     // The lines' text in the same query: no query per order.
     let items = text_list(
@@ -256,15 +259,16 @@ pub async fn list(
 }
 
 pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, sqlx::Error> {
-    sqlx::query(
-        "SELECT status, COUNT(*) AS n FROM orders \
-         WHERE status NOT IN ('delivered', 'rejected', 'cancelled') GROUP BY status",
-    )
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| Ok((status_of(r, "status")?, r.try_get("n")?)))
-    .collect()
+    let sql = format!(
+        "SELECT status, COUNT(*) AS n FROM orders WHERE status NOT IN ({}) GROUP BY status",
+        super::statuses(OrderStatus::is_final)
+    );
+    sqlx::query(&sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((status_of(r, "status")?, r.try_get("n")?)))
+        .collect()
 }
 
 /// Gives the order to `driver_id` if it is still unassigned and waiting,
@@ -277,14 +281,15 @@ pub async fn assign_driver(
     driver_id: i64,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = Query::new(
+    let done = Query::new(format!(
         "UPDATE orders SET driver_id = $1, updated_at = $2, version = version + 1 \
-         WHERE id = $3 AND driver_id IS NULL AND status IN ('confirmed', 'preparing', 'ready') \
+         WHERE id = $3 AND driver_id IS NULL AND status IN ({}) \
          AND EXISTS (SELECT 1 FROM delivery_offers f WHERE f.order_id = $3 AND f.driver_id = $1 \
            AND f.status = 'pending' AND f.expires_at > $2) \
-         AND NOT EXISTS (SELECT 1 FROM orders a WHERE a.driver_id = $1 \
-           AND a.status IN ('confirmed', 'preparing', 'ready', 'out_for_delivery'))",
-    )
+         AND NOT EXISTS (SELECT 1 FROM orders a WHERE a.driver_id = $1 AND a.status IN ({}))",
+        super::statuses(OrderStatus::awaits_driver),
+        super::statuses(OrderStatus::holds_driver)
+    ))
     .bind(driver_id)
     .bind(at)
     .bind(order_id)
@@ -295,26 +300,28 @@ pub async fn assign_driver(
 
 /// The delivery a driver is on, if any.
 pub async fn active_for_driver(db: &Db, driver_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query(
-        "SELECT id FROM orders WHERE driver_id = $1 AND status IN ('confirmed', 'preparing', 'ready', 'out_for_delivery') \
-         ORDER BY id LIMIT 1",
-    )
-    .bind(driver_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .map(|r| r.try_get("id"))
-    .transpose()
+    let sql = format!(
+        "SELECT id FROM orders WHERE driver_id = $1 AND status IN ({}) ORDER BY id LIMIT 1",
+        super::statuses(OrderStatus::holds_driver)
+    );
+    sqlx::query(&sql)
+        .bind(driver_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()
 }
 
 /// Drivers on a delivery right now.
 pub async fn busy_drivers(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query(
-        "SELECT DISTINCT driver_id FROM orders WHERE driver_id IS NOT NULL \
-         AND status IN ('confirmed', 'preparing', 'ready', 'out_for_delivery')",
-    )
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| r.try_get("driver_id"))
-    .collect()
+    let sql = format!(
+        "SELECT DISTINCT driver_id FROM orders WHERE driver_id IS NOT NULL AND status IN ({})",
+        super::statuses(OrderStatus::holds_driver)
+    );
+    sqlx::query(&sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("driver_id"))
+        .collect()
 }

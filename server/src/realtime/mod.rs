@@ -76,7 +76,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
 ) -> anyhow::Result<Router<S>> {
     let user_sockets = match redis {
         None => user_sockets::UserSockets::default(),
-        Some((url, pool)) => user_sockets::UserSockets::shared(pool.clone(), prefix)
+        Some((url, pool)) => user_sockets::UserSockets::shared(pool.clone(), prefix, &ctx.emitter)
             .await
             .with_context(|| {
                 format!(

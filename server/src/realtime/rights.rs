@@ -23,16 +23,8 @@ use super::socket_user::SocketUser;
 
 pub fn spawn<A: Adapter>(io: SocketIo<A>, ctx: Ctx, every: Duration) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        tick.tick().await;
-        loop {
-            tick.tick().await;
-            if ctx.emitter.is_closing() {
-                return;
-            }
-            check(&io, &ctx).await;
-        }
+        let emitter = ctx.emitter.clone();
+        emitter.every(every, || check(&io, &ctx)).await;
     });
 }
 

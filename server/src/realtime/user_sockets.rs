@@ -9,6 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use app::realtime::emit::Emitter;
 use app::realtime::rooms::Room;
 use fred::prelude::{Expiration, KeysInterface, LuaInterface, Pool, SortedSetsInterface};
 use socketioxide::adapter::Adapter;
@@ -119,27 +120,28 @@ fn node_id() -> String {
 
 impl UserSockets {
     /// Counted in Redis under `{prefix}:sockets:*`, with this node's
-    /// heartbeat renewed until the process ends.
-    pub async fn shared(pool: Pool, prefix: &str) -> Result<Self, fred::error::Error> {
+    /// heartbeat renewed until the node shuts down.
+    pub async fn shared(
+        pool: Pool,
+        prefix: &str,
+        emitter: &Emitter,
+    ) -> Result<Self, fred::error::Error> {
         let shared = Arc::new(Shared {
             pool,
             prefix: prefix.to_owned(),
             node: node_id(),
         });
         shared.heartbeat().await?;
-        let beating = Arc::downgrade(&shared);
+        let beating = shared.clone();
+        let emitter = emitter.clone();
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(HEARTBEAT_TTL / 3);
-            tick.tick().await;
-            loop {
-                tick.tick().await;
-                let Some(shared) = beating.upgrade() else {
-                    return;
-                };
-                if let Err(e) = shared.heartbeat().await {
-                    tracing::warn!(error = %e, "socket registry heartbeat failed; retrying");
-                }
-            }
+            emitter
+                .every(HEARTBEAT_TTL / 3, || async {
+                    if let Err(e) = beating.heartbeat().await {
+                        tracing::warn!(error = %e, "socket registry heartbeat failed; retrying");
+                    }
+                })
+                .await;
         });
         Ok(Self {
             local: Arc::default(),
