@@ -1,14 +1,15 @@
 //! `chat:send`, `chat:typing`, `chat:read`: the order chat over the socket.
 
+use app::error::AppError;
 use app::model::chat::SendMessage;
 use app::service::{chat, Ctx};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
 
 use super::socket_user::SocketUser;
-use super::{answer, parse};
+use super::{parse, reply};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,11 +43,10 @@ pub async fn on_send<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
     State(ctx): State<Ctx>,
+    MaybeExtension(me): MaybeExtension<SocketUser>,
 ) {
-    let Some(me) = s.extensions.get::<SocketUser>() else {
-        return;
-    };
     let result = async {
+        let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
         super::rights::recheck(&s, &ctx, &me).await?;
         let req: Send = parse(data)?;
@@ -58,7 +58,7 @@ pub async fn on_send<A: Adapter>(
         Ok(json!({ "ok": true, "message": message, "duplicate": !new }))
     }
     .await;
-    let _ = ack.send(&answer(result));
+    reply(ack, result);
 }
 
 pub async fn on_typing<A: Adapter>(
@@ -66,18 +66,17 @@ pub async fn on_typing<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
     State(ctx): State<Ctx>,
+    MaybeExtension(me): MaybeExtension<SocketUser>,
 ) {
-    let Some(me) = s.extensions.get::<SocketUser>() else {
-        return;
-    };
     let result = async {
+        let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
         let req: Typing = parse(data)?;
         chat::typing(&ctx, &me.user, req.order_id, req.typing).await?;
         Ok(json!({ "ok": true }))
     }
     .await;
-    let _ = ack.send(&answer(result));
+    reply(ack, result);
 }
 
 pub async fn on_read<A: Adapter>(
@@ -85,16 +84,15 @@ pub async fn on_read<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
     State(ctx): State<Ctx>,
+    MaybeExtension(me): MaybeExtension<SocketUser>,
 ) {
-    let Some(me) = s.extensions.get::<SocketUser>() else {
-        return;
-    };
     let result = async {
+        let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
         let req: Read = parse(data)?;
         chat::read(&ctx, &me.user, req.order_id, req.up_to_message_id).await?;
         Ok(json!({ "ok": true }))
     }
     .await;
-    let _ = ack.send(&answer(result));
+    reply(ack, result);
 }

@@ -8,21 +8,20 @@ use app::realtime::rooms::Room;
 use app::service::{dispatch, Ctx};
 use serde_json::{json, Value};
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
 
 use super::socket_user::SocketUser;
-use super::{answer, parse};
+use super::{parse, reply};
 
 pub async fn on_availability<A: Adapter>(
     s: SocketRef<A>,
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
     State(ctx): State<Ctx>,
+    MaybeExtension(me): MaybeExtension<SocketUser>,
 ) {
-    let Some(me) = s.extensions.get::<SocketUser>() else {
-        return;
-    };
     let result = async {
+        let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
         super::rights::recheck(&s, &ctx, &me).await?;
         let availability: Availability = parse(data)?;
@@ -35,7 +34,7 @@ pub async fn on_availability<A: Adapter>(
         Ok(json!({ "ok": true, "online": availability.online }))
     }
     .await;
-    let _ = ack.send(&answer(result));
+    reply(ack, result);
 }
 
 pub async fn on_location<A: Adapter>(
@@ -43,11 +42,10 @@ pub async fn on_location<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
     State(ctx): State<Ctx>,
+    MaybeExtension(me): MaybeExtension<SocketUser>,
 ) {
-    let Some(me) = s.extensions.get::<SocketUser>() else {
-        return;
-    };
     let result = async {
+        let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
         if me.user.role != Role::Driver {
             return Err(AppError::Forbidden);
@@ -57,5 +55,5 @@ pub async fn on_location<A: Adapter>(
         Ok(json!({ "ok": true, "sent": sent }))
     }
     .await;
-    let _ = ack.send(&answer(result));
+    reply(ack, result);
 }

@@ -42,13 +42,18 @@ fn parse<T: serde::de::DeserializeOwned>(
         .map_err(|e| app::error::AppError::invalid("payload", e.to_string()))
 }
 
-/// The acknowledgement: the handler's answer, or `{ok: false, error}`.
-fn answer(result: Result<serde_json::Value, app::error::AppError>) -> serde_json::Value {
-    match result {
+/// Every handler acknowledges through this: the handler's answer, or
+/// `{ok: false, error}`.
+fn reply<A: socketioxide::adapter::Adapter>(
+    ack: socketioxide::extract::AckSender<A>,
+    result: Result<serde_json::Value, app::error::AppError>,
+) {
+    let value = match result {
         Ok(value) => value,
         Err(e) => serde_json::to_value(app::realtime::events::Ack::<()>::err(&e))
             .unwrap_or(serde_json::Value::Null),
-    }
+    };
+    let _ = ack.send(&value);
 }
 
 fn check_size(value: &serde_json::Value) -> Result<(), app::error::AppError> {

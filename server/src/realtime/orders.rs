@@ -7,8 +7,9 @@ use app::realtime::rooms::Room;
 use app::service::{self, Ctx};
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, SocketRef, State, TryData};
+use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
 
+use super::reply;
 use super::socket_user::SocketUser;
 
 /// Reads `{orderId}` strictly: a positive integer, nothing else.
@@ -28,30 +29,24 @@ pub async fn on_watch<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
     State(ctx): State<Ctx>,
+    MaybeExtension(me): MaybeExtension<SocketUser>,
 ) {
-    let Some(me) = s.extensions.get::<SocketUser>() else {
-        return;
-    };
-    let allowed = match super::limits::spend(&s) {
-        Ok(()) => super::rights::recheck(&s, &ctx, &me).await,
-        Err(e) => Err(e),
-    };
-    let answer = match allowed.and_then(|()| parse_watch(data)) {
-        Ok(req) => match service::orders::get(&ctx, &me.user, req.order_id).await {
-            Ok(order) => {
-                s.join(Room::order(order.id));
-                let last_location = order.last_location.clone();
-                serde_json::to_value(Ack::ok(Watching {
-                    order,
-                    last_location,
-                }))
-                .unwrap_or(Value::Null)
-            }
-            Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
-        },
-        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
-    };
-    let _ = ack.send(&answer);
+    let result = async {
+        let me = me.ok_or(AppError::Unauthenticated)?;
+        super::limits::spend(&s)?;
+        super::rights::recheck(&s, &ctx, &me).await?;
+        let req = parse_watch(data)?;
+        let order = service::orders::get(&ctx, &me.user, req.order_id).await?;
+        s.join(Room::order(order.id));
+        let last_location = order.last_location.clone();
+        Ok(serde_json::to_value(Ack::ok(Watching {
+            order,
+            last_location,
+        }))
+        .unwrap_or(Value::Null))
+    }
+    .await;
+    reply(ack, result);
 }
 
 pub async fn on_unwatch<A: Adapter>(
@@ -59,14 +54,13 @@ pub async fn on_unwatch<A: Adapter>(
     TryData(data): TryData<Value>,
     ack: AckSender<A>,
 ) {
-    let answer = match super::limits::spend(&s).and_then(|()| parse_watch(data)) {
-        Ok(req) => {
+    let result = super::limits::spend(&s)
+        .and_then(|()| parse_watch(data))
+        .map(|req| {
             s.leave(Room::order(req.order_id));
             serde_json::json!({ "ok": true })
-        }
-        Err(e) => serde_json::to_value(Ack::<()>::err(&e)).unwrap_or(Value::Null),
-    };
-    let _ = ack.send(&answer);
+        });
+    reply(ack, result);
 }
 
 #[cfg(test)]
