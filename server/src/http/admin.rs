@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use super::extract::{ApiJson, Id};
+use super::responses::{AdminsOnly, NotAllowed, NotYours, SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -27,7 +28,22 @@ pub fn router() -> Router<ApiState> {
         .route("/api/admin/announcements", post(announce))
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/suspend", tag = "admin", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the user, suspended: their sessions and sockets end", body = User), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 409, description = "you cannot suspend yourself", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/suspend",
+    tag = "admin",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    responses(
+        (status = 200, description = "the user, suspended: their sessions and sockets end", body = User),
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        (status = 409, description = "you cannot suspend yourself", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn suspend(
     State(ctx): State<Ctx>,
     SignedIn(admin): SignedIn,
@@ -36,7 +52,21 @@ async fn suspend(
     Ok(Json(moderation::suspend(&ctx, &admin, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/users/{id}/reinstate", tag = "admin", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the user, reinstated", body = User), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/admin/users/{id}/reinstate",
+    tag = "admin",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    responses(
+        (status = 200, description = "the user, reinstated", body = User),
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        Unavailable
+    )
+)]
 async fn reinstate(
     State(ctx): State<Ctx>,
     SignedIn(admin): SignedIn,
@@ -45,10 +75,17 @@ async fn reinstate(
     Ok(Json(moderation::reinstate(&ctx, &admin, id).await?))
 }
 
-#[utoipa::path(get, path = "/api/admin/users", tag = "admin",
-    responses((status = 200, description = "every user, newest first", body = Vec<UserRow>),
-        (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "admins only", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/admin/users",
+    tag = "admin",
+    responses(
+        (status = 200, description = "every user, newest first", body = Vec<UserRow>),
+        SignedOut,
+        AdminsOnly,
+        Unavailable
+    )
+)]
 async fn users(
     State(ctx): State<Ctx>,
     SignedIn(admin): SignedIn,
@@ -56,10 +93,17 @@ async fn users(
     Ok(Json(moderation::users(&ctx, &admin).await?))
 }
 
-#[utoipa::path(get, path = "/api/admin/stats", tag = "admin",
-    responses((status = 200, description = "live figures: sockets by role (every node), online drivers, active orders by status, open disputes, events in the last minute", body = Overview),
-        (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "admins only", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/admin/stats",
+    tag = "admin",
+    responses(
+        (status = 200, description = "live figures: sockets by role (every node), online drivers, active orders by status, open disputes, events in the last minute", body = Overview),
+        SignedOut,
+        AdminsOnly,
+        Unavailable
+    )
+)]
 async fn stats(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -67,12 +111,21 @@ async fn stats(
     Ok(Json(admin::overview(&ctx, &user).await?))
 }
 
-#[utoipa::path(post, path = "/api/admin/announcements", tag = "admin", request_body = Announce,
-    responses((status = 201, description = "sent: a toast on every open page of the audience, and a notification each", body = Announcement),
-        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
-        (status = 403, description = "admins only", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody),
+#[utoipa::path(
+    post,
+    path = "/api/admin/announcements",
+    tag = "admin",
+    request_body = Announce,
+    responses(
+        (status = 201, description = "sent: a toast on every open page of the audience, and a notification each", body = Announcement),
+        (status = 400, description = "malformed JSON", body = ErrorBody),
+        SignedOut,
+        AdminsOnly,
+        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "empty or over 500 characters, or an unknown audience", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+        Unavailable
+    )
+)]
 async fn announce(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

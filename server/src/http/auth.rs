@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::extract::{ApiJson, ClientIp};
+use super::responses::{BodyErrors, InvalidField, SignedOut, Unavailable};
 use super::ApiState;
 
 #[derive(utoipa::OpenApi)]
@@ -40,7 +41,20 @@ pub(super) struct LoginBody {
     password: String,
 }
 
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterBody, responses((status = 201, description = "signed up and signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 409, description = "conflicts with the current state", body = ErrorBody), (status = 429, description = "too many new accounts from this client", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/register",
+    tag = "auth",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "signed up and signed in", body = User),
+        BodyErrors,
+        InvalidField,
+        (status = 409, description = "conflicts with the current state", body = ErrorBody),
+        (status = 429, description = "too many new accounts from this client", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn register(
     State(ctx): State<Ctx>,
     ClientIp(client): ClientIp,
@@ -52,7 +66,21 @@ async fn register(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginBody, responses((status = 200, description = "signed in", body = User), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "wrong email or password", body = ErrorBody), (status = 403, description = "the password is right but the account is suspended", body = ErrorBody), (status = 429, description = "rate-limited", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    tag = "auth",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "signed in", body = User),
+        BodyErrors,
+        InvalidField,
+        (status = 401, description = "wrong email or password", body = ErrorBody),
+        (status = 403, description = "the password is right but the account is suspended", body = ErrorBody),
+        (status = 429, description = "rate-limited", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn login(
     State(ctx): State<Ctx>,
     ClientIp(client): ClientIp,
@@ -63,13 +91,30 @@ async fn login(
     Ok(Json(user))
 }
 
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", responses((status = 204, description = "signed out"), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    tag = "auth",
+    responses(
+        (status = 204, description = "signed out"),
+        Unavailable
+    )
+)]
 async fn logout(State(ctx): State<Ctx>, session: Session) -> Result<StatusCode, AppError> {
     auth::sign_out(&ctx, &session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/me", tag = "auth", responses((status = 200, description = "the signed-in user", body = User), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    tag = "auth",
+    responses(
+        (status = 200, description = "the signed-in user", body = User),
+        SignedOut,
+        Unavailable
+    )
+)]
 async fn me(State(ctx): State<Ctx>, session: Session) -> Result<Json<User>, AppError> {
     Ok(Json(auth::require_user(&ctx, &session).await?))
 }

@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use super::extract::{ApiJson, Id};
+use super::responses::{SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -21,11 +22,20 @@ pub fn router() -> Router<ApiState> {
     Router::new().route("/api/orders/{id}/messages", get(history).post(send))
 }
 
-#[utoipa::path(get, path = "/api/orders/{id}/messages", tag = "chat",
-    params(("id" = i64, Path, description = "the order")),
-    responses((status = 200, description = "the newest 200 messages, oldest first, and read marks", body = ChatHistory),
-        (status = 401, description = "not signed in", body = ErrorBody),
-        (status = 404, description = "no such order, or not a participant (answered alike)", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/orders/{id}/messages",
+    tag = "chat",
+    params(
+        ("id" = i64, Path, description = "the order")
+    ),
+    responses(
+        (status = 200, description = "the newest 200 messages, oldest first, and read marks", body = ChatHistory),
+        SignedOut,
+        (status = 404, description = "no such order, or not a participant (answered alike)", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn history(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -34,14 +44,28 @@ async fn history(
     Ok(Json(chat::history(&ctx, &user, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/orders/{id}/messages", tag = "chat",
-    params(("id" = i64, Path, description = "the order")), request_body = SendMessage,
-    responses((status = 201, description = "sent", body = ChatMessage), (status = 200, description = "a resend: the message first sent with this clientId", body = ChatMessage),
-        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
-        (status = 403, description = "admins read chats but do not write in them", body = ErrorBody), (status = 404, description = "no such order, or not a participant (answered alike)", body = ErrorBody),
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/messages",
+    tag = "chat",
+    params(
+        ("id" = i64, Path, description = "the order")
+    ),
+    request_body = SendMessage,
+    responses(
+        (status = 201, description = "sent", body = ChatMessage),
+        (status = 200, description = "a resend: the message first sent with this clientId", body = ChatMessage),
+        (status = 400, description = "malformed JSON", body = ErrorBody),
+        SignedOut,
+        (status = 403, description = "admins read chats but do not write in them", body = ErrorBody),
+        (status = 404, description = "no such order, or not a participant (answered alike)", body = ErrorBody),
         (status = 409, description = "the chat closed, or the clientId belongs to another message", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "empty or over 2,000 characters, or a bad clientId", body = ErrorBody),
-        (status = 429, description = "more than 5 messages a second", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+        (status = 413, description = "body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "empty or over 2,000 characters, or a bad clientId", body = ErrorBody),
+        (status = 429, description = "more than 5 messages a second", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn send(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

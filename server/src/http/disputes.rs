@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use super::extract::{ApiJson, Id};
+use super::responses::{AdminsOnly, SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -24,14 +25,26 @@ pub fn router() -> Router<ApiState> {
         .route("/api/disputes/{id}/resolve", post(resolve))
 }
 
-#[utoipa::path(post, path = "/api/orders/{id}/dispute", tag = "disputes", params(("id" = i64, Path, description = "the order")),
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/dispute",
+    tag = "disputes",
+    params(
+        ("id" = i64, Path, description = "the order")
+    ),
     request_body = OpenDispute,
-    responses((status = 201, description = "opened; admins see it live", body = Dispute),
-        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
-        (status = 403, description = "admins do not open disputes", body = ErrorBody), (status = 404, description = "no such order of yours", body = ErrorBody),
+    responses(
+        (status = 201, description = "opened; admins see it live", body = Dispute),
+        (status = 400, description = "malformed JSON", body = ErrorBody),
+        SignedOut,
+        (status = 403, description = "admins do not open disputes", body = ErrorBody),
+        (status = 404, description = "no such order of yours", body = ErrorBody),
         (status = 409, description = "not delivered, delivered over 7 days ago, or a dispute is already open", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "unknown reason or details too long", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+        (status = 413, description = "body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "unknown reason or details too long", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn open(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -44,10 +57,17 @@ async fn open(
     ))
 }
 
-#[utoipa::path(get, path = "/api/disputes", tag = "disputes",
-    responses((status = 200, description = "admins: every dispute, open first; customers: their own", body = Vec<Dispute>),
-        (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "neither a customer nor an admin", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/disputes",
+    tag = "disputes",
+    responses(
+        (status = 200, description = "admins: every dispute, open first; customers: their own", body = Vec<Dispute>),
+        SignedOut,
+        (status = 403, description = "neither a customer nor an admin", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn list(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -55,14 +75,26 @@ async fn list(
     Ok(Json(disputes::list(&ctx, &user, None).await?))
 }
 
-#[utoipa::path(post, path = "/api/disputes/{id}/resolve", tag = "disputes", params(("id" = i64, Path, description = "the dispute")),
+#[utoipa::path(
+    post,
+    path = "/api/disputes/{id}/resolve",
+    tag = "disputes",
+    params(
+        ("id" = i64, Path, description = "the dispute")
+    ),
     request_body = ResolveDispute,
-    responses((status = 200, description = "resolved; the customer is told live", body = Dispute),
-        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
-        (status = 403, description = "admins only", body = ErrorBody), (status = 404, description = "no such dispute", body = ErrorBody),
-        (status = 409, description = "already resolved", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody),
+    responses(
+        (status = 200, description = "resolved; the customer is told live", body = Dispute),
+        (status = 400, description = "malformed JSON", body = ErrorBody),
+        SignedOut,
+        AdminsOnly,
+        (status = 404, description = "no such dispute", body = ErrorBody),
+        (status = 409, description = "already resolved", body = ErrorBody),
+        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "unknown resolution, a refund above the order's total, or no note", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+        Unavailable
+    )
+)]
 async fn resolve(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

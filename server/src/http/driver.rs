@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::extract::{ApiJson, Id};
+use super::responses::{BodyErrors, InvalidField, NotAllowed, NotYours, SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -26,7 +27,20 @@ pub fn router() -> Router<ApiState> {
         .route("/api/orders/{id}/accept", post(accept))
 }
 
-#[utoipa::path(post, path = "/api/driver/availability", tag = "drivers", request_body = Availability, responses((status = 200, description = "`{online}`", body = Object), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/driver/availability",
+    tag = "drivers",
+    request_body = Availability,
+    responses(
+        (status = 200, description = "`{online}`", body = Object),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        Unavailable
+    )
+)]
 async fn availability(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -36,7 +50,17 @@ async fn availability(
     Ok(Json(json!({ "online": body.online })))
 }
 
-#[utoipa::path(get, path = "/api/driver/offers", tag = "drivers", responses((status = 200, description = "the driver's live offers", body = Vec<DeliveryOffer>), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/driver/offers",
+    tag = "drivers",
+    responses(
+        (status = 200, description = "the driver's live offers", body = Vec<DeliveryOffer>),
+        SignedOut,
+        NotAllowed,
+        Unavailable
+    )
+)]
 async fn offers(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -44,7 +68,21 @@ async fn offers(
     Ok(Json(dispatch::offers_for(&ctx, &user).await?))
 }
 
-#[utoipa::path(post, path = "/api/driver/location", tag = "drivers", request_body = LocationReport, responses((status = 202, description = "`{sent}`: whether it moved enough to be sent on", body = Object), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 429, description = "rate-limited", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/driver/location",
+    tag = "drivers",
+    request_body = LocationReport,
+    responses(
+        (status = 202, description = "`{sent}`: whether it moved enough to be sent on", body = Object),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        (status = 429, description = "rate-limited", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn location(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -54,7 +92,22 @@ async fn location(
     Ok((StatusCode::ACCEPTED, Json(json!({ "sent": sent }))))
 }
 
-#[utoipa::path(post, path = "/api/orders/{id}/accept", tag = "drivers", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the order, now the driver's", body = Order), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 409, description = "the offer expired, was taken, or the driver is busy", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/accept",
+    tag = "drivers",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    responses(
+        (status = 200, description = "the order, now the driver's", body = Order),
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        (status = 409, description = "the offer expired, was taken, or the driver is busy", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn accept(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

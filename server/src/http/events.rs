@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::responses::{SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -38,7 +39,21 @@ fn number(field: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError>
     }
 }
 
-#[utoipa::path(get, path = "/api/events", tag = "events", params(("since" = Option<i64>, Query, description = "the last event id seen"), ("limit" = Option<i64>, Query, description = "at most this many")), responses((status = 200, description = "the caller's logged events after `since`, in order, each with `eventId`, `type` and `at`; header `Mealstream-Resync: true` when the log no longer holds all of them (fetch the state again)", body = Vec<Object>, headers(("Mealstream-Resync" = String, description = "`true` or `false`"))), (status = 422, description = "a query parameter is invalid", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/events",
+    tag = "events",
+    params(
+        ("since" = Option<i64>, Query, description = "the last event id seen"),
+        ("limit" = Option<i64>, Query, description = "at most this many")
+    ),
+    responses(
+        (status = 200, description = "the caller's logged events after `since`, in order, each with `eventId`, `type` and `at`; header `Mealstream-Resync: true` when the log no longer holds all of them (fetch the state again)", body = Vec<Object>, headers(("Mealstream-Resync" = String, description = "`true` or `false`"))),
+        (status = 422, description = "a query parameter is invalid", body = ErrorBody),
+        SignedOut,
+        Unavailable
+    )
+)]
 async fn missed(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

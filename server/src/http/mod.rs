@@ -13,6 +13,7 @@ mod notifications;
 mod openapi;
 mod orders;
 pub mod pages;
+mod responses;
 mod restaurants;
 pub mod security;
 mod session;

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::extract::ApiJson;
+use super::responses::{SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -22,9 +23,16 @@ pub fn router() -> Router<ApiState> {
         .route("/api/notifications/read", post(mark_read))
 }
 
-#[utoipa::path(get, path = "/api/notifications", tag = "notifications",
-    responses((status = 200, description = "the newest 50, and the unread count", body = NotificationList),
-        (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/notifications",
+    tag = "notifications",
+    responses(
+        (status = 200, description = "the newest 50, and the unread count", body = NotificationList),
+        SignedOut,
+        Unavailable
+    )
+)]
 async fn list(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -32,11 +40,20 @@ async fn list(
     Ok(Json(notifications::list(&ctx, &user).await?))
 }
 
-#[utoipa::path(post, path = "/api/notifications/read", tag = "notifications", request_body = MarkRead,
-    responses((status = 200, description = "`{unread}`: what is left unread", body = serde_json::Value),
-        (status = 400, description = "malformed JSON", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "no ids and not all, or bad ids", body = ErrorBody),
-        (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/notifications/read",
+    tag = "notifications",
+    request_body = MarkRead,
+    responses(
+        (status = 200, description = "`{unread}`: what is left unread", body = serde_json::Value),
+        (status = 400, description = "malformed JSON", body = ErrorBody),
+        SignedOut,
+        (status = 413, description = "body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "no ids and not all, or bad ids", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn mark_read(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};
+use super::responses::{BodyErrors, InvalidField, NotAllowed, NotYours, SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -25,7 +26,25 @@ pub fn router() -> Router<ApiState> {
         .route("/api/orders/{id}/status", post(change_status))
 }
 
-#[utoipa::path(post, path = "/api/orders", tag = "orders", params(("Idempotency-Key" = Option<String>, Header, description = "a retried checkout with the same key returns the same order")), request_body = CheckoutInput, responses((status = 201, description = "the placed order (or the one a repeated Idempotency-Key made)", body = Order), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 409, description = "conflicts with the current state", body = ErrorBody), (status = 429, description = "more orders this minute than the customer may place (`--orders-per-minute`, 10 by default)", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/orders",
+    tag = "orders",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "a retried checkout with the same key returns the same order")
+    ),
+    request_body = CheckoutInput,
+    responses(
+        (status = 201, description = "the placed order (or the one a repeated Idempotency-Key made)", body = Order),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        (status = 409, description = "conflicts with the current state", body = ErrorBody),
+        (status = 429, description = "more orders this minute than the customer may place (`--orders-per-minute`, 10 by default)", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn place(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -49,7 +68,20 @@ struct ListQuery {
     active: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/orders", tag = "orders", params(("active" = Option<bool>, Query, description = "only orders not yet finished")), responses((status = 200, description = "the caller's orders, newest first", body = Vec<OrderSummary>), (status = 422, description = "a query parameter is invalid", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/orders",
+    tag = "orders",
+    params(
+        ("active" = Option<bool>, Query, description = "only orders not yet finished")
+    ),
+    responses(
+        (status = 200, description = "the caller's orders, newest first", body = Vec<OrderSummary>),
+        (status = 422, description = "a query parameter is invalid", body = ErrorBody),
+        SignedOut,
+        Unavailable
+    )
+)]
 async fn list(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -60,7 +92,20 @@ async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/orders/{id}", tag = "orders", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the order with items, history, driver and last position", body = Order), (status = 401, description = "not signed in", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/orders/{id}",
+    tag = "orders",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    responses(
+        (status = 200, description = "the order with items, history, driver and last position", body = Order),
+        SignedOut,
+        NotYours,
+        Unavailable
+    )
+)]
 async fn one(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -76,7 +121,25 @@ pub(super) struct StatusBody {
     reason: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/orders/{id}/status", tag = "orders", params(("id" = i64, Path, description = "numeric id")), request_body = StatusBody, responses((status = 200, description = "the order after the step", body = Order), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 409, description = "not a legal step from the current status", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/status",
+    tag = "orders",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    request_body = StatusBody,
+    responses(
+        (status = 200, description = "the order after the step", body = Order),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        (status = 409, description = "not a legal step from the current status", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn change_status(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,

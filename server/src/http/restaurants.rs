@@ -1,7 +1,7 @@
 //! `/api/restaurants` and `/api/menu-items`: browsing (anyone) and menu
 //! edits (the restaurant's staff).
 
-use app::error::{AppError, ErrorBody};
+use app::error::AppError;
 use app::model::{MenuItem, Restaurant, RestaurantWithMenu};
 use app::service::restaurants::{self, MenuItemPatch, NewMenuItem};
 use app::service::Ctx;
@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};
+use super::responses::{BodyErrors, InvalidField, NotAllowed, NotYours, SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -32,7 +33,24 @@ pub(super) struct OpenBody {
     open: bool,
 }
 
-#[utoipa::path(patch, path = "/api/restaurants/{id}", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), request_body = OpenBody, responses((status = 200, description = "the restaurant, opened or closed", body = Restaurant), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    patch,
+    path = "/api/restaurants/{id}",
+    tag = "restaurants",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    request_body = OpenBody,
+    responses(
+        (status = 200, description = "the restaurant, opened or closed", body = Restaurant),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        Unavailable
+    )
+)]
 async fn set_open(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -44,7 +62,24 @@ async fn set_open(
     ))
 }
 
-#[utoipa::path(post, path = "/api/restaurants/{id}/menu", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), request_body = NewMenuItem, responses((status = 201, description = "the new menu item", body = MenuItem), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    post,
+    path = "/api/restaurants/{id}/menu",
+    tag = "restaurants",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    request_body = NewMenuItem,
+    responses(
+        (status = 201, description = "the new menu item", body = MenuItem),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        Unavailable
+    )
+)]
 async fn add_item(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -57,7 +92,24 @@ async fn add_item(
     ))
 }
 
-#[utoipa::path(patch, path = "/api/menu-items/{id}", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), request_body = MenuItemPatch, responses((status = 200, description = "the item as now stored", body = MenuItem), (status = 400, description = "malformed JSON", body = ErrorBody), (status = 413, description = "body over 64 KiB", body = ErrorBody), (status = 422, description = "a field is invalid (named in `field`)", body = ErrorBody), (status = 401, description = "not signed in", body = ErrorBody), (status = 403, description = "not allowed for this user", body = ErrorBody), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    patch,
+    path = "/api/menu-items/{id}",
+    tag = "restaurants",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    request_body = MenuItemPatch,
+    responses(
+        (status = 200, description = "the item as now stored", body = MenuItem),
+        BodyErrors,
+        InvalidField,
+        SignedOut,
+        NotAllowed,
+        NotYours,
+        Unavailable
+    )
+)]
 async fn update_item(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
@@ -69,12 +121,32 @@ async fn update_item(
     ))
 }
 
-#[utoipa::path(get, path = "/api/restaurants", tag = "restaurants", responses((status = 200, description = "every restaurant", body = Vec<Restaurant>), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/restaurants",
+    tag = "restaurants",
+    responses(
+        (status = 200, description = "every restaurant", body = Vec<Restaurant>),
+        Unavailable
+    )
+)]
 async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<Restaurant>>, AppError> {
     Ok(Json(restaurants::list(&ctx).await?))
 }
 
-#[utoipa::path(get, path = "/api/restaurants/{id}", tag = "restaurants", params(("id" = i64, Path, description = "numeric id")), responses((status = 200, description = "the restaurant and its menu", body = RestaurantWithMenu), (status = 404, description = "no such resource, or not yours", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/restaurants/{id}",
+    tag = "restaurants",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    responses(
+        (status = 200, description = "the restaurant and its menu", body = RestaurantWithMenu),
+        NotYours,
+        Unavailable
+    )
+)]
 async fn one(State(ctx): State<Ctx>, Id(id): Id) -> Result<Json<RestaurantWithMenu>, AppError> {
     restaurants::with_menu(&ctx, id)
         .await

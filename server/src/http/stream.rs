@@ -23,6 +23,7 @@ use tower_sessions::{Session, SessionStore};
 
 use crate::sessions::Sessions;
 
+use super::responses::{SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -77,10 +78,22 @@ struct Cursor {
     _slot: app::service::stream_slots::Slot,
 }
 
-#[utoipa::path(get, path = "/api/events/stream", tag = "events",
-    params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event"), ("since" = Option<i64>, Query, description = "the same, for clients that cannot set headers")),
-    responses((status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s; first a `resync` event when the log no longer holds everything after the resume point (fetch the state again)", content_type = "text/event-stream", body = String),
-        (status = 401, description = "not signed in", body = ErrorBody), (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody), (status = 429, description = "the user holds 10 streams already", body = ErrorBody), (status = 503, description = "the database or Redis is unavailable", body = ErrorBody)))]
+#[utoipa::path(
+    get,
+    path = "/api/events/stream",
+    tag = "events",
+    params(
+        ("Last-Event-ID" = Option<i64>, Header, description = "resume after this event"),
+        ("since" = Option<i64>, Query, description = "the same, for clients that cannot set headers")
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s; first a `resync` event when the log no longer holds everything after the resume point (fetch the state again)", content_type = "text/event-stream", body = String),
+        SignedOut,
+        (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody),
+        (status = 429, description = "the user holds 10 streams already", body = ErrorBody),
+        Unavailable
+    )
+)]
 async fn stream_events(
     State(state): State<ApiState>,
     State(ctx): State<Ctx>,
