@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and integration tests (SQLite, PostgreSQL,
-# Redis sessions) and the end-to-end tests in Chromium. Installs and starts
-# what they need first (Chromium, PostgreSQL, Redis), idempotently.
+# Runs every test: the lint gate (scripts/lint.sh), Rust unit and
+# integration tests (SQLite, PostgreSQL, Redis, two nodes), the end-to-end
+# tests in Chromium and the API fuzzing. Installs and starts what they need
+# first (Chromium, the Node peers, PostgreSQL and Redis via
+# scripts/services.sh), idempotently. TEST_DATABASE_URL and TEST_REDIS_URL
+# are set here, so no test is skipped.
 source "$(dirname "$0")/common.sh"
 
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
@@ -27,21 +30,7 @@ if [ ! -d bench/peers/express-pg/node_modules/@socket.io/redis-adapter ] || [ be
     (cd bench/peers/express-pg && npm ci --no-audit --no-fund)
 fi
 
-step "PostgreSQL and Redis"
-if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
-fi
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
-        --dir /var/lib/redis --logfile /var/log/redis/ci.log
-fi
-for _ in $(seq 1 30); do
-    pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break
-    sleep 1
-done
-# Databases left by earlier test runs.
-psql "$TEST_DATABASE_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'mealstream_test_%'" \
-    | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+bash scripts/services.sh
 
 bash scripts/build.sh --site-only
 
@@ -50,7 +39,7 @@ bash scripts/build.sh --site-only
 bash scripts/lint.sh
 
 step "cargo test (unit + integration)"
-cargo test -p server -p app --features app/ssr
+cargo test -p server -p app -p loadtest --features app/ssr
 
 step "end-to-end tests in Chromium"
 E2E_DIR="$(mktemp -d)"

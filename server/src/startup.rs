@@ -46,16 +46,21 @@ impl Application {
         };
         let mut ctx = Ctx::new(db);
         ctx.proxies = Arc::new(config.trusted_proxies.clone());
-        ctx.limits = Arc::new(app::service::ctx::Limits::local(config.limits));
+        ctx.limits = Arc::new(app::service::ctx::Limits::new(
+            config.limits,
+            Arc::new(app::service::counters::MemoryCounters::default()),
+        ));
         if let Some(pool) = &redis {
             ctx.fleet = Arc::new(Fleet::shared(SharedPositions::new(
                 pool.clone(),
                 &config.redis_prefix,
             )));
-            ctx.limits = Arc::new(app::service::ctx::Limits::shared(
+            ctx.limits = Arc::new(app::service::ctx::Limits::new(
                 config.limits,
-                pool.clone(),
-                &config.redis_prefix,
+                Arc::new(app::service::counters::RedisCounters::new(
+                    pool.clone(),
+                    &config.redis_prefix,
+                )),
             ));
             ctx.streams = Arc::new(app::service::stream_slots::StreamSlots::shared(
                 pool.clone(),

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::error::AppError;
 use crate::model::admin::{Overview, RoleCount, StatusCount};
 use crate::model::{Role, User};
-use crate::store::{self, now_ms};
+use crate::store;
 
 pub fn require_admin(user: &User) -> Result<(), AppError> {
     if user.role == Role::Admin {
@@ -35,7 +35,7 @@ pub async fn overview(ctx: &Ctx, admin: &User) -> Result<Overview, AppError> {
             .map(|(status, count)| StatusCount { status, count })
             .collect(),
         open_disputes: store::disputes::count_open(&ctx.db).await?,
-        events_last_minute: store::events::count_since(&ctx.db, now_ms() - 60_000).await?,
+        events_last_minute: store::events::count_since(&ctx.db, ctx.now_ms() - 60_000).await?,
         users_by_role: store::users::count_by_role(&ctx.db)
             .await?
             .into_iter()

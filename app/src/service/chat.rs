@@ -14,7 +14,7 @@ use crate::model::time::rfc3339;
 use crate::model::{Party, Role, User};
 use crate::realtime::events::{ChatTyping, CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
 use crate::realtime::rooms::Room;
-use crate::store::{self, now_ms, orders::OrderAccess};
+use crate::store::{self, orders::OrderAccess};
 
 /// Messages shown when a chat opens.
 const HISTORY: i64 = 200;
@@ -42,7 +42,7 @@ async fn enter(ctx: &Ctx, user: &User, order_id: i64) -> Result<Chatroom, AppErr
     if !participant && user.role != Role::Admin {
         return Err(AppError::NotFound("order"));
     }
-    let open = !access.status.is_final() || now_ms() - access.updated_at < OPEN_AFTER_END_MS;
+    let open = !access.status.is_final() || ctx.now_ms() - access.updated_at < OPEN_AFTER_END_MS;
     Ok(Chatroom {
         may_send: participant && open,
         open,
@@ -76,7 +76,12 @@ pub async fn history(ctx: &Ctx, user: &User, order_id: i64) -> Result<ChatHistor
 
 fn server_client_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("srv-{}-{}", now_ms(), NEXT.fetch_add(1, Ordering::Relaxed))
+    // Only unique, not a time the domain reads: the system clock will do.
+    format!(
+        "srv-{}-{}",
+        store::now_ms(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Sends a message; a resend with the same `clientId` returns the first
@@ -108,7 +113,7 @@ pub async fn send(
         .chat_messages_per_user
         .check(&user.id.to_string(), "at most 5 messages a second")
         .await?;
-    let at = now_ms();
+    let at = ctx.now_ms();
     let mut tx = ctx.begin().await?;
     let Some(id) = store::chat::insert(&mut tx, order_id, user.id, &client_id, &body, at).await?
     else {
@@ -179,7 +184,7 @@ pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(
         // Admins read along without marking anything as seen.
         return Ok(());
     }
-    let at = now_ms();
+    let at = ctx.now_ms();
     let mut tx = ctx.begin().await?;
     if !store::chat::mark_read(&mut tx, order_id, user.id, up_to, at).await? {
         return Ok(());

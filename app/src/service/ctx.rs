@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use crate::realtime::emit::Emitter;
 use crate::service::client_addr::TrustedProxies;
+use crate::service::clock::{self, Clock};
+use crate::service::counters::{Counters, MemoryCounters};
 use crate::service::fleet::Fleet;
 use crate::service::rate_limit::RateLimiter;
 use crate::service::stream_slots::StreamSlots;
@@ -21,6 +23,8 @@ pub struct Ctx {
     pub proxies: Arc<TrustedProxies>,
     /// Event streams (SSE) per user.
     pub streams: Arc<StreamSlots>,
+    /// What time it is (a test may move it by hand).
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The throttles. Each is one fixed-window counter per key, in memory on
@@ -73,7 +77,11 @@ const CHAT_PER_USER: Spec = ("chat", 5, Duration::from_secs(1));
 const REPLAYS_PER_USER: Spec = ("replay", 120, Duration::from_secs(60));
 
 impl Limits {
-    fn build(settings: LimitSettings, limiter: impl Fn(Spec) -> RateLimiter) -> Self {
+    /// The limits, counted on `counters`: the node's memory, or Redis for
+    /// every node at once (chosen at startup).
+    pub fn new(settings: LimitSettings, counters: Arc<dyn Counters>) -> Self {
+        let limiter =
+            |(name, max, window): Spec| RateLimiter::new(name, max, window, counters.clone());
         let orders = settings.orders_per_minute;
         Self {
             password_checks_per_email: limiter(PASSWORD_CHECKS_PER_EMAIL),
@@ -85,37 +93,35 @@ impl Limits {
             replays_per_user: limiter(REPLAYS_PER_USER),
         }
     }
-
-    /// The limits of one node, counted in its memory.
-    pub fn local(settings: LimitSettings) -> Self {
-        Self::build(settings, |(name, max, window)| {
-            RateLimiter::new(name, max, window)
-        })
-    }
-
-    /// The same limits, counted in Redis and so shared by every node.
-    pub fn shared(settings: LimitSettings, pool: fred::prelude::Pool, prefix: &str) -> Self {
-        Self::build(settings, |(name, max, window)| {
-            RateLimiter::shared(name, max, window, pool.clone(), prefix)
-        })
-    }
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self::local(LimitSettings::default())
+        Self::new(
+            LimitSettings::default(),
+            Arc::new(MemoryCounters::default()),
+        )
     }
 }
 
 impl Ctx {
     pub fn new(db: Db) -> Self {
+        let clock = clock::system();
         Self {
             db,
             emitter: Emitter::default(),
             limits: Arc::new(Limits::default()),
-            fleet: Arc::new(Fleet::default()),
+            fleet: Arc::new(Fleet::with_clock(clock.clone())),
+            clock,
             proxies: Arc::new(TrustedProxies::default()),
             streams: Arc::new(StreamSlots::default()),
         }
+    }
+}
+
+impl Ctx {
+    /// Milliseconds since the Unix epoch, on this context's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 }

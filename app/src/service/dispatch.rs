@@ -14,7 +14,7 @@ use crate::realtime::events::{
     DRIVER_POSITION,
 };
 use crate::realtime::rooms::Room;
-use crate::store::{self, now_ms};
+use crate::store;
 
 /// How long a driver has to accept.
 pub const OFFER_TTL_MS: i64 = 30_000;
@@ -41,7 +41,7 @@ pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
 
 /// [`offer`] for an order already read.
 pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
-    let now = now_ms();
+    let now = ctx.now_ms();
     let order_id = order.id;
     if !order.status.awaits_driver() || order.driver.is_some() {
         return Ok(0);
@@ -109,7 +109,7 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
 /// notification and the events.
 pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, AppError> {
     require_driver(driver)?;
-    let now = now_ms();
+    let now = ctx.now_ms();
     let Some(mut order) = store::orders::get(&ctx.db, order_id).await? else {
         return Err(AppError::NotFound("offer"));
     };
@@ -209,7 +209,7 @@ pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppE
 /// Runs every few seconds: expires overdue offers (telling their drivers)
 /// and offers every waiting order to the next drivers.
 pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
-    let now = now_ms();
+    let now = ctx.now_ms();
     let mut tx = ctx.begin().await?;
     for (order_id, driver) in store::offers::expire_overdue(&mut tx, now).await? {
         let payload = OfferWithdrawn {
@@ -233,7 +233,7 @@ pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, 
     require_driver(driver)?;
     let here = ctx.fleet.position(driver.id).await?.map(|f| f.point);
     let mut list = Vec::new();
-    for pending in store::offers::pending_for_driver(&ctx.db, driver.id, now_ms()).await? {
+    for pending in store::offers::pending_for_driver(&ctx.db, driver.id, ctx.now_ms()).await? {
         let Some(order) = store::orders::get(&ctx.db, pending.order_id).await? else {
             continue;
         };

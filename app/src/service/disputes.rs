@@ -13,7 +13,7 @@ use crate::model::dispute::{
 use crate::model::{format_cents, OrderStatus, Role, User};
 use crate::realtime::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
 use crate::realtime::rooms::Room;
-use crate::store::{self, now_ms};
+use crate::store;
 
 const LISTED: i64 = 200;
 
@@ -49,12 +49,12 @@ pub async fn open(
             access.status.as_str()
         )));
     }
-    if now_ms() - access.updated_at > OPEN_WINDOW_MS {
+    if ctx.now_ms() - access.updated_at > OPEN_WINDOW_MS {
         return Err(AppError::Conflict(
             "disputes are open for 7 days after delivery".into(),
         ));
     }
-    let at = now_ms();
+    let at = ctx.now_ms();
     let mut tx = ctx.begin().await?;
     let Some(id) =
         store::disputes::insert(&mut tx, order_id, user.id, &input.reason, details, at).await?
@@ -163,7 +163,7 @@ pub async fn resolve(
             "this dispute is already resolved".into(),
         ));
     }
-    let at = now_ms();
+    let at = ctx.now_ms();
     let mut tx = ctx.begin().await?;
     if !store::disputes::resolve(&mut tx, id, &input.resolution, refund, note, admin.id, at).await?
     {

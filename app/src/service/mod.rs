@@ -8,6 +8,8 @@ pub mod auth;
 pub mod chat;
 pub mod checkout;
 pub mod client_addr;
+pub mod clock;
+pub mod counters;
 pub mod csp;
 pub mod ctx;
 pub mod demo;

@@ -47,13 +47,14 @@ pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Annou
     // notifications: never a row and an event per user. Bells refresh on
     // the announcement itself.
     let mut tx = ctx.begin().await?;
+    let at = tx.now_ms();
     let recipients = store::notifications::insert_for_audience(
         &mut tx,
         role,
         SYSTEM_ANNOUNCEMENT,
         "Announcement",
         message,
-        store::now_ms(),
+        at,
     )
     .await?;
     let announcement = Announcement {

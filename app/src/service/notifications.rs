@@ -10,7 +10,7 @@ use crate::model::notification::{MarkRead, NotificationList, NotificationNew};
 use crate::model::User;
 use crate::realtime::events::NOTIFICATION_NEW;
 use crate::realtime::rooms::Room;
-use crate::store::{self, notifications::NewNotification, now_ms};
+use crate::store::{self, notifications::NewNotification};
 
 /// The newest notifications a list shows.
 const LISTED: i64 = 50;
@@ -45,7 +45,8 @@ pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError
         }
     }
     let backend = tx.backend();
-    let stored = store::notifications::insert_all(tx, backend, &rows, now_ms()).await?;
+    let at = tx.now_ms();
+    let stored = store::notifications::insert_all(tx, backend, &rows, at).await?;
     for (user_id, notification, unread) in stored {
         tx.log(
             NOTIFICATION_NEW,
@@ -70,7 +71,7 @@ pub async fn list(ctx: &Ctx, user: &User) -> Result<NotificationList, AppError> 
 /// ignored. Returns the unread count left.
 pub async fn mark_read(ctx: &Ctx, user: &User, request: &MarkRead) -> Result<i64, AppError> {
     if request.all {
-        store::notifications::mark_read(&ctx.db, user.id, None, now_ms()).await?;
+        store::notifications::mark_read(&ctx.db, user.id, None, ctx.now_ms()).await?;
     } else {
         if request.ids.is_empty() {
             return Err(AppError::invalid(
@@ -87,7 +88,7 @@ pub async fn mark_read(ctx: &Ctx, user: &User, request: &MarkRead) -> Result<i64
         if request.ids.iter().any(|id| *id < 1) {
             return Err(AppError::invalid("ids", "must be positive integers"));
         }
-        store::notifications::mark_read(&ctx.db, user.id, Some(&request.ids), now_ms()).await?;
+        store::notifications::mark_read(&ctx.db, user.id, Some(&request.ids), ctx.now_ms()).await?;
     }
     Ok(store::notifications::unread(&ctx.db, user.id).await?)
 }

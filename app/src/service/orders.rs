@@ -15,9 +15,7 @@ use crate::realtime::events::{
     OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED,
 };
 use crate::realtime::rooms::Room;
-use crate::store::{
-    self, now_ms, orders::Listing, orders::Loaded, orders::NewLine, orders::NewOrder,
-};
+use crate::store::{self, orders::Listing, orders::Loaded, orders::NewLine, orders::NewOrder};
 
 const MAX_REASON_CHARS: usize = 300;
 
@@ -69,7 +67,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         idempotency_key: order.idempotency_key.as_deref(),
         lines: &lines,
     };
-    let at = now_ms();
+    let at = ctx.now_ms();
     let mut tx = ctx.begin().await?;
     let Some(id) = store::orders::insert(&mut tx, &new, at).await? else {
         // A retry with a key already used: answer with the order it made.
@@ -209,7 +207,7 @@ pub async fn change_status(
     if to == OrderStatus::Rejected && reason.is_none() {
         return Err(AppError::invalid("reason", "say why the order is rejected"));
     }
-    let at = now_ms();
+    let at = ctx.now_ms();
     if !store::orders::set_status(&mut tx, order_id, order.version, to, at).await? {
         tx.rollback().await?;
         // Someone else moved it first: report where it stands now.

@@ -3,12 +3,15 @@
 //! queued event in one statement, the last before COMMIT, commits, and
 //! wakes this node's log tail, which emits them. Nothing publishes by hand, so nothing can forget to.
 
+use std::sync::Arc;
+
+use super::clock::Clock;
 use super::Ctx;
 use crate::error::AppError;
 use crate::realtime::emit::Emitter;
 use crate::store::events::NewEvent;
 use crate::store::write::WriteConn;
-use crate::store::{self, now_ms, Backend};
+use crate::store::{self, Backend};
 use serde::Serialize;
 
 pub struct EventTx {
@@ -16,6 +19,7 @@ pub struct EventTx {
     backend: Backend,
     emitter: Emitter,
     events: Vec<NewEvent>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Ctx {
@@ -26,11 +30,17 @@ impl Ctx {
             backend: self.db.backend,
             emitter: self.emitter.clone(),
             events: Vec::new(),
+            clock: self.clock.clone(),
         })
     }
 }
 
 impl EventTx {
+    /// The time of this change, on its context's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
     /// Queues an event for `rooms`; it is written with the commit.
     pub fn log(
         &mut self,
@@ -42,7 +52,7 @@ impl EventTx {
         self.events.push(NewEvent {
             kind: kind.to_owned(),
             payload,
-            at: now_ms(),
+            at: self.now_ms(),
             rooms,
         });
         Ok(())

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::error::AppError;
-use crate::store::{self, now_ms};
+use crate::store;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Retention {
@@ -38,7 +38,7 @@ const BATCH: i64 = 1000;
 
 /// Deletes what the log no longer keeps; returns how many events went.
 pub async fn prune(ctx: &Ctx, retention: &Retention) -> Result<usize, AppError> {
-    let now = now_ms();
+    let now = ctx.now_ms();
     let short_before = now - retention.offers.as_millis() as i64;
     let all_before = now - retention.log.as_millis() as i64;
     let mut pruned = 0;

@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 
 use super::Ctx;
 use crate::model::time::rfc3339;
-use crate::store::{self, events::StoredEvent, now_ms};
+use crate::store::{self, events::StoredEvent};
 
 /// The most events one read takes.
 const BATCH: i64 = 500;
@@ -83,7 +83,7 @@ async fn emit(ctx: &Ctx, event: &StoredEvent) {
     ctx.emitter
         .emit_logged(&event.kind, &event.rooms, &wire)
         .await;
-    let since_commit = now_ms().saturating_sub(event.at).max(0) as u64;
+    let since_commit = ctx.now_ms().saturating_sub(event.at).max(0) as u64;
     super::metrics::event_emitted(&event.kind, Duration::from_millis(since_commit));
 }
 

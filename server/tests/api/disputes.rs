@@ -3,17 +3,15 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{next_event, online_driver, spawn_app, TestApp, NEAR_TASCA};
+use crate::helpers::{
+    confirmed_order, customer_and_staff, next_event, online_driver, spawn_app, TestApp, NEAR_TASCA,
+};
 
 /// An order taken all the way to `delivered`; returns (customer, staff, driver, order id).
 async fn delivered_order(app: &TestApp) -> (TestApp, TestApp, TestApp, i64) {
     let driver = online_driver(app, "driver@mealstream.test", NEAR_TASCA).await;
-    let customer = app.other_client();
-    customer.login_demo("customer@mealstream.test").await;
-    let staff = app.other_client();
-    staff.login_demo("restaurant@mealstream.test").await;
-    let id = customer.place_order().await["id"].as_i64().unwrap();
-    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    let (customer, staff) = customer_and_staff(app).await;
+    let id = confirmed_order(&customer, &staff).await;
     assert_eq!(
         driver
             .post_json(&format!("/api/orders/{id}/accept"), &json!({}))

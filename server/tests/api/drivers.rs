@@ -74,6 +74,9 @@ async fn first_accept_wins_in_100_rounds_on_sqlite() {
 
 #[tokio::test]
 async fn first_accept_wins_in_100_rounds_on_postgres() {
+    if !crate::helpers::configured(&[crate::helpers::Backend::Postgres]) {
+        return;
+    }
     two_drivers_race_for_each_offer(Backend::Postgres, 100).await;
 }
 
@@ -306,6 +309,9 @@ async fn accepting_without_a_live_offer_is_409() {
 #[tokio::test]
 async fn with_redis_positions_live_in_redis_with_a_time_to_live() {
     use fred::prelude::{ClientLike, Config, KeysInterface, Pool};
+    if !crate::helpers::configured(&[crate::helpers::Backend::RedisSessions]) {
+        return;
+    }
     let app = spawn_app_on(Backend::RedisSessions).await;
     let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
     let me: Value = driver.get("/api/me").await.json().await.unwrap();

@@ -60,6 +60,9 @@ impl Proxy {
 
 #[tokio::test]
 async fn redis_going_away_gives_503_json_and_the_node_recovers_by_itself() {
+    if !crate::helpers::configured(&[crate::helpers::Backend::RedisSessions]) {
+        return;
+    }
     let proxy = Proxy::start("127.0.0.1:6379").await;
     let redis = format!("redis://127.0.0.1:{}", proxy.port);
     let app = spawn_app_with(Backend::Sqlite, None, Some(redis)).await;
@@ -107,6 +110,9 @@ async fn redis_going_away_gives_503_json_and_the_node_recovers_by_itself() {
 
 #[tokio::test]
 async fn postgres_going_away_gives_503_json_and_the_node_recovers_by_itself() {
+    if !crate::helpers::configured(&[crate::helpers::Backend::Postgres]) {
+        return;
+    }
     let proxy = Proxy::start("127.0.0.1:5432").await;
     let direct = fresh_postgres_database().await;
     let via_proxy = direct.replacen("127.0.0.1:5432", &format!("127.0.0.1:{}", proxy.port), 1);

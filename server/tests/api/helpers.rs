@@ -31,6 +31,37 @@ pub enum Backend {
     RedisSessions,
 }
 
+/// Whether the services `backends` need are configured: `TEST_DATABASE_URL`
+/// for PostgreSQL, `TEST_REDIS_URL` for Redis. `scripts/test.sh` sets both
+/// (and starts the services), so it runs every test; a plain `cargo test`
+/// on a laptop without them runs the rest and says what it skipped. A test
+/// calls this first and returns when it is `false`.
+pub fn configured(backends: &[Backend]) -> bool {
+    let missing: Vec<&str> = backends
+        .iter()
+        .filter_map(|b| match b {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("TEST_DATABASE_URL"),
+            Backend::RedisSessions => Some("TEST_REDIS_URL"),
+        })
+        .filter(|var| std::env::var(var).map_or(true, |v| v.trim().is_empty()))
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    eprintln!("skipped {test}: {} not set", missing.join(" and "));
+    false
+}
+
+/// `backends` without those that are not configured (see [`configured`]).
+pub fn available<const N: usize>(backends: [Backend; N]) -> Vec<Backend> {
+    backends.into_iter().filter(|b| configured(&[*b])).collect()
+}
+
+/// PostgreSQL and Redis both: what several nodes need.
+pub const CLUSTER: [Backend; 2] = [Backend::Postgres, Backend::RedisSessions];
+
 pub struct TestApp {
     pub redis_prefix: String,
     pub addr: SocketAddr,
@@ -472,6 +503,24 @@ pub async fn order_body(app: &TestApp, quantity: i64) -> Value {
 
 /// A spot a few metres from Tasca do Rossio, the demo's first restaurant.
 pub const NEAR_TASCA: (f64, f64) = (38.7125, -9.1380);
+
+/// The demo customer and the staff of Tasca do Rossio, each signed in on
+/// a client of their own.
+pub async fn customer_and_staff(app: &TestApp) -> (TestApp, TestApp) {
+    let customer = app.other_client();
+    customer.login_demo("customer@mealstream.test").await;
+    let staff = app.other_client();
+    staff.login_demo("restaurant@mealstream.test").await;
+    (customer, staff)
+}
+
+/// An order `customer` placed and `staff` confirmed: on offer to the
+/// drivers online near the restaurant. Returns its id.
+pub async fn confirmed_order(customer: &TestApp, staff: &TestApp) -> i64 {
+    let id = customer.place_order().await["id"].as_i64().unwrap();
+    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    id
+}
 
 /// A demo driver, signed in on a client of its own, online at `at`.
 pub async fn online_driver(app: &TestApp, email: &str, at: (f64, f64)) -> TestApp {

@@ -106,6 +106,9 @@ pub fn jar() -> Arc<Jar> {
 
 #[tokio::test]
 async fn a_login_and_a_change_on_one_node_reach_a_socket_on_the_other() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     let customer_jar = jar();
     let on_a = a.client(customer_jar.clone());
@@ -150,6 +153,9 @@ async fn a_login_and_a_change_on_one_node_reach_a_socket_on_the_other() {
 
 #[tokio::test]
 async fn suspension_through_one_node_cuts_the_users_socket_on_the_other() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     let driver = b.client(jar());
     let me = driver.login_demo("driver@mealstream.test").await;
@@ -195,6 +201,9 @@ async fn suspension_through_one_node_cuts_the_users_socket_on_the_other() {
 
 #[tokio::test]
 async fn sign_in_failures_count_against_one_limit_across_nodes() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     let (on_a, on_b) = (a.client(jar()), b.client(jar()));
     for (i, node) in [&on_a, &on_b, &on_a, &on_b, &on_a].into_iter().enumerate() {
@@ -212,6 +221,9 @@ async fn sign_in_failures_count_against_one_limit_across_nodes() {
 
 #[tokio::test]
 async fn a_driver_taken_on_one_node_is_followed_through_the_other() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     // The driver's phone talks to B.
     let driver_jar = jar();
@@ -295,6 +307,9 @@ async fn replay(events: &mut mpsc::UnboundedReceiver<(String, Value)>) -> Vec<(S
 
 #[tokio::test]
 async fn a_client_of_a_killed_node_reconnects_to_another_and_misses_nothing() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, mut b) = cluster().await;
     let customer_jar = jar();
     let on_b = b.client(customer_jar.clone());
@@ -351,6 +366,9 @@ async fn a_client_of_a_killed_node_reconnects_to_another_and_misses_nothing() {
 
 #[tokio::test]
 async fn sigterm_under_load_drains_and_exits_zero_without_a_5xx() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, mut b) = cluster().await;
     let customer = b.client(jar());
     customer.login_demo("customer@mealstream.test").await;

@@ -11,6 +11,9 @@ use crate::nodes::{cluster, jar};
 
 #[tokio::test]
 async fn twenty_one_sockets_over_two_nodes_close_the_oldest() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     let cookies = jar();
     let on_a = a.client(cookies.clone());
@@ -47,6 +50,9 @@ async fn twenty_one_sockets_over_two_nodes_close_the_oldest() {
 
 #[tokio::test]
 async fn a_driver_cannot_double_their_location_rate_through_two_nodes() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     let cookies = jar();
     let on_a = a.client(cookies.clone());

@@ -92,6 +92,9 @@ async fn hop(
 
 #[tokio::test]
 async fn a_reader_hopping_between_nodes_gets_every_event_once_in_id_order() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
     let (a, b) = cluster().await;
     let nodes = [&a, &b];
     let reader_jar = jar();
@@ -164,6 +167,9 @@ async fn a_reader_hopping_between_nodes_gets_every_event_once_in_id_order() {
 async fn an_event_waits_for_an_older_transaction_and_arrives_after_it_in_id_order() {
     use sqlx::{Connection, Executor, Row};
 
+    if !crate::helpers::configured(&[crate::helpers::Backend::Postgres]) {
+        return;
+    }
     let database_url = crate::helpers::fresh_postgres_database().await;
     let app = crate::helpers::spawn_app_with(
         crate::helpers::Backend::Postgres,

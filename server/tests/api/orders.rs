@@ -210,6 +210,9 @@ async fn fifty_concurrent_transitions_leave_a_consistent_history_on_sqlite() {
 
 #[tokio::test]
 async fn fifty_concurrent_transitions_leave_a_consistent_history_on_postgres() {
+    if !crate::helpers::configured(&[crate::helpers::Backend::Postgres]) {
+        return;
+    }
     concurrent_transitions_leave_one_consistent_history(Backend::Postgres).await;
 }
 
@@ -294,6 +297,9 @@ async fn reconnect_with_last_event_id_replays_the_three_missed_changes_on_sqlite
 
 #[tokio::test]
 async fn reconnect_with_last_event_id_replays_the_three_missed_changes_on_postgres() {
+    if !crate::helpers::configured(&[crate::helpers::Backend::Postgres]) {
+        return;
+    }
     reconnect_replays_exactly_the_missed_events(Backend::Postgres).await;
 }
 

@@ -8,7 +8,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    next_event, online_driver, spawn_app_opts, Backend, Opts, TestApp, NEAR_TASCA,
+    available, confirmed_order, customer_and_staff, next_event, online_driver, spawn_app_opts,
+    Backend, Opts, TestApp, NEAR_TASCA,
 };
 
 /// Events of `kind` that `client` can read from the start of the log, and
@@ -26,7 +27,7 @@ async fn readable(client: &TestApp, kind: &str) -> (usize, String) {
 
 #[tokio::test]
 async fn a_driver_who_lost_an_offer_cannot_read_its_address_later() {
-    for backend in [Backend::Sqlite, Backend::Postgres] {
+    for backend in available([Backend::Sqlite, Backend::Postgres]) {
         let app = spawn_app_opts(
             backend,
             None,
@@ -39,12 +40,8 @@ async fn a_driver_who_lost_an_offer_cannot_read_its_address_later() {
         .await;
         let winner = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
         let loser = online_driver(&app, "driver2@mealstream.test", NEAR_TASCA).await;
-        let customer = app.other_client();
-        customer.login_demo("customer@mealstream.test").await;
-        let staff = app.other_client();
-        staff.login_demo("restaurant@mealstream.test").await;
-        let id = customer.place_order().await["id"].as_i64().unwrap();
-        assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+        let (customer, staff) = customer_and_staff(&app).await;
+        let id = confirmed_order(&customer, &staff).await;
         let accepted = winner
             .client
             .post(winner.url(&format!("/api/orders/{id}/accept")))
@@ -94,12 +91,9 @@ async fn a_socket_resuming_from_before_the_retention_is_told_to_resync() {
     )
     .await;
     let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
-    let customer = app.other_client();
-    customer.login_demo("customer@mealstream.test").await;
-    let staff = app.other_client();
-    staff.login_demo("restaurant@mealstream.test").await;
-    let id = customer.place_order().await["id"].as_i64().unwrap();
-    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    let (customer, staff) = customer_and_staff(&app).await;
+    // An offer to the driver: what the retention prunes.
+    confirmed_order(&customer, &staff).await;
     let cookie = driver.cookie_header();
     let mut resync = Value::Null;
     for round in 0..50 {

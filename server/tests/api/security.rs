@@ -4,8 +4,8 @@ use futures_util::future::join_all;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    next_event, online_driver, order_body, spawn_app, spawn_app_on, Backend, TestApp,
-    DEMO_PASSWORD, NEAR_TASCA,
+    available, confirmed_order, customer_and_staff, next_event, online_driver, order_body,
+    spawn_app, spawn_app_on, Backend, TestApp, DEMO_PASSWORD, NEAR_TASCA,
 };
 
 async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) -> reqwest::Response {
@@ -20,7 +20,7 @@ async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) ->
 
 #[tokio::test]
 async fn forty_parallel_wrong_passwords_get_at_most_five_password_checks() {
-    for backend in [Backend::Sqlite, Backend::RedisSessions] {
+    for backend in available([Backend::Sqlite, Backend::RedisSessions]) {
         let app = spawn_app_on(backend).await;
         // From 40 addresses at once, so only the per-account limit can hold.
         let guesses = (0..40).map(|i| {
@@ -164,18 +164,13 @@ async fn signing_in_over_a_live_session_ends_that_sessions_sockets() {
 
 #[tokio::test]
 async fn two_accepts_by_one_driver_on_two_offers_give_one_delivery() {
-    for backend in [Backend::Sqlite, Backend::Postgres] {
+    for backend in available([Backend::Sqlite, Backend::Postgres]) {
         let app = spawn_app_on(backend).await;
         let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
-        let customer = app.other_client();
-        customer.login_demo("customer@mealstream.test").await;
-        let staff = app.other_client();
-        staff.login_demo("restaurant@mealstream.test").await;
+        let (customer, staff) = customer_and_staff(&app).await;
         let mut ids = Vec::new();
         for _ in 0..2 {
-            let id = customer.place_order().await["id"].as_i64().unwrap();
-            assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
-            ids.push(id);
+            ids.push(confirmed_order(&customer, &staff).await);
         }
         // Both are on offer to this driver at once.
         let offers: Value = driver.get("/api/driver/offers").await.json().await.unwrap();
@@ -204,7 +199,7 @@ async fn two_accepts_by_one_driver_on_two_offers_give_one_delivery() {
 
 #[tokio::test]
 async fn a_cookie_from_before_a_suspension_is_dead_after_reinstatement() {
-    for backend in [Backend::Sqlite, Backend::RedisSessions] {
+    for backend in available([Backend::Sqlite, Backend::RedisSessions]) {
         let app = spawn_app_on(backend).await;
         let victim = app.other_client();
         let who = victim.login_demo("customer2@mealstream.test").await;
@@ -348,7 +343,7 @@ async fn a_dns_rebinding_page_cannot_sign_in_to_a_local_instance() {
 
 #[tokio::test]
 async fn forty_event_streams_from_one_user_are_mostly_refused() {
-    for backend in [Backend::Sqlite, Backend::RedisSessions] {
+    for backend in available([Backend::Sqlite, Backend::RedisSessions]) {
         let app = spawn_app_on(backend).await;
         app.login_demo("customer@mealstream.test").await;
         let open = || app.client.get(app.url("/api/events/stream")).send();

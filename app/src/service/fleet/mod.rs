@@ -4,7 +4,7 @@
 //! a location update knows whom to tell without a query.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 mod fix;
 mod shared;
@@ -15,11 +15,11 @@ pub use fix::{
 };
 use fix::{turned, update};
 
+use super::clock::{self, Clock};
 use crate::error::AppError;
 use crate::model::geo::{distance_m, LatLng};
 use crate::model::time::rfc3339;
 use crate::realtime::events::{DriverPosition, LocationReport, LocationUpdate};
-use crate::store::now_ms;
 pub use shared::SharedPositions;
 
 #[derive(Default)]
@@ -32,9 +32,9 @@ struct DriverState {
     assignment: Option<Assignment>,
 }
 
-#[derive(Default)]
 pub struct Fleet {
     drivers: Mutex<HashMap<i64, DriverState>>,
+    clock: Arc<dyn Clock>,
     /// With Redis: positions every node sees. The throttle, the admin feed
     /// and the delivery cache stay per node.
     shared: Option<SharedPositions>,
@@ -49,7 +49,26 @@ fn unavailable(e: fred::error::Error) -> AppError {
     AppError::Unavailable
 }
 
+impl Default for Fleet {
+    fn default() -> Self {
+        Self::with_clock(clock::system())
+    }
+}
+
 impl Fleet {
+    /// One node's fleet, in memory, on `clock`.
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self {
+            drivers: Mutex::default(),
+            clock,
+            shared: None,
+        }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut HashMap<i64, DriverState>) -> T) -> T {
         f(&mut self.drivers.lock().unwrap_or_else(|p| p.into_inner()))
     }
@@ -68,7 +87,7 @@ impl Fleet {
 
     /// Online: said so, and either no fix yet or a fix that has not expired.
     fn is_online_local(&self, driver_id: i64) -> bool {
-        let now = now_ms();
+        let now = self.now_ms();
         self.with(|d| {
             d.get(&driver_id)
                 .is_some_and(|s| s.online && s.fix.is_none_or(|f| f.fresh(now)))
@@ -77,7 +96,7 @@ impl Fleet {
 
     /// Online drivers with a fresh position, for dispatch.
     fn available_local(&self) -> Vec<(i64, LatLng)> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.with(|d| {
             d.iter()
                 .filter(|(_, s)| s.online)
@@ -87,7 +106,7 @@ impl Fleet {
     }
 
     fn position_local(&self, driver_id: i64) -> Option<Fix> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.with(|d| {
             d.get(&driver_id)
                 .and_then(|s| s.fix)
@@ -97,7 +116,7 @@ impl Fleet {
 
     /// Every online driver with a fresh fix, for the admin map.
     fn positions_local(&self) -> Vec<DriverPosition> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.with(|d| {
             d.iter()
                 .filter(|(_, s)| s.online)
@@ -138,7 +157,7 @@ impl Fleet {
 
     /// The last position of the driver on `order_id`, as its watchers see it.
     fn last_update_for_local(&self, driver_id: i64, order_id: i64) -> Option<LocationUpdate> {
-        let now = now_ms();
+        let now = self.now_ms();
         self.with(|d| {
             let s = d.get(&driver_id)?;
             let job = s.assignment.filter(|a| a.order_id == order_id)?;
@@ -201,8 +220,8 @@ impl Fleet {
 impl Fleet {
     pub fn shared(shared: SharedPositions) -> Fleet {
         Fleet {
-            drivers: Mutex::default(),
             shared: Some(shared),
+            ..Fleet::default()
         }
     }
 
@@ -249,7 +268,7 @@ impl Fleet {
         name: &str,
         report: &LocationReport,
     ) -> Result<Reported, AppError> {
-        let fix = Fix::parse(report, now_ms())?;
+        let fix = Fix::parse(report, self.now_ms())?;
         if let Some(shared) = &self.shared {
             // One accepted report per interval whichever node the phone
             // reaches: the slot is claimed in Redis.

@@ -17,16 +17,13 @@ fn report(
     name: &str,
     r: &LocationReport,
 ) -> Result<(Reported, Fix), AppError> {
-    fleet.report_local(driver, name, Fix::parse(r, now_ms())?)
+    fleet.report_local(driver, name, Fix::parse(r, fleet.now_ms())?)
 }
 
-fn backdate(fleet: &Fleet, driver: i64, ms: i64) {
-    fleet.with(|d| {
-        let s = d.get_mut(&driver).unwrap();
-        if let Some(f) = s.fix.as_mut() {
-            f.at_ms -= ms;
-        }
-    });
+/// A fleet on a clock the test moves.
+fn on_manual_clock() -> (Arc<clock::ManualClock>, Fleet) {
+    let clock = clock::ManualClock::new();
+    (clock.clone(), Fleet::with_clock(clock))
 }
 
 #[test]
@@ -43,14 +40,14 @@ fn a_second_fix_within_a_second_is_rate_limited() {
 
 #[test]
 fn a_fix_that_barely_moved_is_stored_but_not_sent() {
-    let fleet = Fleet::default();
+    let (clock, fleet) = on_manual_clock();
     report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap();
-    backdate(&fleet, 1, 1500);
+    clock.advance(1500);
     assert_eq!(
         report(&fleet, 1, "D", &at(38.71001, -9.14)).unwrap().0,
         Reported::Unchanged
     );
-    backdate(&fleet, 1, 1500);
+    clock.advance(1500);
     assert!(matches!(
         report(&fleet, 1, "D", &at(38.7110, -9.14)).unwrap().0,
         Reported::Moved { .. }
@@ -59,18 +56,18 @@ fn a_fix_that_barely_moved_is_stored_but_not_sent() {
 
 #[test]
 fn turning_counts_as_moving() {
-    let fleet = Fleet::default();
+    let (clock, fleet) = on_manual_clock();
     let mut r = at(38.71, -9.14);
     r.heading = Some(350.0);
     report(&fleet, 1, "D", &r).unwrap();
-    backdate(&fleet, 1, 1500);
+    clock.advance(1500);
     r.heading = Some(5.0);
     assert_eq!(
         report(&fleet, 1, "D", &r).unwrap().0,
         Reported::Unchanged,
         "15 degrees across north is no turn"
     );
-    backdate(&fleet, 1, 1500);
+    clock.advance(1500);
     r.heading = Some(40.0);
     assert!(matches!(
         report(&fleet, 1, "D", &r).unwrap().0,
@@ -80,11 +77,11 @@ fn turning_counts_as_moving() {
 
 #[test]
 fn an_expired_fix_marks_the_driver_offline() {
-    let fleet = Fleet::default();
+    let (clock, fleet) = on_manual_clock();
     report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap();
     assert!(fleet.is_online_local(1));
     assert_eq!(fleet.available_local().len(), 1);
-    backdate(&fleet, 1, POSITION_TTL.as_millis() as i64 + 1);
+    clock.advance(POSITION_TTL.as_millis() as i64 + 1);
     assert!(!fleet.is_online_local(1));
     assert!(fleet.available_local().is_empty());
     assert!(fleet.position_local(1).is_none());
@@ -92,7 +89,7 @@ fn an_expired_fix_marks_the_driver_offline() {
 
 #[test]
 fn watchers_hear_only_of_a_driver_on_their_order() {
-    let fleet = Fleet::default();
+    let (clock, fleet) = on_manual_clock();
     let job = Assignment {
         order_id: 9,
         pickup: LatLng {
@@ -110,7 +107,7 @@ fn watchers_hear_only_of_a_driver_on_their_order() {
         other => panic!("{other:?}"),
     }
     fleet.assign_local(1, job);
-    backdate(&fleet, 1, 1500);
+    clock.advance(1500);
     match report(&fleet, 1, "D", &at(38.714, -9.14)).unwrap().0 {
         Reported::Moved {
             watchers: Some(u),
@@ -164,4 +161,21 @@ fn bad_coordinates_are_refused() {
             422
         );
     }
+}
+
+#[test]
+fn a_phone_at_a_steady_one_hertz_with_network_jitter_is_never_refused() {
+    let (clock, fleet) = on_manual_clock();
+    // Sent a second apart; each report is late by 0-90 ms on the way.
+    let delays = [0, 90, 10, 75, 5, 60, 30, 85, 0, 45];
+    let mut previous = 0;
+    let mut accepted = 0;
+    for (i, delay) in delays.iter().cycle().take(100).enumerate() {
+        clock.advance(1000 - previous + delay);
+        previous = *delay;
+        if report(&fleet, 1, "D", &at(38.71 + i as f64 * 1e-4, -9.14)).is_ok() {
+            accepted += 1;
+        }
+    }
+    assert_eq!(accepted, 100, "a 1 Hz phone is within the 900 ms floor");
 }
