@@ -30,14 +30,32 @@ macro_rules! with_io {
 use super::events::{SessionRevoked, SESSION_REVOKED};
 use super::rooms::Room;
 
+/// Batches of emitted events kept for event streams that fall behind;
+/// beyond it a stream reads the log again.
+const EMITTED_BATCHES: usize = 1024;
+
+/// One logged event as the tail emitted it.
+#[derive(Clone, Debug)]
+pub struct TailEvent {
+    pub id: i64,
+    pub kind: String,
+    pub rooms: Vec<String>,
+    /// The wire object's JSON text (`eventId` and `at` first).
+    pub wire: String,
+}
+
+/// One batch of the tail, shared by every stream that reads it.
+#[derive(Clone, Debug)]
+pub struct Emitted(pub Arc<Vec<TailEvent>>);
+
 /// A handle to the Socket.IO server, attached once at startup. The CLI
 /// subcommands (migrate, seed) run without one: emitting is then a no-op.
 #[derive(Clone)]
 pub struct Emitter {
     io: Arc<OnceLock<Io>>,
-    /// Tells this node's SSE streams how far the log tail has emitted;
-    /// they read the log itself for their user's rooms.
-    committed: tokio::sync::broadcast::Sender<i64>,
+    /// What the log tail emitted, batch by batch, for this node's event
+    /// streams (SSE): one read of the log feeds them all.
+    emitted: tokio::sync::broadcast::Sender<Emitted>,
     /// Set at shutdown: SSE streams end so their clients reconnect elsewhere.
     closing: Arc<AtomicBool>,
     /// Wakes every background task waiting on [`closed`](Self::closed).
@@ -63,7 +81,7 @@ impl Default for Emitter {
     fn default() -> Self {
         Self {
             io: Arc::default(),
-            committed: tokio::sync::broadcast::channel(1024).0,
+            emitted: tokio::sync::broadcast::channel(EMITTED_BATCHES).0,
             closing: Arc::default(),
             closed: Arc::new(tokio::sync::watch::channel(false).0),
             wake: Arc::default(),
@@ -185,7 +203,20 @@ impl Emitter {
     /// The tail has emitted everything up to `id`.
     pub fn advance(&self, id: i64) {
         self.cursor.store(id, Ordering::Release);
-        let _ = self.committed.send(id);
+    }
+
+    /// The tail has emitted `events` (oldest first): this node's event
+    /// streams get them. Called under the turn, after `advance`.
+    pub fn publish(&self, events: Vec<TailEvent>) {
+        if !events.is_empty() {
+            let _ = self.emitted.send(Emitted(Arc::new(events)));
+        }
+    }
+
+    /// Every batch the tail emits from now on. Subscribe under the turn,
+    /// after reading the log up to the cursor, and nothing falls between.
+    pub fn emitted(&self) -> tokio::sync::broadcast::Receiver<Emitted> {
+        self.emitted.subscribe()
     }
 
     /// Sends a fleeting event (a driver's position): not logged, never
@@ -219,11 +250,6 @@ impl Emitter {
         if let Err(e) = sent {
             tracing::debug!(error = %e, event, "ephemeral emit dropped");
         }
-    }
-
-    /// Ids of events committed on this node, as they are published.
-    pub fn committed(&self) -> tokio::sync::broadcast::Receiver<i64> {
-        self.committed.subscribe()
     }
 
     /// True once this node is shutting down.
@@ -261,7 +287,6 @@ impl Emitter {
     pub async fn close_all(&self) {
         self.closing.store(true, Ordering::SeqCst);
         self.closed.send_replace(true);
-        let _ = self.committed.send(-1);
         self.wake.notify_one();
         if let Some(io) = self.io() {
             with_io!(io, |io| io.close().await);

@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 
 use super::Ctx;
 use crate::model::time::rfc3339;
+use crate::realtime::emit::TailEvent;
 use crate::store::{self, events::StoredEvent};
 
 /// The most events one read takes.
@@ -54,11 +55,20 @@ pub async fn run(ctx: Ctx, hint: Option<Hint>) {
             let full = batch.len() as i64 == BATCH;
             if !batch.is_empty() {
                 let _turn = ctx.emitter.turn().await;
-                for event in &batch {
-                    emit(&ctx, event).await;
+                let mut emitted = Vec::with_capacity(batch.len());
+                for event in batch {
                     cursor = event.id;
+                    if let Some(wire) = emit(&ctx, &event).await {
+                        emitted.push(TailEvent {
+                            id: event.id,
+                            kind: event.kind,
+                            rooms: event.rooms,
+                            wire: wire.get().to_owned(),
+                        });
+                    }
                 }
                 ctx.emitter.advance(cursor);
+                ctx.emitter.publish(emitted);
             }
             if !full {
                 break;
@@ -72,19 +82,21 @@ pub async fn run(ctx: Ctx, hint: Option<Hint>) {
     }
 }
 
-async fn emit(ctx: &Ctx, event: &StoredEvent) {
+/// Sends `event` to its rooms' sockets; returns its wire object.
+async fn emit(ctx: &Ctx, event: &StoredEvent) -> Option<Box<RawValue>> {
     let Some(wire) = wire(event) else {
         tracing::error!(
             event_id = event.id,
             "logged payload is not a JSON object; not emitted"
         );
-        return;
+        return None;
     };
     ctx.emitter
         .emit_logged(&event.kind, &event.rooms, &wire)
         .await;
     let since_commit = ctx.now_ms().saturating_sub(event.at).max(0) as u64;
     super::metrics::event_emitted(&event.kind, Duration::from_millis(since_commit));
+    Some(wire)
 }
 
 /// The payload object with `eventId` and `at` put first, spliced as text:

@@ -1,14 +1,16 @@
 //! `GET /api/events/stream`: Server-Sent Events for clients where
 //! WebSockets are blocked. The same events a socket of the user would get,
-//! each with its `id:`; resumes from `Last-Event-ID` (or `?since=`). It reads
-//! the event log itself, woken by commits on this node and at least every
-//! second, so events committed on any node arrive.
+//! each with its `id:`; resumes from `Last-Event-ID` (or `?since=`). A
+//! stream reads the log only to catch up; then it follows the node's log
+//! tail (which reads every node's events), so a thousand idle streams cost
+//! no query at all. A stream that falls behind the tail reads the log again.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
 use app::error::{AppError, ErrorBody};
 use app::model::User;
+use app::realtime::emit::Emitted;
 use app::realtime::events::{SessionRevoked, SESSION_REVOKED};
 use app::service::{auth, events, retention, Ctx};
 use axum::extract::{Query, State};
@@ -36,8 +38,8 @@ pub fn router() -> Router<ApiState> {
 }
 
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
-/// The log is read at least this often, for events committed on other nodes.
-const POLL: Duration = Duration::from_secs(1);
+/// Events read from the log at a time while catching up.
+const CATCH_UP_BATCH: i64 = 200;
 /// The session and the user's rights are checked this often: a stream
 /// whose session ended, or whose user was suspended or changed role, ends.
 const RECHECK: Duration = Duration::from_secs(15);
@@ -68,11 +70,14 @@ struct Cursor {
     sessions: Sessions,
     user: User,
     session: Session,
+    /// The newest event id this stream has read up to (its own rooms').
     last: i64,
     /// The session's epoch when the stream opened (see `auth::lapsed`).
     epoch: i64,
+    rooms: Vec<String>,
     pending: std::collections::VecDeque<Event>,
-    committed: tokio::sync::broadcast::Receiver<i64>,
+    /// The tail's batches, once the stream has caught up with the log.
+    live: Option<tokio::sync::broadcast::Receiver<Emitted>>,
     checked: tokio::time::Instant,
     /// This stream's place among the user's; given back when it ends.
     _slot: app::service::stream_slots::Slot,
@@ -115,8 +120,8 @@ async fn stream_events(
     }
     let epoch = auth::session_epoch(&session).await?;
     let slot = ctx.streams.take(user.id).await?;
-    let committed = ctx.emitter.committed();
     let cursor = Cursor {
+        rooms: events::rooms_of(&user),
         _slot: slot,
         ctx,
         sessions: state.sessions.clone(),
@@ -125,7 +130,7 @@ async fn stream_events(
         last,
         epoch,
         pending,
-        committed,
+        live: None,
         checked: tokio::time::Instant::now(),
     };
     let sse = Sse::new(follow(cursor))
@@ -156,19 +161,7 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
             }
             if c.checked.elapsed() >= RECHECK {
                 c.checked = tokio::time::Instant::now();
-                c.ctx.streams.keep(c.user.id).await;
-                // The request's Session caches its record: ask the store, so
-                // a sign-out elsewhere ends this stream too.
-                let alive = match c.session.id() {
-                    Some(id) => matches!(SessionStore::load(&c.sessions, &id).await, Ok(Some(_))),
-                    None => false,
-                };
-                let lapsed = match alive {
-                    false => Some("signed out"),
-                    // The database is away: keep the stream, look again later.
-                    true => auth::lapsed(&c.ctx, &c.user, c.epoch).await.unwrap_or(None),
-                };
-                if let Some(reason) = lapsed {
+                if let Some(reason) = lapsed(&c).await {
                     let bye = Event::default()
                         .event(SESSION_REVOKED)
                         .json_data(SessionRevoked {
@@ -178,27 +171,107 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
                     return Some((Ok(bye), None));
                 }
             }
-            match events::missed(&c.ctx, &c.user, c.last, 200).await {
-                Ok(batch) if !batch.is_empty() => {
-                    for e in batch {
-                        c.last = e.id;
-                        c.pending.push_back(
-                            Event::default()
-                                .id(e.id.to_string())
-                                .event(e.kind.clone())
-                                .data(e.wire.to_string()),
-                        );
-                    }
-                    continue;
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "event stream read failed; retrying"),
+            match c.live.take() {
+                None => catch_up(&mut c).await,
+                Some(live) => c.live = follow_tail(&mut c, live).await,
             }
-            // Wait for a commit on this node, or poll for the others'.
-            let _ = tokio::time::timeout(POLL, c.committed.recv()).await;
         }
     })
     .boxed()
+}
+
+/// Why the stream must end now, if it must (checked every `RECHECK`).
+async fn lapsed(c: &Cursor) -> Option<&'static str> {
+    c.ctx.streams.keep(c.user.id).await;
+    // The request's Session caches its record: ask the store, so a
+    // sign-out elsewhere ends this stream too.
+    let alive = match c.session.id() {
+        Some(id) => matches!(SessionStore::load(&c.sessions, &id).await, Ok(Some(_))),
+        None => false,
+    };
+    if !alive {
+        return Some("signed out");
+    }
+    // The database is away: keep the stream, look again later.
+    auth::lapsed(&c.ctx, &c.user, c.epoch).await.unwrap_or(None)
+}
+
+fn sse(id: i64, kind: &str, wire: String) -> Event {
+    Event::default().id(id.to_string()).event(kind).data(wire)
+}
+
+/// Reads the log after `c.last`. Once a read comes back short and the tail
+/// has emitted nothing beyond what it saw, follows the tail: subscribed
+/// under the emission turn, so no batch falls between the read and the
+/// first one received.
+async fn catch_up(c: &mut Cursor) {
+    let read = async {
+        let newest = events::latest_id(&c.ctx).await?;
+        let batch = events::missed(&c.ctx, &c.user, c.last, CATCH_UP_BATCH).await?;
+        Ok::<_, AppError>((newest, batch))
+    };
+    let (newest, batch) = match read.await {
+        Ok(read) => read,
+        Err(e) => {
+            tracing::warn!(error = %e, "event stream read failed; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            return;
+        }
+    };
+    let full = batch.len() as i64 >= CATCH_UP_BATCH;
+    for e in batch {
+        c.last = e.id;
+        c.pending.push_back(sse(e.id, &e.kind, e.wire.to_string()));
+    }
+    if full {
+        return;
+    }
+    // Every event of ours up to `newest` has been read.
+    let horizon = newest.max(c.last);
+    let _turn = c.ctx.emitter.turn().await;
+    if c.ctx.emitter.cursor() <= horizon {
+        c.live = Some(c.ctx.emitter.emitted());
+        c.last = horizon;
+    } else {
+        // The tail emitted more meanwhile: read on from what we saw.
+        c.last = horizon;
+    }
+}
+
+/// Waits for the tail's next batch (or the next rights check, or the
+/// node's shutdown) and queues the events in this stream's rooms. Returns
+/// the receiver to keep following, or `None` to read the log again (the
+/// stream fell behind the tail's buffer).
+async fn follow_tail(
+    c: &mut Cursor,
+    mut live: tokio::sync::broadcast::Receiver<Emitted>,
+) -> Option<tokio::sync::broadcast::Receiver<Emitted>> {
+    let wait = RECHECK.saturating_sub(c.checked.elapsed());
+    let emitter = c.ctx.emitter.clone();
+    let received = tokio::select! {
+        _ = emitter.closed() => return Some(live),
+        _ = tokio::time::sleep(wait) => return Some(live),
+        received = live.recv() => received,
+    };
+    match received {
+        Ok(Emitted(batch)) => {
+            for e in batch.iter() {
+                if e.id <= c.last {
+                    continue;
+                }
+                if e.rooms.iter().any(|r| c.rooms.contains(r)) {
+                    c.pending.push_back(sse(e.id, &e.kind, e.wire.clone()));
+                }
+                c.last = e.id;
+            }
+            Some(live)
+        }
+        Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+            tracing::debug!(missed, "event stream fell behind the tail; reading the log");
+            None
+        }
+        Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
+    }
 }
 
 #[cfg(test)]

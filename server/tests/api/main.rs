@@ -5,6 +5,7 @@
 mod abuse;
 mod auth;
 mod chat;
+mod cluster;
 mod disputes;
 mod drivers;
 mod faults;

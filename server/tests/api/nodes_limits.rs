@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use crate::cluster::{cluster, jar};
 use crate::helpers::{drain, next_event, NEAR_TASCA};
-use crate::nodes::{cluster, jar};
 
 #[tokio::test]
 async fn twenty_one_sockets_over_two_nodes_close_the_oldest() {

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+use crate::cluster::{cluster, jar, Node};
 use crate::helpers::TestApp;
-use crate::nodes::{cluster, jar, Node};
 
 /// Orders each writer places and moves two steps: three events each that
 /// reach admins (created, confirmed, preparing).

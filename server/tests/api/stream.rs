@@ -133,3 +133,34 @@ async fn signing_out_elsewhere_ends_the_stream() {
     assert!(ended.is_ok(), "the stream ended; got {seen:?}");
     assert!(seen.contains("event: session:revoked"), "{seen:?}");
 }
+
+#[tokio::test]
+async fn streams_follow_the_tail_live_through_a_burst_and_from_another_node() {
+    if !crate::helpers::configured(&crate::helpers::CLUSTER) {
+        return;
+    }
+    let (a, b) = crate::cluster::cluster().await;
+    let cookies = crate::cluster::jar();
+    let on_a = a.client(cookies.clone());
+    on_a.login_demo("customer@mealstream.test").await;
+    let on_b = b.client(cookies);
+    // Three streams on node B, all fed by B's one read of the log.
+    let streams = futures_util::future::join_all((0..3).map(|_| open(&on_b, None))).await;
+    // A burst of checkouts through node A.
+    let mut placed = Vec::new();
+    for _ in 0..5 {
+        placed.push(on_a.place_order().await["id"].as_i64().unwrap());
+    }
+    for stream in streams {
+        let got = read_events(stream, 5).await;
+        let orders: Vec<i64> = got
+            .iter()
+            .map(|(_, kind, data)| {
+                assert_eq!(kind, "order:created");
+                data["orderId"].as_i64().unwrap()
+            })
+            .collect();
+        assert_eq!(orders, placed, "every change once, in order, on node B");
+        assert!(got.windows(2).all(|w| w[1].0 > w[0].0));
+    }
+}
