@@ -20,6 +20,7 @@ mod notifications;
 mod openapi;
 mod ordering;
 mod orders;
+mod orders_races;
 mod realtime;
 mod retention;
 mod security;
