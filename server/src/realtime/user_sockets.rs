@@ -46,19 +46,59 @@ end
 return excess
 "#;
 
-#[derive(Clone, Default)]
-pub struct UserSockets {
-    local: Arc<Mutex<HashMap<i64, VecDeque<Sid>>>>,
-    shared: Option<Arc<Shared>>,
+/// Where the sockets are counted: chosen once, at startup.
+#[async_trait::async_trait]
+trait Registry: Send + Sync {
+    /// Counts `sid` for `user_id`; returns the sockets to close, oldest
+    /// first, to stay within the limit.
+    async fn add(&self, user_id: i64, sid: Sid) -> Result<Vec<Sid>, fred::error::Error>;
+    /// The socket is gone.
+    async fn remove(&self, user_id: i64, sid: Sid) -> Result<(), fred::error::Error>;
 }
 
-struct Shared {
+/// One node's sockets, oldest first.
+#[derive(Default)]
+struct MemoryRegistry(Mutex<HashMap<i64, VecDeque<Sid>>>);
+
+#[async_trait::async_trait]
+impl Registry for MemoryRegistry {
+    async fn add(&self, user_id: i64, sid: Sid) -> Result<Vec<Sid>, fred::error::Error> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let list = map.entry(user_id).or_default();
+        list.push_back(sid);
+        let excess = list.len().saturating_sub(SOCKETS_PER_USER);
+        Ok(list.drain(..excess).collect())
+    }
+
+    async fn remove(&self, user_id: i64, sid: Sid) -> Result<(), fred::error::Error> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(list) = map.get_mut(&user_id) {
+            list.retain(|s| *s != sid);
+            if list.is_empty() {
+                map.remove(&user_id);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone)]
+pub struct UserSockets(Arc<dyn Registry>);
+
+impl Default for UserSockets {
+    fn default() -> Self {
+        Self(Arc::new(MemoryRegistry::default()))
+    }
+}
+
+/// Every node's sockets, in Redis.
+struct RedisRegistry {
     pool: Pool,
     prefix: String,
     node: String,
 }
 
-impl Shared {
+impl RedisRegistry {
     fn user_key(&self, user_id: i64) -> String {
         format!("{}:sockets:{user_id}", self.prefix)
     }
@@ -78,7 +118,10 @@ impl Shared {
             )
             .await
     }
+}
 
+#[async_trait::async_trait]
+impl Registry for RedisRegistry {
     async fn add(&self, user_id: i64, sid: Sid) -> Result<Vec<Sid>, fred::error::Error> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -126,7 +169,7 @@ impl UserSockets {
         prefix: &str,
         emitter: &Emitter,
     ) -> Result<Self, fred::error::Error> {
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(RedisRegistry {
             pool,
             prefix: prefix.to_owned(),
             node: node_id(),
@@ -143,42 +186,14 @@ impl UserSockets {
                 })
                 .await;
         });
-        Ok(Self {
-            local: Arc::default(),
-            shared: Some(shared),
-        })
-    }
-
-    /// Registers a socket on this node; returns those to close to stay
-    /// within the limit.
-    fn add_local(&self, user_id: i64, sid: Sid) -> Vec<Sid> {
-        let mut map = self.local.lock().unwrap_or_else(|p| p.into_inner());
-        let list = map.entry(user_id).or_default();
-        list.push_back(sid);
-        let excess = list.len().saturating_sub(SOCKETS_PER_USER);
-        list.drain(..excess).collect()
-    }
-
-    fn remove_local(&self, user_id: i64, sid: Sid) {
-        let mut map = self.local.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(list) = map.get_mut(&user_id) {
-            list.retain(|s| *s != sid);
-            if list.is_empty() {
-                map.remove(&user_id);
-            }
-        }
+        Ok(Self(shared))
     }
 
     /// The socket is gone: it no longer counts.
     pub async fn remove(&self, user_id: i64, sid: Sid) {
-        match &self.shared {
-            None => self.remove_local(user_id, sid),
-            Some(shared) => {
-                if let Err(e) = shared.remove(user_id, sid).await {
-                    // It stops counting when this node's heartbeat lapses.
-                    tracing::warn!(error = %e, "could not unregister a socket");
-                }
-            }
+        if let Err(e) = self.0.remove(user_id, sid).await {
+            // It stops counting when this node's heartbeat lapses.
+            tracing::warn!(error = %e, "could not unregister a socket");
         }
     }
 
@@ -186,16 +201,13 @@ impl UserSockets {
     /// limit, on whichever node they are. The caller calls
     /// [`remove`](Self::remove) when it goes.
     pub async fn admit<A: Adapter>(&self, io: &SocketIo<A>, s: &SocketRef<A>, user_id: i64) {
-        let excess = match &self.shared {
-            None => self.add_local(user_id, s.id),
-            Some(shared) => match shared.add(user_id, s.id).await {
-                Ok(excess) => excess,
-                Err(e) => {
-                    // Redis is away: admit uncounted rather than refuse.
-                    tracing::warn!(error = %e, "socket cap unchecked: registry unavailable");
-                    Vec::new()
-                }
-            },
+        let excess = match self.0.add(user_id, s.id).await {
+            Ok(excess) => excess,
+            Err(e) => {
+                // Redis is away: admit uncounted rather than refuse.
+                tracing::warn!(error = %e, "socket cap unchecked: registry unavailable");
+                Vec::new()
+            }
         };
         let mut elsewhere = Vec::new();
         for old in excess {
@@ -231,22 +243,22 @@ impl UserSockets {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_oldest_sockets_go_beyond_the_limit() {
-        let users = UserSockets::default();
+    #[tokio::test]
+    async fn the_oldest_sockets_go_beyond_the_limit() {
+        let users = MemoryRegistry::default();
         let sids: Vec<Sid> = (0..SOCKETS_PER_USER + 2).map(|_| Sid::new()).collect();
         let mut closed = Vec::new();
         for sid in &sids {
-            closed.extend(users.add_local(7, *sid));
+            closed.extend(users.add(7, *sid).await.unwrap());
         }
         assert_eq!(closed, sids[..2]);
         assert!(
-            users.add_local(8, Sid::new()).is_empty(),
+            users.add(8, Sid::new()).await.unwrap().is_empty(),
             "another user is unaffected"
         );
-        users.remove_local(7, sids[5]);
+        users.remove(7, sids[5]).await.unwrap();
         assert!(
-            users.add_local(7, Sid::new()).is_empty(),
+            users.add(7, Sid::new()).await.unwrap().is_empty(),
             "a closed socket frees its place"
         );
     }
