@@ -98,6 +98,26 @@ pub async fn missed(
         .collect()
 }
 
+/// A catch-up read: the events `user` missed after `after` (at most
+/// `limit`), and the horizon they cover: every event of the user's up to it
+/// is in the batch. A short read covers everything up to the log's newest
+/// id as read before it; a full one only up to its last event. A reader
+/// compares the horizon with the tail's cursor (under the emission turn) to
+/// know whether it has caught up. Shared by socket replay and SSE.
+pub async fn read_towards(
+    ctx: &Ctx,
+    user: &User,
+    after: i64,
+    limit: i64,
+) -> Result<(Vec<LoggedEvent>, i64), AppError> {
+    let newest = latest_id(ctx).await?;
+    let batch = missed(ctx, user, after, limit).await?;
+    let last = batch.last().map_or(after, |e| e.id);
+    let full = batch.len() as i64 >= limit.clamp(1, MAX_REPLAY);
+    let horizon = if full { last } else { newest.max(last) };
+    Ok((batch, horizon))
+}
+
 pub async fn latest_id(ctx: &Ctx) -> Result<i64, AppError> {
     Ok(store::events::latest_id(&ctx.db).await?)
 }

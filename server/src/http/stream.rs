@@ -161,6 +161,7 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
             }
             if c.checked.elapsed() >= RECHECK {
                 c.checked = tokio::time::Instant::now();
+                c.ctx.streams.keep(c.user.id).await;
                 if let Some(reason) = lapsed(&c).await {
                     let bye = Event::default()
                         .event(SESSION_REVOKED)
@@ -182,7 +183,6 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
 
 /// Why the stream must end now, if it must (checked every `RECHECK`).
 async fn lapsed(c: &Cursor) -> Option<&'static str> {
-    c.ctx.streams.keep(c.user.id).await;
     // The request's Session caches its record: ask the store, so a
     // sign-out elsewhere ends this stream too.
     let alive = match c.session.id() {
@@ -205,12 +205,8 @@ fn sse(id: i64, kind: &str, wire: String) -> Event {
 /// under the emission turn, so no batch falls between the read and the
 /// first one received.
 async fn catch_up(c: &mut Cursor) {
-    let read = async {
-        let newest = events::latest_id(&c.ctx).await?;
-        let batch = events::missed(&c.ctx, &c.user, c.last, CATCH_UP_BATCH).await?;
-        Ok::<_, AppError>((newest, batch))
-    };
-    let (newest, batch) = match read.await {
+    let (batch, horizon) = match events::read_towards(&c.ctx, &c.user, c.last, CATCH_UP_BATCH).await
+    {
         Ok(read) => read,
         Err(e) => {
             tracing::warn!(error = %e, "event stream read failed; retrying");
@@ -218,24 +214,16 @@ async fn catch_up(c: &mut Cursor) {
             return;
         }
     };
-    let full = batch.len() as i64 >= CATCH_UP_BATCH;
     for e in batch {
-        c.last = e.id;
         c.pending.push_back(sse(e.id, &e.kind, e.wire.to_string()));
     }
-    if full {
-        return;
-    }
-    // Every event of ours up to `newest` has been read.
-    let horizon = newest.max(c.last);
+    // Every event of ours up to `horizon` has been read.
+    c.last = horizon;
     let _turn = c.ctx.emitter.turn().await;
     if c.ctx.emitter.cursor() <= horizon {
         c.live = Some(c.ctx.emitter.emitted());
-        c.last = horizon;
-    } else {
-        // The tail emitted more meanwhile: read on from what we saw.
-        c.last = horizon;
     }
+    // Otherwise the tail emitted more meanwhile: read on from the horizon.
 }
 
 /// Waits for the tail's next batch (or the next rights check, or the

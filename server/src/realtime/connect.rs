@@ -202,17 +202,13 @@ async fn catch_up<'c, A: Adapter>(
     };
     let mut replayed = 0;
     loop {
-        let newest = service::events::latest_id(ctx).await?;
-        let batch = service::events::missed(ctx, user, last, service::events::MAX_REPLAY).await?;
-        let full = batch.len() as i64 >= service::events::MAX_REPLAY;
+        let (batch, horizon) =
+            service::events::read_towards(ctx, user, last, service::events::MAX_REPLAY).await?;
         for event in &batch {
             s.emit(event.kind.as_str(), &event.wire)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("replay interrupted: {e}")))?;
-            last = event.id;
         }
         replayed += batch.len();
-        // A read that was not cut short saw every event up to `newest`.
-        let horizon = if full { last } else { newest.max(last) };
         let turn = ctx.emitter.turn().await;
         if ctx.emitter.cursor() <= horizon || replayed >= MAX_CATCH_UP {
             s.leave(Room::CATCHING_UP);
