@@ -12,5 +12,5 @@ step "rustfmt --check"
 cargo fmt --all --check
 
 step "clippy (server side and wasm, warnings are errors)"
-cargo clippy -p server -p app -p loadtest --features app/ssr --all-targets -- -D warnings
+cargo clippy -p server -p app -p model -p mealstream-core -p loadtest --features app/ssr --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -39,7 +39,7 @@ bash scripts/build.sh --site-only
 bash scripts/lint.sh
 
 step "cargo test (unit + integration)"
-cargo test -p server -p app -p loadtest --features app/ssr
+cargo test -p server -p app -p model -p mealstream-core -p loadtest --features app/ssr
 
 step "end-to-end tests in Chromium"
 E2E_DIR="$(mktemp -d)"

@@ -1,21 +1,18 @@
 #![recursion_limit = "256"]
-//! Mealstream's web app, compiled twice: with `ssr` for the server (pages,
-//! server functions, and the domain in `service` + `store`) and with
-//! `hydrate` for the browser (the same pages plus the realtime client).
+//! Mealstream's web app, compiled twice: with `ssr` for the server (pages
+//! and the server functions, which call the domain in `mealstream_core`)
+//! and with `hydrate` for the browser (the same pages plus the realtime
+//! client). Plain data shared by both comes from `model`.
 
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod csp;
 pub mod error;
-pub mod model;
 pub mod pages;
-pub mod realtime;
 
 #[cfg(feature = "hydrate")]
 pub mod client;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod store;
 pub mod tiles;
 
 use leptos::prelude::*;
@@ -34,7 +31,7 @@ use components::toast::{ToastHost, Toasts};
 /// served from our own origin and load before the wasm.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    service::csp::set_for_page();
+    csp::set_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -9,13 +9,13 @@
 
 use std::time::Duration;
 
-use app::model::{OrderStatus, Role, User};
-use app::realtime::events::{LocationReport, Logged, OrderStatusChanged};
-use app::realtime::rooms::Room;
-use app::service::events::rooms_of;
-use app::service::fleet::Fleet;
-use app::store::{self, Db};
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
+use mealstream_core::service::events::rooms_of;
+use mealstream_core::service::fleet::Fleet;
+use mealstream_core::store::{self, Db};
+use model::events::{LocationReport, Logged, OrderStatusChanged};
+use model::rooms::Room;
+use model::{OrderStatus, Role, User};
 
 fn staff() -> User {
     User {

@@ -4,7 +4,7 @@
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
-use app::store::Backend;
+use mealstream_core::store::Backend;
 
 use crate::cli::{DbArgs, ServeArgs};
 
@@ -25,12 +25,12 @@ pub struct Config {
     /// The site's public origin (from `MEALSTREAM_PUBLIC_URL`), when it is
     /// served behind a proxy: always allowed.
     pub public_origin: Option<String>,
-    pub trusted_proxies: app::service::client_addr::TrustedProxies,
+    pub trusted_proxies: mealstream_core::service::client_addr::TrustedProxies,
     /// How often each node re-checks the rights of its sockets (60 s).
     pub rights_recheck: std::time::Duration,
-    pub limits: app::service::ctx::LimitSettings,
+    pub limits: mealstream_core::service::ctx::LimitSettings,
     /// What the event log keeps, and how often it is pruned.
-    pub retention: app::service::retention::Retention,
+    pub retention: mealstream_core::service::retention::Retention,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +53,7 @@ impl Config {
             Some(url) => {
                 return Err(ConfigError {
                     var: "REDIS_URL",
-                    value: app::store::db::redact_url(url),
+                    value: mealstream_core::store::db::redact_url(url),
                     expected: "expected redis://HOST:PORT",
                 })
             }
@@ -93,7 +93,7 @@ impl Config {
             let host = rest.split('/').next().filter(|h| !h.is_empty())?;
             Some(format!("{scheme}://{host}"))
         });
-        let trusted_proxies = app::service::client_addr::TrustedProxies::parse(
+        let trusted_proxies = mealstream_core::service::client_addr::TrustedProxies::parse(
             args.trusted_proxies.as_deref().unwrap_or(""),
         )
         .map_err(|entry| ConfigError {
@@ -103,8 +103,8 @@ impl Config {
         })?;
         Ok(Config {
             rights_recheck: std::time::Duration::from_secs(60),
-            retention: app::service::retention::Retention::default(),
-            limits: app::service::ctx::LimitSettings {
+            retention: mealstream_core::service::retention::Retention::default(),
+            limits: mealstream_core::service::ctx::LimitSettings {
                 orders_per_minute: args.orders_per_minute,
             },
             trusted_proxies,

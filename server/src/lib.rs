@@ -14,8 +14,8 @@ pub mod startup;
 pub mod telemetry;
 
 use anyhow::Context;
-use app::service::{demo, Ctx};
-use app::store::Db;
+use mealstream_core::service::{demo, Ctx};
+use mealstream_core::store::Db;
 
 use cli::{Cli, Command};
 use config::Config;

@@ -5,10 +5,10 @@
 //! until the tail's next poll.
 
 use anyhow::Context;
-use app::service::{tail, Ctx};
 use fred::prelude::{
     ClientLike, Config as RedisConfig, EventInterface, Pool, PubsubInterface, ReconnectPolicy,
 };
+use mealstream_core::service::{tail, Ctx};
 
 /// Subscribes this node to the others' hints and returns what publishes its own.
 pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Result<tail::Hint> {

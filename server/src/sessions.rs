@@ -80,7 +80,7 @@ pub async fn redis_pool(url: &str) -> anyhow::Result<Pool> {
     pool.init().await.with_context(|| {
         format!(
             "cannot connect to Redis at {}",
-            app::store::db::redact_url(url)
+            mealstream_core::store::db::redact_url(url)
         )
     })?;
     Ok(pool)

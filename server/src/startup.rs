@@ -7,16 +7,16 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use std::sync::Arc;
 
-use app::service::fleet::Fleet;
-use app::service::fleet::SharedPositions;
-use app::service::{demo, dispatch, tail, Ctx};
-use app::store::Db;
 use app::{shell, App};
 use axum::Router;
 use fred::prelude::Pool;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use mealstream_core::service::fleet::Fleet;
+use mealstream_core::service::fleet::SharedPositions;
+use mealstream_core::service::{demo, dispatch, tail, Ctx};
+use mealstream_core::store::Db;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -46,23 +46,23 @@ impl Application {
         };
         let mut ctx = Ctx::new(db);
         ctx.proxies = Arc::new(config.trusted_proxies.clone());
-        ctx.limits = Arc::new(app::service::ctx::Limits::new(
+        ctx.limits = Arc::new(mealstream_core::service::ctx::Limits::new(
             config.limits,
-            Arc::new(app::service::counters::MemoryCounters::default()),
+            Arc::new(mealstream_core::service::counters::MemoryCounters::default()),
         ));
         if let Some(pool) = &redis {
             ctx.fleet = Arc::new(Fleet::shared(SharedPositions::new(
                 pool.clone(),
                 &config.redis_prefix,
             )));
-            ctx.limits = Arc::new(app::service::ctx::Limits::new(
+            ctx.limits = Arc::new(mealstream_core::service::ctx::Limits::new(
                 config.limits,
-                Arc::new(app::service::counters::RedisCounters::new(
+                Arc::new(mealstream_core::service::counters::RedisCounters::new(
                     pool.clone(),
                     &config.redis_prefix,
                 )),
             ));
-            ctx.streams = Arc::new(app::service::stream_slots::StreamSlots::shared(
+            ctx.streams = Arc::new(mealstream_core::service::stream_slots::StreamSlots::shared(
                 pool.clone(),
                 &config.redis_prefix,
             ));
@@ -76,7 +76,7 @@ impl Application {
             .await
             .context("cannot restore deliveries")?;
         // The tail starts where the log ends now, before any socket connects.
-        let newest = app::store::events::latest_id(&ctx.db)
+        let newest = mealstream_core::store::events::latest_id(&ctx.db)
             .await
             .context("cannot read the event log")?;
         ctx.emitter.advance(newest);
@@ -90,7 +90,7 @@ impl Application {
         // After the router: the Socket.IO server it installs is what the tail emits to.
         tokio::spawn(tail::run(ctx.clone(), hint));
         spawn_dispatch_sweeper(ctx.clone());
-        app::service::retention::spawn(ctx.clone(), config.retention);
+        mealstream_core::service::retention::spawn(ctx.clone(), config.retention);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {} (MEALSTREAM_ADDR)", config.addr))?;

@@ -3,20 +3,20 @@ use leptos::prelude::*;
 use super::ApiError;
 use leptos::server_fn::codec::Json;
 
-use crate::model::admin::{Announce, Announcement, Overview, UserRow};
+use model::admin::{Announce, Announcement, Overview, UserRow};
 #[cfg(feature = "ssr")]
-use crate::model::Role;
+use model::Role;
 
 #[server(prefix = "/_sfn")]
 pub async fn admin_overview() -> Result<Overview, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
-    Ok(crate::service::admin::overview(&ctx, &admin).await?)
+    Ok(mealstream_core::service::admin::overview(&ctx, &admin).await?)
 }
 
 #[server(prefix = "/_sfn")]
 pub async fn admin_users() -> Result<Vec<UserRow>, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
-    Ok(crate::service::moderation::users(&ctx, &admin).await?)
+    Ok(mealstream_core::service::moderation::users(&ctx, &admin).await?)
 }
 
 /// Suspends (or, with `suspended: false`, reinstates) a user.
@@ -24,9 +24,9 @@ pub async fn admin_users() -> Result<Vec<UserRow>, ApiError> {
 pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
     if suspended {
-        crate::service::moderation::suspend(&ctx, &admin, user_id).await?;
+        mealstream_core::service::moderation::suspend(&ctx, &admin, user_id).await?;
     } else {
-        crate::service::moderation::reinstate(&ctx, &admin, user_id).await?;
+        mealstream_core::service::moderation::reinstate(&ctx, &admin, user_id).await?;
     }
     Ok(())
 }
@@ -34,5 +34,5 @@ pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), Api
 #[server(prefix = "/_sfn", input = Json)]
 pub async fn send_announcement(input: Announce) -> Result<Announcement, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
-    Ok(crate::service::moderation::announce(&ctx, &admin, &input).await?)
+    Ok(mealstream_core::service::moderation::announce(&ctx, &admin, &input).await?)
 }

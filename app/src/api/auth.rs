@@ -2,26 +2,27 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use crate::model::User;
+use model::User;
 
 #[server(prefix = "/_sfn")]
 pub async fn current_user() -> Result<Option<User>, ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
-    Ok(crate::service::auth::current_user(&ctx, &session).await?)
+    Ok(mealstream_core::service::auth::current_user(&ctx, &session).await?)
 }
 
 #[server(prefix = "/_sfn")]
 pub async fn login(email: String, password: String) -> Result<(), ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     let ip = super::ssr::client_ip().await;
-    let user = crate::service::auth::sign_in(&ctx, &session, &email, &password, ip).await?;
+    let user =
+        mealstream_core::service::auth::sign_in(&ctx, &session, &email, &password, ip).await?;
     leptos_axum::redirect(user.role.home());
     Ok(())
 }
 
 #[server(prefix = "/_sfn")]
 pub async fn register(name: String, email: String, password: String) -> Result<(), ApiError> {
-    use crate::service::auth::{self, Registration};
+    use mealstream_core::service::auth::{self, Registration};
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     let input = Registration::parse(&email, &password, &name)?;
     let ip = super::ssr::client_ip().await;
@@ -33,7 +34,7 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
 #[server(prefix = "/_sfn")]
 pub async fn logout() -> Result<(), ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
-    crate::service::auth::sign_out(&ctx, &session).await?;
+    mealstream_core::service::auth::sign_out(&ctx, &session).await?;
     // A plain form post (no JavaScript) is sent to the sign-in page; the
     // app navigates by itself, once.
     if super::ssr::accepts_html().await {
@@ -44,7 +45,7 @@ pub async fn logout() -> Result<(), ApiError> {
 
 /// The demo accounts, if this database holds them (else an empty list).
 #[server(prefix = "/_sfn")]
-pub async fn demo_accounts() -> Result<Vec<crate::model::DemoAccount>, ApiError> {
+pub async fn demo_accounts() -> Result<Vec<model::DemoAccount>, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
-    Ok(crate::service::demo::accounts(&ctx).await?)
+    Ok(mealstream_core::service::demo::accounts(&ctx).await?)
 }

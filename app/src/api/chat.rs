@@ -2,9 +2,9 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use crate::model::chat::ChatHistory;
 #[cfg(feature = "ssr")]
-use crate::service;
+use mealstream_core::service;
+use model::chat::ChatHistory;
 
 /// An order's chat as it opens (the same as `GET /api/orders/{id}/messages`).
 #[server(prefix = "/_sfn")]

@@ -3,9 +3,9 @@ use leptos::prelude::*;
 use super::ApiError;
 use leptos::server_fn::codec::Json;
 
-use crate::model::dispute::{Dispute, OpenDispute, ResolveDispute};
 #[cfg(feature = "ssr")]
-use crate::service;
+use mealstream_core::service;
+use model::dispute::{Dispute, OpenDispute, ResolveDispute};
 
 /// The caller's disputes (admins: all), or only those of `order_id`.
 #[server(prefix = "/_sfn")]

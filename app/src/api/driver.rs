@@ -2,24 +2,24 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use crate::model::{DriverHome, Order};
-use crate::realtime::events::DriverPosition;
+use model::events::DriverPosition;
+use model::{DriverHome, Order};
 
 #[server(prefix = "/_sfn")]
 pub async fn load_driver_home() -> Result<DriverHome, ApiError> {
-    let (ctx, driver) = super::ssr::require_role(crate::model::Role::Driver).await?;
-    Ok(crate::service::dispatch::home(&ctx, &driver).await?)
+    let (ctx, driver) = super::ssr::require_role(model::Role::Driver).await?;
+    Ok(mealstream_core::service::dispatch::home(&ctx, &driver).await?)
 }
 
 #[server(prefix = "/_sfn")]
 pub async fn accept_offer(order_id: i64) -> Result<Order, ApiError> {
     let (ctx, driver) = super::ssr::signed_in().await?;
-    Ok(crate::service::dispatch::accept(&ctx, &driver, order_id).await?)
+    Ok(mealstream_core::service::dispatch::accept(&ctx, &driver, order_id).await?)
 }
 
 /// Every online driver, for the admin map.
 #[server(prefix = "/_sfn")]
 pub async fn fleet_positions() -> Result<Vec<DriverPosition>, ApiError> {
-    let (ctx, _admin) = super::ssr::require_role(crate::model::Role::Admin).await?;
+    let (ctx, _admin) = super::ssr::require_role(model::Role::Admin).await?;
     Ok(ctx.fleet.positions().await?)
 }

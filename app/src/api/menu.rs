@@ -2,15 +2,15 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use crate::model::{MenuItem, RestaurantWithMenu};
+use model::{MenuItem, RestaurantWithMenu};
 
 /// The signed-in staff member's restaurant with its whole menu.
 #[server(prefix = "/_sfn")]
 pub async fn my_restaurant() -> Result<RestaurantWithMenu, ApiError> {
     use crate::error::AppError;
-    let (ctx, user) = super::ssr::require_role(crate::model::Role::Restaurant).await?;
+    let (ctx, user) = super::ssr::require_role(model::Role::Restaurant).await?;
     let id = user.restaurant_id.ok_or(AppError::Forbidden)?;
-    Ok(crate::service::restaurants::with_menu(&ctx, id).await?)
+    Ok(mealstream_core::service::restaurants::with_menu(&ctx, id).await?)
 }
 
 /// Staff edit one menu item's price (cents) and availability.
@@ -20,7 +20,7 @@ pub async fn edit_menu_item(
     price_cents: i64,
     available: bool,
 ) -> Result<MenuItem, ApiError> {
-    use crate::service::restaurants::{update_menu_item, MenuItemPatch};
+    use mealstream_core::service::restaurants::{update_menu_item, MenuItemPatch};
     let (ctx, user) = super::ssr::signed_in().await?;
     let patch = MenuItemPatch {
         price_cents: Some(price_cents),

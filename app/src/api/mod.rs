@@ -27,8 +27,8 @@ pub(crate) mod ssr {
     use tower_sessions::Session;
 
     use crate::error::AppError;
-    use crate::model::{Role, User};
-    use crate::service::{self, Ctx};
+    use mealstream_core::service::{self, Ctx};
+    use model::{Role, User};
 
     pub async fn ctx_and_session() -> Result<(Ctx, Session), AppError> {
         let ctx = use_context::<Ctx>()

@@ -3,9 +3,9 @@ use leptos::prelude::*;
 use super::ApiError;
 use leptos::server_fn::codec::Json;
 
-use crate::model::notification::{MarkRead, NotificationList};
 #[cfg(feature = "ssr")]
-use crate::service;
+use mealstream_core::service;
+use model::notification::{MarkRead, NotificationList};
 
 #[server(prefix = "/_sfn")]
 pub async fn my_notifications() -> Result<NotificationList, ApiError> {

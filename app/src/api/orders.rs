@@ -3,15 +3,15 @@ use leptos::prelude::*;
 use super::ApiError;
 use leptos::server_fn::codec::Json;
 
-use crate::model::{Order, OrderSummary};
 #[cfg(feature = "ssr")]
-use crate::service;
+use mealstream_core::service;
+use model::{Order, OrderSummary};
 
 /// Checkout. `idempotency_key` is made once per checkout in the browser,
 /// so a retried click never makes a second order.
 #[server(prefix = "/_sfn", input = Json)]
 pub async fn place_order(
-    input: crate::model::CheckoutInput,
+    input: model::CheckoutInput,
     idempotency_key: String,
 ) -> Result<Order, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
@@ -40,7 +40,7 @@ pub async fn change_order_status(
 ) -> Result<Order, ApiError> {
     use crate::error::AppError;
     let (ctx, user) = super::ssr::signed_in().await?;
-    let to = crate::model::OrderStatus::parse(&status)
+    let to = model::OrderStatus::parse(&status)
         .ok_or_else(|| AppError::invalid("status", format!("{status:?} is not an order status")))?;
     Ok(service::orders::change_status(&ctx, &user, id, to, reason).await?)
 }

@@ -2,16 +2,16 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use crate::model::{Restaurant, RestaurantWithMenu};
+use model::{Restaurant, RestaurantWithMenu};
 
 #[server(prefix = "/_sfn")]
 pub async fn list_restaurants() -> Result<Vec<Restaurant>, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
-    Ok(crate::service::restaurants::list(&ctx).await?)
+    Ok(mealstream_core::service::restaurants::list(&ctx).await?)
 }
 
 #[server(prefix = "/_sfn")]
 pub async fn get_restaurant(id: i64) -> Result<RestaurantWithMenu, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
-    Ok(crate::service::restaurants::with_menu(&ctx, id).await?)
+    Ok(mealstream_core::service::restaurants::with_menu(&ctx, id).await?)
 }

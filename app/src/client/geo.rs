@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::realtime::events::LocationReport;
+use model::events::LocationReport;
 
 thread_local! {
     static WATCH: RefCell<Option<i32>> = const { RefCell::new(None) };

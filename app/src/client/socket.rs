@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::connection::{Connection, LinkState};
 use crate::error::ErrorDetail;
-use crate::realtime::events::{Hello, HELLO, SESSION_REVOKED};
+use model::events::{Hello, HELLO, SESSION_REVOKED};
 
 #[wasm_bindgen]
 extern "C" {

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use super::connection::{Connection, LinkState};
 use crate::api::notifications::{mark_notifications_read, my_notifications};
-use crate::model::notification::{MarkRead, Notification, NotificationNew};
-use crate::model::time::{clock, parse_rfc3339};
-use crate::model::Role;
-use crate::realtime::events::{NOTIFICATION_NEW, SYSTEM_ANNOUNCEMENT};
+use model::events::{NOTIFICATION_NEW, SYSTEM_ANNOUNCEMENT};
+use model::notification::{MarkRead, Notification, NotificationNew};
+use model::time::{clock, parse_rfc3339};
+use model::Role;
 
 #[component]
 pub fn NotificationBell(role: Role) -> impl IntoView {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::cart::Cart;
+use model::cart::Cart;
 
 #[derive(Clone, Copy)]
 pub struct CartStore(pub RwSignal<Cart>);
@@ -40,7 +40,7 @@ impl CartStore {
 
 #[cfg(feature = "hydrate")]
 mod storage {
-    use crate::model::cart::Cart;
+    use model::cart::Cart;
 
     const KEY: &str = "mealstream.cart";
 

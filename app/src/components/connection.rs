@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::realtime::events::Hello;
+use model::events::Hello;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkState {

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::connection::Connection;
 use super::map::{LiveMap, MapMarker, MarkerKind};
-use crate::model::{Order, OrderStatus};
-use crate::realtime::events::{LocationUpdate, DELIVERY_LOCATION_UPDATE};
+use model::events::{LocationUpdate, DELIVERY_LOCATION_UPDATE};
+use model::{Order, OrderStatus};
 
 fn eta_text(seconds: i64) -> String {
     match (seconds + 59) / 60 {

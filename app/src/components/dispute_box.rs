@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use super::connection::Connection;
 use crate::api::disputes::{file_dispute, list_disputes};
 use crate::components::form_error::{FieldError, FormError, FormErrors};
-use crate::model::dispute::{reason_label, resolution_label, Dispute, OpenDispute, REASONS};
-use crate::model::format_cents;
-use crate::realtime::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
+use model::dispute::{reason_label, resolution_label, Dispute, OpenDispute, REASONS};
+use model::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
+use model::format_cents;
 
 #[component]
 pub fn DisputeBox(order_id: i64) -> impl IntoView {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::bell::NotificationBell;
 use super::connection::ConnectionIndicator;
 use super::session::CurrentUser;
-use crate::model::{Role, User};
+use model::{Role, User};
 
 #[component]
 pub fn Header() -> impl IntoView {

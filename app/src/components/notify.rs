@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use super::connection::Connection;
 use super::session::CurrentUser;
 use super::toast::Toasts;
-use crate::model::{format_cents, OrderStatus, Role};
-use crate::realtime::events::{
+use model::events::{
     OrderCreated, OrderStatusChanged, CHAT_MESSAGE, DISPUTE_OPENED, DISPUTE_RESOLVED,
     ORDER_CREATED, ORDER_STATUS_CHANGED, SYSTEM_ANNOUNCEMENT,
 };
+use model::{format_cents, OrderStatus, Role};
 
 #[component]
 pub fn LiveNotifications() -> impl IntoView {
@@ -56,23 +56,23 @@ pub fn LiveNotifications() -> impl IntoView {
             }
             // Staff work from the board: a customer's or driver's message is a toast there.
             CHAT_MESSAGE if role == Role::Restaurant => {
-                if let Some(m) = event.decode::<crate::model::chat::ChatMessage>() {
+                if let Some(m) = event.decode::<model::chat::ChatMessage>() {
                     if m.sender_role != Role::Restaurant {
                         toasts.show(format!("{} · order #{}", m.sender.name, m.order_id), m.body);
                     }
                 }
             }
             SYSTEM_ANNOUNCEMENT => {
-                if let Some(a) = event.decode::<crate::model::admin::Announcement>() {
+                if let Some(a) = event.decode::<model::admin::Announcement>() {
                     toasts.show(format!("Announcement from {}", a.from), a.message);
                 }
             }
             DISPUTE_RESOLVED if role == Role::Customer => {
-                let Some(d) = event.decode::<crate::model::dispute::Dispute>() else {
+                let Some(d) = event.decode::<model::dispute::Dispute>() else {
                     return;
                 };
                 let outcome =
-                    crate::model::dispute::resolution_label(d.resolution.as_deref().unwrap_or(""));
+                    model::dispute::resolution_label(d.resolution.as_deref().unwrap_or(""));
                 let body = match d.refund_cents {
                     Some(cents) => format!("{outcome}: {}", format_cents(cents)),
                     None => outcome.to_owned(),
@@ -80,13 +80,13 @@ pub fn LiveNotifications() -> impl IntoView {
                 toasts.show(format!("Your dispute about order #{}", d.order_id), body);
             }
             DISPUTE_OPENED if role == Role::Admin => {
-                if let Some(d) = event.decode::<crate::model::dispute::Dispute>() {
+                if let Some(d) = event.decode::<model::dispute::Dispute>() {
                     toasts.show(
                         format!("New dispute #{}", d.id),
                         format!(
                             "Order #{} · {}",
                             d.order_id,
-                            crate::model::dispute::reason_label(&d.reason)
+                            model::dispute::reason_label(&d.reason)
                         ),
                     );
                 }

@@ -13,7 +13,7 @@ use super::timeline::Timeline;
 use crate::api::orders::{change_order_status, get_order};
 use crate::api::{error_message, ApiError};
 use crate::error::AppError;
-use crate::model::{format_cents, next_steps, Order, OrderStatus, Role};
+use model::{format_cents, next_steps, Order, OrderStatus, Role};
 
 #[component]
 pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl IntoView {

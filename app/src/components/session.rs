@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::current_user;
-use crate::model::User;
+use model::User;
 
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Option<User>>, RwSignal<Option<User>>);

@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::model::time::{clock, parse_rfc3339};
-use crate::model::{Order, OrderStatus};
+use model::time::{clock, parse_rfc3339};
+use model::{Order, OrderStatus};
 
 #[component]
 pub fn Timeline(order: Order) -> impl IntoView {

@@ -6,11 +6,11 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use app::model::geo::CITY_CENTRE;
-use app::model::Role;
-use app::service::demo::DEMO_PASSWORD;
-use app::store::{self, Db};
 use futures_util::{stream, StreamExt, TryStreamExt};
+use mealstream_core::service::demo::DEMO_PASSWORD;
+use mealstream_core::store::{self, Db};
+use model::geo::CITY_CENTRE;
+use model::Role;
 use serde_json::{json, Value};
 
 /// One signed-in account.
@@ -62,7 +62,8 @@ impl Fixture {
         anyhow::ensure!(!bases.is_empty(), "no Mealstream node to talk to");
         let db = Db::connect(database_url).await?;
         let hash =
-            app::service::password::hash(&app::model::Password::parse(DEMO_PASSWORD)?).await?;
+            mealstream_core::service::password::hash(&model::Password::parse(DEMO_PASSWORD)?)
+                .await?;
         let addresses = sign_ins.div_ceil(SIGN_INS_PER_ADDRESS).max(1);
         let clients = (0..addresses)
             .map(|i| {

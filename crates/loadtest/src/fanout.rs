@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use app::model::Role;
+use model::Role;
 use serde::Serialize;
 
 use super::accounts::Fixture;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::model::Role;
+use model::Role;
 use serde::Serialize;
 
 use super::accounts::Fixture;

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use app::model::Role;
+use model::Role;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -341,7 +341,7 @@ async fn peer_setup(target: &Target, d: usize, sink: Sink) -> anyhow::Result<(Dr
     );
     let mut conns: Vec<Conn> = opened.conns.into_iter().flatten().map(|(c, _)| c).collect();
     let watchers = conns.split_off(d);
-    let centre = app::model::geo::CITY_CENTRE;
+    let centre = model::geo::CITY_CENTRE;
     let drivers = conns
         .into_iter()
         .enumerate()

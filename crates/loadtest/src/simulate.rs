@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::model::geo::{distance_m, LatLng};
-use app::model::Role;
-use app::service::demo::{CITY_CENTRE, DEMO_PASSWORD};
-use app::store::{self, Db};
 use futures_util::FutureExt;
+use mealstream_core::service::demo::{CITY_CENTRE, DEMO_PASSWORD};
+use mealstream_core::store::{self, Db};
+use model::geo::{distance_m, LatLng};
+use model::Role;
 use rust_socketio::asynchronous::ClientBuilder;
 use rust_socketio::{Event, Payload};
 use serde_json::{json, Value};
@@ -49,7 +49,8 @@ pub struct SimulateArgs {
 pub async fn run(args: SimulateArgs, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
     let db = Db::connect(args.database_url.trim()).await?;
     db.migrate().await?;
-    let hash = app::service::password::hash(&app::model::Password::parse(DEMO_PASSWORD)?).await?;
+    let hash =
+        mealstream_core::service::password::hash(&model::Password::parse(DEMO_PASSWORD)?).await?;
     let mut emails = Vec::with_capacity(usize::from(args.drivers));
     for i in 1..=args.drivers {
         let email = format!("sim-driver-{i}@mealstream.test");

@@ -1,14 +1,14 @@
 //! Admin actions over REST: users (suspend, reinstate), live figures,
 //! announcements. Anyone else: 403.
 
-use app::error::{AppError, ErrorBody};
-use app::model::admin::{Announce, Announcement, Overview, UserRow};
-use app::model::User;
-use app::service::{admin, moderation, Ctx};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use mealstream_core::service::{admin, moderation, Ctx};
+use model::admin::{Announce, Announcement, Overview, UserRow};
+use model::error::{AppError, ErrorBody};
+use model::User;
 
 use super::extract::{ApiJson, Id};
 use super::responses::{AdminsOnly, NotAllowed, NotYours, SignedOut, Unavailable};

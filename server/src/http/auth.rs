@@ -1,14 +1,14 @@
 //! `/api/auth/*` and `/api/me`.
 
-use app::error::AppError;
-use app::error::ErrorBody;
-use app::model::User;
-use app::service::auth::{self, Registration};
-use app::service::Ctx;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use mealstream_core::service::auth::{self, Registration};
+use mealstream_core::service::Ctx;
+use model::error::AppError;
+use model::error::ErrorBody;
+use model::User;
 use serde::Deserialize;
 use tower_sessions::Session;
 

@@ -1,13 +1,13 @@
 //! `/api/orders/{id}/messages`: an order's chat over REST (the socket's
 //! `chat:send` does the same through the same service).
 
-use app::error::{AppError, ErrorBody};
-use app::model::chat::{ChatHistory, ChatMessage, SendMessage};
-use app::service::{chat, Ctx};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use mealstream_core::service::{chat, Ctx};
+use model::chat::{ChatHistory, ChatMessage, SendMessage};
+use model::error::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, Id};
 use super::responses::{SignedOut, Unavailable};

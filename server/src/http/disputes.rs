@@ -1,13 +1,13 @@
 //! Disputes over REST: a customer opens one on a delivered order; admins
 //! list and resolve them.
 
-use app::error::{AppError, ErrorBody};
-use app::model::dispute::{Dispute, OpenDispute, ResolveDispute};
-use app::service::{disputes, Ctx};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use mealstream_core::service::{disputes, Ctx};
+use model::dispute::{Dispute, OpenDispute, ResolveDispute};
+use model::error::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, Id};
 use super::responses::{AdminsOnly, SignedOut, Unavailable};

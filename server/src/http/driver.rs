@@ -1,13 +1,13 @@
 //! `/api/driver/*` and accepting an offer: for clients without a socket.
 
-use app::error::{AppError, ErrorBody};
-use app::model::Order;
-use app::realtime::events::{Availability, DeliveryOffer, LocationReport};
-use app::service::{dispatch, Ctx};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use mealstream_core::service::{dispatch, Ctx};
+use model::error::{AppError, ErrorBody};
+use model::events::{Availability, DeliveryOffer, LocationReport};
+use model::Order;
 use serde_json::{json, Value};
 
 use super::extract::{ApiJson, Id};

@@ -1,12 +1,12 @@
 //! `GET /api/events?since=&limit=`: the caller's missed events, in order —
 //! the same rows a reconnecting socket replays.
 
-use app::error::{AppError, ErrorBody};
-use app::service::{events, retention, Ctx};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use mealstream_core::service::{events, retention, Ctx};
+use model::error::{AppError, ErrorBody};
 use serde::Deserialize;
 use serde_json::Value;
 

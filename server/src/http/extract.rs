@@ -1,12 +1,12 @@
 //! Extractors whose rejections are the API's JSON errors: malformed JSON is
 //! 400, a missing or mistyped field 422 naming it, a body over the limit 413.
 
-use app::error::AppError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
+use model::error::AppError;
 use serde::de::DeserializeOwned;
 
 pub struct ApiJson<T>(pub T);
@@ -81,12 +81,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 }
 
 /// The client's address: the TCP peer, or what a trusted proxy says
-/// (`MEALSTREAM_TRUSTED_PROXIES`, see `app::service::client_addr`).
+/// (`MEALSTREAM_TRUSTED_PROXIES`, see `mealstream_core::service::client_addr`).
 pub struct ClientIp(pub std::net::IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp
 where
-    app::service::Ctx: axum::extract::FromRef<S>,
+    mealstream_core::service::Ctx: axum::extract::FromRef<S>,
 {
     type Rejection = AppError;
 
@@ -97,7 +97,7 @@ where
             .get::<ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip())
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no peer address")))?;
-        let ctx = app::service::Ctx::from_ref(state);
+        let ctx = mealstream_core::service::Ctx::from_ref(state);
         Ok(ClientIp(ctx.proxies.client_of(peer, &parts.headers)))
     }
 }

@@ -1,5 +1,5 @@
 //! The REST API (`/api/*`), health checks, and the page guard. One
-//! `router()` per feature; handlers parse input and call `app::service`.
+//! `router()` per feature; handlers parse input and call `mealstream_core::service`.
 
 mod admin;
 mod auth;
@@ -19,14 +19,14 @@ pub mod security;
 mod session;
 mod stream;
 
-use app::error::{ErrorBody, ErrorDetail};
-use app::service::Ctx;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use fred::prelude::Pool;
+use mealstream_core::service::Ctx;
+use model::error::{ErrorBody, ErrorDetail};
 
 /// Largest JSON body the API accepts.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

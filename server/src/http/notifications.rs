@@ -1,11 +1,11 @@
 //! `/api/notifications`: the caller's own notes and marking them read.
 
-use app::error::{AppError, ErrorBody};
-use app::model::notification::{MarkRead, NotificationList};
-use app::service::{notifications, Ctx};
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use mealstream_core::service::{notifications, Ctx};
+use model::error::{AppError, ErrorBody};
+use model::notification::{MarkRead, NotificationList};
 use serde_json::{json, Value};
 
 use super::extract::ApiJson;

@@ -17,7 +17,7 @@ use super::{
                        Sign in with POST /api/auth/login; the session cookie `mealstream.sid` authenticates the rest, \
                        and the Socket.IO handshake."
     ),
-    components(schemas(app::error::ErrorBody)),
+    components(schemas(model::error::ErrorBody)),
     security(("session" = []))
 )]
 struct Base;

@@ -1,13 +1,13 @@
 //! `/api/orders`: checkout, the lifecycle, and reading orders.
 
-use app::error::{AppError, ErrorBody};
-use app::model::{CheckoutInput, Order, OrderStatus, OrderSummary};
-use app::service::orders::{self, PlaceOrder};
-use app::service::Ctx;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use mealstream_core::service::orders::{self, PlaceOrder};
+use mealstream_core::service::Ctx;
+use model::error::{AppError, ErrorBody};
+use model::{CheckoutInput, Order, OrderStatus, OrderSummary};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};

@@ -1,11 +1,11 @@
 //! The server decides who may open which page: a role's home needs that
 //! role. Signed out: to sign-in; another role: to your own home.
 
-use app::model::Role;
-use app::service::{auth, Ctx};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use mealstream_core::service::{auth, Ctx};
+use model::Role;
 use tower_sessions::Session;
 
 fn required_role(path: &str) -> Option<Role> {

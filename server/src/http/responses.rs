@@ -1,7 +1,7 @@
 //! The error responses many endpoints share, declared once for the OpenAPI
 //! document: a path lists its success and its own errors, then these.
 
-use app::error::ErrorBody;
+use model::error::ErrorBody;
 use utoipa::IntoResponses;
 
 // The types are only read by the OpenAPI derive, never built.

@@ -1,14 +1,14 @@
 //! `/api/restaurants` and `/api/menu-items`: browsing (anyone) and menu
 //! edits (the restaurant's staff).
 
-use app::error::AppError;
-use app::model::{MenuItem, Restaurant, RestaurantWithMenu};
-use app::service::restaurants::{self, MenuItemPatch, NewMenuItem};
-use app::service::Ctx;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
+use mealstream_core::service::restaurants::{self, MenuItemPatch, NewMenuItem};
+use mealstream_core::service::Ctx;
+use model::error::AppError;
+use model::{MenuItem, Restaurant, RestaurantWithMenu};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};

@@ -181,7 +181,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(app::service::csp::DEFAULT_POLICY),
+            HeaderValue::from_static(app::csp::DEFAULT_POLICY),
         );
     }
     response

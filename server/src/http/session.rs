@@ -1,10 +1,10 @@
 //! The signed-in user as an extractor: 401 JSON when there is none.
 
-use app::error::AppError;
-use app::model::User;
-use app::service::{auth, Ctx};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use mealstream_core::service::{auth, Ctx};
+use model::error::AppError;
+use model::User;
 use tower_sessions::Session;
 
 pub struct SignedIn(pub User);

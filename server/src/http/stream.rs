@@ -8,11 +8,6 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use app::error::{AppError, ErrorBody};
-use app::model::User;
-use app::realtime::emit::Emitted;
-use app::realtime::events::{SessionRevoked, SESSION_REVOKED};
-use app::service::{auth, events, retention, Ctx};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -20,6 +15,11 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use futures_util::stream::{self, Stream, StreamExt};
+use mealstream_core::emit::Emitted;
+use mealstream_core::service::{auth, events, retention, Ctx};
+use model::error::{AppError, ErrorBody};
+use model::events::{SessionRevoked, SESSION_REVOKED};
+use model::User;
 use serde::Deserialize;
 use tower_sessions::{Session, SessionStore};
 
@@ -80,7 +80,7 @@ struct Cursor {
     live: Option<tokio::sync::broadcast::Receiver<Emitted>>,
     checked: tokio::time::Instant,
     /// This stream's place among the user's; given back when it ends.
-    _slot: app::service::stream_slots::Slot,
+    _slot: mealstream_core::service::stream_slots::Slot,
 }
 
 #[utoipa::path(

@@ -1,8 +1,8 @@
 //! `chat:send`, `chat:typing`, `chat:read`: the order chat over the socket.
 
-use app::error::AppError;
-use app::model::chat::SendMessage;
-use app::service::{chat, Ctx};
+use mealstream_core::service::{chat, Ctx};
+use model::chat::SendMessage;
+use model::error::AppError;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use socketioxide::adapter::Adapter;

@@ -2,11 +2,11 @@
 //! session, or a suspended user, and the socket is refused with
 //! `connect_error` "unauthorized". A socket never chooses its user or rooms.
 
-use app::error::AppError;
-use app::model::User;
-use app::realtime::events::{HandshakeAuth, Hello, HelloUser, HELLO};
-use app::realtime::rooms::Room;
-use app::service::{self, Ctx};
+use mealstream_core::service::{self, Ctx};
+use model::error::AppError;
+use model::events::{HandshakeAuth, Hello, HelloUser, HELLO};
+use model::rooms::Room;
+use model::User;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
 use socketioxide::SocketIo;
@@ -119,8 +119,8 @@ pub async fn on_connect<A: Adapter>(
         Ok(true) | Err(_)
     ) {
         let _ = s.emit(
-            app::realtime::events::SESSION_REVOKED,
-            &app::realtime::events::SessionRevoked {
+            model::events::SESSION_REVOKED,
+            &model::events::SessionRevoked {
                 reason: "suspended".into(),
             },
         );

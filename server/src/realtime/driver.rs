@@ -1,11 +1,11 @@
 //! `driver:availability` and `driver:location`: a driver's phone going
 //! online and sharing its position. Only drivers may send these.
 
-use app::error::AppError;
-use app::model::Role;
-use app::realtime::events::{Availability, LocationReport};
-use app::realtime::rooms::Room;
-use app::service::{dispatch, Ctx};
+use mealstream_core::service::{dispatch, Ctx};
+use model::error::AppError;
+use model::events::{Availability, LocationReport};
+use model::rooms::Room;
+use model::Role;
 use serde_json::{json, Value};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};

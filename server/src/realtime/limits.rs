@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::error::AppError;
+use model::error::AppError;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 
@@ -49,7 +49,7 @@ pub fn spend<A: Adapter>(s: &SocketRef<A>) -> Result<(), AppError> {
     match budget.spend(Instant::now()) {
         Ok(()) => Ok(()),
         Err(count) => {
-            app::service::metrics::rate_limited("socket_events");
+            mealstream_core::service::metrics::rate_limited("socket_events");
             if count >= CUT_AT {
                 tracing::warn!(socket = %s.id, "socket flooding events: disconnected");
                 let _ = s.clone().disconnect();

@@ -1,6 +1,6 @@
 //! Socket.IO: the layer, the namespace, and its handlers. Handlers check
 //! who the socket is (set at connect) and call services; they never emit
-//! to rooms themselves (`app::realtime::emit` does).
+//! to rooms themselves (`mealstream_core::emit` does).
 
 mod chat;
 mod connect;
@@ -12,11 +12,11 @@ mod socket_user;
 mod user_sockets;
 
 use anyhow::Context;
-use app::realtime::emit::{Io, RedisAdapter};
-use app::service::Ctx;
 use axum::Router;
 use fred::prelude::{Config as RedisConfig, ReconnectPolicy};
 use fred::types::RespVersion;
+use mealstream_core::emit::{Io, RedisAdapter};
+use mealstream_core::service::Ctx;
 use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
 use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
@@ -34,34 +34,34 @@ pub const MAX_EVENT_BYTES: usize = 16 * 1024;
 /// too large -> "too_large", wrong shape -> "invalid".
 fn parse<T: serde::de::DeserializeOwned>(
     data: Result<serde_json::Value, impl std::fmt::Display>,
-) -> Result<T, app::error::AppError> {
+) -> Result<T, model::error::AppError> {
     let value =
-        data.map_err(|e| app::error::AppError::Malformed(format!("unreadable payload: {e}")))?;
+        data.map_err(|e| model::error::AppError::Malformed(format!("unreadable payload: {e}")))?;
     check_size(&value)?;
     serde_json::from_value(value)
-        .map_err(|e| app::error::AppError::invalid("payload", e.to_string()))
+        .map_err(|e| model::error::AppError::invalid("payload", e.to_string()))
 }
 
 /// Every handler acknowledges through this: the handler's answer, or
 /// `{ok: false, error}`.
 fn reply<A: socketioxide::adapter::Adapter>(
     ack: socketioxide::extract::AckSender<A>,
-    result: Result<serde_json::Value, app::error::AppError>,
+    result: Result<serde_json::Value, model::error::AppError>,
 ) {
     let value = match result {
         Ok(value) => value,
-        Err(e) => serde_json::to_value(app::realtime::events::Ack::<()>::err(&e))
+        Err(e) => serde_json::to_value(model::events::Ack::<()>::err(&e))
             .unwrap_or(serde_json::Value::Null),
     };
     let _ = ack.send(&value);
 }
 
-fn check_size(value: &serde_json::Value) -> Result<(), app::error::AppError> {
+fn check_size(value: &serde_json::Value) -> Result<(), model::error::AppError> {
     let size = serde_json::to_string(value)
         .map(|s| s.len())
         .unwrap_or(usize::MAX);
     if size > MAX_EVENT_BYTES {
-        return Err(app::error::AppError::TooLarge(format!(
+        return Err(model::error::AppError::TooLarge(format!(
             "event payload over {} KiB",
             MAX_EVENT_BYTES / 1024
         )));
@@ -86,7 +86,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
             .with_context(|| {
                 format!(
                     "cannot register sockets in Redis at {}",
-                    app::store::db::redact_url(url)
+                    mealstream_core::store::db::redact_url(url)
                 )
             })?,
     };
@@ -125,7 +125,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
     .with_context(|| {
         format!(
             "cannot start the Socket.IO Redis adapter at {}",
-            app::store::db::redact_url(url)
+            mealstream_core::store::db::redact_url(url)
         )
     })?;
     let (layer, io) = builder.with_adapter::<RedisAdapter>(adapter).build_layer();

@@ -1,10 +1,10 @@
 //! `order:watch` / `order:unwatch`: a socket asks to follow one order; the
 //! server checks that its user takes part in it before joining the room.
 
-use app::error::AppError;
-use app::realtime::events::{Ack, WatchOrder, Watching};
-use app::realtime::rooms::Room;
-use app::service::{self, Ctx};
+use mealstream_core::service::{self, Ctx};
+use model::error::AppError;
+use model::events::{Ack, WatchOrder, Watching};
+use model::rooms::Room;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};

@@ -10,11 +10,11 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use app::error::AppError;
-use app::model::User;
-use app::realtime::events::{SessionRevoked, SESSION_REVOKED};
-use app::service::{auth, Ctx};
-use app::store;
+use mealstream_core::service::{auth, Ctx};
+use mealstream_core::store;
+use model::error::AppError;
+use model::events::{SessionRevoked, SESSION_REVOKED};
+use model::User;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::SocketIo;

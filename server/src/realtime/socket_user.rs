@@ -1,7 +1,7 @@
 //! Who a socket is: set once by the handshake (`connect::authenticate`),
 //! read by every handler and by the rights check.
 
-use app::model::User;
+use model::User;
 
 #[derive(Clone, Debug)]
 pub struct SocketUser {

@@ -9,9 +9,9 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::realtime::emit::Emitter;
-use app::realtime::rooms::Room;
 use fred::prelude::{Expiration, KeysInterface, LuaInterface, Pool, SortedSetsInterface};
+use mealstream_core::emit::Emitter;
+use model::rooms::Room;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::socket::Sid;

@@ -17,7 +17,7 @@ async fn app_with(opts: Opts) -> TestApp {
 
 #[tokio::test]
 async fn an_order_spree_is_cut_at_the_customers_limit_per_minute() {
-    let limit = app::service::ctx::LimitSettings::default().orders_per_minute;
+    let limit = mealstream_core::service::ctx::LimitSettings::default().orders_per_minute;
     let app = app_with(Opts {
         orders_per_minute: limit,
         ..Opts::default()

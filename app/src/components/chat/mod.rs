@@ -8,8 +8,8 @@ mod state;
 use leptos::prelude::*;
 
 use super::session::CurrentUser;
-use crate::model::chat::{message_body, ChatMessage};
-use crate::model::time::{clock, parse_rfc3339};
+use model::chat::{message_body, ChatMessage};
+use model::time::{clock, parse_rfc3339};
 use state::{now, ChatState};
 
 #[component]

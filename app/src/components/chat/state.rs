@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use crate::components::connection::{Connection, LinkState};
-use crate::model::chat::{ChatMessage, ChatRead};
+use model::chat::{ChatMessage, ChatRead};
 #[cfg(feature = "hydrate")]
-use crate::realtime::events::ChatTyping;
-use crate::realtime::events::{CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
+use model::events::ChatTyping;
+use model::events::{CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
 
 /// A message typed here that the server has not confirmed yet.
 #[derive(Clone, Debug, PartialEq)]

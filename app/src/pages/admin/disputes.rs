@@ -10,10 +10,10 @@ use crate::components::connection::Connection;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
 use crate::error::AppError;
-use crate::model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
-use crate::model::time::{clock, parse_rfc3339};
-use crate::model::{format_cents, Role};
-use crate::realtime::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
+use model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
+use model::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
+use model::time::{clock, parse_rfc3339};
+use model::{format_cents, Role};
 
 /// Runs `refetch` when a dispute opens or closes (`only`: just that one).
 fn follow_disputes(only: Option<Signal<Option<i64>>>, refetch: impl Fn() + 'static) {

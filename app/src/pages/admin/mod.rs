@@ -14,8 +14,8 @@ use crate::api::error_message;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use crate::model::time::{clock, parse_rfc3339};
-use crate::model::{format_cents, Role};
+use model::time::{clock, parse_rfc3339};
+use model::{format_cents, Role};
 
 #[component]
 pub fn Operations() -> impl IntoView {
@@ -137,17 +137,17 @@ pub fn AdminOrder() -> impl IntoView {
 /// Every online driver (moving live) and every active order's drop-off.
 #[component]
 fn OperationsMap(
-    orders: Resource<Result<Vec<crate::model::OrderSummary>, crate::api::ApiError>>,
+    orders: Resource<Result<Vec<model::OrderSummary>, crate::api::ApiError>>,
 ) -> impl IntoView {
     use crate::api::driver::fleet_positions;
     use crate::components::map::{LiveMap, MapMarker, MarkerKind};
-    use crate::realtime::events::{DriverPosition, DRIVER_POSITION};
+    use model::events::{DriverPosition, DRIVER_POSITION};
     use std::collections::BTreeMap;
 
     let drivers = RwSignal::new(BTreeMap::<i64, DriverPosition>::new());
     // The map is drawn in the browser only: it reads the orders through an
     // effect, so the server and the hydrating browser render the same text.
-    let mapped = RwSignal::new(Vec::<crate::model::OrderSummary>::new());
+    let mapped = RwSignal::new(Vec::<model::OrderSummary>::new());
     Effect::new(move |_| {
         if let Some(Ok(list)) = orders.get() {
             mapped.set(list);

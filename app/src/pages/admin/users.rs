@@ -6,7 +6,7 @@ use crate::api::admin::{admin_users, send_announcement, set_user_suspended};
 use crate::api::error_message;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form_error::{FieldError, FormErrors};
-use crate::model::admin::Announce;
+use model::admin::Announce;
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {

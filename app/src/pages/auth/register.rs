@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::auth::Register as RegisterFn;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
-use crate::model::{Name, Password};
+use model::{Name, Password};
 
 #[component]
 pub fn Register() -> impl IntoView {

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_navigate;
 use crate::api::orders::place_order;
 use crate::components::cart_store::CartStore;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
-use crate::model::cart::DEMO_ADDRESSES;
-use crate::model::{format_cents, Place, DELIVERY_FEE_CENTS};
+use model::cart::DEMO_ADDRESSES;
+use model::{format_cents, Place, DELIVERY_FEE_CENTS};
 
 /// A fresh key per checkout attempt, kept until it succeeds, so a retried
 /// click or a flaky network never places two orders.

@@ -5,7 +5,7 @@ use super::cart::CartPanel;
 use crate::api::error_message;
 use crate::api::restaurants::get_restaurant;
 use crate::components::cart_store::CartStore;
-use crate::model::{format_cents, MenuItem};
+use model::{format_cents, MenuItem};
 
 #[component]
 pub fn Menu() -> impl IntoView {

@@ -5,7 +5,7 @@ use crate::api::error_message;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use crate::model::{format_cents, Role};
+use model::{format_cents, Role};
 
 /// Follow one order live.
 #[component]

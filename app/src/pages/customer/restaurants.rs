@@ -2,8 +2,8 @@ use leptos::prelude::*;
 
 use crate::api::error_message;
 use crate::api::restaurants::list_restaurants;
-use crate::model::geo::{distance_m, format_distance, LatLng, CITY_CENTRE};
-use crate::model::Restaurant;
+use model::geo::{distance_m, format_distance, LatLng, CITY_CENTRE};
+use model::Restaurant;
 
 #[component]
 pub fn Restaurants() -> impl IntoView {

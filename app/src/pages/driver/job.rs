@@ -9,8 +9,8 @@ use crate::api::error_message;
 use crate::api::orders::change_order_status;
 use crate::components::confirm::HoldButton;
 use crate::components::map::{LiveMap, MapMarker, MarkerKind};
-use crate::model::{Order, OrderStatus};
-use crate::realtime::events::LocationReport;
+use model::events::LocationReport;
+use model::{Order, OrderStatus};
 
 #[component]
 pub fn ActiveJob(

@@ -11,9 +11,9 @@ use crate::api::error_message;
 use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
 use crate::components::session::CurrentUser;
-use crate::model::DriverHome as Home;
-use crate::realtime::events::LocationReport;
 use job::ActiveJob;
+use model::events::LocationReport;
+use model::DriverHome as Home;
 use offers::{OfferCard, Offers};
 
 #[component]
@@ -136,7 +136,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
 mod sharing {
     use leptos::prelude::*;
 
-    use crate::realtime::events::LocationReport;
+    use model::events::LocationReport;
 
     pub async fn set_online(online: bool) -> Result<(), String> {
         #[cfg(feature = "hydrate")]

@@ -6,10 +6,8 @@ use leptos::prelude::*;
 use crate::api::driver::accept_offer;
 use crate::api::error_message;
 use crate::components::connection::LiveEvent;
-use crate::model::time::parse_rfc3339;
-use crate::realtime::events::{
-    DeliveryOffer, OfferWithdrawn, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN,
-};
+use model::events::{DeliveryOffer, OfferWithdrawn, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN};
+use model::time::parse_rfc3339;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OfferState {
@@ -109,7 +107,7 @@ impl Offers {
 }
 
 fn metres(m: i64) -> String {
-    crate::model::geo::format_distance(m as f64)
+    model::geo::format_distance(m as f64)
 }
 
 #[component]

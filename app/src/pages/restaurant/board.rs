@@ -9,8 +9,8 @@ use crate::api::orders::{change_order_status, list_orders};
 use crate::components::chat::ChatPanel;
 use crate::components::confirm::ConfirmButton;
 use crate::components::connection::Connection;
-use crate::model::time::{clock, parse_rfc3339};
-use crate::model::{format_cents, OrderStatus, OrderSummary};
+use model::time::{clock, parse_rfc3339};
+use model::{format_cents, OrderStatus, OrderSummary};
 
 const COLUMNS: [OrderStatus; 4] = [
     OrderStatus::Placed,

@@ -7,7 +7,7 @@ use crate::api::error_message;
 use crate::api::menu::{edit_menu_item, my_restaurant};
 use crate::components::form_error::{FieldError, FormErrors};
 use crate::error::AppError;
-use crate::model::{format_cents, MenuItem};
+use model::{format_cents, MenuItem};
 
 #[component]
 pub fn MenuEditor() -> impl IntoView {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::service::retention::Retention;
+use mealstream_core::service::retention::Retention;
 use reqwest::cookie::{CookieStore, Jar};
 use serde_json::{json, Value};
 use server::config::Config;
@@ -168,10 +168,11 @@ pub async fn spawn_app_opts(
         allowed_origins: vec!["http://trusted.example".into()],
         public_origin: https.then(|| "https://mealstream.example".to_owned()),
         // Tests stand for many clients by naming them in X-Forwarded-For.
-        trusted_proxies: app::service::client_addr::TrustedProxies::parse("127.0.0.1").unwrap(),
+        trusted_proxies: mealstream_core::service::client_addr::TrustedProxies::parse("127.0.0.1")
+            .unwrap(),
         // Short, so a test sees a lapsed right end its socket quickly.
         rights_recheck,
-        limits: app::service::ctx::LimitSettings { orders_per_minute },
+        limits: mealstream_core::service::ctx::LimitSettings { orders_per_minute },
         retention: match offer_retention {
             None => Retention::default(),
             // Pruned often, so a test sees it soon.

@@ -1,0 +1,359 @@
+//! Finding a driver for a confirmed order: offers go to the nearest online,
+//! free drivers, a few at a time; an unanswered offer expires and the next
+//! drivers are asked; the first accept wins (a conditional update).
+
+use super::fleet::{Assignment, Reported};
+use super::Ctx;
+use crate::store;
+use model::error::AppError;
+use model::events::{
+    Availability, DeliveryAssigned, DeliveryOffer, LocationReport, OfferWithdrawn,
+    DELIVERY_ASSIGNED, DELIVERY_LOCATION_UPDATE, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN,
+    DRIVER_POSITION,
+};
+use model::geo::{distance_m, LatLng};
+use model::rooms::Room;
+use model::time::rfc3339;
+use model::{DriverHome, Order, OrderStatus, Party, Role, User};
+
+/// How long a driver has to accept.
+pub const OFFER_TTL_MS: i64 = 30_000;
+/// How many drivers are asked at once.
+pub const OFFERS_AT_ONCE: usize = 3;
+
+fn require_driver(actor: &User) -> Result<(), AppError> {
+    if actor.role == Role::Driver {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Offers `order_id` to the nearest free drivers not asked yet (or, once
+/// everyone was asked, to everyone again). Does nothing when the order has
+/// a driver or a live offer already.
+pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
+    match store::orders::get(&ctx.db, order_id).await? {
+        Some(order) => offer_order(ctx, &order).await,
+        None => Ok(0),
+    }
+}
+
+/// [`offer`] for an order already read.
+pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
+    let now = ctx.now_ms();
+    let order_id = order.id;
+    if !order.status.awaits_driver() || order.driver.is_some() {
+        return Ok(0);
+    }
+    // Nobody online: nothing to read from the database either.
+    let online = ctx.fleet.available().await?;
+    if online.is_empty() || store::offers::has_pending(&ctx.db, order_id, now).await? {
+        return Ok(0);
+    }
+    let pickup = LatLng {
+        lat: order.pickup.lat,
+        lng: order.pickup.lng,
+    };
+    let busy = store::orders::busy_drivers(&ctx.db).await?;
+    let mut free: Vec<(i64, f64)> = online
+        .into_iter()
+        .filter(|(id, _)| !busy.contains(id))
+        .map(|(id, at)| (id, distance_m(at, pickup)))
+        .collect();
+    free.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let asked = store::offers::offered_drivers(&ctx.db, order_id).await?;
+    let fresh: Vec<(i64, f64)> = free
+        .iter()
+        .copied()
+        .filter(|(id, _)| !asked.contains(id))
+        .collect();
+    let chosen: Vec<(i64, f64)> = if fresh.is_empty() { free } else { fresh }
+        .into_iter()
+        .take(OFFERS_AT_ONCE)
+        .collect();
+    if chosen.is_empty() {
+        return Ok(0);
+    }
+    let expires_at = now + OFFER_TTL_MS;
+    let trip = distance_m(
+        pickup,
+        LatLng {
+            lat: order.dropoff.lat,
+            lng: order.dropoff.lng,
+        },
+    )
+    .round() as i64;
+    let mut tx = ctx.begin().await?;
+    for (driver_id, to_pickup) in &chosen {
+        store::offers::insert(&mut tx, order_id, *driver_id, trip, now, expires_at).await?;
+        let payload = DeliveryOffer {
+            order_id,
+            restaurant_name: order.restaurant.name.clone(),
+            pickup: order.pickup.clone(),
+            dropoff: order.dropoff.clone(),
+            pickup_distance_m: Some(to_pickup.round() as i64),
+            distance_m: trip,
+            expires_at: rfc3339(expires_at),
+        };
+        tx.log(DELIVERY_OFFER, vec![Room::user(*driver_id)], &payload)?;
+    }
+    tx.commit().await?;
+    tracing::info!(order_id, drivers = chosen.len(), "delivery offered");
+    Ok(chosen.len())
+}
+
+/// The driver takes the delivery, if nobody did first. One read, then one
+/// transaction: the conditional assignment (the offer still pending, the
+/// driver on no other delivery), the offers settled, the customer's
+/// notification and the events.
+pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, AppError> {
+    require_driver(driver)?;
+    let now = ctx.now_ms();
+    let Some(mut order) = store::orders::get(&ctx.db, order_id).await? else {
+        return Err(AppError::NotFound("offer"));
+    };
+    let mut tx = ctx.begin().await?;
+    let assigned = match store::orders::assign_driver(&mut tx, order_id, driver.id, now).await {
+        Ok(assigned) => assigned,
+        // Another accept of this driver committed first (the unique index
+        // on active deliveries): refused like any lost race.
+        Err(e) if store::is_unique_violation(&e) => false,
+        Err(e) => return Err(e.into()),
+    };
+    if !assigned {
+        tx.rollback().await?;
+        return Err(refusal(ctx, driver, &order, now).await?);
+    }
+    let withdrawn = store::offers::settle(&mut tx, order_id, Some(driver.id)).await?;
+    order.driver = Some(Party {
+        id: driver.id,
+        name: driver.name.clone(),
+    });
+    order.version += 1;
+    order.updated_at = rfc3339(now);
+    let assigned = DeliveryAssigned {
+        order_id,
+        driver: Party {
+            id: driver.id,
+            name: driver.name.clone(),
+        },
+    };
+    tx.log(
+        DELIVERY_ASSIGNED,
+        super::orders::order_rooms(&order),
+        &assigned,
+    )?;
+    for other in withdrawn {
+        let payload = OfferWithdrawn {
+            order_id,
+            reason: "taken".into(),
+        };
+        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(other)], &payload)?;
+    }
+    super::notifications::record(
+        &mut tx,
+        &[super::notifications::Note {
+            recipients: vec![order.customer.id],
+            kind: DELIVERY_ASSIGNED,
+            title: format!("Order #{order_id} · {}", order.restaurant.name),
+            body: format!("{} will bring your order", driver.name),
+            order_id: Some(order_id),
+        }],
+    )
+    .await?;
+    tx.commit().await?;
+    if let Err(e) = ctx.fleet.assign(driver.id, job_of(&order)).await {
+        tracing::warn!(error = %e, order_id, "delivery cache not updated; locations reach watchers once it is");
+    }
+    tracing::info!(order_id, driver_id = driver.id, "delivery assigned");
+    order.last_location = ctx.fleet.last_update_for(driver.id, order_id).await?;
+    Ok(order)
+}
+
+/// Why an accept lost: read only when it did.
+async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<AppError, AppError> {
+    if let Some(current) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
+        if current != order.id {
+            return Ok(AppError::Conflict(format!(
+                "you are already delivering order #{current}"
+            )));
+        }
+    }
+    if !store::offers::is_pending(&ctx.db, order.id, driver.id, now).await? {
+        let taken = store::orders::get(&ctx.db, order.id)
+            .await?
+            .is_some_and(|o| o.driver.is_some());
+        return Ok(if taken || order.driver.is_some() {
+            AppError::Taken
+        } else {
+            AppError::Conflict("this offer has expired".into())
+        });
+    }
+    Ok(AppError::Taken)
+}
+
+/// Closes an order's open offers when it ends or is taken off dispatch.
+pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppError> {
+    let mut tx = ctx.begin().await?;
+    for driver in store::offers::settle(&mut tx, order_id, None).await? {
+        let payload = OfferWithdrawn {
+            order_id,
+            reason: reason.to_owned(),
+        };
+        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(driver)], &payload)?;
+    }
+    tx.commit().await
+}
+
+/// Runs every few seconds: expires overdue offers (telling their drivers)
+/// and offers every waiting order to the next drivers.
+pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
+    let now = ctx.now_ms();
+    let mut tx = ctx.begin().await?;
+    for (order_id, driver) in store::offers::expire_overdue(&mut tx, now).await? {
+        let payload = OfferWithdrawn {
+            order_id,
+            reason: "expired".into(),
+        };
+        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(driver)], &payload)?;
+    }
+    tx.commit().await?;
+    if ctx.fleet.available().await?.is_empty() {
+        return Ok(());
+    }
+    for order_id in store::offers::orders_needing_drivers(&ctx.db, now).await? {
+        offer(ctx, order_id).await?;
+    }
+    Ok(())
+}
+
+/// The driver's live offers, nearest expiry first.
+pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, AppError> {
+    require_driver(driver)?;
+    let here = ctx.fleet.position(driver.id).await?.map(|f| f.point);
+    let mut list = Vec::new();
+    for pending in store::offers::pending_for_driver(&ctx.db, driver.id, ctx.now_ms()).await? {
+        let Some(order) = store::orders::get(&ctx.db, pending.order_id).await? else {
+            continue;
+        };
+        let pickup = LatLng {
+            lat: order.pickup.lat,
+            lng: order.pickup.lng,
+        };
+        list.push(DeliveryOffer {
+            order_id: order.id,
+            restaurant_name: order.restaurant.name,
+            pickup: order.pickup,
+            dropoff: order.dropoff,
+            pickup_distance_m: here.map(|h| distance_m(h, pickup).round() as i64),
+            distance_m: pending.distance_m,
+            expires_at: rfc3339(pending.expires_at),
+        });
+    }
+    Ok(list)
+}
+
+/// Online or offline. Going online makes the driver a candidate as soon as
+/// their first position arrives.
+pub async fn set_availability(
+    ctx: &Ctx,
+    driver: &User,
+    availability: &Availability,
+) -> Result<(), AppError> {
+    require_driver(driver)?;
+    ctx.fleet
+        .go_online(driver.id, &driver.name, availability.online)
+        .await
+}
+
+/// A driver's position: throttled, kept in memory, told to the watchers of
+/// their delivery and (thinned) to admins. Never logged, never in SQL.
+pub async fn report_location(
+    ctx: &Ctx,
+    driver: &User,
+    report: &LocationReport,
+) -> Result<bool, AppError> {
+    require_driver(driver)?;
+    let reported = ctx.fleet.report(driver.id, &driver.name, report).await;
+    if let Err(e) = &reported {
+        match e {
+            AppError::RateLimited { .. } => {
+                super::metrics::location("throttled");
+                super::metrics::rate_limited("location");
+            }
+            AppError::Invalid { .. } | AppError::Malformed(_) => {
+                super::metrics::location("invalid")
+            }
+            _ => {}
+        }
+    }
+    match reported? {
+        Reported::Unchanged => {
+            super::metrics::location("unchanged");
+            Ok(false)
+        }
+        Reported::Moved { watchers, admins } => {
+            super::metrics::location("accepted");
+            if let Some(update) = watchers {
+                ctx.emitter
+                    .ephemeral(
+                        &Room::order(update.order_id),
+                        DELIVERY_LOCATION_UPDATE,
+                        &update,
+                    )
+                    .await;
+            }
+            if let Some(position) = admins {
+                ctx.emitter
+                    .ephemeral(&Room::role(Role::Admin), DRIVER_POSITION, &position)
+                    .await;
+            }
+            Ok(true)
+        }
+    }
+}
+
+/// Rebuilds the in-memory delivery cache from the database at startup.
+pub async fn restore_assignments(ctx: &Ctx) -> Result<(), AppError> {
+    for driver in store::orders::busy_drivers(&ctx.db).await? {
+        let Some(order_id) = store::orders::active_for_driver(&ctx.db, driver).await? else {
+            continue;
+        };
+        let Some(order) = store::orders::get(&ctx.db, order_id).await? else {
+            continue;
+        };
+        ctx.fleet.assign(driver, job_of(&order)).await?;
+    }
+    Ok(())
+}
+
+/// The delivery an order is for its driver: where to pick up, where to go.
+fn job_of(order: &model::Order) -> Assignment {
+    Assignment {
+        order_id: order.id,
+        pickup: LatLng {
+            lat: order.pickup.lat,
+            lng: order.pickup.lng,
+        },
+        dropoff: LatLng {
+            lat: order.dropoff.lat,
+            lng: order.dropoff.lng,
+        },
+        picked_up: order.status == OrderStatus::OutForDelivery,
+    }
+}
+
+/// A driver's screen: online or not, the delivery they are on, their offers.
+pub async fn home(ctx: &Ctx, driver: &User) -> Result<DriverHome, AppError> {
+    require_driver(driver)?;
+    let active = match store::orders::active_for_driver(&ctx.db, driver.id).await? {
+        Some(id) => Some(super::orders::get(ctx, driver, id).await?),
+        None => None,
+    };
+    Ok(DriverHome {
+        online: ctx.fleet.is_online(driver.id).await?,
+        active,
+        offers: offers_for(ctx, driver).await?,
+    })
+}

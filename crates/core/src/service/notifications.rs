@@ -1,0 +1,94 @@
+//! Notifications: every user-facing lifecycle change also leaves a note
+//! for the people it concerns, written in the change's own transaction and
+//! pushed as `notification:new` (logged, so replayed); a bell shows the
+//! unread count; notes are marked read one by one or all at once.
+
+use super::outbox::EventTx;
+use super::Ctx;
+use crate::store::{self, notifications::NewNotification};
+use model::error::AppError;
+use model::events::NOTIFICATION_NEW;
+use model::notification::{MarkRead, NotificationList, NotificationNew};
+use model::rooms::Room;
+use model::User;
+
+/// The newest notifications a list shows.
+const LISTED: i64 = 50;
+/// Most ids one mark-as-read call takes.
+const MAX_IDS: usize = 200;
+
+/// What to tell, and to whom.
+pub struct Note<'a> {
+    pub recipients: Vec<i64>,
+    pub kind: &'a str,
+    pub title: String,
+    pub body: String,
+    pub order_id: Option<i64>,
+}
+
+/// Stores each note for its recipients inside `tx` (a user named by
+/// several notes gets the first), in one statement, and logs a
+/// `notification:new` to each one's sockets.
+pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError> {
+    let mut rows: Vec<NewNotification> = Vec::new();
+    for note in notes {
+        for &user_id in &note.recipients {
+            if rows.iter().all(|r| r.user_id != user_id) {
+                rows.push(NewNotification {
+                    user_id,
+                    kind: note.kind,
+                    title: &note.title,
+                    body: &note.body,
+                    order_id: note.order_id,
+                });
+            }
+        }
+    }
+    let backend = tx.backend();
+    let at = tx.now_ms();
+    let stored = store::notifications::insert_all(tx, backend, &rows, at).await?;
+    for (user_id, notification, unread) in stored {
+        tx.log(
+            NOTIFICATION_NEW,
+            vec![Room::user(user_id)],
+            &NotificationNew {
+                notification,
+                unread,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+pub async fn list(ctx: &Ctx, user: &User) -> Result<NotificationList, AppError> {
+    Ok(NotificationList {
+        items: store::notifications::list(&ctx.db, user.id, LISTED).await?,
+        unread: store::notifications::unread(&ctx.db, user.id).await?,
+    })
+}
+
+/// Marks some of the user's notifications (or all) read; others' ids are
+/// ignored. Returns the unread count left.
+pub async fn mark_read(ctx: &Ctx, user: &User, request: &MarkRead) -> Result<i64, AppError> {
+    if request.all {
+        store::notifications::mark_read(&ctx.db, user.id, None, ctx.now_ms()).await?;
+    } else {
+        if request.ids.is_empty() {
+            return Err(AppError::invalid(
+                "ids",
+                "name the notifications to mark, or send \"all\": true",
+            ));
+        }
+        if request.ids.len() > MAX_IDS {
+            return Err(AppError::invalid(
+                "ids",
+                format!("at most {MAX_IDS} at once"),
+            ));
+        }
+        if request.ids.iter().any(|id| *id < 1) {
+            return Err(AppError::invalid("ids", "must be positive integers"));
+        }
+        store::notifications::mark_read(&ctx.db, user.id, Some(&request.ids), ctx.now_ms()).await?;
+    }
+    Ok(store::notifications::unread(&ctx.db, user.id).await?)
+}

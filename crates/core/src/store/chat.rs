@@ -1,0 +1,144 @@
+//! Chat messages and read marks.
+
+use super::write::{Columns, Query, WriteConn};
+use sqlx::Row;
+
+use super::Db;
+use model::chat::{ChatMessage, ChatRead};
+use model::time::rfc3339;
+use model::{Party, Role};
+
+const MESSAGE_COLUMNS: &str =
+    "m.id, m.order_id, m.sender_id, u.name AS sender_name, u.role AS sender_role, \
+     m.body, m.client_id, m.created_at FROM chat_messages m JOIN users u ON u.id = m.sender_id";
+
+fn message_from_row(row: &sqlx::any::AnyRow) -> Result<ChatMessage, sqlx::Error> {
+    let role: String = row.try_get("sender_role")?;
+    Ok(ChatMessage {
+        id: row.try_get("id")?,
+        order_id: row.try_get("order_id")?,
+        sender: Party {
+            id: row.try_get("sender_id")?,
+            name: row.try_get("sender_name")?,
+        },
+        sender_role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
+        body: row.try_get("body")?,
+        client_id: row.try_get("client_id")?,
+        at: rfc3339(row.try_get("created_at")?),
+    })
+}
+
+/// The message `sender` sent with `client_id`, if any (a resend).
+pub async fn by_client_id(
+    db: &Db,
+    sender_id: i64,
+    client_id: &str,
+) -> Result<Option<ChatMessage>, sqlx::Error> {
+    let sql = format!("SELECT {MESSAGE_COLUMNS} WHERE m.sender_id = $1 AND m.client_id = $2");
+    sqlx::query(&sql)
+        .bind(sender_id)
+        .bind(client_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(message_from_row)
+        .transpose()
+}
+
+/// Inserts a message inside `tx`; `None` when `client_id` was used already
+/// by this sender (a concurrent resend won).
+pub async fn insert(
+    tx: &mut WriteConn,
+    order_id: i64,
+    sender_id: i64,
+    client_id: &str,
+    body: &str,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let inserted = Query::new(
+        "INSERT INTO chat_messages (order_id, sender_id, client_id, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(sender_id)
+    .bind(client_id)
+    .bind(body)
+    .bind(at)
+    .fetch_one(tx)
+    .await;
+    match inserted {
+        Ok(row) => Ok(Some(row.i64("id")?)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The newest `limit` messages of an order, oldest first.
+pub async fn history(db: &Db, order_id: i64, limit: i64) -> Result<Vec<ChatMessage>, sqlx::Error> {
+    let sql = format!("SELECT {MESSAGE_COLUMNS} WHERE m.order_id = $1 ORDER BY m.id DESC LIMIT $2");
+    let rows = sqlx::query(&sql)
+        .bind(order_id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut messages = rows
+        .iter()
+        .map(message_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    messages.reverse();
+    Ok(messages)
+}
+
+/// Moves the reader's mark forward (never back) inside `tx`; `false` when
+/// it was already there or further.
+pub async fn mark_read(
+    tx: &mut WriteConn,
+    order_id: i64,
+    user_id: i64,
+    up_to: i64,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = Query::new(
+        "INSERT INTO chat_reads (order_id, user_id, last_read_id, read_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (order_id, user_id) DO UPDATE SET last_read_id = excluded.last_read_id, read_at = excluded.read_at \
+         WHERE chat_reads.last_read_id < excluded.last_read_id",
+    )
+    .bind(order_id)
+    .bind(user_id)
+    .bind(up_to)
+    .bind(at)
+    .execute(tx)
+    .await?;
+    Ok(done > 0)
+}
+
+pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT order_id, user_id, last_read_id, read_at FROM chat_reads WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ChatRead {
+                order_id: row.try_get("order_id")?,
+                user_id: row.try_get("user_id")?,
+                up_to_message_id: row.try_get("last_read_id")?,
+                at: rfc3339(row.try_get("read_at")?),
+            })
+        })
+        .collect()
+}
+
+/// The id of the newest message of an order, 0 when there is none.
+pub async fn latest_id(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS id FROM chat_messages WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&db.pool)
+    .await?;
+    row.try_get("id")
+}

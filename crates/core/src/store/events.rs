@@ -1,0 +1,274 @@
+//! The event log. A lifecycle change and its event rows are written in one
+//! transaction, with ids that only grow, and readers (replay, SSE, the log
+//! tail) see them in id order with no gap appearing behind them later:
+//! - SQLite has one writer (see `Db::begin`), so commits follow ids.
+//! - PostgreSQL takes no lock at all. An event's id is its transaction's
+//!   id (`xid8`) times 1,024 plus its rank in that transaction, and readers
+//!   only read below the visibility horizon: the oldest transaction still
+//!   running (`pg_snapshot_xmin`) times 1,024. Every transaction below it
+//!   has ended, and every later one has a larger xid, so nothing can commit
+//!   below what a reader has read. The cost: events wait for the oldest
+//!   writer running on the server (changes keep their transactions short).
+
+use sqlx::Row;
+
+use super::write::{Columns, Query, WriteConn};
+use super::{Backend, Db};
+
+/// Events one transaction may log: its ids are `xid * 1024 + 1..=1023`.
+pub const MAX_PER_TRANSACTION: usize = 1023;
+
+/// `AND <id> < horizon` on PostgreSQL (see the module's doc); SQLite needs none.
+fn below_horizon(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => String::new(),
+        Backend::Postgres => {
+            format!(" AND {column} < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 10)")
+        }
+    }
+}
+
+/// An event as stored: its payload is the JSON object of the catalog type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub at: i64,
+    pub rooms: Vec<String>,
+}
+
+/// An event to append: its payload is already JSON.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub kind: String,
+    pub payload: String,
+    pub at: i64,
+    pub rooms: Vec<String>,
+}
+
+/// Events per INSERT: keeps the bound parameters far below both backends' limits.
+const CHUNK: usize = 200;
+
+/// Appends `events` inside `tx`, in order, as the last statement before
+/// the caller commits; returns their ids (ascending, in the same order).
+pub async fn append_all(
+    tx: &mut WriteConn,
+    backend: Backend,
+    events: &[NewEvent],
+) -> Result<Vec<i64>, sqlx::Error> {
+    if backend == Backend::Postgres && events.len() > MAX_PER_TRANSACTION {
+        return Err(sqlx::Error::Protocol(format!(
+            "{} events in one transaction; at most {MAX_PER_TRANSACTION}",
+            events.len()
+        )));
+    }
+    let mut ids = Vec::with_capacity(events.len());
+    for (c, chunk) in events.chunks(CHUNK).enumerate() {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 4;
+                match backend {
+                    Backend::Sqlite => format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4),
+                    Backend::Postgres => format!(
+                        "(${}, ${}, ${}::bigint, ${}, {})",
+                        p + 1,
+                        p + 2,
+                        p + 3,
+                        p + 4,
+                        c * CHUNK + i + 1
+                    ),
+                }
+            })
+            .collect();
+        let sql = match backend {
+            // The trigger `events_fan_out_rooms` fills event_rooms.
+            Backend::Sqlite => format!(
+                "INSERT INTO events (kind, payload, at, rooms) VALUES {} RETURNING id",
+                values.join(", ")
+            ),
+            Backend::Postgres => format!(
+                "WITH ev AS (INSERT INTO events (id, kind, payload, at, rooms) \
+                   SELECT (pg_current_xact_id()::text::bigint << 10) + v.n, v.kind, v.payload, v.at, v.rooms \
+                   FROM (VALUES {}) AS v(kind, payload, at, rooms, n) RETURNING id, rooms), \
+                 fan AS (INSERT INTO event_rooms (event_id, room) \
+                   SELECT ev.id, r.room FROM ev, json_array_elements_text(ev.rooms::json) AS r(room)) \
+                 SELECT id FROM ev",
+                values.join(", ")
+            ),
+        };
+        let mut query = Query::new(sql);
+        for event in chunk {
+            let rooms = serde_json::to_string(&event.rooms)
+                .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            query = query
+                .bind(event.kind.as_str())
+                .bind(event.payload.as_str())
+                .bind(event.at)
+                .bind(rooms);
+        }
+        let mut chunk_ids = query
+            .fetch_all(tx)
+            .await?
+            .iter()
+            .map(|row| row.i64("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        // Ids follow the order of VALUES (SQLite: one writer; PostgreSQL:
+        // the rank is in the id); RETURNING's own order is not promised.
+        chunk_ids.sort_unstable();
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
+}
+
+/// Every event after `after`, oldest first, with its rooms: what a node's
+/// log tail emits.
+pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let sql = format!(
+        "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1{} ORDER BY id LIMIT $2",
+        below_horizon(db.backend, "id")
+    );
+    sqlx::query(&sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let rooms: String = row.try_get("rooms")?;
+            Ok(StoredEvent {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                payload: row.try_get("payload")?,
+                at: row.try_get("at")?,
+                rooms: serde_json::from_str(&rooms)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            })
+        })
+        .collect()
+}
+
+/// Events after `after` addressed to any of `rooms`, oldest first.
+pub async fn since(
+    db: &Db,
+    after: i64,
+    rooms: &[String],
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    if rooms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..rooms.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT e.id, e.kind, e.payload, e.at FROM events e WHERE e.id > $1{} AND e.id IN \
+         (SELECT event_id FROM event_rooms WHERE room IN ({}) AND event_id > $1) \
+         ORDER BY e.id LIMIT $2",
+        below_horizon(db.backend, "e.id"),
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(after).bind(limit);
+    for room in rooms {
+        query = query.bind(room);
+    }
+    query
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(StoredEvent {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                payload: row.try_get("payload")?,
+                at: row.try_get("at")?,
+                rooms: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// The newest event id a reader may see, 0 when the log is empty. Pruned
+/// ids count too: a reader that read up to here has seen every event up
+/// to here that still exists, and the pruning of the newest events must not
+/// make the log look shorter than what was already sent.
+pub async fn latest_id(db: &Db) -> Result<i64, sqlx::Error> {
+    let greatest = match db.backend {
+        Backend::Sqlite => "MAX",
+        Backend::Postgres => "GREATEST",
+    };
+    let sql = format!(
+        "SELECT {greatest}(COALESCE(MAX(id), 0), \
+           COALESCE((SELECT pruned_through FROM log_retention WHERE id = 1), 0)) AS id \
+         FROM events WHERE 1 = 1{}",
+        below_horizon(db.backend, "id")
+    );
+    sqlx::query(&sql).fetch_one(&db.pool).await?.try_get("id")
+}
+
+pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM events WHERE at >= $1")
+        .bind(at)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")
+}
+
+/// Kinds of event kept only until their offer is settled: an offer names
+/// the customer's drop-off, which a driver who did not take it has no
+/// business reading later.
+pub const SHORT_LIVED: [&str; 2] = [
+    model::events::DELIVERY_OFFER,
+    model::events::DELIVERY_OFFER_WITHDRAWN,
+];
+
+/// Deletes up to `batch` events: the short-lived ones logged before
+/// `short_before`, and any logged before `all_before` (ms), oldest first,
+/// and moves `log_retention.pruned_through` up to the newest deleted.
+/// Returns how many went.
+pub async fn prune(
+    db: &Db,
+    short_before: i64,
+    all_before: i64,
+    batch: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let ids: Vec<i64> = Query::new(format!(
+        "DELETE FROM events WHERE id IN (\
+           SELECT id FROM events WHERE kind IN ('{}', '{}') AND at < $1 \
+           UNION SELECT id FROM events WHERE at < $2 ORDER BY id LIMIT $3) \
+         RETURNING id",
+        SHORT_LIVED[0], SHORT_LIVED[1]
+    ))
+    .bind(short_before)
+    .bind(all_before)
+    .bind(batch)
+    .fetch_all(&mut tx)
+    .await?
+    .iter()
+    .map(|row| row.i64("id"))
+    .collect::<Result<_, _>>()?;
+    if let Some(newest) = ids.iter().max() {
+        let greatest = match db.backend {
+            Backend::Sqlite => "MAX",
+            Backend::Postgres => "GREATEST",
+        };
+        Query::new(format!(
+            "UPDATE log_retention SET pruned_through = {greatest}(pruned_through, $1) WHERE id = 1"
+        ))
+        .bind(*newest)
+        .execute(&mut tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+/// The newest event id ever pruned (0 if none): replay from a cursor
+/// below it may miss events.
+pub async fn pruned_through(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT pruned_through FROM log_retention WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| row.try_get("pruned_through"))
+        .transpose()
+        .map(|v| v.unwrap_or(0))
+}

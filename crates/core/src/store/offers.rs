@@ -1,0 +1,161 @@
+//! Delivery offers to drivers.
+
+use super::write::{Columns, Query, WriteConn};
+use sqlx::Row;
+
+use super::Db;
+
+#[derive(Clone, Debug)]
+pub struct PendingOffer {
+    pub order_id: i64,
+    pub distance_m: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert(
+    tx: &mut WriteConn,
+    order_id: i64,
+    driver_id: i64,
+    distance_m: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    Query::new(
+        "INSERT INTO delivery_offers (order_id, driver_id, status, distance_m, created_at, expires_at) \
+         VALUES ($1, $2, 'pending', $3, $4, $5)",
+    )
+    .bind(order_id)
+    .bind(driver_id)
+    .bind(distance_m)
+    .bind(now)
+    .bind(expires_at)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn pending_for_driver(
+    db: &Db,
+    driver_id: i64,
+    now: i64,
+) -> Result<Vec<PendingOffer>, sqlx::Error> {
+    sqlx::query(
+        "SELECT order_id, distance_m, expires_at FROM delivery_offers \
+         WHERE driver_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY expires_at",
+    )
+    .bind(driver_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PendingOffer {
+            order_id: r.try_get("order_id")?,
+            distance_m: r.try_get("distance_m")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Whether `driver_id` holds a live offer for `order_id`.
+pub async fn is_pending(
+    db: &Db,
+    order_id: i64,
+    driver_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM delivery_offers \
+         WHERE order_id = $1 AND driver_id = $2 AND status = 'pending' AND expires_at > $3",
+    )
+    .bind(order_id)
+    .bind(driver_id)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Every driver who was ever offered `order_id`.
+pub async fn offered_drivers(db: &Db, order_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("SELECT DISTINCT driver_id FROM delivery_offers WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("driver_id"))
+        .collect()
+}
+
+pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM delivery_offers WHERE order_id = $1 AND status = 'pending' AND expires_at > $2",
+    )
+    .bind(order_id)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Marks overdue offers expired; returns (order, driver) of each.
+/// At most 500 at a time: each becomes an event, and one transaction logs
+/// at most `events::MAX_PER_TRANSACTION`; the next sweep takes the rest.
+pub async fn expire_overdue(tx: &mut WriteConn, now: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    Query::new(
+        "UPDATE delivery_offers SET status = 'expired' WHERE id IN (SELECT id FROM delivery_offers \
+         WHERE status = 'pending' AND expires_at <= $1 ORDER BY id LIMIT 500) \
+         RETURNING order_id, driver_id",
+    )
+    .bind(now)
+    .fetch_all(tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.i64("order_id")?, r.i64("driver_id")?)))
+    .collect()
+}
+
+/// Closes the pending offers of an order (accepted by `winner`, withdrawn for
+/// everyone else); returns the drivers whose offer was withdrawn.
+pub async fn settle(
+    tx: &mut WriteConn,
+    order_id: i64,
+    winner: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    // One statement: the winner's offer accepted, every other withdrawn.
+    let rows = Query::new(
+        "UPDATE delivery_offers SET status = CASE WHEN driver_id = $2 THEN 'accepted' ELSE 'withdrawn' END \
+         WHERE order_id = $1 AND status = 'pending' RETURNING driver_id, status",
+    )
+    .bind(order_id)
+    .bind(winner.unwrap_or(-1))
+    .fetch_all(tx)
+    .await?;
+    let mut withdrawn = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if row.string("status")? == "withdrawn" {
+            withdrawn.push(row.i64("driver_id")?);
+        }
+    }
+    Ok(withdrawn)
+}
+
+/// Active orders with no driver and no live offer: they need dispatching.
+pub async fn orders_needing_drivers(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = format!(
+        "SELECT o.id FROM orders o WHERE o.driver_id IS NULL AND o.status IN ({}) \
+         AND NOT EXISTS (SELECT 1 FROM delivery_offers d WHERE d.order_id = o.id AND d.status = 'pending' AND d.expires_at > $1) \
+         ORDER BY o.id",
+        super::statuses(model::OrderStatus::awaits_driver)
+    );
+    sqlx::query(&sql)
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect()
+}

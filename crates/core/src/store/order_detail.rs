@@ -1,0 +1,182 @@
+//! One order in full, in one query: its row, its lines, its history and
+//! its restaurant's staff (JSON aggregates), from the read pool or inside a
+//! write transaction.
+
+use super::orders::parse_status;
+use super::write::{Columns, Query, WriteConn};
+use super::{json_list, json_object, Backend, Db};
+use model::time::rfc3339;
+use model::{HistoryEntry, Order, OrderLine, Party, Place};
+
+const ORDER_COLUMNS: &str =
+    "o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
+     r.name AS restaurant_name, r.address AS restaurant_address, r.lat AS restaurant_lat, \
+     r.lng AS restaurant_lng, o.driver_id, d.name AS driver_name, o.subtotal_cents, \
+     o.delivery_fee_cents, o.total_cents, o.dropoff_address, o.dropoff_lat, o.dropoff_lng, o.note, \
+     o.version, o.created_at, o.updated_at";
+
+const ORDER_JOINS: &str = "FROM orders o JOIN users c ON c.id = o.customer_id \
+     JOIN restaurants r ON r.id = o.restaurant_id LEFT JOIN users d ON d.id = o.driver_id";
+
+/// An order and the staff of its restaurant (who hear of its changes).
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub order: Order,
+    pub staff: Vec<i64>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LineJson {
+    menu_item_id: i64,
+    name: String,
+    unit_price_cents: i64,
+    quantity: i64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryJson {
+    status: String,
+    at: i64,
+    reason: Option<String>,
+    by_id: Option<i64>,
+    by_name: Option<String>,
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &impl Columns,
+    column: &str,
+) -> Result<T, sqlx::Error> {
+    let text = row.string(column)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// The query behind [`load`]: the order, its lines, history and staff.
+fn load_sql(b: Backend) -> String {
+    let lines = json_list(
+        b,
+        &json_object(
+            b,
+            "'menuItemId', x.menu_item_id, 'name', x.name, 'unitPriceCents', x.unit_price_cents, \
+             'quantity', x.quantity",
+        ),
+        "SELECT menu_item_id, name, unit_price_cents, quantity FROM order_lines \
+         WHERE order_id = o.id ORDER BY id",
+    );
+    let history = json_list(
+        b,
+        &json_object(
+            b,
+            "'status', x.status, 'at', x.at, 'reason', x.reason, 'byId', x.by_user_id, \
+             'byName', x.by_name",
+        ),
+        "SELECT h.status, h.at, h.reason, h.by_user_id, u.name AS by_name FROM order_history h \
+         LEFT JOIN users u ON u.id = h.by_user_id WHERE h.order_id = o.id ORDER BY h.id",
+    );
+    let staff = json_list(
+        b,
+        "x.user_id",
+        "SELECT user_id FROM restaurant_staff WHERE restaurant_id = o.restaurant_id ORDER BY user_id",
+    );
+    format!(
+        "SELECT {ORDER_COLUMNS}, {lines} AS lines_json, {history} AS history_json, \
+         {staff} AS staff_json {ORDER_JOINS} WHERE o.id = $1"
+    )
+}
+
+fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
+    let items = json_column::<Vec<LineJson>>(row, "lines_json")?
+        .into_iter()
+        .map(|l| OrderLine {
+            menu_item_id: l.menu_item_id,
+            line_total_cents: l.unit_price_cents * l.quantity,
+            name: l.name,
+            unit_price_cents: l.unit_price_cents,
+            quantity: l.quantity,
+        })
+        .collect();
+    let history = json_column::<Vec<HistoryJson>>(row, "history_json")?
+        .into_iter()
+        .map(|h| {
+            Ok(HistoryEntry {
+                status: parse_status(&h.status)?,
+                at: rfc3339(h.at),
+                by: h.by_id.zip(h.by_name).map(|(id, name)| Party { id, name }),
+                reason: h.reason,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let driver_id = row.opt_i64("driver_id")?;
+    let driver_name = row.opt_string("driver_name")?;
+    let order = Order {
+        id: row.i64("id")?,
+        status: parse_status(&row.string("status")?)?,
+        customer: Party {
+            id: row.i64("customer_id")?,
+            name: row.string("customer_name")?,
+        },
+        restaurant: Party {
+            id: row.i64("restaurant_id")?,
+            name: row.string("restaurant_name")?,
+        },
+        pickup: Place {
+            address: row.string("restaurant_address")?,
+            lat: row.f64("restaurant_lat")?,
+            lng: row.f64("restaurant_lng")?,
+        },
+        driver: driver_id
+            .zip(driver_name)
+            .map(|(id, name)| Party { id, name }),
+        items,
+        subtotal_cents: row.i64("subtotal_cents")?,
+        delivery_fee_cents: row.i64("delivery_fee_cents")?,
+        total_cents: row.i64("total_cents")?,
+        dropoff: Place {
+            address: row.string("dropoff_address")?,
+            lat: row.f64("dropoff_lat")?,
+            lng: row.f64("dropoff_lng")?,
+        },
+        note: row.opt_string("note")?,
+        history,
+        created_at: rfc3339(row.i64("created_at")?),
+        updated_at: rfc3339(row.i64("updated_at")?),
+        version: row.i64("version")?,
+        last_location: None,
+    };
+    Ok(Loaded {
+        order,
+        staff: json_column(row, "staff_json")?,
+    })
+}
+
+/// The order with its lines, history and restaurant staff, in one query.
+pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
+    sqlx::query(&load_sql(db.backend))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(loaded_of)
+        .transpose()
+}
+
+/// [`load`] inside a write transaction: what a change reads, it reads
+/// without leaving its connection.
+pub async fn load_in(
+    tx: &mut WriteConn,
+    backend: Backend,
+    id: i64,
+) -> Result<Option<Loaded>, sqlx::Error> {
+    Query::new(load_sql(backend))
+        .bind(id)
+        .fetch_optional(tx)
+        .await?
+        .as_ref()
+        .map(loaded_of)
+        .transpose()
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
+    Ok(load(db, id).await?.map(|l| l.order))
+}

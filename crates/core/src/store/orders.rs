@@ -1,0 +1,327 @@
+//! Orders, their lines and their history.
+
+use super::write::{Columns, Query, WriteConn};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub use super::order_detail::{get, load, load_in, Loaded};
+use super::{text_list, Db};
+use model::time::rfc3339;
+use model::{OrderStatus, OrderSummary, Party, Place};
+
+pub struct NewLine {
+    pub menu_item_id: i64,
+    pub name: String,
+    pub unit_price_cents: i64,
+    pub quantity: i64,
+}
+
+pub struct NewOrder<'a> {
+    pub customer_id: i64,
+    pub restaurant_id: i64,
+    pub subtotal_cents: i64,
+    pub delivery_fee_cents: i64,
+    pub dropoff: &'a Place,
+    pub note: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+    pub lines: &'a [NewLine],
+}
+
+/// Who takes part in an order and where it stands: what permission checks need.
+#[derive(Clone, Debug)]
+pub struct OrderAccess {
+    pub id: i64,
+    pub customer_id: i64,
+    pub restaurant_id: i64,
+    pub driver_id: Option<i64>,
+    pub status: OrderStatus,
+    pub version: i64,
+    /// When the order last changed (ms): for a final order, when it ended.
+    pub updated_at: i64,
+}
+
+fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
+    parse_status(&row.try_get::<String, _>(column)?)
+}
+
+pub(super) fn parse_status(raw: &str) -> Result<OrderStatus, sqlx::Error> {
+    OrderStatus::parse(raw)
+        .ok_or_else(|| sqlx::Error::Decode(format!("order status {raw:?}").into()))
+}
+
+/// Inserts a placed order with its lines (and, by trigger, its first
+/// history row). `None` when
+/// the customer already used this idempotency key.
+pub async fn insert(
+    tx: &mut WriteConn,
+    o: &NewOrder<'_>,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let inserted = Query::new(
+        "INSERT INTO orders (customer_id, restaurant_id, status, subtotal_cents, delivery_fee_cents, \
+         total_cents, dropoff_address, dropoff_lat, dropoff_lng, note, idempotency_key, version, \
+         created_at, updated_at) \
+         VALUES ($1, $2, 'placed', $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $11) RETURNING id",
+    )
+    .bind(o.customer_id)
+    .bind(o.restaurant_id)
+    .bind(o.subtotal_cents)
+    .bind(o.delivery_fee_cents)
+    .bind(o.subtotal_cents + o.delivery_fee_cents)
+    .bind(&o.dropoff.address)
+    .bind(o.dropoff.lat)
+    .bind(o.dropoff.lng)
+    .bind(o.note)
+    .bind(o.idempotency_key)
+    .bind(at)
+    .fetch_one(tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(row) => row.i64("id")?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let values: Vec<String> = (0..o.lines.len())
+        .map(|i| {
+            let p = i * 4 + 1;
+            format!("($1, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO order_lines (order_id, menu_item_id, name, unit_price_cents, quantity) VALUES {}",
+        values.join(", ")
+    );
+    let mut query = Query::new(sql).bind(id);
+    for line in o.lines {
+        query = query
+            .bind(line.menu_item_id)
+            .bind(&line.name)
+            .bind(line.unit_price_cents)
+            .bind(line.quantity);
+    }
+    query.execute(tx).await?;
+    // The first history row comes from the trigger `orders_first_history`.
+    Ok(Some(id))
+}
+
+pub async fn id_by_idempotency_key(
+    db: &Db,
+    customer_id: i64,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT id FROM orders WHERE customer_id = $1 AND idempotency_key = $2")
+        .bind(customer_id)
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|row| row.try_get("id"))
+        .transpose()
+}
+
+pub async fn add_history(
+    tx: &mut WriteConn,
+    order_id: i64,
+    status: OrderStatus,
+    by_user_id: Option<i64>,
+    reason: Option<&str>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    Query::new("INSERT INTO order_history (order_id, status, by_user_id, reason, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(order_id)
+        .bind(status.as_str())
+        .bind(by_user_id)
+        .bind(reason)
+        .bind(at)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves the order to `to` only if nobody changed it since `version` was
+/// read: of two concurrent steps, exactly one wins. The first statement of
+/// its transaction, so SQLite takes the write lock at once.
+pub async fn set_status(
+    tx: &mut WriteConn,
+    id: i64,
+    version: i64,
+    to: OrderStatus,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = Query::new(
+        "UPDATE orders SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+    )
+    .bind(to.as_str())
+    .bind(at)
+    .bind(id)
+    .bind(version)
+    .execute(tx)
+    .await?;
+    Ok(done == 1)
+}
+
+pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "SELECT id, customer_id, restaurant_id, driver_id, status, version, updated_at FROM orders WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(OrderAccess {
+        id: row.try_get("id")?,
+        customer_id: row.try_get("customer_id")?,
+        restaurant_id: row.try_get("restaurant_id")?,
+        driver_id: row.try_get("driver_id")?,
+        status: status_of(&row, "status")?,
+        version: row.try_get("version")?,
+        updated_at: row.try_get("updated_at")?,
+    }))
+}
+
+/// Which orders a list shows.
+#[derive(Clone, Copy, Debug)]
+pub enum Listing {
+    Customer(i64),
+    Restaurant(i64),
+    Driver(i64),
+    Everyone,
+}
+
+/// Orders newest first; with `active_only`, none that reached a final status.
+pub async fn list(
+    db: &Db,
+    listing: Listing,
+    active_only: bool,
+    limit: i64,
+) -> Result<Vec<OrderSummary>, sqlx::Error> {
+    let (filter, id) = match listing {
+        Listing::Customer(id) => ("o.customer_id = $1", id),
+        Listing::Restaurant(id) => ("o.restaurant_id = $1", id),
+        Listing::Driver(id) => ("o.driver_id = $1", id),
+        Listing::Everyone => ("$1 = $1", 0),
+    };
+    let active = if active_only {
+        format!(
+            " AND o.status NOT IN ({})",
+            super::statuses(OrderStatus::is_final)
+        )
+    } else {
+        String::new()
+    };
+    // The lines' text in the same query: no query per order.
+    let items = text_list(
+        db.backend,
+        "x.quantity || '× ' || x.name",
+        "SELECT quantity, name FROM order_lines l WHERE l.order_id = o.id ORDER BY l.id",
+    );
+    let sql = format!(
+        "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
+         r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
+         o.dropoff_address, o.dropoff_lat, o.dropoff_lng, {items} AS items, \
+         CAST((SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS BIGINT) AS item_count \
+         FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
+         WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut summaries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let order_id: i64 = row.try_get("id")?;
+        summaries.push(OrderSummary {
+            id: order_id,
+            status: status_of(row, "status")?,
+            restaurant: Party {
+                id: row.try_get("restaurant_id")?,
+                name: row.try_get("restaurant_name")?,
+            },
+            customer: Party {
+                id: row.try_get("customer_id")?,
+                name: row.try_get("customer_name")?,
+            },
+            total_cents: row.try_get("total_cents")?,
+            item_count: row.try_get("item_count")?,
+            items: row.try_get("items")?,
+            dropoff: Place {
+                address: row.try_get("dropoff_address")?,
+                lat: row.try_get("dropoff_lat")?,
+                lng: row.try_get("dropoff_lng")?,
+            },
+            created_at: rfc3339(row.try_get("created_at")?),
+            updated_at: rfc3339(row.try_get("updated_at")?),
+        });
+    }
+    Ok(summaries)
+}
+
+pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT status, COUNT(*) AS n FROM orders WHERE status NOT IN ({}) GROUP BY status",
+        super::statuses(OrderStatus::is_final)
+    );
+    sqlx::query(&sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((status_of(r, "status")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// Gives the order to `driver_id` if it is still unassigned and waiting,
+/// the driver's offer for it is still pending, and the driver is on no
+/// other delivery: of two drivers accepting at once, exactly one sees
+/// `true`. Bumps `version`, as every change of the order does.
+pub async fn assign_driver(
+    tx: &mut WriteConn,
+    order_id: i64,
+    driver_id: i64,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = Query::new(format!(
+        "UPDATE orders SET driver_id = $1, updated_at = $2, version = version + 1 \
+         WHERE id = $3 AND driver_id IS NULL AND status IN ({}) \
+         AND EXISTS (SELECT 1 FROM delivery_offers f WHERE f.order_id = $3 AND f.driver_id = $1 \
+           AND f.status = 'pending' AND f.expires_at > $2) \
+         AND NOT EXISTS (SELECT 1 FROM orders a WHERE a.driver_id = $1 AND a.status IN ({}))",
+        super::statuses(OrderStatus::awaits_driver),
+        super::statuses(OrderStatus::holds_driver)
+    ))
+    .bind(driver_id)
+    .bind(at)
+    .bind(order_id)
+    .execute(tx)
+    .await?;
+    Ok(done == 1)
+}
+
+/// The delivery a driver is on, if any.
+pub async fn active_for_driver(db: &Db, driver_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let sql = format!(
+        "SELECT id FROM orders WHERE driver_id = $1 AND status IN ({}) ORDER BY id LIMIT 1",
+        super::statuses(OrderStatus::holds_driver)
+    );
+    sqlx::query(&sql)
+        .bind(driver_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()
+}
+
+/// Drivers on a delivery right now.
+pub async fn busy_drivers(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = format!(
+        "SELECT DISTINCT driver_id FROM orders WHERE driver_id IS NOT NULL AND status IN ({})",
+        super::statuses(OrderStatus::holds_driver)
+    );
+    sqlx::query(&sql)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("driver_id"))
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! The customer's cart: lines from one restaurant, kept in the browser
+//! until checkout. Prices here are for display; the server prices the order.
+
+use serde::{Deserialize, Serialize};
+
+use super::{CheckoutInput, CheckoutLine, MenuItem, Place};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cart {
+    pub restaurant_id: Option<i64>,
+    pub restaurant_name: String,
+    pub lines: Vec<CartLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartLine {
+    pub menu_item_id: i64,
+    pub name: String,
+    pub price_cents: i64,
+    pub quantity: i64,
+}
+
+impl Cart {
+    /// Adds one of `item`. An item of another restaurant starts a new cart.
+    pub fn add(&mut self, item: &MenuItem, restaurant_name: &str) {
+        if self.restaurant_id != Some(item.restaurant_id) {
+            *self = Cart {
+                restaurant_id: Some(item.restaurant_id),
+                restaurant_name: restaurant_name.to_owned(),
+                lines: Vec::new(),
+            };
+        }
+        match self.lines.iter_mut().find(|l| l.menu_item_id == item.id) {
+            Some(line) => line.quantity = (line.quantity + 1).min(crate::MAX_QUANTITY),
+            None => self.lines.push(CartLine {
+                menu_item_id: item.id,
+                name: item.name.clone(),
+                price_cents: item.price_cents,
+                quantity: 1,
+            }),
+        }
+    }
+
+    /// Changes a line's quantity by `delta`; at zero the line goes.
+    pub fn change(&mut self, menu_item_id: i64, delta: i64) {
+        if let Some(line) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.menu_item_id == menu_item_id)
+        {
+            line.quantity = (line.quantity + delta).min(crate::MAX_QUANTITY);
+        }
+        self.lines.retain(|l| l.quantity > 0);
+        if self.lines.is_empty() {
+            *self = Cart::default();
+        }
+    }
+
+    pub fn subtotal_cents(&self) -> i64 {
+        self.lines.iter().map(|l| l.price_cents * l.quantity).sum()
+    }
+
+    pub fn count(&self) -> i64 {
+        self.lines.iter().map(|l| l.quantity).sum()
+    }
+
+    pub fn checkout(&self, dropoff: Place, note: Option<String>) -> Option<CheckoutInput> {
+        Some(CheckoutInput {
+            restaurant_id: self.restaurant_id?,
+            items: self
+                .lines
+                .iter()
+                .map(|l| CheckoutLine {
+                    menu_item_id: l.menu_item_id,
+                    quantity: l.quantity,
+                })
+                .collect(),
+            dropoff,
+            note,
+        })
+    }
+}
+
+/// Delivery addresses to pick from until the map lands.
+pub const DEMO_ADDRESSES: &[(&str, f64, f64)] = &[
+    ("Praça do Comércio 1, Lisboa", 38.7076, -9.1365),
+    ("Rua Augusta 200, Lisboa", 38.7105, -9.1380),
+    ("Largo do Carmo 5, Lisboa", 38.7122, -9.1405),
+    ("Rua da Madalena 80, Lisboa", 38.7110, -9.1349),
+    ("Avenida da Liberdade 60, Lisboa", 38.7180, -9.1430),
+    ("Miradouro de Santa Luzia, Lisboa", 38.7118, -9.1302),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, restaurant_id: i64, price: i64) -> MenuItem {
+        MenuItem {
+            id,
+            restaurant_id,
+            name: format!("item {id}"),
+            description: String::new(),
+            price_cents: price,
+            available: true,
+        }
+    }
+
+    #[test]
+    fn adding_twice_counts_and_totals() {
+        let mut cart = Cart::default();
+        cart.add(&item(1, 7, 250), "R");
+        cart.add(&item(1, 7, 250), "R");
+        cart.add(&item(2, 7, 100), "R");
+        assert_eq!((cart.count(), cart.subtotal_cents()), (3, 600));
+    }
+
+    #[test]
+    fn an_item_of_another_restaurant_starts_over() {
+        let mut cart = Cart::default();
+        cart.add(&item(1, 7, 250), "R");
+        cart.add(&item(5, 8, 100), "S");
+        assert_eq!(cart.restaurant_id, Some(8));
+        assert_eq!(cart.lines.len(), 1);
+    }
+
+    #[test]
+    fn removing_the_last_line_empties_the_cart() {
+        let mut cart = Cart::default();
+        cart.add(&item(1, 7, 250), "R");
+        cart.change(1, -1);
+        assert_eq!(cart, Cart::default());
+    }
+}

@@ -1,0 +1,35 @@
+//! Plain data shared by the server and the browser: roles, users,
+//! restaurants, menus, orders and the lifecycle, parsed input, time. No I/O.
+
+pub mod admin;
+mod auth;
+pub mod cart;
+pub mod chat;
+pub mod dispute;
+mod driver;
+pub mod error;
+/// The realtime contract: event names and payloads, server to browser.
+pub mod events;
+pub mod geo;
+pub mod notification;
+mod order;
+mod restaurant;
+/// Room names: who hears which event.
+pub mod rooms;
+pub mod time;
+mod user;
+
+pub use auth::{Email, Name, Password};
+pub use driver::DriverHome;
+pub use order::{
+    check_step, next_steps, who_may, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine,
+    OrderStatus, OrderSummary, Party, Place, StepRefused,
+};
+pub use restaurant::{format_cents, MenuItem, Restaurant, RestaurantWithMenu};
+pub use user::{DemoAccount, Role, User};
+
+/// A flat delivery fee, in cents.
+pub const DELIVERY_FEE_CENTS: i64 = 249;
+
+/// The most of one item a single order may hold.
+pub const MAX_QUANTITY: i64 = 50;

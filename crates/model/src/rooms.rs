@@ -1,0 +1,50 @@
+//! Room names come from here and nowhere else, so the server joins and
+//! emits to exactly the same strings.
+
+use crate::Role;
+
+pub struct Room;
+
+impl Room {
+    pub fn user(id: i64) -> String {
+        format!("user:{id}")
+    }
+
+    pub fn role(role: Role) -> String {
+        format!("role:{}", role.as_str())
+    }
+
+    pub fn restaurant(id: i64) -> String {
+        format!("restaurant:{id}")
+    }
+
+    pub fn order(id: i64) -> String {
+        format!("order:{id}")
+    }
+
+    /// `key` is `service::auth::session_key`, never the secret session id.
+    pub fn session(key: &str) -> String {
+        format!("session:{key}")
+    }
+
+    pub const DRIVERS_ONLINE: &'static str = "drivers:online";
+
+    /// Sockets still replaying what they missed: the log tail skips them,
+    /// so no live event overtakes their replay (see `realtime::connect`).
+    /// No event is ever addressed to it.
+    pub const CATCHING_UP: &'static str = "sync:catching-up";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_names_follow_the_contract() {
+        assert_eq!(Room::user(7), "user:7");
+        assert_eq!(Room::role(Role::Restaurant), "role:restaurant");
+        assert_eq!(Room::restaurant(2), "restaurant:2");
+        assert_eq!(Room::order(9), "order:9");
+        assert_eq!(Room::session("abc"), "session:abc");
+    }
+}
