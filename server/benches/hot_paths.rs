@@ -13,7 +13,8 @@ use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion
 use mealstream_core::service::events::rooms_of;
 use mealstream_core::service::fleet::Fleet;
 use mealstream_core::store::{self, Db};
-use model::events::{LocationReport, Logged, OrderStatusChanged};
+use model::events::{Logged, OrderStatusChanged};
+use model::requests::LocationReport;
 use model::rooms::Room;
 use model::{OrderStatus, Role, User};
 

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use model::events::LocationReport;
+use model::requests::LocationReport;
 
 thread_local! {
     static WATCH: RefCell<Option<i32>> = const { RefCell::new(None) };

@@ -11,7 +11,8 @@ use wasm_bindgen::JsCast;
 
 use crate::components::connection::{Connection, LinkState};
 use crate::error::ErrorDetail;
-use model::events::{Hello, HELLO, SESSION_REVOKED};
+use model::events::{Hello, Payload, SessionRevoked};
+use model::requests::{Request, UnwatchOrder, WatchOrder, Watching};
 
 #[wasm_bindgen]
 extern "C" {
@@ -76,24 +77,24 @@ fn local_error(code: &str, message: &str) -> RequestError {
     }
 }
 
-/// Sends `event` and waits for the server's acknowledgement.
-pub async fn request(
-    event: &str,
-    payload: &serde_json::Value,
-) -> Result<serde_json::Value, RequestError> {
+/// Sends a request (`order:watch`, `chat:send`, ...: its name comes with
+/// its type) and waits for the server's answer, typed likewise.
+pub async fn send<R: Request>(request: &R) -> Result<R::Answer, RequestError> {
     let socket = SOCKET.with(|s| s.borrow().clone());
     let Some(socket) = socket else {
         return Err(local_error(OFFLINE, "not connected"));
     };
-    let payload = js_sys::JSON::parse(&payload.to_string())
-        .map_err(|_| local_error("malformed", "bad payload"))?;
-    let answer = wasm_bindgen_futures::JsFuture::from(socket.emit_with_ack(event, &payload))
+    let payload = serde_json::to_string(request)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .ok_or_else(|| local_error("malformed", "bad payload"))?;
+    let answer = wasm_bindgen_futures::JsFuture::from(socket.emit_with_ack(R::NAME, &payload))
         .await
         .map_err(|_| local_error(OFFLINE, "no answer from the server"))?;
     let answer: serde_json::Value = serde_wasm::from_js(&answer)
         .ok_or_else(|| local_error("unreadable", "unreadable answer"))?;
     if answer.get("ok").and_then(serde_json::Value::as_bool) == Some(true) {
-        Ok(answer)
+        serde_json::from_value(answer).map_err(|_| local_error("unreadable", "unreadable answer"))
     } else {
         Err(serde_json::from_value(answer["error"].clone())
             .unwrap_or_else(|_| local_error("refused", "refused")))
@@ -105,7 +106,7 @@ pub const OFFLINE: &str = "offline";
 
 /// Follows an order's ephemeral events (the driver's position) and returns
 /// the watch answer (the order and its last position).
-pub async fn watch(order_id: i64) -> Result<serde_json::Value, RequestError> {
+pub async fn watch(order_id: i64) -> Result<Watching, RequestError> {
     WATCHED.with(|w| {
         let mut w = w.borrow_mut();
         match w.iter_mut().find(|(id, _)| *id == order_id) {
@@ -113,7 +114,7 @@ pub async fn watch(order_id: i64) -> Result<serde_json::Value, RequestError> {
             None => w.push((order_id, 1)),
         }
     });
-    request("order:watch", &serde_json::json!({ "orderId": order_id })).await
+    send(&WatchOrder { order_id }).await
 }
 
 /// Stops following, once the last view of the order is gone: a view
@@ -130,7 +131,7 @@ pub fn unwatch(order_id: i64) {
     });
     if last {
         leptos::task::spawn_local(async move {
-            let _ = request("order:unwatch", &serde_json::json!({ "orderId": order_id })).await;
+            let _ = send(&UnwatchOrder { order_id }).await;
         });
     }
 }
@@ -269,7 +270,7 @@ fn connect(connection: Connection, user_id: i64) {
     );
     let hello = connection.hello;
     listen(
-        |f| socket.on(HELLO, f),
+        |f| socket.on(Hello::NAME, f),
         move |payload| match serde_wasm::from_js::<Hello>(&payload) {
             Some(h) => {
                 remember_event_id(h.last_event_id);
@@ -288,7 +289,7 @@ fn connect(connection: Connection, user_id: i64) {
         },
     );
     listen(
-        |f| socket.on(SESSION_REVOKED, f),
+        |f| socket.on(SessionRevoked::NAME, f),
         move |payload| {
             if SIGNING_OUT.with(|s| s.get()) {
                 return;
@@ -307,7 +308,7 @@ fn connect(connection: Connection, user_id: i64) {
     let any =
         Closure::<dyn FnMut(JsValue, JsValue)>::new(move |name: JsValue, payload: JsValue| {
             let Some(kind) = name.as_string() else { return };
-            if kind == HELLO || kind == SESSION_REVOKED {
+            if kind == Hello::NAME || kind == SessionRevoked::NAME {
                 return;
             }
             let Some(data) = serde_wasm::from_js::<serde_json::Value>(&payload) else {
@@ -319,7 +320,7 @@ fn connect(connection: Connection, user_id: i64) {
                 }
                 remember_event_id(id);
             }
-            connection.push(kind, data);
+            connection.push(&kind, data);
         });
     socket.on_any(any.as_ref().unchecked_ref());
     any.forget();

@@ -2,10 +2,10 @@
 //! notifications with mark-as-read (one, or all).
 
 use leptos::prelude::*;
+use model::admin::Announcement;
 
 use super::connection::{Connection, LinkState};
 use crate::api::notifications::{mark_notifications_read, my_notifications};
-use model::events::{NOTIFICATION_NEW, SYSTEM_ANNOUNCEMENT};
 use model::notification::{MarkRead, Notification, NotificationNew};
 use model::time::{clock, parse_rfc3339};
 use model::Role;
@@ -36,22 +36,16 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
         }
         (connected, seen_before || connected)
     });
-    connection.on_event(move |event| {
-        if event.kind == SYSTEM_ANNOUNCEMENT {
-            // Announcements keep one notification per user without an event
-            // each: read the list again.
-            load();
-        }
-        if event.kind == NOTIFICATION_NEW {
-            if let Some(new) = event.decode::<NotificationNew>() {
-                unread.set(new.unread);
-                items.update(|list| {
-                    if !list.iter().any(|n| n.id == new.notification.id) {
-                        list.insert(0, new.notification);
-                    }
-                });
+    // Announcements keep one notification per user without an event each:
+    // read the list again.
+    connection.on(move |_: &Announcement, _| load());
+    connection.on(move |new: &NotificationNew, _| {
+        unread.set(new.unread);
+        items.update(|list| {
+            if !list.iter().any(|n| n.id == new.notification.id) {
+                list.insert(0, new.notification.clone());
             }
-        }
+        });
     });
     let mark = move |request: MarkRead| {
         leptos::task::spawn_local(async move {

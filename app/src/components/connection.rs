@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use model::events::Hello;
+use model::events::{Event, Hello, Payload};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkState {
@@ -39,60 +39,118 @@ impl LinkState {
 pub struct LiveEvent {
     /// Counts every event this page received, from 1.
     pub seq: u64,
-    pub kind: String,
-    pub data: serde_json::Value,
+    /// Logged events (lifecycle changes) carry an id; ephemeral ones
+    /// (positions, typing) do not.
+    pub event_id: Option<i64>,
+    order_id: Option<i64>,
+    pub event: Event,
 }
 
 impl LiveEvent {
+    /// Reads an event as it arrived: its name and JSON payload. `None` for
+    /// a name outside the catalog or a payload that does not fit it.
+    pub fn decode(seq: u64, kind: &str, data: serde_json::Value) -> Option<LiveEvent> {
+        let event_id = data.get("eventId").and_then(serde_json::Value::as_i64);
+        let order_id = data.get("orderId").and_then(serde_json::Value::as_i64);
+        let event = Event::decode(kind, data)?.ok()?;
+        Some(LiveEvent {
+            seq,
+            event_id,
+            order_id,
+            event,
+        })
+    }
+
+    /// The order the event is about, if it is about one.
     pub fn order_id(&self) -> Option<i64> {
-        self.data.get("orderId").and_then(serde_json::Value::as_i64)
+        self.order_id
     }
 
-    /// Logged events (lifecycle changes) carry an id; ephemeral ones
-    /// (positions, typing) do not.
     pub fn is_logged(&self) -> bool {
-        self.data.get("eventId").is_some()
+        self.event_id.is_some()
     }
 
-    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_value(self.data.clone()).ok()
+    /// The payload, if the event is of kind `P`.
+    pub fn get<P: Payload>(&self) -> Option<&P> {
+        P::pick(&self.event)
     }
 }
-
-/// How many received events pages can still look back on.
-const KEPT_EVENTS: usize = 100;
 
 #[derive(Clone, Copy)]
 pub struct Connection {
     pub state: RwSignal<LinkState>,
     pub hello: RwSignal<Option<Hello>>,
-    events: RwSignal<Vec<LiveEvent>>,
+}
+
+#[cfg(feature = "hydrate")]
+mod listeners {
+    //! The page's listeners. Events are handed to each as they arrive, in
+    //! order, however many a replay brings at once; a listener is dropped
+    //! with the view that added it.
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+
+    use super::LiveEvent;
+
+    type Listener = Rc<dyn Fn(&LiveEvent)>;
+
+    thread_local! {
+        static LISTENERS: RefCell<Vec<(u64, Listener)>> = const { RefCell::new(Vec::new()) };
+        static COUNT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    fn next() -> u64 {
+        COUNT.with(|c| {
+            c.set(c.get() + 1);
+            c.get()
+        })
+    }
+
+    pub fn add(handle: impl Fn(&LiveEvent) + 'static) {
+        let id = next();
+        LISTENERS.with(|l| l.borrow_mut().push((id, Rc::new(handle))));
+        leptos::prelude::on_cleanup(move || {
+            LISTENERS.with(|l| l.borrow_mut().retain(|(i, _)| *i != id));
+        });
+    }
+
+    pub fn dispatch(kind: &str, data: serde_json::Value) {
+        let Some(event) = LiveEvent::decode(next(), kind, data) else {
+            leptos::logging::warn!("ignored an unknown or malformed event: {kind}");
+            return;
+        };
+        // A listener may add or drop listeners: call a copy of the list.
+        let listeners: Vec<Listener> =
+            LISTENERS.with(|l| l.borrow().iter().map(|(_, f)| f.clone()).collect());
+        for listener in listeners {
+            leptos::prelude::untrack(|| listener(&event));
+        }
+    }
 }
 
 impl Connection {
     /// Called by the socket client for every event it did not see before.
-    pub fn push(&self, kind: String, data: serde_json::Value) {
-        self.events.update(|events| {
-            let seq = events.last().map(|e| e.seq + 1).unwrap_or(1);
-            events.push(LiveEvent { seq, kind, data });
-            if events.len() > KEPT_EVENTS {
-                events.remove(0);
-            }
-        });
+    #[cfg(feature = "hydrate")]
+    pub fn push(&self, kind: &str, data: serde_json::Value) {
+        listeners::dispatch(kind, data);
     }
 
-    /// Runs `handle` once for each event received from now on.
+    /// Runs `handle` for each event received from now on, for as long as
+    /// the calling view lives. (On the server, where no event arrives,
+    /// nothing is kept.)
     pub fn on_event(&self, handle: impl Fn(&LiveEvent) + 'static) {
-        let events = self.events;
-        let seen =
-            StoredValue::new(events.with_untracked(|e| e.last().map(|e| e.seq).unwrap_or(0)));
-        Effect::new(move |_| {
-            events.with(|events| {
-                for event in events.iter().filter(|e| e.seq > seen.get_value()) {
-                    handle(event);
-                    seen.set_value(event.seq);
-                }
-            });
+        #[cfg(feature = "hydrate")]
+        listeners::add(handle);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = handle;
+    }
+
+    /// Runs `handle` for each event of kind `P` received from now on.
+    pub fn on<P: Payload + 'static>(&self, handle: impl Fn(&P, &LiveEvent) + 'static) {
+        self.on_event(move |event| {
+            if let Some(payload) = event.get::<P>() {
+                handle(payload, event);
+            }
         });
     }
 
@@ -102,7 +160,6 @@ impl Connection {
         let connection = Connection {
             state: RwSignal::new(LinkState::Connecting),
             hello: RwSignal::new(None),
-            events: RwSignal::new(Vec::new()),
         };
         provide_context(connection);
         connection
@@ -128,5 +185,30 @@ pub fn ConnectionIndicator() -> impl IntoView {
             <span class="link-dot" aria-hidden="true"></span>
             <span class="link-label">{move || state.get().label()}</span>
         </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::events::OrderStatusChanged;
+
+    #[test]
+    fn an_event_is_read_by_its_name_into_its_own_type() {
+        let data = serde_json::json!({
+            "eventId": 41, "at": "2026-12-02T10:00:00Z", "orderId": 7, "restaurantId": 2,
+            "restaurantName": "Pho", "from": "placed", "to": "confirmed", "version": 2
+        });
+        let live = LiveEvent::decode(1, "order:status_changed", data.clone()).unwrap();
+        assert_eq!(
+            (live.event_id, live.order_id(), live.is_logged()),
+            (Some(41), Some(7), true)
+        );
+        let change = live.get::<OrderStatusChanged>().unwrap();
+        assert_eq!(change.to, model::OrderStatus::Confirmed);
+        assert!(live.get::<model::events::LocationUpdate>().is_none());
+        // Under another name the same payload does not fit; unknown names are skipped.
+        assert!(LiveEvent::decode(2, "delivery:offer", data.clone()).is_none());
+        assert!(LiveEvent::decode(3, "order:eaten", data).is_none());
     }
 }

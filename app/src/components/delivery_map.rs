@@ -2,10 +2,10 @@
 //! the driver's marker moving as positions arrive, with an ETA.
 
 use leptos::prelude::*;
+use model::events::LocationUpdate;
 
 use super::connection::Connection;
 use super::map::{LiveMap, MapMarker, MarkerKind};
-use model::events::{LocationUpdate, DELIVERY_LOCATION_UPDATE};
 use model::{Order, OrderStatus};
 
 fn eta_text(seconds: i64) -> String {
@@ -19,11 +19,9 @@ fn eta_text(seconds: i64) -> String {
 pub fn DeliveryMap(order: Order) -> impl IntoView {
     let id = order.id;
     let driver = RwSignal::new(order.last_location.clone());
-    Connection::get().on_event(move |event| {
-        if event.kind == DELIVERY_LOCATION_UPDATE && event.order_id() == Some(id) {
-            if let Some(update) = event.decode::<LocationUpdate>() {
-                driver.set(Some(update));
-            }
+    Connection::get().on(move |update: &LocationUpdate, _| {
+        if update.order_id == id {
+            driver.set(Some(update.clone()));
         }
     });
     #[cfg(feature = "hydrate")]
@@ -31,9 +29,7 @@ pub fn DeliveryMap(order: Order) -> impl IntoView {
         // Join the order's room for positions; the answer has the last one.
         leptos::task::spawn_local(async move {
             if let Ok(answer) = crate::client::socket::watch(id).await {
-                if let Ok(Some(last)) =
-                    serde_json::from_value::<Option<LocationUpdate>>(answer["lastLocation"].clone())
-                {
+                if let Some(last) = answer.last_location {
                     driver.update(|d| {
                         if d.as_ref().is_none_or(|cur| cur.at < last.at) {
                             *d = Some(last);

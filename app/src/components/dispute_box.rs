@@ -2,12 +2,12 @@
 //! and see how it was settled, live.
 
 use leptos::prelude::*;
+use model::events::{DisputeOpened, DisputeResolved, Event};
 
 use super::connection::Connection;
 use crate::api::disputes::{file_dispute, list_disputes};
 use crate::components::form_error::{FieldError, FormError, FormErrors};
 use model::dispute::{reason_label, resolution_label, Dispute, OpenDispute, REASONS};
-use model::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
 use model::format_cents;
 
 #[component]
@@ -25,9 +25,13 @@ pub fn DisputeBox(order_id: i64) -> impl IntoView {
     };
     Effect::new(move |_| load());
     Connection::get().on_event(move |event| {
-        if (event.kind == DISPUTE_OPENED || event.kind == DISPUTE_RESOLVED)
-            && event.order_id() == Some(order_id)
-        {
+        let dispute = match &event.event {
+            Event::DisputeOpened(DisputeOpened(d)) | Event::DisputeResolved(DisputeResolved(d)) => {
+                d
+            }
+            _ => return,
+        };
+        if dispute.order_id == order_id {
             load();
         }
     });

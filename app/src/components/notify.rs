@@ -7,10 +7,7 @@ use leptos::prelude::*;
 use super::connection::Connection;
 use super::session::CurrentUser;
 use super::toast::Toasts;
-use model::events::{
-    OrderCreated, OrderStatusChanged, CHAT_MESSAGE, DISPUTE_OPENED, DISPUTE_RESOLVED,
-    ORDER_CREATED, ORDER_STATUS_CHANGED, SYSTEM_ANNOUNCEMENT,
-};
+use model::events::{DisputeOpened, DisputeResolved, Event};
 use model::{format_cents, OrderStatus, Role};
 
 #[component]
@@ -26,11 +23,8 @@ pub fn LiveNotifications() -> impl IntoView {
         let Some(role) = user.get_untracked().flatten().map(|u| u.role) else {
             return;
         };
-        match event.kind.as_str() {
-            ORDER_STATUS_CHANGED => {
-                let Some(change) = event.decode::<OrderStatusChanged>() else {
-                    return;
-                };
+        match &event.event {
+            Event::OrderStatusChanged(change) => {
                 // Customers hear of every step; staff only of cancellations
                 // (the other steps they take themselves); admins and drivers
                 // watch their lists.
@@ -55,22 +49,18 @@ pub fn LiveNotifications() -> impl IntoView {
                 toasts.show(title, body);
             }
             // Staff work from the board: a customer's or driver's message is a toast there.
-            CHAT_MESSAGE if role == Role::Restaurant => {
-                if let Some(m) = event.decode::<model::chat::ChatMessage>() {
-                    if m.sender_role != Role::Restaurant {
-                        toasts.show(format!("{} · order #{}", m.sender.name, m.order_id), m.body);
-                    }
-                }
+            Event::ChatMessage(m)
+                if role == Role::Restaurant && m.sender_role != Role::Restaurant =>
+            {
+                toasts.show(
+                    format!("{} · order #{}", m.sender.name, m.order_id),
+                    m.body.clone(),
+                );
             }
-            SYSTEM_ANNOUNCEMENT => {
-                if let Some(a) = event.decode::<model::admin::Announcement>() {
-                    toasts.show(format!("Announcement from {}", a.from), a.message);
-                }
+            Event::SystemAnnouncement(a) => {
+                toasts.show(format!("Announcement from {}", a.from), a.message.clone());
             }
-            DISPUTE_RESOLVED if role == Role::Customer => {
-                let Some(d) = event.decode::<model::dispute::Dispute>() else {
-                    return;
-                };
+            Event::DisputeResolved(DisputeResolved(d)) if role == Role::Customer => {
                 let outcome =
                     model::dispute::resolution_label(d.resolution.as_deref().unwrap_or(""));
                 let body = match d.refund_cents {
@@ -79,22 +69,17 @@ pub fn LiveNotifications() -> impl IntoView {
                 };
                 toasts.show(format!("Your dispute about order #{}", d.order_id), body);
             }
-            DISPUTE_OPENED if role == Role::Admin => {
-                if let Some(d) = event.decode::<model::dispute::Dispute>() {
-                    toasts.show(
-                        format!("New dispute #{}", d.id),
-                        format!(
-                            "Order #{} · {}",
-                            d.order_id,
-                            model::dispute::reason_label(&d.reason)
-                        ),
-                    );
-                }
+            Event::DisputeOpened(DisputeOpened(d)) if role == Role::Admin => {
+                toasts.show(
+                    format!("New dispute #{}", d.id),
+                    format!(
+                        "Order #{} · {}",
+                        d.order_id,
+                        model::dispute::reason_label(&d.reason)
+                    ),
+                );
             }
-            ORDER_CREATED if role == Role::Restaurant => {
-                let Some(created) = event.decode::<OrderCreated>() else {
-                    return;
-                };
+            Event::OrderCreated(created) if role == Role::Restaurant => {
                 toasts.show(
                     format!("New order #{}", created.order_id),
                     format!(

@@ -28,10 +28,7 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl In
     );
     Connection::get().on_event(move |event| {
         // Chat has its own panel: a message does not reload the order.
-        if event.is_logged()
-            && !event.kind.starts_with("chat:")
-            && event.order_id() == id.get_untracked()
-        {
+        if event.is_logged() && !event.event.is_chat() && event.order_id() == id.get_untracked() {
             order.refetch();
         }
     });

@@ -1,6 +1,7 @@
 //! The only place that sends to Socket.IO rooms. Services call it after
 //! their transaction commits; handlers and pages never emit directly.
 
+use model::events::{Payload, SessionRevoked};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -27,7 +28,6 @@ macro_rules! with_io {
     };
 }
 
-use model::events::{SessionRevoked, SESSION_REVOKED};
 use model::rooms::Room;
 
 /// Batches of emitted events kept for event streams that fall behind;
@@ -127,7 +127,11 @@ impl Emitter {
             reason: reason.to_owned(),
         };
         with_io!(io, |io| {
-            if let Err(e) = io.to(room.clone()).emit(SESSION_REVOKED, &payload).await {
+            if let Err(e) = io
+                .to(room.clone())
+                .emit(SessionRevoked::NAME, &payload)
+                .await
+            {
                 tracing::warn!(error = %e, room, "could not notify revoked session");
             }
             if let Err(e) = io.to(room.clone()).disconnect().await {
@@ -225,12 +229,8 @@ impl Emitter {
     /// packet per socket, so a customer watching two deliveries, or an admin
     /// map with every driver, lost positions that arrived together (the load
     /// test's location scenario: 4-5% at 2,000 drivers).
-    pub async fn ephemeral<T: serde::Serialize + ?Sized>(
-        &self,
-        room: &str,
-        event: &'static str,
-        payload: &T,
-    ) {
+    pub async fn ephemeral<P: Payload>(&self, room: &str, payload: &P) {
+        let event = P::NAME;
         let Some(io) = self.io() else { return };
         let sent = with_io!(io, |io| io.to(room.to_owned()).emit(event, payload).await);
         if let Err(e) = sent {
@@ -239,12 +239,8 @@ impl Emitter {
     }
 
     /// A fleeting event to several rooms (a socket in more than one gets it once).
-    pub async fn ephemeral_to<T: serde::Serialize + ?Sized>(
-        &self,
-        rooms: Vec<String>,
-        event: &'static str,
-        payload: &T,
-    ) {
+    pub async fn ephemeral_to<P: Payload>(&self, rooms: Vec<String>, payload: &P) {
+        let event = P::NAME;
         let Some(io) = self.io() else { return };
         let sent = with_io!(io, |io| io.to(rooms.clone()).emit(event, payload).await);
         if let Err(e) = sent {

@@ -1,12 +1,110 @@
-//! The event catalog: one set of serde types used by the emitter and the
-//! browser client alike. All JSON is camelCase.
+//! The event catalog: every event the server sends a browser, its name on
+//! the wire tied to its payload type once (`catalog!` below). The emitter
+//! logs and sends a payload by its type (`Payload::NAME`); the browser
+//! decodes what arrives into one enum, [`Event`]. All JSON is camelCase.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::admin::Announcement;
+use crate::chat::{ChatMessage, ChatRead};
+use crate::dispute::Dispute;
+use crate::notification::NotificationNew;
 use crate::Role;
 
-pub const HELLO: &str = "hello";
-pub const SESSION_REVOKED: &str = "session:revoked";
+/// A payload with its event name: the server can send it only under that name.
+pub trait Payload: Serialize + DeserializeOwned {
+    const NAME: &'static str;
+    /// This payload, if `event` is one of its kind.
+    fn pick(event: &Event) -> Option<&Self>;
+}
+
+macro_rules! catalog {
+    ($( $(#[$doc:meta])* $name:literal => $variant:ident($ty:ty), )*) => {
+        /// Every event a browser can receive, decoded.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Event {
+            $( $(#[$doc])* $variant($ty), )*
+        }
+
+        $(
+            impl Payload for $ty {
+                const NAME: &'static str = $name;
+                fn pick(event: &Event) -> Option<&Self> {
+                    match event {
+                        Event::$variant(payload) => Some(payload),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+        )*
+
+        impl Event {
+            /// Every name in the catalog.
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+
+            /// Whether the event belongs to an order's chat.
+            pub fn is_chat(&self) -> bool {
+                self.name().starts_with("chat:")
+            }
+
+            /// The event's name on the wire.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Event::$variant(_) => $name, )*
+                }
+            }
+
+            /// Reads the event called `name` from its JSON payload: `None`
+            /// for a name outside the catalog, an error for a payload that
+            /// does not fit its name's type.
+            pub fn decode(
+                name: &str,
+                data: serde_json::Value,
+            ) -> Option<Result<Event, serde_json::Error>> {
+                match name {
+                    $( $name => Some(serde_json::from_value(data).map(Event::$variant)), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+catalog! {
+    /// Sent once a socket is connected (after any replay).
+    "hello" => Hello(Hello),
+    /// The session ended (sign-out, suspension); the socket closes next.
+    "session:revoked" => SessionRevoked(SessionRevoked),
+    "order:created" => OrderCreated(OrderCreated),
+    "order:status_changed" => OrderStatusChanged(OrderStatusChanged),
+    "delivery:offer" => DeliveryOffer(DeliveryOffer),
+    "delivery:offer_withdrawn" => OfferWithdrawn(OfferWithdrawn),
+    "delivery:assigned" => DeliveryAssigned(DeliveryAssigned),
+    /// Ephemeral: never logged, never replayed.
+    "delivery:location_update" => LocationUpdate(LocationUpdate),
+    /// Ephemeral, to admins: the thinned feed of online drivers' positions.
+    "driver:position" => DriverPosition(DriverPosition),
+    "notification:new" => NotificationNew(NotificationNew),
+    "dispute:opened" => DisputeOpened(DisputeOpened),
+    "dispute:resolved" => DisputeResolved(DisputeResolved),
+    "system:announcement" => SystemAnnouncement(Announcement),
+    "chat:message" => ChatMessage(ChatMessage),
+    "chat:read" => ChatRead(ChatRead),
+    /// Ephemeral.
+    "chat:typing" => ChatTyping(ChatTyping),
+}
+
+/// A dispute was opened: to admins and the order's parties.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DisputeOpened(pub Dispute);
+
+/// A dispute was resolved: to admins and the order's parties.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DisputeResolved(pub Dispute);
 
 /// The user as a socket sees itself in `hello`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,9 +146,6 @@ pub struct HandshakeAuth {
     pub last_event_id: Option<i64>,
 }
 
-pub const ORDER_CREATED: &str = "order:created";
-pub const ORDER_STATUS_CHANGED: &str = "order:status_changed";
-
 /// A customer placed an order: to its restaurant's staff, the customer's
 /// other devices and admins.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -84,69 +179,6 @@ pub struct Logged<T> {
     #[serde(flatten)]
     pub data: T,
 }
-
-/// Answer to a socket request: `{"ok": true, ...}` or
-/// `{"ok": false, "error": {"code", "message"}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Ack<T> {
-    pub ok: bool,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub data: Option<T>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::error::ErrorDetail>,
-}
-
-impl<T> Ack<T> {
-    pub fn ok(data: T) -> Self {
-        Ack {
-            ok: true,
-            data: Some(data),
-            error: None,
-        }
-    }
-
-    pub fn err(e: &crate::error::AppError) -> Self {
-        Ack {
-            ok: false,
-            data: None,
-            error: Some(e.body().error),
-        }
-    }
-}
-
-/// `order:watch` / `order:unwatch` request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WatchOrder {
-    pub order_id: i64,
-}
-
-/// `order:watch` answer: the order as it stands and, once a driver has it,
-/// their last known position.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Watching {
-    pub order: crate::Order,
-    pub last_location: Option<LocationUpdate>,
-}
-
-pub const DELIVERY_OFFER: &str = "delivery:offer";
-pub const DELIVERY_OFFER_WITHDRAWN: &str = "delivery:offer_withdrawn";
-pub const DELIVERY_ASSIGNED: &str = "delivery:assigned";
-/// Ephemeral: never logged, never replayed.
-pub const DELIVERY_LOCATION_UPDATE: &str = "delivery:location_update";
-/// Ephemeral, to admins: the thinned feed of online drivers' positions.
-pub const DRIVER_POSITION: &str = "driver:position";
-
-pub const NOTIFICATION_NEW: &str = "notification:new";
-pub const DISPUTE_OPENED: &str = "dispute:opened";
-pub const SYSTEM_ANNOUNCEMENT: &str = "system:announcement";
-pub const DISPUTE_RESOLVED: &str = "dispute:resolved";
-
-pub const CHAT_MESSAGE: &str = "chat:message";
-pub const CHAT_READ: &str = "chat:read";
-/// Ephemeral: `{orderId, user:{id,name}, typing}`.
-pub const CHAT_TYPING: &str = "chat:typing";
 
 /// `chat:typing` as the server relays it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -216,23 +248,25 @@ pub struct DriverPosition {
     pub order_id: Option<i64>,
 }
 
-/// `driver:location` request and `POST /api/driver/location` body.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LocationReport {
-    pub lat: f64,
-    pub lng: f64,
-    #[serde(default)]
-    pub heading: Option<f64>,
-    #[serde(default)]
-    pub speed: Option<f64>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `driver:availability` request and `POST /api/driver/availability` body.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Availability {
-    pub online: bool,
+    #[test]
+    fn every_name_is_used_once_and_decodes_to_its_own_kind() {
+        let mut names = Event::NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Event::NAMES.len());
+        let typing =
+            serde_json::json!({"orderId": 3, "user": {"id": 1, "name": "A"}, "typing": true});
+        let event = Event::decode(ChatTyping::NAME, typing.clone())
+            .unwrap()
+            .unwrap();
+        assert_eq!(event.name(), "chat:typing");
+        assert_eq!(ChatTyping::pick(&event).map(|t| t.order_id), Some(3));
+        assert!(LocationUpdate::pick(&event).is_none());
+        assert!(Event::decode("order:created", typing).unwrap().is_err());
+        assert!(Event::decode("order:eaten", serde_json::json!({})).is_none());
+    }
 }

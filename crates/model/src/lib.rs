@@ -13,6 +13,8 @@ pub mod events;
 pub mod geo;
 pub mod notification;
 mod order;
+/// Socket requests and their answers.
+pub mod requests;
 mod restaurant;
 /// Room names: who hears which event.
 pub mod rooms;

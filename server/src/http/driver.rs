@@ -6,7 +6,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use mealstream_core::service::{dispatch, Ctx};
 use model::error::{AppError, ErrorBody};
-use model::events::{Availability, DeliveryOffer, LocationReport};
+use model::events::DeliveryOffer;
+use model::requests::{Availability, LocationReport};
 use model::Order;
 use serde_json::{json, Value};
 

@@ -5,6 +5,7 @@
 //! tail (which reads every node's events), so a thousand idle streams cost
 //! no query at all. A stream that falls behind the tail reads the log again.
 
+use model::events::{Payload, SessionRevoked};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -18,7 +19,6 @@ use futures_util::stream::{self, Stream, StreamExt};
 use mealstream_core::emit::Emitted;
 use mealstream_core::service::{auth, events, retention, Ctx};
 use model::error::{AppError, ErrorBody};
-use model::events::{SessionRevoked, SESSION_REVOKED};
 use model::User;
 use serde::Deserialize;
 use tower_sessions::{Session, SessionStore};
@@ -164,7 +164,7 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
                 c.ctx.streams.keep(c.user.id).await;
                 if let Some(reason) = lapsed(&c).await {
                     let bye = Event::default()
-                        .event(SESSION_REVOKED)
+                        .event(SessionRevoked::NAME)
                         .json_data(SessionRevoked {
                             reason: reason.to_owned(),
                         })

@@ -3,40 +3,13 @@
 use mealstream_core::service::{chat, Ctx};
 use model::chat::SendMessage;
 use model::error::AppError;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use model::requests::{ChatSent, Done, ReadChat, SendChat, Typing};
+use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
 
 use super::socket_user::SocketUser;
 use super::{parse, reply};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Send {
-    order_id: i64,
-    body: String,
-    client_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Typing {
-    order_id: i64,
-    #[serde(default = "yes")]
-    typing: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Read {
-    order_id: i64,
-    up_to_message_id: i64,
-}
 
 pub async fn on_send<A: Adapter>(
     s: SocketRef<A>,
@@ -49,16 +22,19 @@ pub async fn on_send<A: Adapter>(
         let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
         super::rights::recheck(&s, &ctx, &me).await?;
-        let req: Send = parse(data)?;
+        let req: SendChat = parse(data)?;
         let input = SendMessage {
             body: req.body,
             client_id: Some(req.client_id),
         };
         let (message, new) = chat::send(&ctx, &me.user, req.order_id, &input).await?;
-        Ok(json!({ "ok": true, "message": message, "duplicate": !new }))
+        Ok(ChatSent {
+            message,
+            duplicate: !new,
+        })
     }
     .await;
-    reply(ack, result);
+    reply::<A, SendChat>(ack, result);
 }
 
 pub async fn on_typing<A: Adapter>(
@@ -73,10 +49,10 @@ pub async fn on_typing<A: Adapter>(
         super::limits::spend(&s)?;
         let req: Typing = parse(data)?;
         chat::typing(&ctx, &me.user, req.order_id, req.typing).await?;
-        Ok(json!({ "ok": true }))
+        Ok(Done {})
     }
     .await;
-    reply(ack, result);
+    reply::<A, Typing>(ack, result);
 }
 
 pub async fn on_read<A: Adapter>(
@@ -89,10 +65,10 @@ pub async fn on_read<A: Adapter>(
     let result = async {
         let me = me.ok_or(AppError::Unauthenticated)?;
         super::limits::spend(&s)?;
-        let req: Read = parse(data)?;
+        let req: ReadChat = parse(data)?;
         chat::read(&ctx, &me.user, req.order_id, req.up_to_message_id).await?;
-        Ok(json!({ "ok": true }))
+        Ok(Done {})
     }
     .await;
-    reply(ack, result);
+    reply::<A, ReadChat>(ack, result);
 }

@@ -4,7 +4,10 @@
 
 use mealstream_core::service::{self, Ctx};
 use model::error::AppError;
-use model::events::{HandshakeAuth, Hello, HelloUser, HELLO};
+use model::events::{HandshakeAuth, Hello, HelloUser, Payload, SessionRevoked};
+use model::requests::{
+    Availability, LocationReport, ReadChat, Request, SendChat, Typing, UnwatchOrder, WatchOrder,
+};
 use model::rooms::Room;
 use model::User;
 use socketioxide::adapter::Adapter;
@@ -119,7 +122,7 @@ pub async fn on_connect<A: Adapter>(
         Ok(true) | Err(_)
     ) {
         let _ = s.emit(
-            model::events::SESSION_REVOKED,
+            SessionRevoked::NAME,
             &model::events::SessionRevoked {
                 reason: "suspended".into(),
             },
@@ -135,13 +138,13 @@ pub async fn on_connect<A: Adapter>(
         user_sockets.remove(user_id, s.id).await;
         service::metrics::socket(role, -1.0);
     });
-    s.on("order:watch", super::orders::on_watch::<A>);
-    s.on("order:unwatch", super::orders::on_unwatch::<A>);
-    s.on("driver:availability", super::driver::on_availability::<A>);
-    s.on("driver:location", super::driver::on_location::<A>);
-    s.on("chat:send", super::chat::on_send::<A>);
-    s.on("chat:typing", super::chat::on_typing::<A>);
-    s.on("chat:read", super::chat::on_read::<A>);
+    s.on(WatchOrder::NAME, super::orders::on_watch::<A>);
+    s.on(UnwatchOrder::NAME, super::orders::on_unwatch::<A>);
+    s.on(Availability::NAME, super::driver::on_availability::<A>);
+    s.on(LocationReport::NAME, super::driver::on_location::<A>);
+    s.on(SendChat::NAME, super::chat::on_send::<A>);
+    s.on(Typing::NAME, super::chat::on_typing::<A>);
+    s.on(ReadChat::NAME, super::chat::on_read::<A>);
     let after = auth.ok().and_then(|a| a.last_event_id);
     let resync = match after {
         Some(after) => service::retention::needs_resync(&ctx, after)
@@ -169,7 +172,7 @@ pub async fn on_connect<A: Adapter>(
         last_event_id,
         resync,
     };
-    if let Err(e) = s.emit(HELLO, &hello) {
+    if let Err(e) = s.emit(Hello::NAME, &hello) {
         tracing::warn!(error = %e, "could not send hello");
     }
     drop(turn);

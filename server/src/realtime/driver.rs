@@ -3,10 +3,10 @@
 
 use mealstream_core::service::{dispatch, Ctx};
 use model::error::AppError;
-use model::events::{Availability, LocationReport};
+use model::requests::{Availability, AvailabilitySet, LocationReport, LocationSent};
 use model::rooms::Room;
 use model::Role;
-use serde_json::{json, Value};
+use serde_json::Value;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
 
@@ -31,10 +31,12 @@ pub async fn on_availability<A: Adapter>(
         } else {
             s.leave(Room::DRIVERS_ONLINE);
         }
-        Ok(json!({ "ok": true, "online": availability.online }))
+        Ok(AvailabilitySet {
+            online: availability.online,
+        })
     }
     .await;
-    reply(ack, result);
+    reply::<A, Availability>(ack, result);
 }
 
 pub async fn on_location<A: Adapter>(
@@ -52,8 +54,8 @@ pub async fn on_location<A: Adapter>(
         }
         let report: LocationReport = parse(data)?;
         let sent = dispatch::report_location(&ctx, &me.user, &report).await?;
-        Ok(json!({ "ok": true, "sent": sent }))
+        Ok(LocationSent { sent })
     }
     .await;
-    reply(ack, result);
+    reply::<A, LocationReport>(ack, result);
 }

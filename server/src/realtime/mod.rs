@@ -17,6 +17,7 @@ use fred::prelude::{Config as RedisConfig, ReconnectPolicy};
 use fred::types::RespVersion;
 use mealstream_core::emit::{Io, RedisAdapter};
 use mealstream_core::service::Ctx;
+use model::requests::{Ack, Request};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
 use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
@@ -42,18 +43,17 @@ fn parse<T: serde::de::DeserializeOwned>(
         .map_err(|e| model::error::AppError::invalid("payload", e.to_string()))
 }
 
-/// Every handler acknowledges through this: the handler's answer, or
-/// `{ok: false, error}`.
-fn reply<A: socketioxide::adapter::Adapter>(
+/// Every handler acknowledges through this: `{ok: true, ...answer}`, or
+/// `{ok: false, error}`. The answer's type is the request's
+/// (`model::requests::Request::Answer`).
+fn reply<A: socketioxide::adapter::Adapter, R: Request>(
     ack: socketioxide::extract::AckSender<A>,
-    result: Result<serde_json::Value, model::error::AppError>,
+    result: Result<R::Answer, model::error::AppError>,
 ) {
-    let value = match result {
-        Ok(value) => value,
-        Err(e) => serde_json::to_value(model::events::Ack::<()>::err(&e))
-            .unwrap_or(serde_json::Value::Null),
+    let _ = match result {
+        Ok(answer) => ack.send(&Ack::ok(answer)),
+        Err(e) => ack.send(&Ack::<R::Answer>::err(&e)),
     };
-    let _ = ack.send(&value);
 }
 
 fn check_size(value: &serde_json::Value) -> Result<(), model::error::AppError> {

@@ -3,7 +3,7 @@
 
 use mealstream_core::service::{self, Ctx};
 use model::error::AppError;
-use model::events::{Ack, WatchOrder, Watching};
+use model::requests::{Done, UnwatchOrder, WatchOrder, Watching};
 use model::rooms::Room;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
@@ -39,14 +39,13 @@ pub async fn on_watch<A: Adapter>(
         let order = service::orders::get(&ctx, &me.user, req.order_id).await?;
         s.join(Room::order(order.id));
         let last_location = order.last_location.clone();
-        Ok(serde_json::to_value(Ack::ok(Watching {
+        Ok(Watching {
             order,
             last_location,
-        }))
-        .unwrap_or(Value::Null))
+        })
     }
     .await;
-    reply(ack, result);
+    reply::<A, WatchOrder>(ack, result);
 }
 
 pub async fn on_unwatch<A: Adapter>(
@@ -58,9 +57,9 @@ pub async fn on_unwatch<A: Adapter>(
         .and_then(|()| parse_watch(data))
         .map(|req| {
             s.leave(Room::order(req.order_id));
-            serde_json::json!({ "ok": true })
+            Done {}
         });
-    reply(ack, result);
+    reply::<A, UnwatchOrder>(ack, result);
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! disconnect, as a sign-out does. Privileged requests re-check at once
 //! ([`recheck`]).
 
+use model::events::{Payload, SessionRevoked};
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -13,7 +14,6 @@ use std::time::Duration;
 use mealstream_core::service::{auth, Ctx};
 use mealstream_core::store;
 use model::error::AppError;
-use model::events::{SessionRevoked, SESSION_REVOKED};
 use model::User;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
@@ -65,7 +65,7 @@ async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
 fn end<A: Adapter>(socket: &SocketRef<A>, reason: &str) {
     tracing::info!(socket = %socket.id, reason, "socket rights lapsed: disconnected");
     let _ = socket.emit(
-        SESSION_REVOKED,
+        SessionRevoked::NAME,
         &SessionRevoked {
             reason: reason.to_owned(),
         },

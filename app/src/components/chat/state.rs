@@ -2,12 +2,10 @@
 //! of the order on screen, and the queue of messages not confirmed yet.
 
 use leptos::prelude::*;
+use model::chat::{ChatMessage, ChatRead};
+use model::events::Event;
 
 use crate::components::connection::{Connection, LinkState};
-use model::chat::{ChatMessage, ChatRead};
-#[cfg(feature = "hydrate")]
-use model::events::ChatTyping;
-use model::events::{CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
 
 /// A message typed here that the server has not confirmed yet.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,34 +129,28 @@ impl ChatState {
             if event.order_id() != self.order_id.get_untracked() {
                 return;
             }
-            match event.kind.as_str() {
-                CHAT_MESSAGE => {
-                    if let Some(message) = event.decode::<ChatMessage>() {
-                        self.arrived(message);
-                        self.mark_read();
-                    }
+            match &event.event {
+                Event::ChatMessage(message) => {
+                    self.arrived(message.clone());
+                    self.mark_read();
                 }
-                CHAT_READ => {
-                    if let Some(mark) = event.decode::<ChatRead>() {
-                        self.reads.update(|reads| {
-                            reads.retain(|r| r.user_id != mark.user_id);
-                            reads.push(mark);
-                        });
-                    }
+                Event::ChatRead(mark) => {
+                    self.reads.update(|reads| {
+                        reads.retain(|r| r.user_id != mark.user_id);
+                        reads.push(mark.clone());
+                    });
                 }
-                CHAT_TYPING => {
-                    #[cfg(feature = "hydrate")]
-                    if let Some(t) = event.decode::<ChatTyping>() {
-                        if Some(t.user.id) != self.me.get_untracked() {
-                            self.typing
-                                .set(t.typing.then(|| (t.user.id, t.user.name, now() + 4000.0)));
-                            // Clear the note when it runs out.
-                            set_timeout(
-                                move || self.typing.update(|_| {}),
-                                std::time::Duration::from_millis(4100),
-                            );
-                        }
-                    }
+                #[cfg(feature = "hydrate")]
+                Event::ChatTyping(t) if Some(t.user.id) != self.me.get_untracked() => {
+                    self.typing.set(
+                        t.typing
+                            .then(|| (t.user.id, t.user.name.clone(), now() + 4000.0)),
+                    );
+                    // Clear the note when it runs out.
+                    set_timeout(
+                        move || self.typing.update(|_| {}),
+                        std::time::Duration::from_millis(4100),
+                    );
                 }
                 _ => {}
             }
@@ -237,17 +229,13 @@ impl ChatState {
             for item in todo {
                 self.set_sending(&item.client_id, true, None);
                 leptos::task::spawn_local(async move {
-                    let payload = serde_json::json!({
-                        "orderId": item.order_id, "body": item.body, "clientId": item.client_id
-                    });
-                    match socket::request("chat:send", &payload).await {
-                        Ok(answer) => {
-                            if let Ok(message) =
-                                serde_json::from_value::<ChatMessage>(answer["message"].clone())
-                            {
-                                self.arrived(message);
-                            }
-                        }
+                    let request = model::requests::SendChat {
+                        order_id: item.order_id,
+                        body: item.body.clone(),
+                        client_id: item.client_id.clone(),
+                    };
+                    match socket::send(&request).await {
+                        Ok(sent) => self.arrived(sent.message),
                         // Cut off mid-send: stays queued, sent again on reconnect.
                         Err(_) if !socket::is_connected() => {
                             self.set_sending(&item.client_id, false, None)
@@ -297,9 +285,11 @@ impl ChatState {
                 .unwrap_or(0);
             if let Some(newest) = newest.filter(|n| *n > already) {
                 leptos::task::spawn_local(async move {
-                    let payload =
-                        serde_json::json!({ "orderId": order_id, "upToMessageId": newest });
-                    let _ = crate::client::socket::request("chat:read", &payload).await;
+                    let request = model::requests::ReadChat {
+                        order_id,
+                        up_to_message_id: newest,
+                    };
+                    let _ = crate::client::socket::send(&request).await;
                 });
             }
         }
@@ -324,8 +314,11 @@ impl ChatState {
             }
             LAST.with(|l| *l.borrow_mut() = (order_id, now()));
             leptos::task::spawn_local(async move {
-                let payload = serde_json::json!({ "orderId": order_id, "typing": true });
-                let _ = crate::client::socket::request("chat:typing", &payload).await;
+                let request = model::requests::Typing {
+                    order_id,
+                    typing: true,
+                };
+                let _ = crate::client::socket::send(&request).await;
             });
         }
     }

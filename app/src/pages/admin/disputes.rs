@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use model::events::{DisputeOpened, DisputeResolved, Event};
 
 use crate::api::disputes::{dispute_by_id, list_disputes, settle_dispute};
 use crate::api::{error_message, ApiError};
@@ -11,18 +12,19 @@ use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
 use crate::error::AppError;
 use model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
-use model::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
 use model::time::{clock, parse_rfc3339};
 use model::{format_cents, Role};
 
 /// Runs `refetch` when a dispute opens or closes (`only`: just that one).
 fn follow_disputes(only: Option<Signal<Option<i64>>>, refetch: impl Fn() + 'static) {
     Connection::get().on_event(move |event| {
-        if event.kind != DISPUTE_OPENED && event.kind != DISPUTE_RESOLVED {
-            return;
-        }
-        let id = event.data.get("id").and_then(serde_json::Value::as_i64);
-        if only.is_none_or(|only| only.get_untracked() == id) {
+        let id = match &event.event {
+            Event::DisputeOpened(DisputeOpened(d)) | Event::DisputeResolved(DisputeResolved(d)) => {
+                d.id
+            }
+            _ => return,
+        };
+        if only.is_none_or(|only| only.get_untracked() == Some(id)) {
             refetch();
         }
     });

@@ -141,7 +141,7 @@ fn OperationsMap(
 ) -> impl IntoView {
     use crate::api::driver::fleet_positions;
     use crate::components::map::{LiveMap, MapMarker, MarkerKind};
-    use model::events::{DriverPosition, DRIVER_POSITION};
+    use model::events::DriverPosition;
     use std::collections::BTreeMap;
 
     let drivers = RwSignal::new(BTreeMap::<i64, DriverPosition>::new());
@@ -180,14 +180,10 @@ fn OperationsMap(
             }
         });
     }
-    Connection::get().on_event(move |event| {
-        if event.kind == DRIVER_POSITION {
-            if let Some(p) = event.decode::<DriverPosition>() {
-                drivers.update(|d| {
-                    d.insert(p.driver_id, p);
-                });
-            }
-        }
+    Connection::get().on(move |p: &DriverPosition, _| {
+        drivers.update(|d| {
+            d.insert(p.driver_id, p.clone());
+        });
     });
     let markers = Signal::derive(move || {
         let mut all: Vec<MapMarker> = drivers

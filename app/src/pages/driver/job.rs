@@ -9,7 +9,7 @@ use crate::api::error_message;
 use crate::api::orders::change_order_status;
 use crate::components::confirm::HoldButton;
 use crate::components::map::{LiveMap, MapMarker, MarkerKind};
-use model::events::LocationReport;
+use model::requests::LocationReport;
 use model::{Order, OrderStatus};
 
 #[component]

@@ -12,7 +12,7 @@ use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
 use crate::components::session::CurrentUser;
 use job::ActiveJob;
-use model::events::LocationReport;
+use model::requests::LocationReport;
 use model::DriverHome as Home;
 use offers::{OfferCard, Offers};
 
@@ -72,7 +72,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
     Effect::new(move |_| home.with(|h| offers.merge(&h.offers)));
     Connection::get().on_event(move |event| {
         // Chat has its own panel: a message does not reload the screen.
-        if event.is_logged() && !event.kind.starts_with("chat:") {
+        if event.is_logged() && !event.event.is_chat() {
             offers.apply(event);
             reload();
         }
@@ -136,18 +136,15 @@ fn DriverScreen(home: Home) -> impl IntoView {
 mod sharing {
     use leptos::prelude::*;
 
-    use model::events::LocationReport;
+    use model::requests::LocationReport;
 
     pub async fn set_online(online: bool) -> Result<(), String> {
         #[cfg(feature = "hydrate")]
         {
-            crate::client::socket::request(
-                "driver:availability",
-                &serde_json::json!({ "online": online }),
-            )
-            .await
-            .map(|_| ())
-            .map_err(|e| e.sentence())
+            crate::client::socket::send(&model::requests::Availability { online })
+                .await
+                .map(|_| ())
+                .map_err(|e| e.sentence())
         }
         #[cfg(not(feature = "hydrate"))]
         {
@@ -195,9 +192,8 @@ mod sharing {
             let beat = set_interval_with_handle(
                 move || {
                     if let Some(fix) = here.get_untracked() {
-                        let payload = serde_json::to_value(&fix).unwrap_or_default();
                         leptos::task::spawn_local(async move {
-                            let _ = socket::request("driver:location", &payload).await;
+                            let _ = socket::send(&fix).await;
                         });
                     }
                 },
@@ -223,9 +219,8 @@ mod sharing {
                         return;
                     }
                     last_sent.set_value(now);
-                    let payload = serde_json::to_value(&fix).unwrap_or_default();
                     leptos::task::spawn_local(async move {
-                        if let Err(e) = socket::request("driver:location", &payload).await {
+                        if let Err(e) = socket::send(&fix).await {
                             if e.code == socket::OFFLINE {
                                 // The heartbeat sends it once the socket is up.
                                 last_sent.set_value(0.0);

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::driver::accept_offer;
 use crate::api::error_message;
 use crate::components::connection::LiveEvent;
-use model::events::{DeliveryOffer, OfferWithdrawn, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN};
+use model::events::{DeliveryOffer, Event};
 use model::time::parse_rfc3339;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -63,30 +63,26 @@ impl Offers {
     }
 
     pub fn apply(&self, event: &LiveEvent) {
-        match event.kind.as_str() {
-            DELIVERY_OFFER => {
-                if let Some(offer) = event.decode::<DeliveryOffer>() {
-                    self.cards.update(|cards| {
-                        cards.retain(|c| c.offer.order_id != offer.order_id);
-                        cards.insert(
-                            0,
-                            Card {
-                                offer,
-                                state: OfferState::Open,
-                            },
-                        );
-                    });
-                }
+        match &event.event {
+            Event::DeliveryOffer(offer) => {
+                self.cards.update(|cards| {
+                    cards.retain(|c| c.offer.order_id != offer.order_id);
+                    cards.insert(
+                        0,
+                        Card {
+                            offer: offer.clone(),
+                            state: OfferState::Open,
+                        },
+                    );
+                });
             }
-            DELIVERY_OFFER_WITHDRAWN => {
-                if let Some(w) = event.decode::<OfferWithdrawn>() {
-                    let state = match w.reason.as_str() {
-                        "taken" => OfferState::Taken,
-                        "expired" => OfferState::Expired,
-                        _ => OfferState::Cancelled,
-                    };
-                    self.set_state(w.order_id, state);
-                }
+            Event::OfferWithdrawn(w) => {
+                let state = match w.reason.as_str() {
+                    "taken" => OfferState::Taken,
+                    "expired" => OfferState::Expired,
+                    _ => OfferState::Cancelled,
+                };
+                self.set_state(w.order_id, state);
             }
             _ => {}
         }

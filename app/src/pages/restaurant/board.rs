@@ -35,7 +35,7 @@ pub fn Board() -> impl IntoView {
     let chat: RwSignal<Option<i64>> = RwSignal::new(None);
     Connection::get().on_event(move |event| {
         // Chat has its own panel: a message does not reload the board.
-        if event.is_logged() && !event.kind.starts_with("chat:") && event.order_id().is_some() {
+        if event.is_logged() && !event.event.is_chat() && event.order_id().is_some() {
             orders.refetch();
         }
     });

@@ -3,13 +3,13 @@
 //! 24 hours after it ends. Messages and read marks are logged events
 //! (replayed after a reconnect); typing is ephemeral.
 
+use model::events::ChatTyping;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Ctx;
 use crate::store::{self, orders::OrderAccess};
 use model::chat::{self, ChatHistory, ChatMessage, ChatRead, SendMessage, OPEN_AFTER_END_MS};
 use model::error::AppError;
-use model::events::{ChatTyping, CHAT_MESSAGE, CHAT_READ, CHAT_TYPING};
 use model::rooms::Room;
 use model::time::rfc3339;
 use model::{Party, Role, User};
@@ -134,7 +134,7 @@ pub async fn send(
         client_id,
         at: rfc3339(at),
     };
-    tx.log(CHAT_MESSAGE, rooms(&room.access), &message)?;
+    tx.log(rooms(&room.access), &message)?;
     tx.commit().await?;
     Ok((message, true))
 }
@@ -164,7 +164,7 @@ pub async fn typing(ctx: &Ctx, user: &User, order_id: i64, typing: bool) -> Resu
         typing,
     };
     ctx.emitter
-        .ephemeral_to(rooms(&room.access), CHAT_TYPING, &payload)
+        .ephemeral_to(rooms(&room.access), &payload)
         .await;
     Ok(())
 }
@@ -193,7 +193,7 @@ pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(
         up_to_message_id: up_to,
         at: rfc3339(at),
     };
-    tx.log(CHAT_READ, rooms(&room.access), &mark)?;
+    tx.log(rooms(&room.access), &mark)?;
     tx.commit().await?;
     Ok(())
 }

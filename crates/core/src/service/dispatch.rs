@@ -6,12 +6,10 @@ use super::fleet::{Assignment, Reported};
 use super::Ctx;
 use crate::store;
 use model::error::AppError;
-use model::events::{
-    Availability, DeliveryAssigned, DeliveryOffer, LocationReport, OfferWithdrawn,
-    DELIVERY_ASSIGNED, DELIVERY_LOCATION_UPDATE, DELIVERY_OFFER, DELIVERY_OFFER_WITHDRAWN,
-    DRIVER_POSITION,
-};
+use model::events::Payload;
+use model::events::{DeliveryAssigned, DeliveryOffer, OfferWithdrawn};
 use model::geo::{distance_m, LatLng};
+use model::requests::{Availability, LocationReport};
 use model::rooms::Room;
 use model::time::rfc3339;
 use model::{DriverHome, Order, OrderStatus, Party, Role, User};
@@ -96,7 +94,7 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
             distance_m: trip,
             expires_at: rfc3339(expires_at),
         };
-        tx.log(DELIVERY_OFFER, vec![Room::user(*driver_id)], &payload)?;
+        tx.log(vec![Room::user(*driver_id)], &payload)?;
     }
     tx.commit().await?;
     tracing::info!(order_id, drivers = chosen.len(), "delivery offered");
@@ -139,23 +137,19 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
             name: driver.name.clone(),
         },
     };
-    tx.log(
-        DELIVERY_ASSIGNED,
-        super::orders::order_rooms(&order),
-        &assigned,
-    )?;
+    tx.log(super::orders::order_rooms(&order), &assigned)?;
     for other in withdrawn {
         let payload = OfferWithdrawn {
             order_id,
             reason: "taken".into(),
         };
-        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(other)], &payload)?;
+        tx.log(vec![Room::user(other)], &payload)?;
     }
     super::notifications::record(
         &mut tx,
         &[super::notifications::Note {
             recipients: vec![order.customer.id],
-            kind: DELIVERY_ASSIGNED,
+            kind: DeliveryAssigned::NAME,
             title: format!("Order #{order_id} · {}", order.restaurant.name),
             body: format!("{} will bring your order", driver.name),
             order_id: Some(order_id),
@@ -201,7 +195,7 @@ pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppE
             order_id,
             reason: reason.to_owned(),
         };
-        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(driver)], &payload)?;
+        tx.log(vec![Room::user(driver)], &payload)?;
     }
     tx.commit().await
 }
@@ -216,7 +210,7 @@ pub async fn sweep(ctx: &Ctx) -> Result<(), AppError> {
             order_id,
             reason: "expired".into(),
         };
-        tx.log(DELIVERY_OFFER_WITHDRAWN, vec![Room::user(driver)], &payload)?;
+        tx.log(vec![Room::user(driver)], &payload)?;
     }
     tx.commit().await?;
     if ctx.fleet.available().await?.is_empty() {
@@ -297,16 +291,12 @@ pub async fn report_location(
             super::metrics::location("accepted");
             if let Some(update) = watchers {
                 ctx.emitter
-                    .ephemeral(
-                        &Room::order(update.order_id),
-                        DELIVERY_LOCATION_UPDATE,
-                        &update,
-                    )
+                    .ephemeral(&Room::order(update.order_id), &update)
                     .await;
             }
             if let Some(position) = admins {
                 ctx.emitter
-                    .ephemeral(&Room::role(Role::Admin), DRIVER_POSITION, &position)
+                    .ephemeral(&Room::role(Role::Admin), &position)
                     .await;
             }
             Ok(true)

@@ -11,7 +11,9 @@ use model::dispute::{
     OPEN_WINDOW_MS, REASONS, RESOLUTIONS,
 };
 use model::error::AppError;
-use model::events::{DISPUTE_OPENED, DISPUTE_RESOLVED};
+use model::events::DisputeOpened;
+use model::events::DisputeResolved;
+use model::events::Payload;
 use model::rooms::Room;
 use model::{format_cents, OrderStatus, Role, User};
 
@@ -67,7 +69,7 @@ pub async fn open(
         .await?
         .ok_or(AppError::NotFound("dispute"))?;
     let rooms = vec![Room::role(Role::Admin), Room::user(user.id)];
-    tx.log(DISPUTE_OPENED, rooms, &dispute)?;
+    tx.log(rooms, &DisputeOpened(dispute.clone()))?;
     tx.commit().await?;
     tracing::info!(
         dispute_id = id,
@@ -175,7 +177,7 @@ pub async fn resolve(
         .await?
         .ok_or(AppError::NotFound("dispute"))?;
     let rooms = vec![Room::role(Role::Admin), Room::user(resolved.customer.id)];
-    tx.log(DISPUTE_RESOLVED, rooms, &resolved)?;
+    tx.log(rooms, &DisputeResolved(resolved.clone()))?;
     let outcome = match refund {
         Some(cents) => format!(
             "{}: {}",
@@ -188,7 +190,7 @@ pub async fn resolve(
         &mut tx,
         &[Note {
             recipients: vec![resolved.customer.id],
-            kind: DISPUTE_RESOLVED,
+            kind: DisputeResolved::NAME,
             title: format!("Your dispute about order #{}", resolved.order_id),
             body: format!("{outcome}. {note}"),
             order_id: Some(resolved.order_id),

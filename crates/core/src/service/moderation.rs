@@ -6,11 +6,11 @@
 use super::Ctx;
 use crate::store;
 use model::error::AppError;
+use model::events::Payload;
 use model::{Role, User};
 
 use super::admin::require_admin;
 use model::admin::{Announce, Announcement, UserRow, MAX_ANNOUNCEMENT_CHARS};
-use model::events::SYSTEM_ANNOUNCEMENT;
 use model::rooms::Room;
 
 /// Every user (newest first), for the admin's users page.
@@ -51,7 +51,7 @@ pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Annou
     let recipients = store::notifications::insert_for_audience(
         &mut tx,
         role,
-        SYSTEM_ANNOUNCEMENT,
+        Announcement::NAME,
         "Announcement",
         message,
         at,
@@ -63,7 +63,7 @@ pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Annou
         from: admin.name.clone(),
         recipients: recipients as i64,
     };
-    tx.log(SYSTEM_ANNOUNCEMENT, rooms, &announcement)?;
+    tx.log(rooms, &announcement)?;
     tx.commit().await?;
     tracing::info!(admin_id = admin.id, audience = %input.audience, "announcement sent");
     Ok(announcement)

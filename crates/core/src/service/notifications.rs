@@ -7,7 +7,6 @@ use super::outbox::EventTx;
 use super::Ctx;
 use crate::store::{self, notifications::NewNotification};
 use model::error::AppError;
-use model::events::NOTIFICATION_NEW;
 use model::notification::{MarkRead, NotificationList, NotificationNew};
 use model::rooms::Room;
 use model::User;
@@ -49,7 +48,6 @@ pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError
     let stored = store::notifications::insert_all(tx, backend, &rows, at).await?;
     for (user_id, notification, unread) in stored {
         tx.log(
-            NOTIFICATION_NEW,
             vec![Room::user(user_id)],
             &NotificationNew {
                 notification,

@@ -7,7 +7,8 @@ use super::notifications::{self, Note};
 use super::{dispatch, Ctx};
 use crate::store::{self, orders::Listing, orders::Loaded, orders::NewLine, orders::NewOrder};
 use model::error::AppError;
-use model::events::{OrderCreated, OrderStatusChanged, ORDER_CREATED, ORDER_STATUS_CHANGED};
+use model::events::Payload;
+use model::events::{OrderCreated, OrderStatusChanged};
 use model::rooms::Room;
 use model::time::rfc3339;
 use model::{
@@ -140,7 +141,6 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         Room::role(Role::Admin),
     ];
     tx.log(
-        ORDER_CREATED,
         rooms,
         &OrderCreated {
             order_id: id,
@@ -151,7 +151,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
         &mut tx,
         &[Note {
             recipients: staff,
-            kind: ORDER_CREATED,
+            kind: OrderCreated::NAME,
             title: format!("New order #{id}"),
             body,
             order_id: Some(id),
@@ -225,7 +225,7 @@ pub async fn change_status(
         reason: reason.clone(),
         version: order.version + 1,
     };
-    tx.log(ORDER_STATUS_CHANGED, order_rooms(&order), &change)?;
+    tx.log(order_rooms(&order), &change)?;
     notifications::record(&mut tx, &step_notes(&order, &staff, actor, &change)).await?;
     tx.commit().await?;
     tracing::info!(order_id, %from, %to, by = actor.id, "order status changed");
@@ -271,14 +271,14 @@ fn step_notes<'a>(
     vec![
         Note {
             recipients: vec![order.customer.id],
-            kind: ORDER_STATUS_CHANGED,
+            kind: OrderStatusChanged::NAME,
             title: title.clone(),
             body: with_reason(change.to.customer_message().to_owned()),
             order_id: Some(change.order_id),
         },
         Note {
             recipients: others,
-            kind: ORDER_STATUS_CHANGED,
+            kind: OrderStatusChanged::NAME,
             title,
             body: with_reason(format!("{} → {}", change.from.label(), change.to.label())),
             order_id: Some(change.order_id),

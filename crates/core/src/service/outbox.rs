@@ -12,7 +12,7 @@ use crate::store::events::NewEvent;
 use crate::store::write::WriteConn;
 use crate::store::{self, Backend};
 use model::error::AppError;
-use serde::Serialize;
+use model::events::Payload;
 
 pub struct EventTx {
     tx: WriteConn,
@@ -41,16 +41,12 @@ impl EventTx {
         self.clock.now_ms()
     }
 
-    /// Queues an event for `rooms`; it is written with the commit.
-    pub fn log(
-        &mut self,
-        kind: &str,
-        rooms: Vec<String>,
-        payload: &impl Serialize,
-    ) -> Result<(), AppError> {
+    /// Queues an event for `rooms`, under its payload's name in the
+    /// catalog; it is written with the commit.
+    pub fn log<P: Payload>(&mut self, rooms: Vec<String>, payload: &P) -> Result<(), AppError> {
         let payload = serde_json::to_string(payload).map_err(|e| AppError::Internal(e.into()))?;
         self.events.push(NewEvent {
-            kind: kind.to_owned(),
+            kind: P::NAME.to_owned(),
             payload,
             at: self.now_ms(),
             rooms,

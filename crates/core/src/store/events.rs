@@ -10,6 +10,9 @@
 //!   below what a reader has read. The cost: events wait for the oldest
 //!   writer running on the server (changes keep their transactions short).
 
+use model::events::DeliveryOffer;
+use model::events::OfferWithdrawn;
+use model::events::Payload;
 use sqlx::Row;
 
 use super::write::{Columns, Query, WriteConn};
@@ -215,10 +218,7 @@ pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
 /// Kinds of event kept only until their offer is settled: an offer names
 /// the customer's drop-off, which a driver who did not take it has no
 /// business reading later.
-pub const SHORT_LIVED: [&str; 2] = [
-    model::events::DELIVERY_OFFER,
-    model::events::DELIVERY_OFFER_WITHDRAWN,
-];
+pub const SHORT_LIVED: [&str; 2] = [DeliveryOffer::NAME, OfferWithdrawn::NAME];
 
 /// Deletes up to `batch` events: the short-lived ones logged before
 /// `short_before`, and any logged before `all_before` (ms), oldest first,

@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use model::error::AppError;
-use model::events::{DriverPosition, LocationReport, LocationUpdate};
+use model::events::{DriverPosition, LocationUpdate};
 use model::geo::{distance_m, LatLng};
+use model::requests::LocationReport;
 use model::time::rfc3339;
 
 /// A fix older than this marks the driver offline.

@@ -17,8 +17,9 @@ use fix::{turned, update};
 
 use super::clock::{self, Clock};
 use model::error::AppError;
-use model::events::{DriverPosition, LocationReport, LocationUpdate};
+use model::events::{DriverPosition, LocationUpdate};
 use model::geo::{distance_m, LatLng};
+use model::requests::LocationReport;
 use model::time::rfc3339;
 pub use shared::SharedPositions;
 
