@@ -15,12 +15,14 @@ pub fn LiveNotifications() -> impl IntoView {
     let connection = Connection::get();
     let toasts = Toasts::get();
     let current = CurrentUser::get();
-    let user = current.0;
+    // A signal, not the resource: events arrive after hydration, outside
+    // any <Suspense>.
+    let user = current.after_hydration();
     let sound_on = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     sound::enable_on_first_gesture(sound_on);
     connection.on_event(move |event| {
-        let Some(role) = user.get_untracked().flatten().map(|u| u.role) else {
+        let Some(role) = user.get_untracked().map(|u| u.role) else {
             return;
         };
         match &event.event {
