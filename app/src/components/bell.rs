@@ -15,6 +15,7 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
     let unread = RwSignal::new(0_i64);
     let items = RwSignal::new(Vec::<Notification>::new());
     let open = RwSignal::new(false);
+    super::popover::close_on_escape(open);
     let load = move || {
         leptos::task::spawn_local(async move {
             if let Ok(list) = my_notifications().await {

@@ -78,25 +78,63 @@ fn SignedIn(user: User) -> impl IntoView {
             });
         }
     };
+    let menu_open = RwSignal::new(false);
+    super::popover::close_on_escape(menu_open);
+    let role = user.role;
+    let name = user.name.clone();
+    let sign_out_form = move || {
+        view! {
+            <form class="inline sign-out" method="post" action=logout_url() on:submit=sign_out>
+                <button type="submit" class="btn btn-ghost" disabled=move || signing_out.get()>"Sign out"</button>
+            </form>
+        }
+    };
     view! {
         <nav class="topnav" aria-label="Main">
-            {nav_links(user.role)
-                .iter()
-                .map(|(href, label)| view! { <a href=*href>{*label}</a> })
-                .collect_view()}
+            <NavLinks role />
         </nav>
         <div class="account">
             <ConnectionIndicator />
-            <NotificationBell role=user.role />
-            <span class="who" data-role=user.role.as_str()>
-                <span class="who-name">{user.name.clone()}</span>
-                <span class="who-role">{user.role.label()}</span>
+            <NotificationBell role />
+            <span class="who" data-role=role.as_str()>
+                <span class="who-name">{name.clone()}</span>
+                <span class="who-role">{role.label()}</span>
             </span>
-            <form class="inline" method="post" action=logout_url() on:submit=sign_out>
-                <button type="submit" class="btn btn-ghost" disabled=move || signing_out.get()>"Sign out"</button>
-            </form>
+            {sign_out_form()}
+            // Phones: the links and the account sit behind this button.
+            <button type="button" class="btn btn-ghost menu-button" aria-controls="phone-menu"
+                aria-expanded=move || menu_open.get().to_string()
+                aria-label="Menu"
+                on:click=move |_| menu_open.update(|o| *o = !*o)>
+                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                    <path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
+                </svg>
+            </button>
         </div>
+        <Show when=move || menu_open.get()>
+            <div id="phone-menu" class="phone-menu">
+                // A link followed from the menu closes it.
+                <nav aria-label="Main" on:click=move |_| menu_open.set(false)>
+                    <NavLinks role />
+                </nav>
+                <div class="phone-menu-foot">
+                    <span class="who" data-role=role.as_str()>
+                        <span class="who-name">{name.clone()}</span>
+                        <span class="who-role">{role.label()}</span>
+                    </span>
+                    {sign_out_form()}
+                </div>
+            </div>
+        </Show>
     }
+}
+
+#[component]
+fn NavLinks(role: Role) -> impl IntoView {
+    nav_links(role)
+        .iter()
+        .map(|(href, label)| view! { <a href=*href>{*label}</a> })
+        .collect_view()
 }
 
 #[component]
@@ -104,7 +142,10 @@ fn SignedOut() -> impl IntoView {
     view! {
         <div class="account">
             <a class="btn btn-ghost" href="/login">"Sign in"</a>
-            <a class="btn btn-primary" href="/register">"Create account"</a>
+            <a class="btn btn-primary" href="/register">
+                <span class="wide-only">"Create account"</span>
+                <span class="narrow-only">"Sign up"</span>
+            </a>
         </div>
     }
 }

@@ -12,6 +12,7 @@ pub mod header;
 pub mod map;
 pub mod notify;
 pub mod order_detail;
+pub mod popover;
 pub mod session;
 pub mod timeline;
 pub mod toast;

@@ -20,6 +20,8 @@ mod restaurant;
 pub mod rooms;
 pub mod time;
 mod user;
+/// Counted nouns ("1 driver", "2 drivers").
+pub mod words;
 
 pub use auth::{Email, Name, Password};
 pub use driver::DriverHome;

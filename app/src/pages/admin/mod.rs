@@ -51,7 +51,9 @@ pub fn Operations() -> impl IntoView {
                 match overview.await {
                     Ok(o) => {
                         let sockets: i64 = o.sockets_by_role.iter().map(|r| r.count).sum();
-                        let by_role = o.sockets_by_role.iter().map(|r| format!("{} {}", r.count, r.role.label().to_lowercase())).collect::<Vec<_>>().join(" · ");
+                        let by_role = o.sockets_by_role.iter().map(|r| r.role.count(r.count)).collect::<Vec<_>>().join(" · ");
+                        let accounts: i64 = o.users_by_role.iter().map(|r| r.count).sum();
+                        let accounts_by_role = o.users_by_role.iter().map(|r| r.role.count(r.count)).collect::<Vec<_>>().join(" · ");
                         let by_status = o.active_orders_by_status.iter().map(|s| format!("{} {}", s.count, s.status.label().to_lowercase())).collect::<Vec<_>>().join(" · ");
                         view! {
                         <div class="stats">
@@ -62,25 +64,25 @@ pub fn Operations() -> impl IntoView {
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="online-drivers">{o.online_drivers}</span>
-                                <span class="stat-label">"Drivers online"</span>
+                                <span class="stat-label">{if o.online_drivers == 1 { "Driver online" } else { "Drivers online" }}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="active-orders">{o.active_orders}</span>
-                                <span class="stat-label">"Active orders"</span>
+                                <span class="stat-label">{if o.active_orders == 1 { "Active order" } else { "Active orders" }}</span>
                                 <span class="stat-detail">{by_status}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="open-disputes">{o.open_disputes}</span>
-                                <span class="stat-label">"Open disputes"</span>
+                                <span class="stat-label">{if o.open_disputes == 1 { "Open dispute" } else { "Open disputes" }}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="events-per-minute">{o.events_last_minute}</span>
-                                <span class="stat-label">"Events in the last minute"</span>
+                                <span class="stat-label">{if o.events_last_minute == 1 { "Event in the last minute" } else { "Events in the last minute" }}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="restaurants">{o.restaurants}</span>
-                                <span class="stat-label">"Restaurants"</span>
-                                <span class="stat-detail">{o.users_by_role.iter().map(|r| format!("{} {}", r.count, r.role.label().to_lowercase())).collect::<Vec<_>>().join(" · ")} " accounts"</span>
+                                <span class="stat-label">{if o.restaurants == 1 { "Restaurant" } else { "Restaurants" }}</span>
+                                <span class="stat-detail" data-stat="accounts">{model::words::count(accounts, "account", "accounts")} ": " {accounts_by_role}</span>
                             </div>
                         </div>
                     }.into_any() },
@@ -211,8 +213,10 @@ fn OperationsMap(
     view! {
         <h2 class="section-title">"Live map"</h2>
         <p class="muted">
-            <span data-stat="online-drivers">{move || drivers.with(|d| d.len())}</span>" drivers online · "
-            <span data-stat="mapped-orders">{move || mapped.with(Vec::len)}</span>" active orders"
+            <span data-stat="online-drivers">{move || drivers.with(|d| d.len())}</span>
+            {move || if drivers.with(|d| d.len()) == 1 { " driver online · " } else { " drivers online · " }}
+            <span data-stat="mapped-orders">{move || mapped.with(Vec::len)}</span>
+            {move || if mapped.with(Vec::len) == 1 { " active order" } else { " active orders" }}
         </p>
         <LiveMap markers label="Drivers and active orders" />
     }

@@ -27,6 +27,7 @@ pub fn AdminUsers() -> impl IntoView {
             .and_then(|r| r.err())
             .map(|e| error_message(&e))
     };
+    let me = crate::components::session::CurrentUser::get().0;
     view! {
         <div class="page-head"><h1>"Users"</h1></div>
         <AnnouncementForm />
@@ -35,6 +36,7 @@ pub fn AdminUsers() -> impl IntoView {
         </Show>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let me = me.await.map(|u| u.id);
                 match users.await {
                     Ok(list) => view! {
                         <div class="table-wrap">
@@ -53,7 +55,10 @@ pub fn AdminUsers() -> impl IntoView {
                                                 <td>{u.role.label()}</td>
                                                 <td>{if suspended { "Suspended" } else { "Active" }}</td>
                                                 <td>
-                                                    {if suspended {
+                                                    {if Some(id) == me {
+                                                        // No one suspends themself: the server refuses it too.
+                                                        view! { <span class="muted you">"You"</span> }.into_any()
+                                                    } else if suspended {
                                                         view! {
                                                             <button class="btn btn-ghost" disabled=move || toggle.pending().get()
                                                                 on:click=move |_| { toggle.dispatch((id, false)); }>"Reinstate"</button>
@@ -136,9 +141,5 @@ fn AnnouncementForm() -> impl IntoView {
 
 /// "1 person", "12 people".
 fn people(n: i64) -> String {
-    if n == 1 {
-        "1 person".to_owned()
-    } else {
-        format!("{n} people")
-    }
+    model::words::count(n, "person", "people")
 }

@@ -1,0 +1,34 @@
+//! Counted nouns, so no screen says "1 drivers".
+
+use crate::Role;
+
+/// "1 driver", "2 drivers", "0 drivers".
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Role {
+    /// `n` people of this role: "1 customer", "3 restaurant staff".
+    pub fn count(self, n: i64) -> String {
+        match self {
+            Role::Customer => count(n, "customer", "customers"),
+            Role::Restaurant => count(n, "restaurant staff", "restaurant staff"),
+            Role::Driver => count(n, "driver", "drivers"),
+            Role::Admin => count(n, "admin", "admins"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_number_plural() {
+        assert_eq!(count(1, "driver", "drivers"), "1 driver");
+        assert_eq!(count(0, "driver", "drivers"), "0 drivers");
+        assert_eq!(count(2, "person", "people"), "2 people");
+        assert_eq!(Role::Customer.count(1), "1 customer");
+        assert_eq!(Role::Admin.count(5), "5 admins");
+    }
+}

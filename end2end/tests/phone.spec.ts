@@ -1,0 +1,119 @@
+// Phones first: at 390 px and 360 px every role's pages fit the screen (no
+// sideways scroll) under a header of one row, at most 64 px high, whose
+// links and account sit behind a menu button that Escape closes.
+import type { Browser, Page } from '@playwright/test';
+import { test, expect, expectLive, screenshot, signIn, waitForHydration } from './helpers';
+
+const ROLES = [
+  { email: 'customer@mealstream.test', home: '/restaurants', pages: ['/restaurants', '/restaurants/1', '/orders'] },
+  { email: 'restaurant@mealstream.test', home: '/board', pages: ['/board', '/board/menu'] },
+  { email: 'driver@mealstream.test', home: '/driver', pages: ['/driver'] },
+  { email: 'admin@mealstream.test', home: '/admin', pages: ['/admin', '/admin/disputes', '/admin/users'] },
+];
+
+async function phone(browser: Browser, width: number): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, isMobile: true, hasTouch: true });
+  return context.newPage();
+}
+
+/** The header's height and whether the page scrolls sideways. */
+async function fit(page: Page) {
+  return page.evaluate(() => ({
+    header: Math.round(document.querySelector('.topbar')!.getBoundingClientRect().height),
+    sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  }));
+}
+
+for (const width of [390, 360]) {
+  test(`every role's pages fit a ${width} px phone under a one-row header`, async ({ browser }) => {
+    const visitor = await phone(browser, width);
+    await visitor.goto('/');
+    await waitForHydration(visitor);
+    const first = await fit(visitor);
+    expect(first.header, 'a visitor: header height').toBeLessThanOrEqual(64);
+    expect(first.sideways, 'a visitor: sideways scroll').toBe(0);
+    await visitor.context().close();
+
+    for (const role of ROLES) {
+      const page = await phone(browser, width);
+      await signIn(page, role.email);
+      await expect(page).toHaveURL(role.home);
+      for (const path of role.pages) {
+        await page.goto(path);
+        await waitForHydration(page);
+        await expectLive(page);
+        const { header, sideways } = await fit(page);
+        expect(header, `${role.email} ${path}: header height`).toBeLessThanOrEqual(64);
+        expect(sideways, `${role.email} ${path}: sideways scroll`).toBe(0);
+      }
+      await screenshot(page, `phone-${width}-${role.home.slice(1)}`);
+      await page.context().close();
+    }
+  });
+}
+
+test('the phone menu holds the links and the account, and Escape or a link closes it', async ({ browser }) => {
+  const page = await phone(browser, 390);
+  await signIn(page, 'admin@mealstream.test');
+  await expect(page).toHaveURL('/admin');
+  await waitForHydration(page);
+  // The desktop links and the account are not on the phone's bar.
+  await expect(page.locator('.topnav')).toBeHidden();
+  await expect(page.locator('.account .sign-out')).toBeHidden();
+
+  const button = page.getByRole('button', { name: 'Menu' });
+  await button.click();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  const menu = page.locator('#phone-menu');
+  await expect(menu.getByRole('link', { name: 'Disputes' })).toBeVisible();
+  await expect(menu.locator('.who-name')).toHaveText(/.+/);
+  await screenshot(page, 'phone-390-menu-open');
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+
+  // Tapped twice it stays shut; a link followed closes it.
+  await button.click();
+  await button.click();
+  await expect(menu).toBeHidden();
+  await button.click();
+  await menu.getByRole('link', { name: 'Users' }).click();
+  await expect(page).toHaveURL('/admin/users');
+  await expect(menu).toBeHidden();
+
+  // Signing out from the menu works as from the desktop bar.
+  await button.click();
+  await menu.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('Escape closes the notification bell', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, 'customer@mealstream.test');
+  await expectLive(page);
+  const bell = page.locator('.bell-button');
+  await bell.click();
+  await expect(page.locator('.bell-panel')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.bell-panel')).toBeHidden();
+  await expect(bell).toHaveAttribute('aria-expanded', 'false');
+});
+
+test("the admin's own row has no Suspend, and the figures are counted right", async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, 'admin@mealstream.test');
+  await expectLive(page);
+  const accounts = page.locator('[data-stat="accounts"]');
+  await expect(accounts).toContainText(/^\d+ accounts: /);
+  await expect(accounts).not.toContainText(/\b1 (customers|drivers|admins)\b/);
+  await expect(accounts).not.toContainText(/\b([02-9]|\d\d+) (customer|driver|admin)\b(?!s)/);
+  // Six figures in two full rows: none wraps alone.
+  const tops = await page.locator('.stats .stat').evaluateAll((cards) => cards.map((c) => c.getBoundingClientRect().top));
+  expect(tops).toHaveLength(6);
+  expect(new Set(tops).size).toBe(2);
+  await page.goto('/admin/users');
+  await waitForHydration(page);
+  const mine = page.locator('tr[data-email="admin@mealstream.test"]');
+  await expect(mine).toContainText('You');
+  await expect(mine.getByRole('button', { name: 'Suspend' })).toHaveCount(0);
+  await expect(page.locator('tr[data-email="customer@mealstream.test"]').getByRole('button', { name: 'Suspend' })).toHaveCount(1);
+});
