@@ -13,6 +13,8 @@ import {
   signedInPage,
   staffApi,
   waitForHydration,
+  signIn,
+  expectLive,
 } from './helpers';
 
 const isSfn = (r: Response, name = '') => r.url().includes(`/_sfn/${name}`) && r.request().method() === 'POST';
@@ -149,4 +151,15 @@ test('a chat message over the limit is refused with a sentence, and not sent', a
   } finally {
     await staff.step(orderId, 'cancelled');
   }
+});
+
+test('the 404 page knows who is signed in', async ({ page }, testInfo) => {
+  allowConsole(testInfo, /404/);
+  await signIn(page, 'customer@mealstream.test');
+  await expectLive(page);
+  const response = await page.goto('/no/such/page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.locator('.account').getByRole('link', { name: 'Sign in' })).toHaveCount(0);
 });

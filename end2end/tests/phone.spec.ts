@@ -117,3 +117,28 @@ test("the admin's own row has no Suspend, and the figures are counted right", as
   await expect(mine.getByRole('button', { name: 'Suspend' })).toHaveCount(0);
   await expect(page.locator('tr[data-email="customer@mealstream.test"]').getByRole('button', { name: 'Suspend' })).toHaveCount(1);
 });
+
+test('on a phone the menu has a cart bar that counts, totals and leads to the cart', async ({ browser }) => {
+  const page = await phone(browser, 390);
+  await signIn(page, 'customer2@mealstream.test');
+  await expect(page).toHaveURL('/restaurants');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: /Tasca do Rossio/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tasca do Rossio');
+  const bar = page.locator('.cart-bar');
+  await expect(bar).toHaveCount(0);
+  const add = page.locator('.menu-item button[aria-label^="Add "]:not([disabled])').first();
+  await add.click();
+  await expect(bar).toBeVisible();
+  await expect(bar).toContainText(/^1 item · €\d+\.\d\d/);
+  await add.click();
+  await expect(bar).toContainText(/^2 items · /);
+  await screenshot(page, 'phone-390-cart-bar');
+  await bar.getByRole('link', { name: 'View cart' }).click();
+  await expect(page.locator('#cart')).toBeInViewport();
+  // Emptied, the bar goes.
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await waitForHydration(page);
+  await expect(bar).toHaveCount(0);
+});

@@ -154,6 +154,9 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         .build();
     let routes = generate_route_list(App);
     let pages_ctx = ctx.clone();
+    // The 404 page is a page too: with the context, its header knows who
+    // is signed in.
+    let not_found_ctx = ctx.clone();
     let pages = Router::new()
         .leptos_routes_with_context(
             &leptos_options,
@@ -164,7 +167,10 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(not_found_ctx.clone()),
+            shell,
+        ))
         .with_state(leptos_options)
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),

@@ -65,7 +65,7 @@ pub fn CartPanel() -> impl IntoView {
     });
 
     view! {
-        <aside class="card cart" aria-label="Your cart">
+        <aside class="card cart" id="cart" aria-label="Your cart">
             <h2>"Your cart"</h2>
             <Show when=move || cart.with(|c| !c.lines.is_empty())
                 fallback=|| view! { <p class="muted">"Add something from the menu."</p> }>

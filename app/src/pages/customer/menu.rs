@@ -45,6 +45,27 @@ pub fn Menu() -> impl IntoView {
             </div>
             <CartPanel />
         </div>
+        <CartBar />
+    }
+}
+
+/// Phones: the cart sits below the whole menu, so a bar at the bottom of
+/// the screen counts what is in it and leads there.
+#[component]
+fn CartBar() -> impl IntoView {
+    let cart = CartStore::get().0;
+    let count = move || cart.with(|c| c.count());
+    view! {
+        <Show when=move || { count() > 0 }>
+            <div class="cart-bar" role="status" aria-live="polite">
+                <span class="cart-bar-sum">
+                    {move || model::words::count(count(), "item", "items")}
+                    " · "
+                    {move || format_cents(cart.with(|c| c.subtotal_cents()))}
+                </span>
+                <a class="btn btn-primary" href="#cart">"View cart"</a>
+            </div>
+        </Show>
     }
 }
 
