@@ -21,6 +21,7 @@ for _ in $(seq 1 30); do
     pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break
     sleep 1
 done
-# Databases left by earlier test runs.
+# Databases left by earlier test runs (FORCE: a run that was killed can
+# leave a test process holding connections to them).
 psql "$TEST_DATABASE_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'mealstream_test_%'" \
-    | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+    | while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null; done
