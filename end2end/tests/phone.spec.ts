@@ -86,10 +86,13 @@ test('the phone menu holds the links and the account, and Escape or a link close
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('Escape closes the notification bell', async ({ browser }) => {
-  const page = await (await browser.newContext()).newPage();
+test('Escape closes the notification bell; a desk has no menu button', async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await signIn(page, 'customer@mealstream.test');
   await expectLive(page);
+  await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
+  await expect(page.locator('.topnav').getByRole('link', { name: 'My orders' })).toBeVisible();
+  await expect(page.locator('.account .sign-out')).toBeVisible();
   const bell = page.locator('.bell-button');
   await bell.click();
   await expect(page.locator('.bell-panel')).toBeVisible();
