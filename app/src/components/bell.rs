@@ -63,10 +63,14 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
             }
         });
     };
+    // Where a notification about an order leads: the screen each role
+    // works that order from.
     let link = move |order_id: Option<i64>| match (role, order_id) {
         (Role::Customer, Some(id)) => Some(format!("/orders/{id}")),
         (Role::Admin, Some(id)) => Some(format!("/admin/orders/{id}")),
-        _ => None,
+        (Role::Restaurant, Some(_)) => Some("/board".to_owned()),
+        (Role::Driver, Some(_)) => Some("/driver".to_owned()),
+        (_, None) => None,
     };
 
     view! {
@@ -99,15 +103,19 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
                                     let id = n.id;
                                     let href = link(n.order_id);
                                     let when = parse_rfc3339(&n.at).map(clock).unwrap_or_default();
+                                    let read = move |_| { if !n.read { mark(MarkRead { ids: vec![id], all: false }); } };
+                                    let text = view! {
+                                        <span class="bell-title">{n.title.clone()}</span>
+                                        <span class="bell-body">{n.body.clone()}</span>
+                                        <span class="bell-time">{when}</span>
+                                    };
+                                    // Nothing to open (an announcement): a tap marks it read.
+                                    let entry = match href {
+                                        Some(href) => view! { <a class="bell-entry" href=href on:click=read>{text}</a> }.into_any(),
+                                        None => view! { <button type="button" class="bell-entry" on:click=read>{text}</button> }.into_any(),
+                                    };
                                     view! {
-                                        <li class="bell-item" class:unread=!n.read data-notification-id=id>
-                                            <a href=href.unwrap_or_else(|| "#".into())
-                                                on:click=move |_| { if !n.read { mark(MarkRead { ids: vec![id], all: false }); } }>
-                                                <span class="bell-title">{n.title.clone()}</span>
-                                                <span class="bell-body">{n.body.clone()}</span>
-                                                <span class="bell-time">{when}</span>
-                                            </a>
-                                        </li>
+                                        <li class="bell-item" class:unread=!n.read data-notification-id=id>{entry}</li>
                                     }
                                 }
                             </For>
