@@ -82,6 +82,15 @@ fn SignedIn(user: User) -> impl IntoView {
     super::popover::close_on_escape(menu_open);
     let role = user.role;
     let name = user.name.clone();
+    // On the bar on a desk, inside the menu on a phone.
+    let who = move || {
+        view! {
+            <span class="who" data-role=role.as_str()>
+                <span class="who-name">{name.clone()}</span>
+                <span class="who-role">{role.label()}</span>
+            </span>
+        }
+    };
     let sign_out_form = move || {
         view! {
             <form class="inline sign-out" method="post" action=logout_url() on:submit=sign_out>
@@ -96,10 +105,7 @@ fn SignedIn(user: User) -> impl IntoView {
         <div class="account">
             <ConnectionIndicator />
             <NotificationBell role />
-            <span class="who" data-role=role.as_str()>
-                <span class="who-name">{name.clone()}</span>
-                <span class="who-role">{role.label()}</span>
-            </span>
+            {who()}
             {sign_out_form()}
             // Phones: the links and the account sit behind this button.
             <button type="button" class="btn btn-ghost menu-button" aria-controls="phone-menu"
@@ -118,10 +124,7 @@ fn SignedIn(user: User) -> impl IntoView {
                     <NavLinks role />
                 </nav>
                 <div class="phone-menu-foot">
-                    <span class="who" data-role=role.as_str()>
-                        <span class="who-name">{name.clone()}</span>
-                        <span class="who-role">{role.label()}</span>
-                    </span>
+                    {who()}
                     {sign_out_form()}
                 </div>
             </div>

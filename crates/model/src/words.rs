@@ -2,9 +2,19 @@
 
 use crate::Role;
 
+/// The word for `n` of something: `one` for exactly one, else `many`
+/// (for labels set apart from their number).
+pub fn noun<'a>(n: i64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// "1 driver", "2 drivers", "0 drivers".
 pub fn count(n: i64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{n} {}", noun(n, one, many))
 }
 
 impl Role {
@@ -28,6 +38,8 @@ mod tests {
         assert_eq!(count(1, "driver", "drivers"), "1 driver");
         assert_eq!(count(0, "driver", "drivers"), "0 drivers");
         assert_eq!(count(2, "person", "people"), "2 people");
+        assert_eq!(noun(1, "Open dispute", "Open disputes"), "Open dispute");
+        assert_eq!(noun(3, "Open dispute", "Open disputes"), "Open disputes");
         assert_eq!(Role::Customer.count(1), "1 customer");
         assert_eq!(Role::Admin.count(5), "5 admins");
     }

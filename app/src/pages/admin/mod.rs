@@ -15,6 +15,7 @@ use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
 use model::time::{clock, parse_rfc3339};
+use model::words::noun;
 use model::{format_cents, Role};
 
 #[component]
@@ -64,24 +65,24 @@ pub fn Operations() -> impl IntoView {
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="online-drivers">{o.online_drivers}</span>
-                                <span class="stat-label">{if o.online_drivers == 1 { "Driver online" } else { "Drivers online" }}</span>
+                                <span class="stat-label">{noun(o.online_drivers, "Driver online", "Drivers online")}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="active-orders">{o.active_orders}</span>
-                                <span class="stat-label">{if o.active_orders == 1 { "Active order" } else { "Active orders" }}</span>
+                                <span class="stat-label">{noun(o.active_orders, "Active order", "Active orders")}</span>
                                 <span class="stat-detail">{by_status}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="open-disputes">{o.open_disputes}</span>
-                                <span class="stat-label">{if o.open_disputes == 1 { "Open dispute" } else { "Open disputes" }}</span>
+                                <span class="stat-label">{noun(o.open_disputes, "Open dispute", "Open disputes")}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="events-per-minute">{o.events_last_minute}</span>
-                                <span class="stat-label">{if o.events_last_minute == 1 { "Event in the last minute" } else { "Events in the last minute" }}</span>
+                                <span class="stat-label">{noun(o.events_last_minute, "Event in the last minute", "Events in the last minute")}</span>
                             </div>
                             <div class="card stat">
                                 <span class="stat-value" data-stat="restaurants">{o.restaurants}</span>
-                                <span class="stat-label">{if o.restaurants == 1 { "Restaurant" } else { "Restaurants" }}</span>
+                                <span class="stat-label">{noun(o.restaurants, "Restaurant", "Restaurants")}</span>
                                 <span class="stat-detail" data-stat="accounts">{model::words::count(accounts, "account", "accounts")} ": " {accounts_by_role}</span>
                             </div>
                         </div>
@@ -214,9 +215,9 @@ fn OperationsMap(
         <h2 class="section-title">"Live map"</h2>
         <p class="muted">
             <span data-stat="online-drivers">{move || drivers.with(|d| d.len())}</span>
-            {move || if drivers.with(|d| d.len()) == 1 { " driver online · " } else { " drivers online · " }}
+            {move || noun(drivers.with(|d| d.len()) as i64, " driver online · ", " drivers online · ")}
             <span data-stat="mapped-orders">{move || mapped.with(Vec::len)}</span>
-            {move || if mapped.with(Vec::len) == 1 { " active order" } else { " active orders" }}
+            {move || noun(mapped.with(Vec::len) as i64, " active order", " active orders")}
         </p>
         <LiveMap markers label="Drivers and active orders" />
     }
