@@ -9,6 +9,7 @@ pub mod config;
 pub mod http;
 pub mod log_hints;
 pub mod realtime;
+pub mod seeds;
 pub mod sessions;
 pub mod startup;
 pub mod telemetry;
@@ -37,8 +38,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 db.pool.close().await;
                 Ok(())
             }
-            Some(Command::Simulate(args)) => loadtest::simulate::run(args, shutdown_signal()).await,
-            Some(Command::Loadtest(args)) => loadtest::run(args).await,
+            Some(Command::Simulate(args)) => {
+                loadtest::simulate::run(args, &seeds::StoreSeeds, shutdown_signal()).await
+            }
+            Some(Command::Loadtest(args)) => {
+                loadtest::run(args, std::sync::Arc::new(seeds::StoreSeeds)).await
+            }
             Some(Command::Floor(args)) => loadtest::floor::run(&args, shutdown_signal()).await,
             Some(Command::SeedDemo(args)) => {
                 let db = connect(&config::database_url(&args)?).await?;

@@ -3,6 +3,8 @@
 //! Socket.IO layer included, so a socket handshake sees the same session as
 //! an HTTP request.
 
+use std::sync::Arc;
+
 use anyhow::Context;
 use async_trait::async_trait;
 use fred::prelude::{
@@ -30,17 +32,15 @@ pub fn cookie_name(secure: bool) -> &'static str {
 /// A session ends after a week without use.
 pub const IDLE_EXPIRY: Duration = Duration::days(7);
 
+/// The store, chosen once at startup.
 #[derive(Clone, Debug)]
-pub enum Sessions {
-    Memory(SweptMemoryStore),
-    Redis(RedisStore<Pool>),
-}
+pub struct Sessions(Arc<dyn SessionStore>);
 
 impl Sessions {
     pub async fn connect(redis: Option<&Pool>) -> Sessions {
         match redis {
-            Some(pool) => Sessions::Redis(RedisStore::new(pool.clone())),
-            None => Sessions::Memory(SweptMemoryStore::new()),
+            Some(pool) => Sessions(Arc::new(RedisStore::new(pool.clone()))),
+            None => Sessions(Arc::new(SweptMemoryStore::new())),
         }
     }
 
@@ -89,31 +89,19 @@ pub async fn redis_pool(url: &str) -> anyhow::Result<Pool> {
 #[async_trait]
 impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Sessions::Memory(s) => s.create(record).await,
-            Sessions::Redis(s) => s.create(record).await,
-        }
+        self.0.create(record).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Sessions::Memory(s) => s.save(record).await,
-            Sessions::Redis(s) => s.save(record).await,
-        }
+        self.0.save(record).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Sessions::Memory(s) => s.load(id).await,
-            Sessions::Redis(s) => s.load(id).await,
-        }
+        self.0.load(id).await
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Sessions::Memory(s) => s.delete(id).await,
-            Sessions::Redis(s) => s.delete(id).await,
-        }
+        self.0.delete(id).await
     }
 }
 

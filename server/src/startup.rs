@@ -13,8 +13,10 @@ use fred::prelude::Pool;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use mealstream_core::service::fleet::Fleet;
-use mealstream_core::service::fleet::SharedPositions;
+use mealstream_core::service::counters::{Counters, MemoryCounters, RedisCounters};
+use mealstream_core::service::ctx::Limits;
+use mealstream_core::service::fleet::{Fleet, RedisPositions};
+use mealstream_core::service::stream_slots::{RedisHeld, StreamSlots};
 use mealstream_core::service::{demo, dispatch, tail, Ctx};
 use mealstream_core::store::Db;
 use tokio::net::TcpListener;
@@ -46,26 +48,18 @@ impl Application {
         };
         let mut ctx = Ctx::new(db);
         ctx.proxies = Arc::new(config.trusted_proxies.clone());
-        ctx.limits = Arc::new(mealstream_core::service::ctx::Limits::new(
-            config.limits,
-            Arc::new(mealstream_core::service::counters::MemoryCounters::default()),
-        ));
+        // The backplanes, chosen once: this process's memory, or Redis
+        // shared by every node.
+        let counters: Arc<dyn Counters> = match &redis {
+            None => Arc::new(MemoryCounters::default()),
+            Some(pool) => Arc::new(RedisCounters::new(pool.clone(), &config.redis_prefix)),
+        };
+        ctx.limits = Arc::new(Limits::new(config.limits, counters));
         if let Some(pool) = &redis {
-            ctx.fleet = Arc::new(Fleet::shared(SharedPositions::new(
-                pool.clone(),
-                &config.redis_prefix,
-            )));
-            ctx.limits = Arc::new(mealstream_core::service::ctx::Limits::new(
-                config.limits,
-                Arc::new(mealstream_core::service::counters::RedisCounters::new(
-                    pool.clone(),
-                    &config.redis_prefix,
-                )),
-            ));
-            ctx.streams = Arc::new(mealstream_core::service::stream_slots::StreamSlots::shared(
-                pool.clone(),
-                &config.redis_prefix,
-            ));
+            let positions = RedisPositions::new(pool.clone(), &config.redis_prefix);
+            ctx.fleet = Arc::new(Fleet::new(Arc::new(positions), ctx.clock.clone()));
+            let held = RedisHeld::new(pool.clone(), &config.redis_prefix);
+            ctx.streams = Arc::new(StreamSlots::new(Arc::new(held)));
         }
         if config.demo {
             demo::seed_if_empty(&ctx)
@@ -197,22 +191,18 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         config.rights_recheck,
     )
     .await?;
-    Ok(app
+    let origins =
+        http::security::Origins::new(config.allowed_origins.clone(), config.public_origin.clone());
+    let app = app
         .layer(session_layer)
         // Outside Socket.IO and the API: a foreign origin is refused
         // before anything reads the cookie.
         .layer(axum::middleware::from_fn_with_state(
-            http::security::Origins::new(
-                config.allowed_origins.clone(),
-                config.public_origin.clone(),
-            ),
+            origins.clone(),
             http::security::origin_guard,
         ))
-        .layer(axum::middleware::from_fn(http::security::headers))
-        .layer(axum::middleware::from_fn_with_state(
-            config.secure_cookies,
-            http::security::strict_transport,
-        ))
+        .layer(http::security::cors(origins));
+    Ok(http::security::headers(app, config.secure_cookies)
         .layer(CatchPanicLayer::custom(http::panic_response))
         // Every log line of a request carries its id, and so does the
         // response (`x-request-id`), so a user's report finds its logs.

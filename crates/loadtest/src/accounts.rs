@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use futures_util::{stream, StreamExt, TryStreamExt};
-use mealstream_core::service::demo::DEMO_PASSWORD;
-use mealstream_core::store::{self, Db};
 use model::geo::CITY_CENTRE;
-use model::Role;
+use model::{Role, DEMO_PASSWORD};
+
+use crate::seeds::SeedDb;
+use crate::targets::Target;
 use serde_json::{json, Value};
 
 /// One signed-in account.
@@ -33,10 +34,9 @@ pub struct Kitchen {
 /// minute) holds for each of them. Other calls go to its nodes in turn: a
 /// session is good on every node.
 pub struct Fixture {
-    pub db: Db,
+    db: Box<dyn SeedDb>,
     bases: Vec<String>,
     turn: std::sync::atomic::AtomicUsize,
-    hash: String,
     clients: Vec<reqwest::Client>,
     signed_in: std::sync::atomic::AtomicUsize,
     pub api: reqwest::Client,
@@ -53,17 +53,11 @@ fn client(local: Option<IpAddr>) -> anyhow::Result<reqwest::Client> {
 }
 
 impl Fixture {
-    /// `bases`: every node's base URL.
-    pub async fn new(
-        bases: Vec<String>,
-        database_url: &str,
-        sign_ins: usize,
-    ) -> anyhow::Result<Fixture> {
+    /// For `target`'s nodes and database; `sign_ins` accounts to come.
+    pub async fn new(target: &Target, sign_ins: usize) -> anyhow::Result<Fixture> {
+        let bases = target.base_urls();
         anyhow::ensure!(!bases.is_empty(), "no Mealstream node to talk to");
-        let db = Db::connect(database_url).await?;
-        let hash =
-            mealstream_core::service::password::hash(&model::Password::parse(DEMO_PASSWORD)?)
-                .await?;
+        let db = target.seed_db().await?;
         let addresses = sign_ins.div_ceil(SIGN_INS_PER_ADDRESS).max(1);
         let clients = (0..addresses)
             .map(|i| {
@@ -79,7 +73,6 @@ impl Fixture {
             db,
             bases,
             turn: std::sync::atomic::AtomicUsize::new(0),
-            hash,
             clients,
             signed_in: std::sync::atomic::AtomicUsize::new(0),
             api: client(None)?,
@@ -106,16 +99,11 @@ impl Fixture {
         let mut created = Vec::with_capacity(count);
         for i in 0..count {
             let email = format!("lt-{tag}-{i}@loadtest.test");
-            let user = store::users::insert(
-                &self.db,
-                &email,
-                &format!("Load {tag} {i}"),
-                &self.hash,
-                role,
-            )
-            .await?
-            .with_context(|| format!("{email} exists already"))?;
-            created.push((user.id, email));
+            let id = self
+                .db
+                .user(&email, &format!("Load {tag} {i}"), role)
+                .await?;
+            created.push((id, email));
         }
         Ok(created)
     }
@@ -174,27 +162,7 @@ impl Fixture {
                 CITY_CENTRE.lng + 0.01 * angle.cos(),
             );
             let name = format!("Load Kitchen {i}");
-            let restaurant_id = store::restaurants::insert(
-                &self.db,
-                &store::restaurants::NewRestaurant {
-                    name: &name,
-                    cuisine: "Bench",
-                    address: "1 Load Street",
-                    lat,
-                    lng,
-                },
-            )
-            .await?;
-            let menu_item_id = store::restaurants::insert_menu_item(
-                &self.db,
-                restaurant_id,
-                "Test meal",
-                "",
-                1200,
-                0,
-            )
-            .await?;
-            store::users::add_staff(&self.db, *staff_id, restaurant_id).await?;
+            let (restaurant_id, menu_item_id) = self.db.kitchen(&name, lat, lng, *staff_id).await?;
             places.push((restaurant_id, menu_item_id, lat, lng));
         }
         // Signed in once they are staff, so their sockets join the kitchen's room.
@@ -293,7 +261,7 @@ impl Fixture {
     }
 
     pub async fn close(self) {
-        self.db.pool.close().await;
+        self.db.close().await;
     }
 }
 

@@ -174,8 +174,7 @@ async fn mealstream_setup(
     admins: usize,
     sink: Sink,
 ) -> anyhow::Result<(Maker, swarm::Opened)> {
-    let url = target.database_url.as_deref().unwrap_or_default();
-    let fixture = Fixture::new(target.base_urls(), url, k + KITCHENS + admins).await?;
+    let fixture = Fixture::new(target, k + KITCHENS + admins).await?;
     println!("signing in {k} customers, {KITCHENS} restaurants, {admins} admins");
     let customers = fixture.accounts(Role::Customer, "fan", k).await?;
     let kitchens = fixture.kitchens(KITCHENS).await?;

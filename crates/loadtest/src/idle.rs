@@ -34,8 +34,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<IdleRes
     let users = n.div_ceil(per_user);
     let dials = match target.kind {
         Kind::Mealstream | Kind::MealstreamTwoNodes => {
-            let url = target.database_url.as_deref().unwrap_or_default();
-            let fixture = Fixture::new(target.base_urls(), url, users).await?;
+            let fixture = Fixture::new(target, users).await?;
             println!("signing in {users} customers");
             let customers = fixture.accounts(Role::Customer, "idle", users).await?;
             fixture.close().await;

@@ -19,6 +19,7 @@ mod plots;
 mod reconnect;
 mod report;
 mod rest;
+pub mod seeds;
 pub mod simulate;
 mod stats;
 mod swarm;
@@ -27,10 +28,12 @@ mod usage;
 pub mod wire;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+pub use seeds::{SeedDb, Seeds};
 use targets::{Kind, ServerOpts, Target};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Serialize)]
@@ -190,7 +193,7 @@ impl LoadtestArgs {
     }
 }
 
-pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
+pub async fn run(args: LoadtestArgs, seeds: Arc<dyn Seeds>) -> anyhow::Result<()> {
     args.check()?;
     raise_fd_limit();
     std::fs::create_dir_all(&args.out)?;
@@ -207,7 +210,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
         let mut results = Vec::new();
         for kind in args.kinds(scenario) {
             println!("\n== {scenario:?} · {} ==", kind.label());
-            let target = Target::start(kind, &args.server_opts()).await?;
+            let target = Target::start(kind, &args.server_opts(), seeds.clone()).await?;
             let outcome = match scenario {
                 Scenario::Idle => idle::run(&target, &args).await.map(report::Outcome::Idle),
                 Scenario::Fanout => fanout::run(&target, &args)

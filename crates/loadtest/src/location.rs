@@ -236,10 +236,8 @@ async fn mealstream_setup(
     d: usize,
     sink: Sink,
 ) -> anyhow::Result<(Drivers, Vec<Conn>)> {
-    let url = target.database_url.as_deref().unwrap_or_default();
     let customers_n = d.div_ceil(ORDERS_PER_CUSTOMER);
-    let fixture =
-        Fixture::new(target.base_urls(), url, d + customers_n + KITCHENS + ADMINS).await?;
+    let fixture = Fixture::new(target, d + customers_n + KITCHENS + ADMINS).await?;
     println!(
         "signing in {d} drivers, {customers_n} customers, {KITCHENS} restaurants, {ADMINS} admins"
     );

@@ -82,8 +82,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     let rooms_of = |c: usize| vec![format!("user:{c}"), "role:customer".to_owned()];
     let (maker, cookies) = match target.kind {
         Kind::Mealstream | Kind::MealstreamTwoNodes => {
-            let url = target.database_url.as_deref().unwrap_or_default();
-            let fixture = Fixture::new(target.base_urls(), url, customers_n + KITCHENS).await?;
+            let fixture = Fixture::new(target, customers_n + KITCHENS).await?;
             println!("signing in {customers_n} customers and {KITCHENS} restaurants");
             let customers = fixture.accounts(Role::Customer, "rc", customers_n).await?;
             let kitchens = fixture.kitchens(KITCHENS).await?;

@@ -11,16 +11,16 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures_util::FutureExt;
-use mealstream_core::service::demo::{CITY_CENTRE, DEMO_PASSWORD};
-use mealstream_core::store::{self, Db};
-use model::geo::{distance_m, LatLng};
-use model::Role;
+use model::geo::{distance_m, LatLng, CITY_CENTRE};
+use model::{Role, DEMO_PASSWORD};
 use rust_socketio::asynchronous::ClientBuilder;
 use rust_socketio::{Event, Payload};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use clap::Args;
+
+use crate::seeds::Seeds;
 
 /// Riding speed, metres per second (~29 km/h: a scooter in town).
 const SPEED_MPS: f64 = 8.0;
@@ -46,18 +46,20 @@ pub struct SimulateArgs {
 }
 
 /// Runs until `args.seconds` pass or `stop` resolves (Ctrl-C).
-pub async fn run(args: SimulateArgs, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
-    let db = Db::connect(args.database_url.trim()).await?;
-    db.migrate().await?;
-    let hash =
-        mealstream_core::service::password::hash(&model::Password::parse(DEMO_PASSWORD)?).await?;
+pub async fn run(
+    args: SimulateArgs,
+    seeds: &dyn Seeds,
+    stop: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let db = seeds.open(args.database_url.trim()).await?;
     let mut emails = Vec::with_capacity(usize::from(args.drivers));
     for i in 1..=args.drivers {
         let email = format!("sim-driver-{i}@mealstream.test");
-        store::users::insert(&db, &email, &format!("Sim Driver {i}"), &hash, Role::Driver).await?;
+        db.user(&email, &format!("Sim Driver {i}"), Role::Driver)
+            .await?;
         emails.push(email);
     }
-    db.pool.close().await;
+    db.close().await;
     let base = Arc::new(args.url.trim_end_matches('/').to_owned());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(args.seconds);
     println!(
@@ -157,8 +159,8 @@ async fn drive(
 
     let mut wander = Wander(seed + 1);
     let mut here = LatLng {
-        lat: CITY_CENTRE.0 + wander.next() * 0.01,
-        lng: CITY_CENTRE.1 + wander.next() * 0.01,
+        lat: CITY_CENTRE.lat + wander.next() * 0.01,
+        lng: CITY_CENTRE.lng + wander.next() * 0.01,
     };
     let mut tick = tokio::time::interval(Duration::from_millis(1100));
     let report = |at: LatLng| json!({ "lat": at.lat, "lng": at.lng, "speed": SPEED_MPS });

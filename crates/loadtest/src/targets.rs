@@ -7,12 +7,14 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use serde::Serialize;
 use tokio::process::{Child, Command};
 
+use super::seeds::{SeedDb, Seeds};
 use super::usage::ProcSample;
 use super::wire::{Dial, Framing};
 
@@ -72,6 +74,7 @@ pub struct Target {
     /// One address per process; connections and requests alternate over them.
     addrs: Vec<SocketAddr>,
     pub database_url: Option<String>,
+    seeds: Arc<dyn Seeds>,
     children: Vec<Child>,
     dir: PathBuf,
 }
@@ -118,7 +121,20 @@ async fn npm_ci(peer: &Path, marker: &str) -> anyhow::Result<()> {
 }
 
 impl Target {
-    pub async fn start(kind: Kind, opts: &ServerOpts) -> anyhow::Result<Target> {
+    /// Mealstream's database, opened for seeding accounts.
+    pub async fn seed_db(&self) -> anyhow::Result<Box<dyn SeedDb>> {
+        let url = self
+            .database_url
+            .as_deref()
+            .context("this target has no Mealstream database")?;
+        self.seeds.open(url).await
+    }
+
+    pub async fn start(
+        kind: Kind,
+        opts: &ServerOpts,
+        seeds: Arc<dyn Seeds>,
+    ) -> anyhow::Result<Target> {
         let dir = scratch_dir()?;
         // Keys and channels of this run only, whatever else shares the Redis.
         let redis_prefix = format!(
@@ -129,6 +145,7 @@ impl Target {
             kind,
             addrs: Vec::new(),
             database_url: None,
+            seeds,
             children: Vec::new(),
             dir,
         };

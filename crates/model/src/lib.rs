@@ -30,7 +30,7 @@ pub use order::{
     OrderStatus, OrderSummary, Party, Place, StepRefused,
 };
 pub use restaurant::{format_cents, MenuItem, Restaurant, RestaurantWithMenu};
-pub use user::{DemoAccount, Role, User};
+pub use user::{DemoAccount, Role, User, DEMO_PASSWORD};
 
 /// A flat delivery fee, in cents.
 pub const DELIVERY_FEE_CENTS: i64 = 249;

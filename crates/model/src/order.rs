@@ -20,6 +20,15 @@ pub enum OrderStatus {
     Cancelled,
 }
 
+/// Read from a database column (`sqlx(try_from = "String")`).
+impl TryFrom<String> for OrderStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<OrderStatus, String> {
+        OrderStatus::parse(&s).ok_or_else(|| format!("unknown OrderStatus {s:?}"))
+    }
+}
+
 impl OrderStatus {
     pub const ALL: [OrderStatus; 8] = [
         OrderStatus::Placed,

@@ -10,6 +10,15 @@ pub enum Role {
     Admin,
 }
 
+/// Read from a database column (`sqlx(try_from = "String")`).
+impl TryFrom<String> for Role {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Role, String> {
+        Role::parse(&s).ok_or_else(|| format!("unknown Role {s:?}"))
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Customer, Role::Restaurant, Role::Driver, Role::Admin];
 
@@ -61,6 +70,9 @@ pub struct User {
     #[serde(default)]
     pub suspended: bool,
 }
+
+/// The password of every demo account (and of load-test accounts).
+pub const DEMO_PASSWORD: &str = "mealstream";
 
 /// A demo account as the sign-in page lists it (password `mealstream`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,14 +5,17 @@
 //! any other origin is refused before the Socket.IO handshake or a
 //! state-changing API call reaches a handler, so a foreign page cannot use
 //! the user's cookie (CSRF, cross-site WebSocket hijacking). Listed origins
-//! also get CORS headers, credentials included.
+//! also get CORS headers, credentials included (tower-http's `CorsLayer`).
 
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error_json;
 
@@ -108,8 +111,7 @@ pub async fn origin_guard(
     ) {
         return next.run(request).await;
     }
-    let listed = origins.listed(&origin);
-    if !listed && guarded(request.method(), request.uri().path()) {
+    if !origins.listed(&origin) && guarded(request.method(), request.uri().path()) {
         tracing::warn!(
             origin,
             path = request.uri().path(),
@@ -122,86 +124,62 @@ pub async fn origin_guard(
         )
         .into_response();
     }
-    if !listed {
-        return next.run(request).await;
-    }
-    let preflight = request.method() == Method::OPTIONS
-        && request
-            .headers()
-            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let mut response = if preflight {
-        let mut r = StatusCode::NO_CONTENT.into_response();
-        let h = r.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, PATCH, DELETE, OPTIONS"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("content-type, idempotency-key, last-event-id"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        r
-    } else {
-        next.run(request).await
-    };
-    let h = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&origin) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-        h.append(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    response
+    next.run(request).await
+}
+
+/// CORS for the listed origins, credentials included; preflights answered.
+pub fn cors(origins: Origins) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin.to_str().is_ok_and(|o| origins.listed(o))
+        }))
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("last-event-id"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 /// Headers on every response. Pages set their own CSP (with the nonce of
 /// their scripts); everything else gets one under which nothing runs.
-pub async fn headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("geolocation=(self), camera=(), microphone=()"),
-    );
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(app::csp::DEFAULT_POLICY),
-        );
-    }
-    response
-}
-
-/// Served over https (an https public URL): browsers are told to come back
-/// only over https for a year (HSTS).
-pub async fn strict_transport(
-    axum::extract::State(https): axum::extract::State<bool>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
+/// Served over https (`https`), browsers are also told to come back only
+/// over https for a year (HSTS).
+pub fn headers<S: Clone + Send + Sync + 'static>(router: Router<S>, https: bool) -> Router<S> {
+    let fixed = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "geolocation=(self), camera=(), microphone=()",
+        ),
+    ];
+    let mut router = fixed.into_iter().fold(router, |router, (name, value)| {
+        router.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ))
+    });
+    router = router.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(app::csp::DEFAULT_POLICY),
+    ));
     if https {
-        response.headers_mut().insert(
+        router = router.layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
+        ));
     }
-    response
+    router
 }
 
 #[cfg(test)]

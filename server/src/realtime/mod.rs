@@ -15,7 +15,7 @@ use anyhow::Context;
 use axum::Router;
 use fred::prelude::{Config as RedisConfig, ReconnectPolicy};
 use fred::types::RespVersion;
-use mealstream_core::emit::{Io, RedisAdapter};
+use mealstream_core::emit::RedisAdapter;
 use mealstream_core::service::Ctx;
 use model::requests::{Ack, Request};
 use socketioxide::handler::ConnectHandler;
@@ -104,7 +104,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
         rights::spawn(io.clone(), ctx.clone(), rights_every);
-        ctx.emitter.attach(Io::Local(io));
+        ctx.emitter.attach(io);
         return Ok(router
             .layer(layer)
             .layer(axum::middleware::map_request(own_handshake)));
@@ -133,7 +133,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         .await
         .context("cannot subscribe the Socket.IO namespace in Redis")?;
     rights::spawn(io.clone(), ctx.clone(), rights_every);
-    ctx.emitter.attach(Io::Redis(io));
+    ctx.emitter.attach(io);
     Ok(router
         .layer(layer)
         .layer(axum::middleware::map_request(own_handshake)))

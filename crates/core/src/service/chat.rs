@@ -163,9 +163,7 @@ pub async fn typing(ctx: &Ctx, user: &User, order_id: i64, typing: bool) -> Resu
         },
         typing,
     };
-    ctx.emitter
-        .ephemeral_to(rooms(&room.access), &payload)
-        .await;
+    ctx.emitter.ephemeral(rooms(&room.access), &payload).await;
     Ok(())
 }
 

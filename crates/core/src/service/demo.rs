@@ -6,10 +6,7 @@ use crate::store::{self, restaurants::NewRestaurant};
 use model::error::AppError;
 use model::Role;
 
-pub const DEMO_PASSWORD: &str = "mealstream";
-
-/// Where the demo city is: Rossio square, Lisbon.
-pub const CITY_CENTRE: (f64, f64) = (model::geo::CITY_CENTRE.lat, model::geo::CITY_CENTRE.lng);
+pub use model::DEMO_PASSWORD;
 
 struct DemoRestaurant {
     name: &'static str,

@@ -291,12 +291,12 @@ pub async fn report_location(
             super::metrics::location("accepted");
             if let Some(update) = watchers {
                 ctx.emitter
-                    .ephemeral(&Room::order(update.order_id), &update)
+                    .ephemeral(vec![Room::order(update.order_id)], &update)
                     .await;
             }
             if let Some(position) = admins {
                 ctx.emitter
-                    .ephemeral(&Room::role(Role::Admin), &position)
+                    .ephemeral(vec![Room::role(Role::Admin)], &position)
                     .await;
             }
             Ok(true)

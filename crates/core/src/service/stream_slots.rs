@@ -18,9 +18,7 @@ const SHARED_TTL: Duration = Duration::from_secs(60);
 
 pub struct StreamSlots {
     max: u32,
-    local: Mutex<HashMap<i64, u32>>,
-    /// Redis and the key prefix (`{deployment}:sse`), when shared.
-    shared: Option<(Pool, String)>,
+    held: Arc<dyn Held>,
 }
 
 /// One stream's place; given back when the stream ends (dropped).
@@ -29,26 +27,120 @@ pub struct Slot {
     user_id: i64,
 }
 
+/// How many streams each user holds: the backplane behind the cap, in
+/// this process's memory on one node, in Redis when nodes share it.
+/// Chosen once at startup.
+#[async_trait::async_trait]
+pub trait Held: Send + Sync {
+    /// One more for `user_id` unless they hold `max`: whether it was taken.
+    async fn take(&self, user_id: i64, max: u32) -> Result<bool, AppError>;
+    /// Gives one back. Called from a destructor: it must not wait.
+    fn give_back(&self, user_id: i64);
+    /// Keeps a shared count alive while its streams are.
+    async fn keep(&self, user_id: i64);
+}
+
+/// One node's counts.
+#[derive(Default)]
+pub struct MemoryHeld(Mutex<HashMap<i64, u32>>);
+
+impl MemoryHeld {
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<i64, u32>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[async_trait::async_trait]
+impl Held for MemoryHeld {
+    async fn take(&self, user_id: i64, max: u32) -> Result<bool, AppError> {
+        let mut counts = self.counts();
+        let held = counts.entry(user_id).or_default();
+        if *held >= max {
+            return Ok(false);
+        }
+        *held += 1;
+        Ok(true)
+    }
+
+    fn give_back(&self, user_id: i64) {
+        let mut counts = self.counts();
+        if let Some(held) = counts.get_mut(&user_id) {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                counts.remove(&user_id);
+            }
+        }
+    }
+
+    async fn keep(&self, _user_id: i64) {}
+}
+
+/// Every node's counts, one key per user (`{deployment}:sse:{user}`) that
+/// expires unless its streams keep it.
+pub struct RedisHeld {
+    pool: Pool,
+    prefix: String,
+}
+
+impl RedisHeld {
+    pub fn new(pool: Pool, prefix: &str) -> Self {
+        Self {
+            pool,
+            prefix: format!("{prefix}:sse"),
+        }
+    }
+
+    fn key(&self, user_id: i64) -> String {
+        format!("{}:{user_id}", self.prefix)
+    }
+}
+
+#[async_trait::async_trait]
+impl Held for RedisHeld {
+    async fn take(&self, user_id: i64, max: u32) -> Result<bool, AppError> {
+        let key = self.key(user_id);
+        let held: u32 = self.pool.incr(&key).await.map_err(unavailable)?;
+        self.pool
+            .pexpire::<(), _>(&key, SHARED_TTL.as_millis() as i64, None)
+            .await
+            .map_err(unavailable)?;
+        if held > max {
+            let _: Result<i64, _> = self.pool.decr(&key).await;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn give_back(&self, user_id: i64) {
+        let (pool, key) = (self.pool.clone(), self.key(user_id));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _: Result<i64, _> = pool.decr(&key).await;
+            });
+        }
+    }
+
+    async fn keep(&self, user_id: i64) {
+        let _: Result<(), _> = self
+            .pool
+            .pexpire(self.key(user_id), SHARED_TTL.as_millis() as i64, None)
+            .await;
+    }
+}
+
 impl Default for StreamSlots {
     fn default() -> Self {
-        Self {
-            max: MAX_STREAMS_PER_USER,
-            local: Mutex::new(HashMap::new()),
-            shared: None,
-        }
+        Self::new(Arc::new(MemoryHeld::default()))
     }
 }
 
 impl StreamSlots {
-    pub fn shared(pool: Pool, prefix: &str) -> Self {
+    /// The cap over `held`, chosen once at startup.
+    pub fn new(held: Arc<dyn Held>) -> Self {
         Self {
-            shared: Some((pool, format!("{prefix}:sse"))),
-            ..Self::default()
+            max: MAX_STREAMS_PER_USER,
+            held,
         }
-    }
-
-    fn key(prefix: &str, user_id: i64) -> String {
-        format!("{prefix}:{user_id}")
     }
 
     fn refused() -> AppError {
@@ -61,26 +153,8 @@ impl StreamSlots {
 
     /// A slot for one more stream of `user_id`, or 429.
     pub async fn take(self: &Arc<Self>, user_id: i64) -> Result<Slot, AppError> {
-        match &self.shared {
-            None => {
-                let mut local = self.local.lock().unwrap_or_else(|p| p.into_inner());
-                let held = local.entry(user_id).or_default();
-                if *held >= self.max {
-                    return Err(Self::refused());
-                }
-                *held += 1;
-            }
-            Some((pool, prefix)) => {
-                let key = Self::key(prefix, user_id);
-                let held: u32 = pool.incr(&key).await.map_err(unavailable)?;
-                pool.pexpire::<(), _>(&key, SHARED_TTL.as_millis() as i64, None)
-                    .await
-                    .map_err(unavailable)?;
-                if held > self.max {
-                    let _: Result<i64, _> = pool.decr(&key).await;
-                    return Err(Self::refused());
-                }
-            }
+        if !self.held.take(user_id, self.max).await? {
+            return Err(Self::refused());
         }
         Ok(Slot {
             slots: self.clone(),
@@ -90,15 +164,7 @@ impl StreamSlots {
 
     /// Keeps a shared count alive while its streams are.
     pub async fn keep(&self, user_id: i64) {
-        if let Some((pool, prefix)) = &self.shared {
-            let _: Result<(), _> = pool
-                .pexpire(
-                    Self::key(prefix, user_id),
-                    SHARED_TTL.as_millis() as i64,
-                    None,
-                )
-                .await;
-        }
+        self.held.keep(user_id).await
     }
 }
 
@@ -109,24 +175,6 @@ fn unavailable(e: fred::error::Error) -> AppError {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        match &self.slots.shared {
-            None => {
-                let mut local = self.slots.local.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(held) = local.get_mut(&self.user_id) {
-                    *held = held.saturating_sub(1);
-                    if *held == 0 {
-                        local.remove(&self.user_id);
-                    }
-                }
-            }
-            Some((pool, prefix)) => {
-                let (pool, key) = (pool.clone(), StreamSlots::key(prefix, self.user_id));
-                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                    runtime.spawn(async move {
-                        let _: Result<i64, _> = pool.decr(&key).await;
-                    });
-                }
-            }
-        }
+        self.slots.held.give_back(self.user_id);
     }
 }

@@ -1,7 +1,6 @@
 //! Chat messages and read marks.
 
 use super::write::{Columns, Query, WriteConn};
-use sqlx::Row;
 
 use super::Db;
 use model::chat::{ChatMessage, ChatRead};
@@ -12,21 +11,42 @@ const MESSAGE_COLUMNS: &str =
     "m.id, m.order_id, m.sender_id, u.name AS sender_name, u.role AS sender_role, \
      m.body, m.client_id, m.created_at FROM chat_messages m JOIN users u ON u.id = m.sender_id";
 
-fn message_from_row(row: &sqlx::any::AnyRow) -> Result<ChatMessage, sqlx::Error> {
-    let role: String = row.try_get("sender_role")?;
-    Ok(ChatMessage {
-        id: row.try_get("id")?,
-        order_id: row.try_get("order_id")?,
-        sender: Party {
-            id: row.try_get("sender_id")?,
-            name: row.try_get("sender_name")?,
-        },
-        sender_role: Role::parse(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
-        body: row.try_get("body")?,
-        client_id: row.try_get("client_id")?,
-        at: rfc3339(row.try_get("created_at")?),
-    })
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: i64,
+    order_id: i64,
+    sender_id: i64,
+    sender_name: String,
+    #[sqlx(try_from = "String")]
+    sender_role: Role,
+    body: String,
+    client_id: String,
+    created_at: i64,
+}
+
+impl From<MessageRow> for ChatMessage {
+    fn from(r: MessageRow) -> ChatMessage {
+        ChatMessage {
+            id: r.id,
+            order_id: r.order_id,
+            sender: Party {
+                id: r.sender_id,
+                name: r.sender_name,
+            },
+            sender_role: r.sender_role,
+            body: r.body,
+            client_id: r.client_id,
+            at: rfc3339(r.created_at),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReadRow {
+    order_id: i64,
+    user_id: i64,
+    last_read_id: i64,
+    read_at: i64,
 }
 
 /// The message `sender` sent with `client_id`, if any (a resend).
@@ -36,14 +56,12 @@ pub async fn by_client_id(
     client_id: &str,
 ) -> Result<Option<ChatMessage>, sqlx::Error> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} WHERE m.sender_id = $1 AND m.client_id = $2");
-    sqlx::query(&sql)
+    sqlx::query_as::<_, MessageRow>(&sql)
         .bind(sender_id)
         .bind(client_id)
         .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(message_from_row)
-        .transpose()
+        .await
+        .map(|row| row.map(ChatMessage::from))
 }
 
 /// Inserts a message inside `tx`; `None` when `client_id` was used already
@@ -77,15 +95,12 @@ pub async fn insert(
 /// The newest `limit` messages of an order, oldest first.
 pub async fn history(db: &Db, order_id: i64, limit: i64) -> Result<Vec<ChatMessage>, sqlx::Error> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} WHERE m.order_id = $1 ORDER BY m.id DESC LIMIT $2");
-    let rows = sqlx::query(&sql)
+    let rows: Vec<MessageRow> = sqlx::query_as(&sql)
         .bind(order_id)
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
-    let mut messages = rows
-        .iter()
-        .map(message_from_row)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut messages: Vec<ChatMessage> = rows.into_iter().map(ChatMessage::from).collect();
     messages.reverse();
     Ok(messages)
 }
@@ -114,31 +129,29 @@ pub async fn mark_read(
 }
 
 pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<ReadRow> = sqlx::query_as(
         "SELECT order_id, user_id, last_read_id, read_at FROM chat_reads WHERE order_id = $1",
     )
     .bind(order_id)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ChatRead {
-                order_id: row.try_get("order_id")?,
-                user_id: row.try_get("user_id")?,
-                up_to_message_id: row.try_get("last_read_id")?,
-                at: rfc3339(row.try_get("read_at")?),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| ChatRead {
+            order_id: r.order_id,
+            user_id: r.user_id,
+            up_to_message_id: r.last_read_id,
+            at: rfc3339(r.read_at),
         })
-        .collect()
+        .collect())
 }
 
 /// The id of the newest message of an order, 0 when there is none.
 pub async fn latest_id(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_scalar(
         "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS id FROM chat_messages WHERE order_id = $1",
     )
     .bind(order_id)
     .fetch_one(&db.pool)
-    .await?;
-    row.try_get("id")
+    .await
 }

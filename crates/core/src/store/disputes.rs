@@ -1,7 +1,6 @@
 //! Disputes.
 
 use super::write::{Columns, Query, WriteConn};
-use sqlx::Row;
 
 use super::Db;
 use model::dispute::Dispute;
@@ -135,17 +134,15 @@ pub async fn list(
 }
 
 pub async fn count_open(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM disputes WHERE status = 'open'")
+    sqlx::query_scalar("SELECT COUNT(*) FROM disputes WHERE status = 'open'")
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Cents already refunded on an order by its resolved disputes.
 pub async fn refunded(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT CAST(COALESCE(SUM(refund_cents), 0) AS BIGINT) AS n FROM disputes WHERE order_id = $1 AND status = 'resolved'")
+    sqlx::query_scalar("SELECT CAST(COALESCE(SUM(refund_cents), 0) AS BIGINT) FROM disputes WHERE order_id = $1 AND status = 'resolved'")
         .bind(order_id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }

@@ -13,7 +13,6 @@
 use model::events::DeliveryOffer;
 use model::events::OfferWithdrawn;
 use model::events::Payload;
-use sqlx::Row;
 
 use super::write::{Columns, Query, WriteConn};
 use super::{Backend, Db};
@@ -32,13 +31,23 @@ fn below_horizon(backend: Backend, column: &str) -> String {
 }
 
 /// An event as stored: its payload is the JSON object of the catalog type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct StoredEvent {
     pub id: i64,
     pub kind: String,
     pub payload: String,
     pub at: i64,
+    /// Read by the log tail only (`after`).
+    #[sqlx(skip)]
     pub rooms: Vec<String>,
+}
+
+/// An event with its rooms, a JSON list.
+#[derive(sqlx::FromRow)]
+struct TailRow {
+    #[sqlx(flatten)]
+    event: StoredEvent,
+    rooms: String,
 }
 
 /// An event to append: its payload is already JSON.
@@ -131,21 +140,17 @@ pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEvent>, 
         "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1{} ORDER BY id LIMIT $2",
         below_horizon(db.backend, "id")
     );
-    sqlx::query(&sql)
+    let rows: Vec<TailRow> = sqlx::query_as(&sql)
         .bind(after)
         .bind(limit)
         .fetch_all(&db.pool)
-        .await?
-        .iter()
+        .await?;
+    rows.into_iter()
         .map(|row| {
-            let rooms: String = row.try_get("rooms")?;
             Ok(StoredEvent {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                payload: row.try_get("payload")?,
-                at: row.try_get("at")?,
-                rooms: serde_json::from_str(&rooms)
+                rooms: serde_json::from_str(&row.rooms)
                     .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                ..row.event
             })
         })
         .collect()
@@ -169,24 +174,11 @@ pub async fn since(
         below_horizon(db.backend, "e.id"),
         placeholders.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(after).bind(limit);
+    let mut query = sqlx::query_as(&sql).bind(after).bind(limit);
     for room in rooms {
         query = query.bind(room);
     }
-    query
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(StoredEvent {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                payload: row.try_get("payload")?,
-                at: row.try_get("at")?,
-                rooms: Vec::new(),
-            })
-        })
-        .collect()
+    query.fetch_all(&db.pool).await
 }
 
 /// The newest event id a reader may see, 0 when the log is empty. Pruned
@@ -204,15 +196,14 @@ pub async fn latest_id(db: &Db) -> Result<i64, sqlx::Error> {
          FROM events WHERE 1 = 1{}",
         below_horizon(db.backend, "id")
     );
-    sqlx::query(&sql).fetch_one(&db.pool).await?.try_get("id")
+    sqlx::query_scalar(&sql).fetch_one(&db.pool).await
 }
 
 pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM events WHERE at >= $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE at >= $1")
         .bind(at)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Kinds of event kept only until their offer is settled: an offer names
@@ -265,10 +256,8 @@ pub async fn prune(
 /// The newest event id ever pruned (0 if none): replay from a cursor
 /// below it may miss events.
 pub async fn pruned_through(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT pruned_through FROM log_retention WHERE id = 1")
+    sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")
         .fetch_optional(&db.pool)
-        .await?
-        .map(|row| row.try_get("pruned_through"))
-        .transpose()
+        .await
         .map(|v| v.unwrap_or(0))
 }

@@ -1,7 +1,6 @@
 //! Notifications per user.
 
 use super::write::{Columns, Query, WriteConn};
-use sqlx::Row;
 
 use super::{Backend, Db};
 use model::notification::Notification;
@@ -109,8 +108,19 @@ pub async fn insert_for_audience(
     Ok(done)
 }
 
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: String,
+    title: String,
+    body: String,
+    order_id: Option<i64>,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
 pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, kind, title, body, order_id, created_at, read_at FROM notifications \
          WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
@@ -118,27 +128,25 @@ pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Notification {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                title: row.try_get("title")?,
-                body: row.try_get("body")?,
-                order_id: row.try_get("order_id")?,
-                at: rfc3339(row.try_get("created_at")?),
-                read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Notification {
+            id: r.id,
+            kind: r.kind,
+            title: r.title,
+            body: r.body,
+            order_id: r.order_id,
+            at: rfc3339(r.created_at),
+            read: r.read_at.is_some(),
         })
-        .collect()
+        .collect())
 }
 
 pub async fn unread(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
         .bind(user_id)
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 /// Marks the user's own notifications read: `ids`, or all of them.

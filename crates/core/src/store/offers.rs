@@ -1,11 +1,10 @@
 //! Delivery offers to drivers.
 
 use super::write::{Columns, Query, WriteConn};
-use sqlx::Row;
 
 use super::Db;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PendingOffer {
     pub order_id: i64,
     pub distance_m: i64,
@@ -39,23 +38,14 @@ pub async fn pending_for_driver(
     driver_id: i64,
     now: i64,
 ) -> Result<Vec<PendingOffer>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT order_id, distance_m, expires_at FROM delivery_offers \
          WHERE driver_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY expires_at",
     )
     .bind(driver_id)
     .bind(now)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(PendingOffer {
-            order_id: r.try_get("order_id")?,
-            distance_m: r.try_get("distance_m")?,
-            expires_at: r.try_get("expires_at")?,
-        })
-    })
-    .collect()
+    .await
 }
 
 /// Whether `driver_id` holds a live offer for `order_id`.
@@ -65,39 +55,34 @@ pub async fn is_pending(
     driver_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM delivery_offers \
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM delivery_offers \
          WHERE order_id = $1 AND driver_id = $2 AND status = 'pending' AND expires_at > $3",
     )
     .bind(order_id)
     .bind(driver_id)
     .bind(now)
     .fetch_one(&db.pool)
-    .await?
-    .try_get("n")?;
+    .await?;
     Ok(n > 0)
 }
 
 /// Every driver who was ever offered `order_id`.
 pub async fn offered_drivers(db: &Db, order_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query("SELECT DISTINCT driver_id FROM delivery_offers WHERE order_id = $1")
+    sqlx::query_scalar("SELECT DISTINCT driver_id FROM delivery_offers WHERE order_id = $1")
         .bind(order_id)
         .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("driver_id"))
-        .collect()
+        .await
 }
 
 pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM delivery_offers WHERE order_id = $1 AND status = 'pending' AND expires_at > $2",
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM delivery_offers WHERE order_id = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(order_id)
     .bind(now)
     .fetch_one(&db.pool)
-    .await?
-    .try_get("n")?;
+    .await?;
     Ok(n > 0)
 }
 
@@ -151,11 +136,5 @@ pub async fn orders_needing_drivers(db: &Db, now: i64) -> Result<Vec<i64>, sqlx:
          ORDER BY o.id",
         super::statuses(model::OrderStatus::awaits_driver)
     );
-    sqlx::query(&sql)
-        .bind(now)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect()
+    sqlx::query_scalar(&sql).bind(now).fetch_all(&db.pool).await
 }

@@ -1,8 +1,6 @@
 //! Orders, their lines and their history.
 
 use super::write::{Columns, Query, WriteConn};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 pub use super::order_detail::{get, load, load_in, Loaded};
 use super::{text_list, Db};
@@ -28,20 +26,64 @@ pub struct NewOrder<'a> {
 }
 
 /// Who takes part in an order and where it stands: what permission checks need.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OrderAccess {
     pub id: i64,
     pub customer_id: i64,
     pub restaurant_id: i64,
     pub driver_id: Option<i64>,
+    #[sqlx(try_from = "String")]
     pub status: OrderStatus,
     pub version: i64,
     /// When the order last changed (ms): for a final order, when it ended.
     pub updated_at: i64,
 }
 
-fn status_of(row: &AnyRow, column: &str) -> Result<OrderStatus, sqlx::Error> {
-    parse_status(&row.try_get::<String, _>(column)?)
+/// One order in a list, as the query reads it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    #[sqlx(try_from = "String")]
+    status: OrderStatus,
+    customer_id: i64,
+    customer_name: String,
+    restaurant_id: i64,
+    restaurant_name: String,
+    total_cents: i64,
+    item_count: i64,
+    items: String,
+    dropoff_address: String,
+    dropoff_lat: f64,
+    dropoff_lng: f64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<SummaryRow> for OrderSummary {
+    fn from(r: SummaryRow) -> OrderSummary {
+        OrderSummary {
+            id: r.id,
+            status: r.status,
+            restaurant: Party {
+                id: r.restaurant_id,
+                name: r.restaurant_name,
+            },
+            customer: Party {
+                id: r.customer_id,
+                name: r.customer_name,
+            },
+            total_cents: r.total_cents,
+            item_count: r.item_count,
+            items: r.items,
+            dropoff: Place {
+                address: r.dropoff_address,
+                lat: r.dropoff_lat,
+                lng: r.dropoff_lng,
+            },
+            created_at: rfc3339(r.created_at),
+            updated_at: rfc3339(r.updated_at),
+        }
+    }
 }
 
 pub(super) fn parse_status(raw: &str) -> Result<OrderStatus, sqlx::Error> {
@@ -109,13 +151,11 @@ pub async fn id_by_idempotency_key(
     customer_id: i64,
     key: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT id FROM orders WHERE customer_id = $1 AND idempotency_key = $2")
+    sqlx::query_scalar("SELECT id FROM orders WHERE customer_id = $1 AND idempotency_key = $2")
         .bind(customer_id)
         .bind(key)
         .fetch_optional(&db.pool)
-        .await?
-        .map(|row| row.try_get("id"))
-        .transpose()
+        .await
 }
 
 pub async fn add_history(
@@ -160,24 +200,12 @@ pub async fn set_status(
 }
 
 pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
-    let Some(row) = sqlx::query(
+    sqlx::query_as(
         "SELECT id, customer_id, restaurant_id, driver_id, status, version, updated_at FROM orders WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some(OrderAccess {
-        id: row.try_get("id")?,
-        customer_id: row.try_get("customer_id")?,
-        restaurant_id: row.try_get("restaurant_id")?,
-        driver_id: row.try_get("driver_id")?,
-        status: status_of(&row, "status")?,
-        version: row.try_get("version")?,
-        updated_at: row.try_get("updated_at")?,
-    }))
+    .await
 }
 
 /// Which orders a list shows.
@@ -224,38 +252,12 @@ pub async fn list(
          FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
          WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
         .bind(id)
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
-    let mut summaries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let order_id: i64 = row.try_get("id")?;
-        summaries.push(OrderSummary {
-            id: order_id,
-            status: status_of(row, "status")?,
-            restaurant: Party {
-                id: row.try_get("restaurant_id")?,
-                name: row.try_get("restaurant_name")?,
-            },
-            customer: Party {
-                id: row.try_get("customer_id")?,
-                name: row.try_get("customer_name")?,
-            },
-            total_cents: row.try_get("total_cents")?,
-            item_count: row.try_get("item_count")?,
-            items: row.try_get("items")?,
-            dropoff: Place {
-                address: row.try_get("dropoff_address")?,
-                lat: row.try_get("dropoff_lat")?,
-                lng: row.try_get("dropoff_lng")?,
-            },
-            created_at: rfc3339(row.try_get("created_at")?),
-            updated_at: rfc3339(row.try_get("updated_at")?),
-        });
-    }
-    Ok(summaries)
+    Ok(rows.into_iter().map(OrderSummary::from).collect())
 }
 
 pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, sqlx::Error> {
@@ -263,11 +265,9 @@ pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, 
         "SELECT status, COUNT(*) AS n FROM orders WHERE status NOT IN ({}) GROUP BY status",
         super::statuses(OrderStatus::is_final)
     );
-    sqlx::query(&sql)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((status_of(r, "status")?, r.try_get("n")?)))
+    let rows: Vec<(String, i64)> = sqlx::query_as(&sql).fetch_all(&db.pool).await?;
+    rows.into_iter()
+        .map(|(status, n)| Ok((parse_status(&status)?, n)))
         .collect()
 }
 
@@ -304,12 +304,10 @@ pub async fn active_for_driver(db: &Db, driver_id: i64) -> Result<Option<i64>, s
         "SELECT id FROM orders WHERE driver_id = $1 AND status IN ({}) ORDER BY id LIMIT 1",
         super::statuses(OrderStatus::holds_driver)
     );
-    sqlx::query(&sql)
+    sqlx::query_scalar(&sql)
         .bind(driver_id)
         .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()
+        .await
 }
 
 /// Drivers on a delivery right now.
@@ -318,10 +316,5 @@ pub async fn busy_drivers(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
         "SELECT DISTINCT driver_id FROM orders WHERE driver_id IS NOT NULL AND status IN ({})",
         super::statuses(OrderStatus::holds_driver)
     );
-    sqlx::query(&sql)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get("driver_id"))
-        .collect()
+    sqlx::query_scalar(&sql).fetch_all(&db.pool).await
 }

@@ -1,55 +1,86 @@
 //! Restaurants and their menus.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
 use super::{json_list, now_ms, Db};
 use model::{MenuItem, Restaurant};
 
-fn restaurant_from_row(row: &AnyRow) -> Result<Restaurant, sqlx::Error> {
-    Ok(Restaurant {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        cuisine: row.try_get("cuisine")?,
-        address: row.try_get("address")?,
-        lat: row.try_get("lat")?,
-        lng: row.try_get("lng")?,
-        open: row.try_get::<i64, _>("is_open")? != 0,
-    })
+#[derive(sqlx::FromRow)]
+struct RestaurantRow {
+    id: i64,
+    name: String,
+    cuisine: String,
+    address: String,
+    lat: f64,
+    lng: f64,
+    is_open: i64,
 }
 
-fn menu_item_from_row(row: &AnyRow) -> Result<MenuItem, sqlx::Error> {
-    Ok(MenuItem {
-        id: row.try_get("id")?,
-        restaurant_id: row.try_get("restaurant_id")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        price_cents: row.try_get("price_cents")?,
-        available: row.try_get::<i64, _>("available")? != 0,
-    })
+impl From<RestaurantRow> for Restaurant {
+    fn from(r: RestaurantRow) -> Restaurant {
+        Restaurant {
+            id: r.id,
+            name: r.name,
+            cuisine: r.cuisine,
+            address: r.address,
+            lat: r.lat,
+            lng: r.lng,
+            open: r.is_open != 0,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MenuItemRow {
+    id: i64,
+    restaurant_id: i64,
+    name: String,
+    description: String,
+    price_cents: i64,
+    available: i64,
+}
+
+impl From<MenuItemRow> for MenuItem {
+    fn from(r: MenuItemRow) -> MenuItem {
+        MenuItem {
+            id: r.id,
+            restaurant_id: r.restaurant_id,
+            name: r.name,
+            description: r.description,
+            price_cents: r.price_cents,
+            available: r.available != 0,
+        }
+    }
+}
+
+/// A restaurant with one line of its menu (none when it has no items).
+#[derive(sqlx::FromRow)]
+struct CheckoutRow {
+    #[sqlx(flatten)]
+    restaurant: RestaurantRow,
+    staff_json: String,
+    item_id: Option<i64>,
+    item_name: Option<String>,
+    description: Option<String>,
+    price_cents: Option<i64>,
+    available: Option<i64>,
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Restaurant>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as::<_, RestaurantRow>(
         "SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants ORDER BY name",
     )
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(restaurant_from_row)
-    .collect()
+    .await
+    .map(|rows| rows.into_iter().map(Restaurant::from).collect())
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<Restaurant>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as::<_, RestaurantRow>(
         "SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(restaurant_from_row)
-    .transpose()
+    .await
+    .map(|row| row.map(Restaurant::from))
 }
 
 /// What a checkout reads, in one query: the restaurant, its menu and its
@@ -69,41 +100,49 @@ pub async fn for_checkout(
          FROM restaurants r LEFT JOIN menu_items m ON m.restaurant_id = r.id WHERE r.id = $1 \
          ORDER BY m.position, m.id"
     );
-    let rows = sqlx::query(&sql).bind(id).fetch_all(&db.pool).await?;
+    let rows: Vec<CheckoutRow> = sqlx::query_as(&sql).bind(id).fetch_all(&db.pool).await?;
     let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let restaurant = restaurant_from_row(first)?;
-    let staff_json: String = first.try_get("staff_json")?;
-    let staff = serde_json::from_str(&staff_json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let staff =
+        serde_json::from_str(&first.staff_json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let mut menu = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let Some(item_id) = row.try_get::<Option<i64>, _>("item_id")? else {
-            continue;
-        };
-        menu.push(MenuItem {
-            id: item_id,
-            restaurant_id: restaurant.id,
-            name: row.try_get("item_name")?,
-            description: row.try_get("description")?,
-            price_cents: row.try_get("price_cents")?,
-            available: row.try_get::<i64, _>("available")? != 0,
-        });
+    let mut restaurant = None;
+    for row in rows {
+        let restaurant_id = row.restaurant.id;
+        restaurant.get_or_insert(row.restaurant);
+        if let (Some(id), Some(name), Some(description), Some(price_cents), Some(available)) = (
+            row.item_id,
+            row.item_name,
+            row.description,
+            row.price_cents,
+            row.available,
+        ) {
+            menu.push(MenuItem {
+                id,
+                restaurant_id,
+                name,
+                description,
+                price_cents,
+                available: available != 0,
+            });
+        }
     }
+    let Some(restaurant) = restaurant.map(Restaurant::from) else {
+        return Ok(None);
+    };
     Ok(Some((restaurant, menu, staff)))
 }
 
 pub async fn menu(db: &Db, restaurant_id: i64) -> Result<Vec<MenuItem>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as::<_, MenuItemRow>(
         "SELECT id, restaurant_id, name, description, price_cents, available \
          FROM menu_items WHERE restaurant_id = $1 ORDER BY position, id",
     )
     .bind(restaurant_id)
     .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(menu_item_from_row)
-    .collect()
+    .await
+    .map(|rows| rows.into_iter().map(MenuItem::from).collect())
 }
 
 pub struct NewRestaurant<'a> {
@@ -115,7 +154,7 @@ pub struct NewRestaurant<'a> {
 }
 
 pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO restaurants (name, cuisine, address, lat, lng, is_open, created_at) \
          VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
     )
@@ -126,8 +165,7 @@ pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<i64, sqlx::Error> 
     .bind(r.lng)
     .bind(now_ms())
     .fetch_one(db.writer())
-    .await?
-    .try_get("id")
+    .await
 }
 
 pub async fn insert_menu_item(
@@ -138,7 +176,7 @@ pub async fn insert_menu_item(
     price_cents: i64,
     position: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO menu_items (restaurant_id, name, description, price_cents, available, position) \
          VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
     )
@@ -148,27 +186,23 @@ pub async fn insert_menu_item(
     .bind(price_cents)
     .bind(position)
     .fetch_one(db.writer())
-    .await?
-    .try_get("id")
+    .await
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM restaurants")
+    sqlx::query_scalar("SELECT COUNT(*) FROM restaurants")
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 pub async fn menu_item(db: &Db, id: i64) -> Result<Option<MenuItem>, sqlx::Error> {
-    sqlx::query(
+    sqlx::query_as::<_, MenuItemRow>(
         "SELECT id, restaurant_id, name, description, price_cents, available FROM menu_items WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(menu_item_from_row)
-    .transpose()
+    .await
+    .map(|row| row.map(MenuItem::from))
 }
 
 pub async fn update_menu_item(db: &Db, item: &MenuItem) -> Result<(), sqlx::Error> {

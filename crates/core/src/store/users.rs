@@ -1,26 +1,43 @@
 //! The users table and restaurant staff membership.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
 use super::{now_ms, Db};
+use model::admin::UserRow;
 use model::{Role, User};
 
 const SELECT_USER: &str =
     "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, s.restaurant_id \
      FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id";
 
-fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
-        suspended: row.try_get::<i64, _>("suspended")? != 0,
-        restaurant_id: row.try_get("restaurant_id")?,
-    })
+/// A user, with what each query adds: the session epoch and staff
+/// membership, the password hash for signing in.
+#[derive(sqlx::FromRow)]
+struct Account {
+    id: i64,
+    email: String,
+    name: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    suspended: i64,
+    #[sqlx(default)]
+    session_epoch: i64,
+    #[sqlx(default)]
+    restaurant_id: Option<i64>,
+    #[sqlx(default)]
+    password_hash: String,
+}
+
+impl Account {
+    fn user(self) -> (User, i64, String) {
+        let user = User {
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            role: self.role,
+            suspended: self.suspended != 0,
+            restaurant_id: self.restaurant_id,
+        };
+        (user, self.session_epoch, self.password_hash)
+    }
 }
 
 /// A new user, or `Ok(None)` when the email is already taken.
@@ -31,7 +48,7 @@ pub async fn insert(
     password_hash: &str,
     role: Role,
 ) -> Result<Option<User>, sqlx::Error> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query_scalar(
         "INSERT INTO users (email, name, password_hash, role, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -43,8 +60,8 @@ pub async fn insert(
     .fetch_one(db.writer())
     .await;
     match inserted {
-        Ok(row) => Ok(Some(User {
-            id: row.try_get("id")?,
+        Ok(id) => Ok(Some(User {
+            id,
             email: email.to_owned(),
             name: name.to_owned(),
             role,
@@ -64,10 +81,14 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
 /// made under an older epoch is over.
 pub async fn with_epoch(db: &Db, id: i64) -> Result<Option<(User, i64)>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&db.pool).await? else {
-        return Ok(None);
-    };
-    Ok(Some((user_from_row(&row)?, row.try_get("session_epoch")?)))
+    let account: Option<Account> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(account.map(|a| {
+        let (user, epoch, _) = a.user();
+        (user, epoch)
+    }))
 }
 
 /// The user, its password hash and session epoch, for signing in.
@@ -78,18 +99,14 @@ pub async fn credentials_by_email(
     let sql = "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, \
          s.restaurant_id, u.password_hash \
          FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id WHERE u.email = $1";
-    let Some(row) = sqlx::query(sql)
+    let account: Option<Account> = sqlx::query_as(sql)
         .bind(email)
         .fetch_optional(&db.pool)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((
-        user_from_row(&row)?,
-        row.try_get("password_hash")?,
-        row.try_get("session_epoch")?,
-    )))
+        .await?;
+    Ok(account.map(|a| {
+        let (user, epoch, hash) = a.user();
+        (user, hash, epoch)
+    }))
 }
 
 pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), sqlx::Error> {
@@ -102,25 +119,20 @@ pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), 
 }
 
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) AS n FROM users")
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
-        .await?
-        .try_get("n")
+        .await
 }
 
 pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT role, COUNT(*) AS n FROM users GROUP BY role ORDER BY role")
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok((
-                Role::parse(&role).unwrap_or(Role::Customer),
-                r.try_get("n")?,
-            ))
-        })
-        .collect()
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT role, COUNT(*) FROM users GROUP BY role ORDER BY role")
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(role, n)| (Role::parse(&role).unwrap_or(Role::Customer), n))
+        .collect())
 }
 
 /// Sets the suspended flag; `false` when there is no such user.
@@ -138,23 +150,24 @@ pub async fn set_suspended(db: &Db, id: i64, suspended: bool) -> Result<bool, sq
 }
 
 /// Every user, for the admin's list (newest first).
-pub async fn list(db: &Db, limit: i64) -> Result<Vec<model::admin::UserRow>, sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT id, email, name, role, suspended FROM users ORDER BY id DESC LIMIT $1")
-            .bind(limit)
-            .fetch_all(&db.pool)
-            .await?;
-    rows.iter()
+pub async fn list(db: &Db, limit: i64) -> Result<Vec<UserRow>, sqlx::Error> {
+    let rows: Vec<Account> = sqlx::query_as(
+        "SELECT id, email, name, role, suspended FROM users ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let role: String = r.try_get("role")?;
-            Ok(model::admin::UserRow {
-                id: r.try_get("id")?,
-                email: r.try_get("email")?,
-                name: r.try_get("name")?,
-                role: Role::parse(&role)
-                    .ok_or_else(|| sqlx::Error::Decode(format!("role {role:?}").into()))?,
-                suspended: r.try_get::<i64, _>("suspended")? != 0,
-            })
+            let (user, _, _) = r.user();
+            UserRow {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                role: user.role,
+                suspended: user.suspended,
+            }
         })
-        .collect()
+        .collect())
 }

@@ -11,13 +11,13 @@ fn at(lat: f64, lng: f64) -> LocationReport {
     }
 }
 
-fn report(
+async fn report(
     fleet: &Fleet,
     driver: i64,
     name: &str,
     r: &LocationReport,
-) -> Result<(Reported, Fix), AppError> {
-    fleet.report_local(driver, name, Fix::parse(r, fleet.now_ms())?)
+) -> Result<Reported, AppError> {
+    fleet.report(driver, name, r).await
 }
 
 /// A fleet on a clock the test moves.
@@ -26,69 +26,69 @@ fn on_manual_clock() -> (Arc<clock::ManualClock>, Fleet) {
     (clock.clone(), Fleet::with_clock(clock))
 }
 
-#[test]
-fn a_second_fix_within_a_second_is_rate_limited() {
+#[tokio::test]
+async fn a_second_fix_within_a_second_is_rate_limited() {
     let fleet = Fleet::default();
-    assert!(report(&fleet, 1, "D", &at(38.71, -9.14)).is_ok());
-    let e = report(&fleet, 1, "D", &at(38.72, -9.14)).unwrap_err();
+    assert!(report(&fleet, 1, "D", &at(38.71, -9.14)).await.is_ok());
+    let e = report(&fleet, 1, "D", &at(38.72, -9.14)).await.unwrap_err();
     assert_eq!(e.status(), 429);
     assert!(
-        report(&fleet, 2, "E", &at(38.71, -9.14)).is_ok(),
+        report(&fleet, 2, "E", &at(38.71, -9.14)).await.is_ok(),
         "other drivers are unaffected"
     );
 }
 
-#[test]
-fn a_fix_that_barely_moved_is_stored_but_not_sent() {
+#[tokio::test]
+async fn a_fix_that_barely_moved_is_stored_but_not_sent() {
     let (clock, fleet) = on_manual_clock();
-    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap();
+    report(&fleet, 1, "D", &at(38.71, -9.14)).await.unwrap();
     clock.advance(1500);
     assert_eq!(
-        report(&fleet, 1, "D", &at(38.71001, -9.14)).unwrap().0,
+        report(&fleet, 1, "D", &at(38.71001, -9.14)).await.unwrap(),
         Reported::Unchanged
     );
     clock.advance(1500);
     assert!(matches!(
-        report(&fleet, 1, "D", &at(38.7110, -9.14)).unwrap().0,
+        report(&fleet, 1, "D", &at(38.7110, -9.14)).await.unwrap(),
         Reported::Moved { .. }
     ));
 }
 
-#[test]
-fn turning_counts_as_moving() {
+#[tokio::test]
+async fn turning_counts_as_moving() {
     let (clock, fleet) = on_manual_clock();
     let mut r = at(38.71, -9.14);
     r.heading = Some(350.0);
-    report(&fleet, 1, "D", &r).unwrap();
+    report(&fleet, 1, "D", &r).await.unwrap();
     clock.advance(1500);
     r.heading = Some(5.0);
     assert_eq!(
-        report(&fleet, 1, "D", &r).unwrap().0,
+        report(&fleet, 1, "D", &r).await.unwrap(),
         Reported::Unchanged,
         "15 degrees across north is no turn"
     );
     clock.advance(1500);
     r.heading = Some(40.0);
     assert!(matches!(
-        report(&fleet, 1, "D", &r).unwrap().0,
+        report(&fleet, 1, "D", &r).await.unwrap(),
         Reported::Moved { .. }
     ));
 }
 
-#[test]
-fn an_expired_fix_marks_the_driver_offline() {
+#[tokio::test]
+async fn an_expired_fix_marks_the_driver_offline() {
     let (clock, fleet) = on_manual_clock();
-    report(&fleet, 1, "D", &at(38.71, -9.14)).unwrap();
-    assert!(fleet.is_online_local(1));
-    assert_eq!(fleet.available_local().len(), 1);
+    report(&fleet, 1, "D", &at(38.71, -9.14)).await.unwrap();
+    assert!(fleet.is_online(1).await.unwrap());
+    assert_eq!(fleet.available().await.unwrap().len(), 1);
     clock.advance(POSITION_TTL.as_millis() as i64 + 1);
-    assert!(!fleet.is_online_local(1));
-    assert!(fleet.available_local().is_empty());
-    assert!(fleet.position_local(1).is_none());
+    assert!(!fleet.is_online(1).await.unwrap());
+    assert!(fleet.available().await.unwrap().is_empty());
+    assert!(fleet.position(1).await.unwrap().is_none());
 }
 
-#[test]
-fn watchers_hear_only_of_a_driver_on_their_order() {
+#[tokio::test]
+async fn watchers_hear_only_of_a_driver_on_their_order() {
     let (clock, fleet) = on_manual_clock();
     let job = Assignment {
         order_id: 9,
@@ -102,13 +102,13 @@ fn watchers_hear_only_of_a_driver_on_their_order() {
         },
         picked_up: false,
     };
-    match report(&fleet, 1, "D", &at(38.715, -9.14)).unwrap().0 {
+    match report(&fleet, 1, "D", &at(38.715, -9.14)).await.unwrap() {
         Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
         other => panic!("{other:?}"),
     }
-    fleet.assign_local(1, job);
+    fleet.assign(1, job).await.unwrap();
     clock.advance(1500);
-    match report(&fleet, 1, "D", &at(38.714, -9.14)).unwrap().0 {
+    match report(&fleet, 1, "D", &at(38.714, -9.14)).await.unwrap() {
         Reported::Moved {
             watchers: Some(u),
             admins,
@@ -152,19 +152,22 @@ fn eta_goes_via_the_restaurant_until_pickup() {
     assert!(before > eta_seconds(&fix, &job));
 }
 
-#[test]
-fn bad_coordinates_are_refused() {
+#[tokio::test]
+async fn bad_coordinates_are_refused() {
     let fleet = Fleet::default();
     for (lat, lng) in [(91.0, 0.0), (0.0, -181.0), (f64::NAN, 0.0)] {
         assert_eq!(
-            report(&fleet, 1, "D", &at(lat, lng)).unwrap_err().status(),
+            report(&fleet, 1, "D", &at(lat, lng))
+                .await
+                .unwrap_err()
+                .status(),
             422
         );
     }
 }
 
-#[test]
-fn a_phone_at_a_steady_one_hertz_with_network_jitter_is_never_refused() {
+#[tokio::test]
+async fn a_phone_at_a_steady_one_hertz_with_network_jitter_is_never_refused() {
     let (clock, fleet) = on_manual_clock();
     // Sent a second apart; each report is late by 0-90 ms on the way.
     let delays = [0, 90, 10, 75, 5, 60, 30, 85, 0, 45];
@@ -173,7 +176,10 @@ fn a_phone_at_a_steady_one_hertz_with_network_jitter_is_never_refused() {
     for (i, delay) in delays.iter().cycle().take(100).enumerate() {
         clock.advance(1000 - previous + delay);
         previous = *delay;
-        if report(&fleet, 1, "D", &at(38.71 + i as f64 * 1e-4, -9.14)).is_ok() {
+        if report(&fleet, 1, "D", &at(38.71 + i as f64 * 1e-4, -9.14))
+            .await
+            .is_ok()
+        {
             accepted += 1;
         }
     }

@@ -5,28 +5,8 @@ use model::events::{Payload, SessionRevoked};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use socketioxide::SocketIo;
-
-/// The Socket.IO adapter of a node that shares Redis with others: a
-/// broadcast goes to every node through Redis pub/sub.
-pub type RedisAdapter = socketioxide_redis::FredAdapter<socketioxide::adapter::Emitter>;
-
-/// This node's Socket.IO server: on its own, or joined to the others
-/// through Redis.
-pub enum Io {
-    Local(SocketIo),
-    Redis(SocketIo<RedisAdapter>),
-}
-
-/// Runs the same code against either kind of server.
-macro_rules! with_io {
-    ($io:expr, |$i:ident| $body:expr) => {
-        match $io {
-            Io::Local($i) => $body,
-            Io::Redis($i) => $body,
-        }
-    };
-}
+mod broadcast;
+pub use broadcast::{Broadcast, RedisAdapter};
 
 use model::rooms::Room;
 
@@ -52,7 +32,7 @@ pub struct Emitted(pub Arc<Vec<TailEvent>>);
 /// subcommands (migrate, seed) run without one: emitting is then a no-op.
 #[derive(Clone)]
 pub struct Emitter {
-    io: Arc<OnceLock<Io>>,
+    io: Arc<OnceLock<Box<dyn Broadcast>>>,
     /// What the log tail emitted, batch by batch, for this node's event
     /// streams (SSE): one read of the log feeds them all.
     emitted: tokio::sync::broadcast::Sender<Emitted>,
@@ -94,8 +74,8 @@ impl Default for Emitter {
 }
 
 impl Emitter {
-    pub fn attach(&self, io: Io) {
-        if self.io.set(io).is_err() {
+    pub fn attach(&self, io: impl Broadcast) {
+        if self.io.set(Box::new(io)).is_err() {
             tracing::warn!("socket.io handle attached twice; keeping the first");
         }
     }
@@ -103,11 +83,11 @@ impl Emitter {
     /// The server, until shutdown closes it (a closed server has no
     /// namespace left to emit to; what is committed meanwhile is replayed
     /// from the log by the node the client reconnects to).
-    fn io(&self) -> Option<&Io> {
+    fn io(&self) -> Option<&dyn Broadcast> {
         if self.is_closing() {
             return None;
         }
-        self.io.get()
+        self.io.get().map(|io| &**io)
     }
 
     /// Ends every socket of one user, on every node (suspension).
@@ -126,18 +106,12 @@ impl Emitter {
         let payload = SessionRevoked {
             reason: reason.to_owned(),
         };
-        with_io!(io, |io| {
-            if let Err(e) = io
-                .to(room.clone())
-                .emit(SessionRevoked::NAME, &payload)
-                .await
-            {
-                tracing::warn!(error = %e, room, "could not notify revoked session");
-            }
-            if let Err(e) = io.to(room.clone()).disconnect().await {
-                tracing::warn!(error = %e, room, "could not disconnect revoked session");
-            }
-        })
+        if let Err(e) = emit(io, vec![room.clone()], &payload).await {
+            tracing::warn!(error = %e, room, "could not notify revoked session");
+        }
+        if let Err(e) = io.disconnect(room.clone()).await {
+            tracing::warn!(error = %e, room, "could not disconnect revoked session");
+        }
     }
 
     /// Called after every commit that logged events (`newest` the last
@@ -192,12 +166,9 @@ impl Emitter {
         wire: &serde_json::value::RawValue,
     ) -> bool {
         let Some(io) = self.io() else { return false };
-        let sent = with_io!(io, |io| io
-            .local()
-            .to(rooms.to_vec())
-            .except(Room::CATCHING_UP)
-            .emit(kind, wire)
-            .await);
+        let sent = io
+            .emit_here(rooms.to_vec(), Room::CATCHING_UP, kind, wire)
+            .await;
         if let Err(e) = &sent {
             tracing::debug!(error = %e, kind, "emit failed; clients catch up by replay");
         }
@@ -229,22 +200,10 @@ impl Emitter {
     /// packet per socket, so a customer watching two deliveries, or an admin
     /// map with every driver, lost positions that arrived together (the load
     /// test's location scenario: 4-5% at 2,000 drivers).
-    pub async fn ephemeral<P: Payload>(&self, room: &str, payload: &P) {
-        let event = P::NAME;
+    pub async fn ephemeral<P: Payload>(&self, rooms: Vec<String>, payload: &P) {
         let Some(io) = self.io() else { return };
-        let sent = with_io!(io, |io| io.to(room.to_owned()).emit(event, payload).await);
-        if let Err(e) = sent {
-            tracing::debug!(error = %e, room, event, "ephemeral emit dropped");
-        }
-    }
-
-    /// A fleeting event to several rooms (a socket in more than one gets it once).
-    pub async fn ephemeral_to<P: Payload>(&self, rooms: Vec<String>, payload: &P) {
-        let event = P::NAME;
-        let Some(io) = self.io() else { return };
-        let sent = with_io!(io, |io| io.to(rooms.clone()).emit(event, payload).await);
-        if let Err(e) = sent {
-            tracing::debug!(error = %e, event, "ephemeral emit dropped");
+        if let Err(e) = emit(io, rooms, payload).await {
+            tracing::debug!(error = %e, event = P::NAME, "ephemeral emit dropped");
         }
     }
 
@@ -285,7 +244,7 @@ impl Emitter {
         self.closed.send_replace(true);
         self.wake.notify_one();
         if let Some(io) = self.io() {
-            with_io!(io, |io| io.close().await);
+            io.close().await;
         }
     }
 
@@ -295,12 +254,7 @@ impl Emitter {
         let mut counts = Vec::new();
         for role in [Role::Customer, Role::Restaurant, Role::Driver, Role::Admin] {
             let n = match self.io() {
-                Some(io) => with_io!(io, |io| io
-                    .to(Room::role(role))
-                    .fetch_sockets()
-                    .await
-                    .map(|s| s.len())
-                    .unwrap_or(0)),
+                Some(io) => io.count(Room::role(role)).await,
                 None => 0,
             };
             counts.push((role, n));
@@ -310,10 +264,20 @@ impl Emitter {
 
     /// Number of sockets connected to this node, by role room.
     pub fn local_socket_count(&self) -> usize {
-        self.io()
-            .map(|io| with_io!(io, |io| io.sockets().len()))
-            .unwrap_or(0)
+        self.io().map_or(0, |io| io.count_here())
     }
+}
+
+/// One payload, serialised once, to every socket in `rooms` on every node.
+async fn emit<P: Payload>(
+    io: &dyn Broadcast,
+    rooms: Vec<String>,
+    payload: &P,
+) -> Result<(), String> {
+    let data = serde_json::value::to_raw_value(payload).map_err(|e| e.to_string())?;
+    io.emit(rooms, P::NAME, &data)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
