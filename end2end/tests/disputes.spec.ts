@@ -80,6 +80,12 @@ test('a customer disputes a delivered order; the admin queue shows it live and t
   // The customer hears of it at once.
   await expect(customer.locator('.toast').filter({ hasText: `Your dispute about order #${order.id}` })).toContainText('Partial refund: €2.50');
   await expect(box.locator('.dispute-line[data-status="resolved"]')).toContainText('Partial refund · €2.50');
+  // The outcome has taken the form's place, with the refund and the net.
+  await expect(box.getByRole('heading', { level: 2 })).toHaveText('Your dispute');
+  await expect(box.locator('.dispute-form')).toHaveCount(0);
+  await expect(box.locator('.refund-total .refund')).toHaveText('-€2.50');
+  const total = order.totalCents as number;
+  await expect(box.locator('.refund-total .net')).toHaveText(`€${((total - 250) / 100).toFixed(2)}`);
   await screenshot(customer, 'customer-dispute-resolved');
   await driver.call('/api/driver/availability', { online: false });
 });

@@ -17,6 +17,12 @@ pub async fn accept_offer(order_id: i64) -> Result<Order, ApiError> {
     Ok(mealstream_core::service::dispatch::accept(&ctx, &driver, order_id).await?)
 }
 
+#[server(prefix = "/_sfn")]
+pub async fn decline_offer(order_id: i64) -> Result<(), ApiError> {
+    let (ctx, driver) = super::ssr::signed_in().await?;
+    Ok(mealstream_core::service::dispatch::decline(&ctx, &driver, order_id).await?)
+}
+
 /// Every online driver, for the admin map.
 #[server(prefix = "/_sfn")]
 pub async fn fleet_positions() -> Result<Vec<DriverPosition>, ApiError> {

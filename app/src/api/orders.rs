@@ -26,6 +26,13 @@ pub async fn list_orders(active_only: bool) -> Result<Vec<OrderSummary>, ApiErro
     Ok(service::orders::list(&ctx, &user, active_only).await?)
 }
 
+/// Orders picked up in the last hour: the board's "Recent" list.
+#[server(prefix = "/_sfn")]
+pub async fn recent_orders() -> Result<Vec<OrderSummary>, ApiError> {
+    let (ctx, user) = super::ssr::signed_in().await?;
+    Ok(service::orders::recent(&ctx, &user).await?)
+}
+
 #[server(prefix = "/_sfn")]
 pub async fn get_order(id: i64) -> Result<Order, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;

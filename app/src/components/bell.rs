@@ -2,13 +2,25 @@
 //! notifications with mark-as-read (one, or all).
 
 use leptos::prelude::*;
+
+use crate::components::local_time::LocalTime;
 use model::admin::Announcement;
 
 use super::connection::{Connection, LinkState};
 use crate::api::notifications::{mark_notifications_read, my_notifications};
 use model::notification::{MarkRead, Notification, NotificationNew};
-use model::time::{clock, parse_rfc3339};
 use model::Role;
+
+/// Where `role` works on order `id`: the page a bell item or a toast about
+/// it leads to.
+pub fn order_href(role: Role, id: i64) -> String {
+    match role {
+        Role::Customer => format!("/orders/{id}"),
+        Role::Admin => format!("/admin/orders/{id}"),
+        Role::Restaurant => "/board".to_owned(),
+        Role::Driver => "/driver".to_owned(),
+    }
+}
 
 #[component]
 pub fn NotificationBell(role: Role) -> impl IntoView {
@@ -65,13 +77,7 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
     };
     // Where a notification about an order leads: the screen each role
     // works that order from.
-    let link = move |order_id: Option<i64>| match (role, order_id) {
-        (Role::Customer, Some(id)) => Some(format!("/orders/{id}")),
-        (Role::Admin, Some(id)) => Some(format!("/admin/orders/{id}")),
-        (Role::Restaurant, Some(_)) => Some("/board".to_owned()),
-        (Role::Driver, Some(_)) => Some("/driver".to_owned()),
-        (_, None) => None,
-    };
+    let link = move |order_id: Option<i64>| order_id.map(|id| order_href(role, id));
 
     view! {
         <div class="bell">
@@ -102,12 +108,12 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
                                 {
                                     let id = n.id;
                                     let href = link(n.order_id);
-                                    let when = parse_rfc3339(&n.at).map(clock).unwrap_or_default();
+                                    let when = n.at.clone();
                                     let read = move |_| { if !n.read { mark(MarkRead { ids: vec![id], all: false }); } };
                                     let text = view! {
                                         <span class="bell-title">{n.title.clone()}</span>
                                         <span class="bell-body">{n.body.clone()}</span>
-                                        <span class="bell-time">{when}</span>
+                                        <span class="bell-time"><LocalTime at=when relative=true /></span>
                                     };
                                     // Nothing to open (an announcement): a tap marks it read.
                                     let entry = match href {

@@ -1,5 +1,6 @@
 //! On a delivered order, for its customer: report a problem (a dispute),
-//! and see how it was settled, live.
+//! and see how it was settled, live. Once a dispute is filed, its outcome
+//! takes the form's place, with any refund and what the order cost net.
 
 use leptos::prelude::*;
 use model::events::{DisputeOpened, DisputeResolved, Event};
@@ -58,14 +59,31 @@ pub fn DisputeBox(order_id: i64) -> impl IntoView {
 
     view! {
         <section class="card dispute-box">
-            <h2>"Problem with this order?"</h2>
+            <h2>{move || if disputes.with(|l| l.as_ref().is_some_and(|l| !l.is_empty())) {
+                "Your dispute"
+            } else {
+                "Problem with this order?"
+            }}</h2>
             {move || disputes.get().map(|list| {
-                    let has_open = list.iter().any(|d| d.status == "open");
+                    let filed = !list.is_empty();
+                    let refunded: i64 = list
+                        .iter()
+                        .filter(|d| d.status == "resolved")
+                        .filter_map(|d| d.refund_cents)
+                        .sum();
+                    let total = list.first().map(|d| d.order_total_cents).unwrap_or_default();
                     view! {
                         <ul class="dispute-list">
                             {list.into_iter().map(|d| view! { <DisputeLine d /> }).collect_view()}
                         </ul>
-                        {(!has_open).then(|| view! {
+                        {(refunded > 0).then(|| view! {
+                            <dl class="refund-total">
+                                <dt>"Order total"</dt><dd>{format_cents(total)}</dd>
+                                <dt>"Refunded"</dt><dd class="refund">{format_cents(-refunded)}</dd>
+                                <dt>"You paid"</dt><dd class="net"><strong>{format_cents(total - refunded)}</strong></dd>
+                            </dl>
+                        })}
+                        {(!filed).then(|| view! {
                             <form class="dispute-form" id=format!("dispute-form-{order_id}") on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
                                 <label>"What went wrong"
                                     <select name="reason" on:change=move |ev| reason.set(event_target_value(&ev))

@@ -120,7 +120,7 @@ fn SignedIn(user: User) -> impl IntoView {
         <Show when=move || menu_open.get()>
             <div id="phone-menu" class="phone-menu">
                 // A link followed from the menu closes it.
-                <nav aria-label="Main" on:click=move |_| menu_open.set(false)>
+                <nav aria-label="Menu" on:click=move |_| menu_open.set(false)>
                     <NavLinks role />
                 </nav>
                 <div class="phone-menu-foot">

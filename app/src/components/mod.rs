@@ -9,6 +9,7 @@ pub mod delivery_map;
 pub mod dispute_box;
 pub mod form_error;
 pub mod header;
+pub mod local_time;
 pub mod map;
 pub mod notify;
 pub mod order_detail;

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::bell::order_href;
 use super::connection::Connection;
 use super::session::CurrentUser;
 use super::toast::Toasts;
@@ -48,15 +49,16 @@ pub fn LiveNotifications() -> impl IntoView {
                     Some(reason) => format!("{body} ({reason})"),
                     None => body,
                 };
-                toasts.show(title, body);
+                toasts.show_linked(title, body, Some(order_href(role, change.order_id)));
             }
             // Staff work from the board: a customer's or driver's message is a toast there.
             Event::ChatMessage(m)
                 if role == Role::Restaurant && m.sender_role != Role::Restaurant =>
             {
-                toasts.show(
+                toasts.show_linked(
                     format!("{} · order #{}", m.sender.name, m.order_id),
                     m.body.clone(),
+                    Some(order_href(role, m.order_id)),
                 );
             }
             Event::SystemAnnouncement(a) => {
@@ -69,26 +71,32 @@ pub fn LiveNotifications() -> impl IntoView {
                     Some(cents) => format!("{outcome}: {}", format_cents(cents)),
                     None => outcome.to_owned(),
                 };
-                toasts.show(format!("Your dispute about order #{}", d.order_id), body);
+                toasts.show_linked(
+                    format!("Your dispute about order #{}", d.order_id),
+                    body,
+                    Some(order_href(role, d.order_id)),
+                );
             }
             Event::DisputeOpened(DisputeOpened(d)) if role == Role::Admin => {
-                toasts.show(
+                toasts.show_linked(
                     format!("New dispute #{}", d.id),
                     format!(
                         "Order #{} · {}",
                         d.order_id,
                         model::dispute::reason_label(&d.reason)
                     ),
+                    Some(order_href(role, d.order_id)),
                 );
             }
             Event::OrderCreated(created) if role == Role::Restaurant => {
-                toasts.show(
+                toasts.show_linked(
                     format!("New order #{}", created.order_id),
                     format!(
                         "{} · {}",
                         created.order.items,
                         format_cents(created.order.total_cents)
                     ),
+                    Some(order_href(role, created.order_id)),
                 );
                 chime();
             }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use model::time::{clock, parse_rfc3339};
+use super::local_time::LocalTime;
 use model::{Order, OrderStatus};
 
 #[component]
@@ -21,7 +21,7 @@ pub fn Timeline(order: Order) -> impl IntoView {
                 _ if entry.is_some() => "done",
                 _ => "pending",
             };
-            let time = entry.and_then(|h| parse_rfc3339(&h.at)).map(clock);
+            let time = entry.map(|h| h.at.clone());
             let by = entry
                 .and_then(|h| h.by.clone())
                 .filter(|_| *status != OrderStatus::Placed)
@@ -33,7 +33,7 @@ pub fn Timeline(order: Order) -> impl IntoView {
                 <li class="step" data-status=status.as_str() data-state=state>
                     <span class="step-marker" aria-hidden="true"></span>
                     <span class="step-label">{status.label()}</span>
-                    <span class="step-time">{time.map(|t| format!("{t} UTC"))}</span>
+                    <span class="step-time">{time.map(|at| view! { <LocalTime at /> })}</span>
                     {by.map(|name| view! { <span class="step-by">"by " {name}</span> })}
                     {driver.map(|d| view! { <span class="step-by">"with " {d.name}</span> })}
                 </li>

@@ -8,6 +8,8 @@ pub struct Toast {
     pub id: u64,
     pub title: String,
     pub body: String,
+    /// Where a tap on it leads (the order it is about).
+    pub href: Option<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -25,6 +27,16 @@ impl Toasts {
     }
 
     pub fn show(&self, title: impl Into<String>, body: impl Into<String>) {
+        self.show_linked(title, body, None);
+    }
+
+    /// A toast that leads to `href` when tapped.
+    pub fn show_linked(
+        &self,
+        title: impl Into<String>,
+        body: impl Into<String>,
+        href: Option<String>,
+    ) {
         let list = self.0;
         let id = list.with_untracked(|l| l.last().map(|t| t.id + 1).unwrap_or(1));
         list.update(|l| {
@@ -32,6 +44,7 @@ impl Toasts {
                 id,
                 title: title.into(),
                 body: body.into(),
+                href,
             });
             if l.len() > 5 {
                 l.remove(0);
@@ -55,10 +68,20 @@ pub fn ToastHost() -> impl IntoView {
         <div class="toasts" role="status" aria-live="polite">
             <For each=move || toasts.0.get() key=|t| t.id let:toast>
                 <div class="toast">
-                    <div>
-                        <strong class="toast-title">{toast.title.clone()}</strong>
-                        <p class="toast-body">{toast.body.clone()}</p>
-                    </div>
+                    {match toast.href.clone() {
+                        Some(href) => view! {
+                            <a class="toast-text" href=href on:click=move |_| toasts.dismiss(toast.id)>
+                                <strong class="toast-title">{toast.title.clone()}</strong>
+                                <p class="toast-body">{toast.body.clone()}</p>
+                            </a>
+                        }.into_any(),
+                        None => view! {
+                            <div class="toast-text">
+                                <strong class="toast-title">{toast.title.clone()}</strong>
+                                <p class="toast-body">{toast.body.clone()}</p>
+                            </div>
+                        }.into_any(),
+                    }}
                     <button class="toast-close" aria-label="Dismiss" on:click=move |_| toasts.dismiss(toast.id)>
                         "×"
                     </button>

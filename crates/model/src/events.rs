@@ -202,6 +202,9 @@ pub struct DeliveryOffer {
     pub pickup_distance_m: Option<i64>,
     /// From the restaurant to the customer.
     pub distance_m: i64,
+    /// What the driver earns for it ([`crate::driver_pay_cents`]).
+    #[serde(default)]
+    pub pay_cents: i64,
     pub expires_at: String,
 }
 
@@ -209,7 +212,8 @@ pub struct DeliveryOffer {
 #[serde(rename_all = "camelCase")]
 pub struct OfferWithdrawn {
     pub order_id: i64,
-    /// "taken" (another driver won), "expired", or "cancelled".
+    /// "taken" (another driver won), "expired", "declined" (by this
+    /// driver, on another of their devices), or "cancelled".
     pub reason: String,
 }
 

@@ -24,7 +24,7 @@ mod user;
 pub mod words;
 
 pub use auth::{Email, Name, Password};
-pub use driver::DriverHome;
+pub use driver::{driver_pay_cents, Delivered, DriverHome, RECENT_HOURS};
 pub use order::{
     check_step, next_steps, who_may, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine,
     OrderStatus, OrderSummary, Party, Place, StepRefused,

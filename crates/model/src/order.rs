@@ -319,6 +319,9 @@ pub struct OrderSummary {
     pub item_count: i64,
     pub items: String,
     pub dropoff: Place,
+    /// The customer's note for the kitchen and the driver.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -340,6 +343,7 @@ impl OrderSummary {
                 .collect::<Vec<_>>()
                 .join(", "),
             dropoff: order.dropoff.clone(),
+            note: order.note.clone(),
             created_at: order.created_at.clone(),
             updated_at: order.updated_at.clone(),
         }

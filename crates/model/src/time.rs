@@ -14,16 +14,6 @@ pub fn rfc3339(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
 }
 
-/// `HH:MM` in UTC, for timelines.
-pub fn clock(ms: i64) -> String {
-    let ms_of_day = ms.rem_euclid(86_400_000);
-    format!(
-        "{:02}:{:02}",
-        ms_of_day / 3_600_000,
-        ms_of_day / 60_000 % 60
-    )
-}
-
 /// Parses what [`rfc3339`] prints (UTC, `Z`), back into milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
@@ -73,7 +63,6 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(1_795_421_109_120), "2026-11-23T08:05:09.120Z");
         assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(clock(1_795_421_109_120), "08:05");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use mealstream_core::service::{dispatch, Ctx};
 use model::error::{AppError, ErrorBody};
 use model::events::DeliveryOffer;
 use model::requests::{Availability, LocationReport};
-use model::Order;
+use model::{Delivered, Order};
 use serde_json::{json, Value};
 
 use super::extract::{ApiJson, Id};
@@ -17,15 +17,17 @@ use super::session::SignedIn;
 use super::ApiState;
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(availability, offers, location, accept))]
+#[openapi(paths(availability, offers, deliveries, location, accept, decline))]
 pub struct Api;
 
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/api/driver/availability", post(availability))
         .route("/api/driver/offers", get(offers))
+        .route("/api/driver/deliveries", get(deliveries))
         .route("/api/driver/location", post(location))
         .route("/api/orders/{id}/accept", post(accept))
+        .route("/api/orders/{id}/decline", post(decline))
 }
 
 #[utoipa::path(
@@ -67,6 +69,24 @@ async fn offers(
     SignedIn(user): SignedIn,
 ) -> Result<Json<Vec<DeliveryOffer>>, AppError> {
     Ok(Json(dispatch::offers_for(&ctx, &user).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/driver/deliveries",
+    tag = "drivers",
+    responses(
+        (status = 200, description = "the driver's deliveries of the last 36 hours, newest first, with their pay", body = Vec<Delivered>),
+        SignedOut,
+        NotAllowed,
+        Unavailable
+    )
+)]
+async fn deliveries(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<Vec<Delivered>>, AppError> {
+    Ok(Json(dispatch::deliveries(&ctx, &user).await?))
 }
 
 #[utoipa::path(
@@ -115,4 +135,28 @@ async fn accept(
     Id(id): Id,
 ) -> Result<Json<Order>, AppError> {
     Ok(Json(dispatch::accept(&ctx, &user, id).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/decline",
+    tag = "drivers",
+    params(
+        ("id" = i64, Path, description = "numeric id")
+    ),
+    responses(
+        (status = 204, description = "declined: the offer never comes back to this driver"),
+        SignedOut,
+        NotAllowed,
+        (status = 409, description = "no live offer to decline: taken, expired or declined already", body = ErrorBody),
+        Unavailable
+    )
+)]
+async fn decline(
+    State(ctx): State<Ctx>,
+    SignedIn(user): SignedIn,
+    Id(id): Id,
+) -> Result<StatusCode, AppError> {
+    dispatch::decline(&ctx, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -66,6 +66,8 @@ async fn place(
 struct ListQuery {
     #[serde(default)]
     active: Option<bool>,
+    #[serde(default)]
+    recent: Option<bool>,
 }
 
 #[utoipa::path(
@@ -73,7 +75,8 @@ struct ListQuery {
     path = "/api/orders",
     tag = "orders",
     params(
-        ("active" = Option<bool>, Query, description = "only orders not yet finished")
+        ("active" = Option<bool>, Query, description = "only orders not yet finished"),
+        ("recent" = Option<bool>, Query, description = "only orders picked up in the last hour (out for delivery or delivered)")
     ),
     responses(
         (status = 200, description = "the caller's orders, newest first", body = Vec<OrderSummary>),
@@ -87,9 +90,11 @@ async fn list(
     SignedIn(user): SignedIn,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<OrderSummary>>, AppError> {
-    Ok(Json(
-        orders::list(&ctx, &user, q.active.unwrap_or(false)).await?,
-    ))
+    Ok(Json(if q.recent.unwrap_or(false) {
+        orders::recent(&ctx, &user).await?
+    } else {
+        orders::list(&ctx, &user, q.active.unwrap_or(false)).await?
+    }))
 }
 
 #[utoipa::path(

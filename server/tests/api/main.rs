@@ -4,8 +4,10 @@
 
 mod abuse;
 mod auth;
+mod board;
 mod chat;
 mod cluster;
+mod declines;
 mod disputes;
 mod drivers;
 mod faults;

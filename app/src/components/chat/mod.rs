@@ -7,9 +7,10 @@ mod state;
 
 use leptos::prelude::*;
 
+use crate::components::local_time::LocalTime;
+
 use super::session::CurrentUser;
 use model::chat::{message_body, ChatMessage};
-use model::time::{clock, parse_rfc3339};
 use state::{now, ChatState};
 
 #[component]
@@ -121,7 +122,7 @@ fn ChatLine(message: ChatMessage, state: ChatState) -> impl IntoView {
         <li class="chat-msg" class:mine=mine data-message-id=id>
             <p class="chat-meta">
                 <strong>{message.sender.name.clone()}</strong>
-                " · " {parse_rfc3339(&message.at).map(clock).unwrap_or_default()}
+                " · " <LocalTime at=message.at.clone() />
             </p>
             // Text, never markup: whatever was typed is shown as typed.
             <p class="chat-body">{message.body.clone()}</p>

@@ -2,6 +2,8 @@
 //! chat, where an admin resolves it.
 
 use leptos::prelude::*;
+
+use crate::components::local_time::LocalTime;
 use leptos_router::hooks::use_params_map;
 use model::events::{DisputeOpened, DisputeResolved, Event};
 
@@ -12,7 +14,6 @@ use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
 use crate::error::AppError;
 use model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
-use model::time::{clock, parse_rfc3339};
 use model::{format_cents, Role};
 
 /// Runs `refetch` when a dispute opens or closes (`only`: just that one).
@@ -51,7 +52,7 @@ pub fn DisputeQueue() -> impl IntoView {
                                     {list.into_iter().map(|d| view! {
                                         <tr data-dispute-id=d.id data-status=d.status.clone()>
                                             <td><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id}</a></td>
-                                            <td>{parse_rfc3339(&d.created_at).map(clock)}</td>
+                                            <td><LocalTime at=d.created_at.clone() /></td>
                                             <td>"#" {d.order_id} " · " {d.restaurant_name.clone()}</td>
                                             <td>{d.customer.name.clone()}</td>
                                             <td>{reason_label(&d.reason)}</td>
@@ -181,9 +182,9 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
             </div>
             <p><strong>{reason_label(&d.reason)}</strong> " · order #" {d.order_id} " · " {d.restaurant_name.clone()} " · total " {format_cents(total)}</p>
             <p class="dispute-details">{if d.details.is_empty() { "No details given.".to_owned() } else { d.details.clone() }}</p>
-            <p class="muted">"Opened by " {d.customer.name.clone()} " at " {parse_rfc3339(&d.created_at).map(clock)}</p>
+            <p class="muted">"Opened by " {d.customer.name.clone()} " at " <LocalTime at=d.created_at.clone() /></p>
             {d.resolved_by.clone().map(|by| view! {
-                <p class="muted">"Resolved by " {by.name} " at " {d.resolved_at.as_deref().and_then(parse_rfc3339).map(clock)}
+                <p class="muted">"Resolved by " {by.name} " at " {d.resolved_at.clone().map(|at| view! { <LocalTime at /> })}
                     {d.note.clone().map(|n| format!(": {n}"))}</p>
             })}
             {open.then(|| view! {

@@ -7,6 +7,8 @@ pub use disputes::{AdminDispute, DisputeQueue};
 pub use users::AdminUsers;
 
 use leptos::prelude::*;
+
+use crate::components::local_time::LocalTime;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::admin_overview;
@@ -14,7 +16,6 @@ use crate::api::error_message;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use model::time::{clock, parse_rfc3339};
 use model::words::noun;
 use model::{format_cents, Role};
 
@@ -108,7 +109,7 @@ pub fn Operations() -> impl IntoView {
                                     {list.into_iter().map(|o| view! {
                                         <tr data-order-id=o.id data-status=o.status.as_str()>
                                             <td><a href=format!("/admin/orders/{}", o.id)>"#" {o.id}</a></td>
-                                            <td>{parse_rfc3339(&o.created_at).map(clock)}</td>
+                                            <td><LocalTime at=o.created_at.clone() /></td>
                                             <td>{o.restaurant.name}</td>
                                             <td>{o.customer.name}</td>
                                             <td class="price">{format_cents(o.total_cents)}</td>

@@ -10,11 +10,13 @@ use crate::api::orders::change_order_status;
 use crate::components::confirm::HoldButton;
 use crate::components::map::{LiveMap, MapMarker, MarkerKind};
 use model::requests::LocationReport;
-use model::{Order, OrderStatus};
+use model::{format_cents, Order, OrderStatus};
 
 #[component]
 pub fn ActiveJob(
     order: Order,
+    /// What the delivery pays the driver.
+    pay: Signal<Option<i64>>,
     here: Signal<Option<LocationReport>>,
     on_step: impl Fn() + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
@@ -78,6 +80,7 @@ pub fn ActiveJob(
             <p><strong>"Pick up: "</strong>{order.restaurant.name.clone()} " · " {order.pickup.address.clone()}</p>
             <p><strong>"Deliver to: "</strong>{order.customer.name.clone()} " · " {order.dropoff.address.clone()}</p>
             {order.note.clone().map(|n| view! { <p class="muted">"Note: " {n}</p> })}
+            {move || pay.get().filter(|p| *p > 0).map(|p| view! { <p class="job-pay">"You earn " <strong>{format_cents(p)}</strong></p> })}
             {(status == OrderStatus::OutForDelivery).then(|| view! {
                 <div class="job-deliver">
                     <HoldButton label="Hold to confirm delivery" busy

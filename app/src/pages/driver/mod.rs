@@ -3,6 +3,7 @@
 
 mod job;
 mod offers;
+mod today;
 
 use leptos::prelude::*;
 
@@ -15,6 +16,7 @@ use job::ActiveJob;
 use model::requests::LocationReport;
 use model::DriverHome as Home;
 use offers::{OfferCard, Offers};
+use today::Today;
 
 #[component]
 pub fn DriverHome() -> impl IntoView {
@@ -64,6 +66,8 @@ fn DriverScreen(home: Home) -> impl IntoView {
     let online = Memo::new(move |_| home.with(|h| h.online));
     let active = Memo::new(move |_| home.with(|h| h.active.clone()));
     let active_id = Signal::derive(move || active.with(|a| a.as_ref().map(|o| o.id)));
+    let pay = Signal::derive(move || home.with(|h| h.active_pay_cents));
+    let delivered = Signal::derive(move || home.with(|h| h.delivered.clone()));
     let here = RwSignal::new(None::<LocationReport>);
     let geo_message = RwSignal::new(None::<String>);
     let offers = Offers::new();
@@ -94,7 +98,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
     });
 
     view! {
-        {move || active.get().map(|order| view! { <ActiveJob order here=here.into() on_step=reload /> })}
+        {move || active.get().map(|order| view! { <ActiveJob order pay here=here.into() on_step=reload /> })}
         <div class="card driver-status" data-online=move || online.get().to_string() data-ready="true">
             <p class="status-big">{move || if online.get() { "You are online" } else { "You are offline" }}</p>
             <p class="muted">
@@ -104,14 +108,17 @@ fn DriverScreen(home: Home) -> impl IntoView {
                     "Go online to receive delivery offers."
                 }}
             </p>
+            <Show when=move || geo_message.get().is_some()>
+                <p class="notice geo-status" role="alert">{move || geo_message.get()}</p>
+            </Show>
+        </div>
+        // Fixed to the bottom of a phone's screen, under the thumb.
+        <div class="action-bar" role="region" aria-label="Availability">
             <button class="btn btn-lg btn-block" class:btn-primary=move || !online.get()
                 class:btn-ghost=move || online.get() disabled=move || toggle.pending().get()
                 on:click=move |_| { toggle.dispatch(!online.get_untracked()); }>
                 {move || if online.get() { "Go offline" } else { "Go online" }}
             </button>
-            <Show when=move || geo_message.get().is_some()>
-                <p class="notice geo-status" role="alert">{move || geo_message.get()}</p>
-            </Show>
         </div>
         <Show when=move || active_id.get().is_some()>
             <ChatPanel order_id=active_id />
@@ -129,6 +136,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
                 </For>
             </ul>
         </Show>
+        <Today delivered />
     }
 }
 

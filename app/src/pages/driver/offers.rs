@@ -1,12 +1,14 @@
-//! Offer cards: they arrive live, count down, and say what became of them
-//! (taken by another driver, expired, cancelled).
+//! Offer cards: they arrive live, count down, say what the delivery pays,
+//! and say what became of them (taken by another driver, expired,
+//! cancelled). A driver may decline one: it goes, and never comes back.
 
 use leptos::prelude::*;
 
-use crate::api::driver::accept_offer;
+use crate::api::driver::{accept_offer, decline_offer};
 use crate::api::error_message;
 use crate::components::connection::LiveEvent;
 use model::events::{DeliveryOffer, Event};
+use model::format_cents;
 use model::time::parse_rfc3339;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -76,6 +78,8 @@ impl Offers {
                     );
                 });
             }
+            // Declined on another of the driver's devices.
+            Event::OfferWithdrawn(w) if w.reason == "declined" => self.remove(w.order_id),
             Event::OfferWithdrawn(w) => {
                 let state = match w.reason.as_str() {
                     "taken" => OfferState::Taken,
@@ -114,6 +118,13 @@ pub fn OfferCard(
 ) -> impl IntoView {
     let order_id = card.offer.order_id;
     let accept = Action::new(move |_: &()| async move { accept_offer(order_id).await });
+    let decline = Action::new(move |_: &()| async move { decline_offer(order_id).await });
+    Effect::new(move |_| match decline.value().get() {
+        Some(Ok(())) => offers.remove(order_id),
+        Some(Err(e)) => offers.set_state(order_id, OfferState::Failed(error_message(&e))),
+        None => {}
+    });
+    let answering = move || accept.pending().get() || decline.pending().get();
     Effect::new(move |_| match accept.value().get() {
         Some(Ok(_)) => {
             offers.remove(order_id);
@@ -148,6 +159,7 @@ pub fn OfferCard(
                 <strong>{offer.restaurant_name.clone()}</strong>
                 {is_open.then(|| view! { <span class="countdown" aria-label="Seconds left">{move || format!("{} s", left())}</span> })}
             </div>
+            <p class="offer-pay">"You earn " <strong>{format_cents(offer.pay_cents)}</strong></p>
             <p class="offer-route">
                 {offer.pickup_distance_m.map(|m| format!("{} to pickup · ", metres(m)))}
                 {format!("{} to the customer", metres(offer.distance_m))}
@@ -155,10 +167,16 @@ pub fn OfferCard(
             <p class="muted">"Deliver to " {offer.dropoff.address.clone()}</p>
             {match closed {
                 None => view! {
-                    <button class="btn btn-primary btn-lg btn-block" disabled=move || accept.pending().get() || left() == 0
-                        on:click=move |_| { accept.dispatch(()); }>
-                        {move || if left() == 0 { "Expired" } else { "Accept" }}
-                    </button>
+                    <div class="offer-actions">
+                        <button class="btn btn-ghost btn-lg" disabled=move || answering() || left() == 0
+                            on:click=move |_| { decline.dispatch(()); }>
+                            "Decline"
+                        </button>
+                        <button class="btn btn-primary btn-lg" disabled=move || answering() || left() == 0
+                            on:click=move |_| { accept.dispatch(()); }>
+                            {move || if left() == 0 { "Expired" } else { "Accept" }}
+                        </button>
+                    </div>
                 }.into_any(),
                 Some(message) => view! {
                     <p class="offer-closed" role="status">{message}</p>

@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 
 use crate::api::error_message;
-use crate::api::orders::{change_order_status, list_orders};
+use crate::api::orders::{change_order_status, list_orders, recent_orders};
 use crate::components::chat::ChatPanel;
 use crate::components::confirm::ConfirmButton;
 use crate::components::connection::Connection;
-use model::time::{clock, parse_rfc3339};
+use crate::components::local_time::LocalTime;
 use model::{format_cents, OrderStatus, OrderSummary};
 
 const COLUMNS: [OrderStatus; 4] = [
@@ -31,12 +31,14 @@ type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), crate::a
 #[component]
 pub fn Board() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders(true));
+    let recent = Resource::new(|| (), |_| recent_orders());
     // The order whose chat is open beside the board.
     let chat: RwSignal<Option<i64>> = RwSignal::new(None);
     Connection::get().on_event(move |event| {
         // Chat has its own panel: a message does not reload the board.
         if event.is_logged() && !event.event.is_chat() && event.order_id().is_some() {
             orders.refetch();
+            recent.refetch();
         }
     });
     let step: StepAction = Action::new(|(id, to, reason): &(i64, OrderStatus, Option<String>)| {
@@ -50,6 +52,7 @@ pub fn Board() -> impl IntoView {
     Effect::new(move |_| {
         if step.value().get().is_some() {
             orders.refetch();
+            recent.refetch();
         }
     });
     let step_error = move || {
@@ -83,6 +86,11 @@ pub fn Board() -> impl IntoView {
                     }.into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
                 }
+            })}
+        </Transition>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                recent.await.ok().map(|list| view! { <Recent list chat /> })
             })}
         </Transition>
         <Show when=move || chat.get().is_some()>
@@ -124,9 +132,6 @@ fn BoardColumn(
 #[component]
 fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>) -> impl IntoView {
     let id = order.id;
-    let placed_at = parse_rfc3339(&order.created_at)
-        .map(clock)
-        .unwrap_or_default();
     let reason = RwSignal::new(REJECT_REASONS[0].to_owned());
     let busy = move || step.pending().get();
     let next = match order.status {
@@ -139,9 +144,10 @@ fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>)
         <article class="order-card card" data-order-id=id data-status=order.status.as_str()>
             <header class="order-card-head">
                 <strong>"#" {id}</strong>
-                <span class="muted">{placed_at} " UTC"</span>
+                <span class="muted">"placed " <LocalTime at=order.created_at.clone() relative=true /></span>
             </header>
             <p class="order-items">{order.items.clone()}</p>
+            {order.note.clone().map(|note| view! { <p class="order-note"><strong>"Note: "</strong>{note}</p> })}
             <p class="muted">{order.customer.name.clone()} " · " {format_cents(order.total_cents)}</p>
             {next.map(|(to, label)| view! {
                 <button class="btn btn-primary btn-block" disabled=busy
@@ -160,5 +166,38 @@ fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>)
             })}
             <button class="link-button card-chat" on:click=move |_| chat.set(Some(id))>"Chat with the customer"</button>
         </article>
+    }
+}
+
+/// Orders picked up in the last hour: off the board, but their chat is
+/// still a tap away.
+#[component]
+fn Recent(list: Vec<OrderSummary>, chat: RwSignal<Option<i64>>) -> impl IntoView {
+    let count = list.len();
+    view! {
+        <section class="recent card" aria-labelledby="recent-title">
+            <h2 id="recent-title">"Recent " <span class="count">{count}</span></h2>
+            <p class="muted">"Picked up in the last hour."</p>
+            {if list.is_empty() {
+                view! { <p class="muted empty-column">"No orders"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="recent-list">
+                        {list.into_iter().map(|o| {
+                            let id = o.id;
+                            view! {
+                                <li data-order-id=id data-status=o.status.as_str()>
+                                    <strong>"#" {id}</strong>
+                                    <span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span>
+                                    <span class="recent-who">{o.customer.name.clone()}</span>
+                                    <span class="muted"><LocalTime at=o.updated_at.clone() relative=true /></span>
+                                    <button class="link-button" on:click=move |_| chat.set(Some(id))>"Chat"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }

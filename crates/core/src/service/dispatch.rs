@@ -12,12 +12,17 @@ use model::geo::{distance_m, LatLng};
 use model::requests::{Availability, LocationReport};
 use model::rooms::Room;
 use model::time::rfc3339;
-use model::{DriverHome, Order, OrderStatus, Party, Role, User};
+use model::{
+    driver_pay_cents, Delivered, DriverHome, Order, OrderStatus, Party, Role, User, RECENT_HOURS,
+};
 
 /// How long a driver has to accept.
 pub const OFFER_TTL_MS: i64 = 30_000;
 /// How many drivers are asked at once.
 pub const OFFERS_AT_ONCE: usize = 3;
+/// A driver who let an offer expire is not asked again for this long (when
+/// nobody new is left to ask); one who declined is never asked again.
+pub const REOFFER_PAUSE_MS: i64 = 60_000;
 
 fn require_driver(actor: &User) -> Result<(), AppError> {
     if actor.role == Role::Driver {
@@ -28,8 +33,9 @@ fn require_driver(actor: &User) -> Result<(), AppError> {
 }
 
 /// Offers `order_id` to the nearest free drivers not asked yet (or, once
-/// everyone was asked, to everyone again). Does nothing when the order has
-/// a driver or a live offer already.
+/// everyone was asked, again to those who neither declined it nor let it
+/// expire in the last minute). Does nothing when the order has a driver or
+/// a live offer already.
 pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
     match store::orders::get(&ctx.db, order_id).await? {
         Some(order) => offer_order(ctx, &order).await,
@@ -60,12 +66,14 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
         .map(|(id, at)| (id, distance_m(at, pickup)))
         .collect();
     free.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let asked = store::offers::offered_drivers(&ctx.db, order_id).await?;
+    let asked = store::offers::asked(&ctx.db, order_id, now - REOFFER_PAUSE_MS).await?;
+    free.retain(|(id, _)| !asked.declined.contains(id));
     let fresh: Vec<(i64, f64)> = free
         .iter()
         .copied()
-        .filter(|(id, _)| !asked.contains(id))
+        .filter(|(id, _)| !asked.all.contains(id))
         .collect();
+    free.retain(|(id, _)| !asked.lapsed.contains(id));
     let chosen: Vec<(i64, f64)> = if fresh.is_empty() { free } else { fresh }
         .into_iter()
         .take(OFFERS_AT_ONCE)
@@ -74,14 +82,7 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
         return Ok(0);
     }
     let expires_at = now + OFFER_TTL_MS;
-    let trip = distance_m(
-        pickup,
-        LatLng {
-            lat: order.dropoff.lat,
-            lng: order.dropoff.lng,
-        },
-    )
-    .round() as i64;
+    let trip = trip_m(order);
     let mut tx = ctx.begin().await?;
     for (driver_id, to_pickup) in &chosen {
         store::offers::insert(&mut tx, order_id, *driver_id, trip, now, expires_at).await?;
@@ -92,6 +93,7 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
             dropoff: order.dropoff.clone(),
             pickup_distance_m: Some(to_pickup.round() as i64),
             distance_m: trip,
+            pay_cents: driver_pay_cents(trip),
             expires_at: rfc3339(expires_at),
         };
         tx.log(vec![Room::user(*driver_id)], &payload)?;
@@ -112,7 +114,9 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
         return Err(AppError::NotFound("offer"));
     };
     let mut tx = ctx.begin().await?;
-    let assigned = match store::orders::assign_driver(&mut tx, order_id, driver.id, now).await {
+    let pay = driver_pay_cents(trip_m(&order));
+    let assigned = match store::orders::assign_driver(&mut tx, order_id, driver.id, pay, now).await
+    {
         Ok(assigned) => assigned,
         // Another accept of this driver committed first (the unique index
         // on active deliveries): refused like any lost race.
@@ -187,6 +191,41 @@ async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<Ap
     Ok(AppError::Taken)
 }
 
+/// The driver turns an offer down: it never comes back to them, and the
+/// next drivers are asked at once (when nobody else holds a live offer).
+pub async fn decline(ctx: &Ctx, driver: &User, order_id: i64) -> Result<(), AppError> {
+    require_driver(driver)?;
+    let now = ctx.now_ms();
+    let mut tx = ctx.begin().await?;
+    if !store::offers::decline(&mut tx, order_id, driver.id, now).await? {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(
+            "this offer is no longer open: taken, expired or declined already".into(),
+        ));
+    }
+    // The driver's other devices drop the card too.
+    let payload = OfferWithdrawn {
+        order_id,
+        reason: "declined".into(),
+    };
+    tx.log(vec![Room::user(driver.id)], &payload)?;
+    tx.commit().await?;
+    tracing::info!(order_id, driver_id = driver.id, "offer declined");
+    if let Err(e) = offer(ctx, order_id).await {
+        tracing::warn!(error = %e, order_id, "not re-offered after a decline; the sweep will");
+    }
+    Ok(())
+}
+
+/// From the restaurant to the customer, in metres.
+fn trip_m(order: &Order) -> i64 {
+    let point = |p: &model::Place| LatLng {
+        lat: p.lat,
+        lng: p.lng,
+    };
+    distance_m(point(&order.pickup), point(&order.dropoff)).round() as i64
+}
+
 /// Closes an order's open offers when it ends or is taken off dispatch.
 pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppError> {
     let mut tx = ctx.begin().await?;
@@ -242,6 +281,7 @@ pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, 
             dropoff: order.dropoff,
             pickup_distance_m: here.map(|h| distance_m(h, pickup).round() as i64),
             distance_m: pending.distance_m,
+            pay_cents: driver_pay_cents(pending.distance_m),
             expires_at: rfc3339(pending.expires_at),
         });
     }
@@ -337,13 +377,27 @@ fn job_of(order: &model::Order) -> Assignment {
 /// A driver's screen: online or not, the delivery they are on, their offers.
 pub async fn home(ctx: &Ctx, driver: &User) -> Result<DriverHome, AppError> {
     require_driver(driver)?;
-    let active = match store::orders::active_for_driver(&ctx.db, driver.id).await? {
-        Some(id) => Some(super::orders::get(ctx, driver, id).await?),
-        None => None,
-    };
+    let (active, active_pay_cents) =
+        match store::orders::active_for_driver(&ctx.db, driver.id).await? {
+            Some(id) => (
+                Some(super::orders::get(ctx, driver, id).await?),
+                Some(store::orders::driver_pay(&ctx.db, id).await?),
+            ),
+            None => (None, None),
+        };
     Ok(DriverHome {
         online: ctx.fleet.is_online(driver.id).await?,
         active,
+        active_pay_cents,
         offers: offers_for(ctx, driver).await?,
+        delivered: deliveries(ctx, driver).await?,
     })
+}
+
+/// The driver's deliveries of the last [`RECENT_HOURS`], newest first, with
+/// what each paid.
+pub async fn deliveries(ctx: &Ctx, driver: &User) -> Result<Vec<Delivered>, AppError> {
+    require_driver(driver)?;
+    let since = ctx.now_ms() - RECENT_HOURS * 3_600_000;
+    Ok(store::orders::delivered_by(&ctx.db, driver.id, since).await?)
 }

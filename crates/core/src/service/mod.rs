@@ -19,6 +19,7 @@ pub mod fleet;
 pub mod metrics;
 pub mod moderation;
 pub mod notifications;
+pub mod order_lists;
 pub mod orders;
 pub mod outbox;
 pub mod password;

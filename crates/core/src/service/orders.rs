@@ -5,7 +5,8 @@
 pub use super::checkout::PlaceOrder;
 use super::notifications::{self, Note};
 use super::{dispatch, Ctx};
-use crate::store::{self, orders::Listing, orders::Loaded, orders::NewLine, orders::NewOrder};
+use crate::store::{self, orders::Loaded, orders::NewLine, orders::NewOrder};
+pub use super::order_lists::{list, recent, RECENT_MS};
 use model::error::AppError;
 use model::events::Payload;
 use model::events::{OrderCreated, OrderStatusChanged};
@@ -377,18 +378,3 @@ async fn load_as_participant(ctx: &Ctx, actor: &User, order_id: i64) -> Result<L
     }
 }
 
-/// The orders `actor` sees: a customer's own, a restaurant's, a driver's,
-/// or for admins every order. Newest first.
-pub async fn list(
-    ctx: &Ctx,
-    actor: &User,
-    active_only: bool,
-) -> Result<Vec<OrderSummary>, AppError> {
-    let listing = match actor.role {
-        Role::Customer => Listing::Customer(actor.id),
-        Role::Restaurant => Listing::Restaurant(actor.restaurant_id.ok_or(AppError::Forbidden)?),
-        Role::Driver => Listing::Driver(actor.id),
-        Role::Admin => Listing::Everyone,
-    };
-    Ok(store::orders::list(&ctx.db, listing, active_only, 200).await?)
-}

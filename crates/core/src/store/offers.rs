@@ -67,12 +67,55 @@ pub async fn is_pending(
     Ok(n > 0)
 }
 
-/// Every driver who was ever offered `order_id`.
-pub async fn offered_drivers(db: &Db, order_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT DISTINCT driver_id FROM delivery_offers WHERE order_id = $1")
-        .bind(order_id)
-        .fetch_all(&db.pool)
-        .await
+/// Who was asked to take an order before, and how it went.
+#[derive(Clone, Debug, Default)]
+pub struct Asked {
+    /// Every driver ever offered it.
+    pub all: Vec<i64>,
+    /// Those who declined it: never asked again.
+    pub declined: Vec<i64>,
+    /// Those whose offer expired since the time given: not asked again yet.
+    pub lapsed: Vec<i64>,
+}
+
+/// Who was offered `order_id`; `lapsed_since` (ms) bounds [`Asked::lapsed`].
+pub async fn asked(db: &Db, order_id: i64, lapsed_since: i64) -> Result<Asked, sqlx::Error> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT driver_id, status, expires_at FROM delivery_offers WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut asked = Asked::default();
+    for (driver, status, expires_at) in rows {
+        asked.all.push(driver);
+        match status.as_str() {
+            "declined" => asked.declined.push(driver),
+            "expired" if expires_at > lapsed_since => asked.lapsed.push(driver),
+            _ => {}
+        }
+    }
+    Ok(asked)
+}
+
+/// The driver turns their live offer down, inside `tx`: `false` when they
+/// hold no live offer for the order (taken, expired, declined already).
+pub async fn decline(
+    tx: &mut WriteConn,
+    order_id: i64,
+    driver_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = Query::new(
+        "UPDATE delivery_offers SET status = 'declined' \
+         WHERE order_id = $1 AND driver_id = $2 AND status = 'pending' AND expires_at > $3",
+    )
+    .bind(order_id)
+    .bind(driver_id)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(done > 0)
 }
 
 pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx::Error> {

@@ -5,7 +5,7 @@ use super::write::{Columns, Query, WriteConn};
 pub use super::order_detail::{get, load, load_in, Loaded};
 use super::{text_list, Db};
 use model::time::rfc3339;
-use model::{OrderStatus, OrderSummary, Party, Place};
+use model::{Delivered, OrderStatus, OrderSummary, Party, Place};
 
 pub struct NewLine {
     pub menu_item_id: i64,
@@ -55,6 +55,7 @@ struct SummaryRow {
     dropoff_address: String,
     dropoff_lat: f64,
     dropoff_lng: f64,
+    note: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -80,6 +81,7 @@ impl From<SummaryRow> for OrderSummary {
                 lat: r.dropoff_lat,
                 lng: r.dropoff_lng,
             },
+            note: r.note,
             created_at: rfc3339(r.created_at),
             updated_at: rfc3339(r.updated_at),
         }
@@ -217,26 +219,48 @@ pub enum Listing {
     Everyone,
 }
 
-/// Orders newest first; with `active_only`, none that reached a final status.
+/// Which of the listed orders.
+#[derive(Clone, Copy, Debug)]
+pub enum Filter {
+    All,
+    /// None that reached a final status.
+    Active,
+    /// Picked up (out for delivery or delivered) and changed since `ms`.
+    PickedUpSince(i64),
+}
+
+/// Orders newest first.
 pub async fn list(
     db: &Db,
     listing: Listing,
-    active_only: bool,
+    filter: Filter,
     limit: i64,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
-    let (filter, id) = match listing {
+    let (who, id) = match listing {
         Listing::Customer(id) => ("o.customer_id = $1", id),
         Listing::Restaurant(id) => ("o.restaurant_id = $1", id),
         Listing::Driver(id) => ("o.driver_id = $1", id),
         Listing::Everyone => ("$1 = $1", 0),
     };
-    let active = if active_only {
-        format!(
-            " AND o.status NOT IN ({})",
-            super::statuses(OrderStatus::is_final)
-        )
-    } else {
-        String::new()
+    let (which, since) = match filter {
+        Filter::All => (String::new(), 0),
+        Filter::Active => (
+            format!(
+                " AND o.status NOT IN ({})",
+                super::statuses(OrderStatus::is_final)
+            ),
+            0,
+        ),
+        Filter::PickedUpSince(ms) => (
+            format!(
+                " AND o.status IN ({}) AND o.updated_at >= $3",
+                super::statuses(|s| matches!(
+                    s,
+                    OrderStatus::OutForDelivery | OrderStatus::Delivered
+                ))
+            ),
+            ms,
+        ),
     };
     // The lines' text in the same query: no query per order.
     let items = text_list(
@@ -247,16 +271,16 @@ pub async fn list(
     let sql = format!(
         "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
          r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
-         o.dropoff_address, o.dropoff_lat, o.dropoff_lng, {items} AS items, \
+         o.dropoff_address, o.dropoff_lat, o.dropoff_lng, o.note, {items} AS items, \
          CAST((SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS BIGINT) AS item_count \
          FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
-         WHERE {filter}{active} ORDER BY o.id DESC LIMIT $2"
+         WHERE {who}{which} ORDER BY o.id DESC LIMIT $2"
     );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(id)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
+    let mut query = sqlx::query_as::<_, SummaryRow>(&sql).bind(id).bind(limit);
+    if since > 0 {
+        query = query.bind(since);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
     Ok(rows.into_iter().map(OrderSummary::from).collect())
 }
 
@@ -279,10 +303,11 @@ pub async fn assign_driver(
     tx: &mut WriteConn,
     order_id: i64,
     driver_id: i64,
+    pay_cents: i64,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = Query::new(format!(
-        "UPDATE orders SET driver_id = $1, updated_at = $2, version = version + 1 \
+        "UPDATE orders SET driver_id = $1, updated_at = $2, version = version + 1, driver_pay_cents = $4 \
          WHERE id = $3 AND driver_id IS NULL AND status IN ({}) \
          AND EXISTS (SELECT 1 FROM delivery_offers f WHERE f.order_id = $3 AND f.driver_id = $1 \
            AND f.status = 'pending' AND f.expires_at > $2) \
@@ -293,9 +318,56 @@ pub async fn assign_driver(
     .bind(driver_id)
     .bind(at)
     .bind(order_id)
+    .bind(pay_cents)
     .execute(tx)
     .await?;
     Ok(done == 1)
+}
+
+/// What the driver's delivery of `order_id` pays (0 before pay was kept).
+pub async fn driver_pay(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(driver_pay_cents, 0) FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_optional(&db.pool)
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+#[derive(sqlx::FromRow)]
+struct DeliveredRow {
+    id: i64,
+    restaurant_name: String,
+    updated_at: i64,
+    pay_cents: i64,
+}
+
+/// The deliveries `driver_id` completed since `since` (ms), newest first.
+pub async fn delivered_by(
+    db: &Db,
+    driver_id: i64,
+    since: i64,
+) -> Result<Vec<Delivered>, sqlx::Error> {
+    let rows: Vec<DeliveredRow> = sqlx::query_as(
+        "SELECT o.id, r.name AS restaurant_name, o.updated_at, \
+         COALESCE(o.driver_pay_cents, 0) AS pay_cents \
+         FROM orders o JOIN restaurants r ON r.id = o.restaurant_id \
+         WHERE o.driver_id = $1 AND o.updated_at >= $2 AND o.status = $3 \
+         ORDER BY o.updated_at DESC",
+    )
+    .bind(driver_id)
+    .bind(since)
+    .bind(OrderStatus::Delivered.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Delivered {
+            order_id: r.id,
+            restaurant_name: r.restaurant_name,
+            delivered_at: rfc3339(r.updated_at),
+            pay_cents: r.pay_cents,
+        })
+        .collect())
 }
 
 /// The delivery a driver is on, if any.

@@ -1,0 +1,50 @@
+//! What a restaurant's board reads: active orders with the customer's note,
+//! and the orders picked up in the last hour ("Recent").
+
+use serde_json::{json, Value};
+
+use crate::helpers::{customer_and_staff, online_driver, order_body, spawn_app, NEAR_TASCA};
+
+#[tokio::test]
+async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
+    let app = spawn_app().await;
+    let (customer, staff) = customer_and_staff(&app).await;
+    let driver = online_driver(&app, "driver@mealstream.test", NEAR_TASCA).await;
+    let mut body = order_body(&app, 1).await;
+    body["note"] = json!("Ring twice, no onions");
+    let res = customer.post_json("/api/orders", &body).await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let active: Vec<Value> = staff.get("/api/orders?active=true").await.json().await.unwrap();
+    let card = active.iter().find(|o| o["id"] == id).expect("on the board");
+    assert_eq!(card["note"], "Ring twice, no onions");
+    let recent: Vec<Value> = staff.get("/api/orders?recent=true").await.json().await.unwrap();
+    assert!(recent.iter().all(|o| o["id"] != id), "not picked up yet");
+
+    assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
+    let res = driver
+        .post_json(&format!("/api/orders/{id}/accept"), &json!({}))
+        .await;
+    assert_eq!(res.status(), 200);
+    for status in ["preparing", "ready"] {
+        assert_eq!(staff.set_status(id, status).await.status(), 200);
+    }
+    assert_eq!(driver.set_status(id, "out_for_delivery").await.status(), 200);
+
+    let recent: Vec<Value> = staff.get("/api/orders?recent=true").await.json().await.unwrap();
+    let row = recent.iter().find(|o| o["id"] == id).expect("in Recent");
+    assert_eq!(row["status"], "out_for_delivery");
+    assert_eq!(driver.set_status(id, "delivered").await.status(), 200);
+    let recent: Vec<Value> = staff.get("/api/orders?recent=true").await.json().await.unwrap();
+    assert_eq!(
+        recent.iter().find(|o| o["id"] == id).map(|o| o["status"].clone()),
+        Some(json!("delivered")),
+        "still there once delivered, within the hour"
+    );
+    // Another customer's recent orders are their own.
+    let other = app.other_client();
+    other.login_demo("customer2@mealstream.test").await;
+    let theirs: Vec<Value> = other.get("/api/orders?recent=true").await.json().await.unwrap();
+    assert!(theirs.iter().all(|o| o["id"] != id));
+}
