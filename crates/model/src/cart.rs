@@ -83,6 +83,53 @@ impl Cart {
     }
 }
 
+/// What changed about a cart line since it was added, as the menu stands now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineIssue {
+    /// Sold out, or gone from the menu.
+    Unavailable,
+    /// The price moved; the cart still shows the old one.
+    PriceChanged { was: i64, now: i64 },
+}
+
+impl Cart {
+    /// The lines `menu` (the restaurant's menu as it is now) no longer
+    /// agrees with, to be settled before checkout.
+    pub fn issues(&self, menu: &[MenuItem]) -> Vec<(i64, LineIssue)> {
+        self.lines
+            .iter()
+            .filter_map(|line| {
+                let issue = match menu.iter().find(|m| m.id == line.menu_item_id) {
+                    Some(m) if !m.available => LineIssue::Unavailable,
+                    Some(m) if m.price_cents != line.price_cents => LineIssue::PriceChanged {
+                        was: line.price_cents,
+                        now: m.price_cents,
+                    },
+                    Some(_) => return None,
+                    None => LineIssue::Unavailable,
+                };
+                Some((line.menu_item_id, issue))
+            })
+            .collect()
+    }
+
+    /// Takes the new price of a line.
+    pub fn accept_price(&mut self, menu_item_id: i64, price_cents: i64) {
+        if let Some(line) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.menu_item_id == menu_item_id)
+        {
+            line.price_cents = price_cents;
+        }
+    }
+
+    /// Drops a line whatever its quantity.
+    pub fn remove(&mut self, menu_item_id: i64) {
+        self.change(menu_item_id, -crate::MAX_QUANTITY);
+    }
+}
+
 /// Delivery addresses to pick from until the map lands.
 pub const DEMO_ADDRESSES: &[(&str, f64, f64)] = &[
     ("Praça do Comércio 1, Lisboa", 38.7076, -9.1365),
@@ -124,6 +171,33 @@ mod tests {
         cart.add(&item(5, 8, 100), "S");
         assert_eq!(cart.restaurant_id, Some(8));
         assert_eq!(cart.lines.len(), 1);
+    }
+
+    #[test]
+    fn lines_the_menu_no_longer_agrees_with_are_flagged_until_settled() {
+        let mut cart = Cart::default();
+        cart.add(&item(1, 7, 250), "R");
+        cart.add(&item(2, 7, 100), "R");
+        cart.add(&item(3, 7, 400), "R");
+        let mut sold_out = item(1, 7, 250);
+        sold_out.available = false;
+        let menu = [sold_out, item(2, 7, 120), item(3, 7, 400)];
+        assert_eq!(
+            cart.issues(&menu),
+            [
+                (1, LineIssue::Unavailable),
+                (2, LineIssue::PriceChanged { was: 100, now: 120 })
+            ]
+        );
+        cart.remove(1);
+        cart.accept_price(2, 120);
+        assert!(cart.issues(&menu).is_empty());
+        assert_eq!(cart.subtotal_cents(), 520);
+        assert_eq!(
+            cart.issues(&[item(2, 7, 120)]),
+            [(3, LineIssue::Unavailable)],
+            "gone from the menu"
+        );
     }
 
     #[test]

@@ -94,6 +94,18 @@ catalog! {
     "chat:read" => ChatRead(ChatRead),
     /// Ephemeral.
     "chat:typing" => ChatTyping(ChatTyping),
+    /// Ephemeral, to `menu:{restaurantId}`: a price or availability changed.
+    "menu:item_changed" => MenuItemChanged(MenuItemChanged),
+}
+
+/// A menu item's price or availability, as it is now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MenuItemChanged {
+    pub restaurant_id: i64,
+    pub item_id: i64,
+    pub price_cents: i64,
+    pub available: bool,
 }
 
 /// A dispute was opened: to admins and the order's parties.

@@ -73,6 +73,18 @@ pub struct UnwatchOrder {
     pub order_id: i64,
 }
 
+/// `menu:watch`: hear of one restaurant's price and availability changes
+/// while its menu is open (one menu per socket: watching another leaves it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchMenu {
+    pub restaurant_id: i64,
+}
+
+/// `menu:unwatch`: the menu was closed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnwatchMenu {}
+
 /// `driver:location` request and `POST /api/driver/location` body.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -161,6 +173,8 @@ macro_rules! requests {
 requests! {
     "order:watch": WatchOrder => Watching,
     "order:unwatch": UnwatchOrder => Done,
+    "menu:watch": WatchMenu => Done,
+    "menu:unwatch": UnwatchMenu => Done,
     "driver:availability": Availability => AvailabilitySet,
     "driver:location": LocationReport => LocationSent,
     "chat:send": SendChat => ChatSent,

@@ -22,6 +22,13 @@ impl Room {
         format!("order:{id}")
     }
 
+    /// People looking at one restaurant's menu (`menu:watch`).
+    pub fn menu(restaurant_id: i64) -> String {
+        format!("{}{restaurant_id}", Self::MENU_PREFIX)
+    }
+
+    pub const MENU_PREFIX: &'static str = "menu:";
+
     /// `key` is `service::auth::session_key`, never the secret session id.
     pub fn session(key: &str) -> String {
         format!("session:{key}")
@@ -45,6 +52,7 @@ mod tests {
         assert_eq!(Room::role(Role::Restaurant), "role:restaurant");
         assert_eq!(Room::restaurant(2), "restaurant:2");
         assert_eq!(Room::order(9), "order:9");
+        assert_eq!(Room::menu(3), "menu:3");
         assert_eq!(Room::session("abc"), "session:abc");
     }
 }

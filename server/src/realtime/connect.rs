@@ -6,7 +6,8 @@ use mealstream_core::service::{self, Ctx};
 use model::error::AppError;
 use model::events::{HandshakeAuth, Hello, HelloUser, Payload, SessionRevoked};
 use model::requests::{
-    Availability, LocationReport, ReadChat, Request, SendChat, Typing, UnwatchOrder, WatchOrder,
+    Availability, LocationReport, ReadChat, Request, SendChat, Typing, UnwatchMenu, UnwatchOrder,
+    WatchMenu, WatchOrder,
 };
 use model::rooms::Room;
 use model::User;
@@ -140,6 +141,8 @@ pub async fn on_connect<A: Adapter>(
     });
     s.on(WatchOrder::NAME, super::orders::on_watch::<A>);
     s.on(UnwatchOrder::NAME, super::orders::on_unwatch::<A>);
+    s.on(WatchMenu::NAME, super::menu::on_watch::<A>);
+    s.on(UnwatchMenu::NAME, super::menu::on_unwatch::<A>);
     s.on(Availability::NAME, super::driver::on_availability::<A>);
     s.on(LocationReport::NAME, super::driver::on_location::<A>);
     s.on(SendChat::NAME, super::chat::on_send::<A>);

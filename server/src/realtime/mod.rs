@@ -6,6 +6,7 @@ mod chat;
 mod connect;
 mod driver;
 pub mod limits;
+mod menu;
 mod orders;
 mod rights;
 mod socket_user;

@@ -16,10 +16,20 @@ async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
     assert_eq!(res.status(), 201);
     let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
-    let active: Vec<Value> = staff.get("/api/orders?active=true").await.json().await.unwrap();
+    let active: Vec<Value> = staff
+        .get("/api/orders?active=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     let card = active.iter().find(|o| o["id"] == id).expect("on the board");
     assert_eq!(card["note"], "Ring twice, no onions");
-    let recent: Vec<Value> = staff.get("/api/orders?recent=true").await.json().await.unwrap();
+    let recent: Vec<Value> = staff
+        .get("/api/orders?recent=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(recent.iter().all(|o| o["id"] != id), "not picked up yet");
 
     assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
@@ -30,21 +40,42 @@ async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
     for status in ["preparing", "ready"] {
         assert_eq!(staff.set_status(id, status).await.status(), 200);
     }
-    assert_eq!(driver.set_status(id, "out_for_delivery").await.status(), 200);
+    assert_eq!(
+        driver.set_status(id, "out_for_delivery").await.status(),
+        200
+    );
 
-    let recent: Vec<Value> = staff.get("/api/orders?recent=true").await.json().await.unwrap();
+    let recent: Vec<Value> = staff
+        .get("/api/orders?recent=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     let row = recent.iter().find(|o| o["id"] == id).expect("in Recent");
     assert_eq!(row["status"], "out_for_delivery");
     assert_eq!(driver.set_status(id, "delivered").await.status(), 200);
-    let recent: Vec<Value> = staff.get("/api/orders?recent=true").await.json().await.unwrap();
+    let recent: Vec<Value> = staff
+        .get("/api/orders?recent=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
-        recent.iter().find(|o| o["id"] == id).map(|o| o["status"].clone()),
+        recent
+            .iter()
+            .find(|o| o["id"] == id)
+            .map(|o| o["status"].clone()),
         Some(json!("delivered")),
         "still there once delivered, within the hour"
     );
     // Another customer's recent orders are their own.
     let other = app.other_client();
     other.login_demo("customer2@mealstream.test").await;
-    let theirs: Vec<Value> = other.get("/api/orders?recent=true").await.json().await.unwrap();
+    let theirs: Vec<Value> = other
+        .get("/api/orders?recent=true")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(theirs.iter().all(|o| o["id"] != id));
 }

@@ -15,6 +15,7 @@ mod health;
 mod helpers;
 mod limits;
 mod loadtest;
+mod menus;
 mod moderation;
 mod nodes;
 mod nodes_limits;

@@ -26,6 +26,8 @@ async fn the_openapi_document_covers_every_endpoint_with_its_errors() {
         ("/api/orders/{id}", "get"),
         ("/api/orders/{id}/status", "post"),
         ("/api/orders/{id}/accept", "post"),
+        ("/api/orders/{id}/decline", "post"),
+        ("/api/driver/deliveries", "get"),
         ("/api/driver/availability", "post"),
         ("/api/driver/offers", "get"),
         ("/api/driver/location", "post"),

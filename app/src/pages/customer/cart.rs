@@ -6,8 +6,20 @@ use leptos_router::hooks::use_navigate;
 use crate::api::orders::place_order;
 use crate::components::cart_store::CartStore;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
-use model::cart::DEMO_ADDRESSES;
-use model::{format_cents, Place, DELIVERY_FEE_CENTS};
+use model::cart::{LineIssue, DEMO_ADDRESSES};
+use model::{format_cents, MenuItem, Place, DELIVERY_FEE_CENTS};
+
+/// The open menu as it is now (its restaurant and items, live changes
+/// applied), for the cart beside it to check its lines against.
+#[derive(Clone, Copy)]
+pub struct LiveMenu(pub Signal<Option<(i64, Vec<MenuItem>)>>);
+
+impl LiveMenu {
+    pub fn item(&self, id: i64) -> Option<MenuItem> {
+        self.0
+            .with(|m| m.as_ref()?.1.iter().find(|i| i.id == id).cloned())
+    }
+}
 
 /// A fresh key per checkout attempt, kept until it succeeds, so a retried
 /// click or a flaky network never places two orders.
@@ -27,6 +39,21 @@ fn new_idempotency_key() -> String {
 #[component]
 pub fn CartPanel() -> impl IntoView {
     let cart = CartStore::get().0;
+    let live = use_context::<LiveMenu>();
+    // Lines the menu no longer agrees with: settled before checkout.
+    let issues = Memo::new(move |_| {
+        let Some(live) = live else { return Vec::new() };
+        live.0.with(|menu| match menu {
+            Some((restaurant_id, items)) => cart.with(|c| {
+                if c.restaurant_id == Some(*restaurant_id) {
+                    c.issues(items)
+                } else {
+                    Vec::new()
+                }
+            }),
+            None => Vec::new(),
+        })
+    });
     let address = RwSignal::new(0usize);
     let note = RwSignal::new(String::new());
     let key = StoredValue::new(String::new());
@@ -71,7 +98,7 @@ pub fn CartPanel() -> impl IntoView {
                 fallback=|| view! { <p class="muted">"Add something from the menu."</p> }>
                 <p class="muted">{move || cart.with(|c| c.restaurant_name.clone())}</p>
                 <ul class="cart-lines">
-                    <For each=move || cart.get().lines key=|l| (l.menu_item_id, l.quantity) let:line>
+                    <For each=move || cart.get().lines key=|l| (l.menu_item_id, l.quantity, l.price_cents) let:line>
                         <li class="cart-line" data-menu-item-id=line.menu_item_id>
                             <span class="cart-name">{line.name.clone()}</span>
                             <span class="qty">
@@ -82,6 +109,7 @@ pub fn CartPanel() -> impl IntoView {
                                     on:click=move |_| cart.update(|c| c.change(line.menu_item_id, 1))>"+"</button>
                             </span>
                             <span class="price">{format_cents(line.price_cents * line.quantity)}</span>
+                            <LineFlag id=line.menu_item_id issues />
                         </li>
                     </For>
                 </ul>
@@ -104,12 +132,41 @@ pub fn CartPanel() -> impl IntoView {
                         on:input=move |ev| note.set(event_target_value(&ev)) />
                     <FieldError errors field="note" id="note-error".to_owned() />
                     <FormError message=errors.general() />
-                    <button class="btn btn-primary btn-block" disabled=move || checkout.pending().get()
+                    <Show when=move || issues.with(|i| !i.is_empty())>
+                        <p class="notice" role="status">"The menu changed: settle the flagged items first."</p>
+                    </Show>
+                    <button class="btn btn-primary btn-block"
+                        disabled=move || checkout.pending().get() || issues.with(|i| !i.is_empty())
                         on:click=move |_| { checkout.dispatch(()); }>
                         {move || if checkout.pending().get() { "Placing order…" } else { "Place order" }}
                     </button>
                 </div>
             </Show>
         </aside>
+    }
+}
+
+/// What changed about one cart line, and the one tap that settles it.
+#[component]
+fn LineFlag(id: i64, issues: Memo<Vec<(i64, LineIssue)>>) -> impl IntoView {
+    let cart = CartStore::get().0;
+    let issue = move || issues.with(|all| all.iter().find(|(i, _)| *i == id).map(|(_, x)| *x));
+    move || {
+        issue().map(|issue| match issue {
+            LineIssue::Unavailable => view! {
+                <p class="line-issue" role="alert" data-issue="unavailable">
+                    "No longer available. "
+                    <button class="link-button" on:click=move |_| cart.update(|c| c.remove(id))>"Remove"</button>
+                </p>
+            }
+            .into_any(),
+            LineIssue::PriceChanged { was, now } => view! {
+                <p class="line-issue" role="alert" data-issue="price">
+                    {format!("Now {} each (was {}). ", format_cents(now), format_cents(was))}
+                    <button class="link-button" on:click=move |_| cart.update(|c| c.accept_price(id, now))>"Accept"</button>
+                </p>
+            }
+            .into_any(),
+        })
     }
 }

@@ -1,10 +1,18 @@
+//! A restaurant's menu, live: a price or availability changed by its staff
+//! shows within a second (`menu:watch`), and the cart beside it flags the
+//! lines it affects.
+
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::cart::CartPanel;
+use super::cart::{CartPanel, LiveMenu};
 use crate::api::error_message;
 use crate::api::restaurants::get_restaurant;
 use crate::components::cart_store::CartStore;
+use crate::components::connection::Connection;
+use model::events::MenuItemChanged;
 use model::{format_cents, MenuItem};
 
 #[component]
@@ -17,6 +25,31 @@ pub fn Menu() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound("restaurant").into()),
         }
     });
+    // The menu as read, then every change pushed while it is open.
+    let base = RwSignal::new(None::<(i64, Vec<MenuItem>)>);
+    let changes = RwSignal::new(HashMap::<i64, MenuItemChanged>::new());
+    let current = Memo::new(move |_| {
+        base.get().map(|(restaurant_id, mut menu)| {
+            changes.with(|changes| {
+                for item in &mut menu {
+                    if let Some(c) = changes.get(&item.id) {
+                        item.price_cents = c.price_cents;
+                        item.available = c.available;
+                    }
+                }
+            });
+            (restaurant_id, menu)
+        })
+    });
+    provide_context(LiveMenu(current.into()));
+    Connection::get().on(move |c: &MenuItemChanged, _| {
+        if id() == Some(c.restaurant_id) {
+            changes.update(|all| {
+                all.insert(c.item_id, c.clone());
+            });
+        }
+    });
+    let live = watch::follow(Signal::derive(id));
     view! {
         <p><a href="/restaurants">"← All restaurants"</a></p>
         <div class="menu-layout">
@@ -27,13 +60,14 @@ pub fn Menu() -> impl IntoView {
                             Ok(r) => {
                                 let name = r.restaurant.name.clone();
                                 let open = r.restaurant.open;
+                                base.set(Some((r.restaurant.id, r.menu.clone())));
                                 view! {
                                     <div class="page-head">
                                         <h1>{r.restaurant.name.clone()}</h1>
                                         <p class="muted">{r.restaurant.cuisine.clone()} " · " {r.restaurant.address.clone()}</p>
                                         {(!open).then(|| view! { <p class="notice">"Closed right now: ordering opens again soon."</p> })}
                                     </div>
-                                    <ul class="menu-list">
+                                    <ul class="menu-list" data-live=move || live.get().to_string()>
                                         {r.menu.into_iter().map(|item| view! { <MenuRow item restaurant_name=name.clone() open /> }).collect_view()}
                                     </ul>
                                 }.into_any()
@@ -72,23 +106,71 @@ fn CartBar() -> impl IntoView {
 #[component]
 fn MenuRow(item: MenuItem, restaurant_name: String, open: bool) -> impl IntoView {
     let cart = CartStore::get().0;
-    let can_add = open && item.available;
+    let live = use_context::<LiveMenu>();
+    let id = item.id;
     let label = format!("Add {} to cart", item.name);
-    let for_cart = item.clone();
+    // The item as it is now: what the page read, then what was pushed.
+    let read = item.clone();
+    let now = Memo::new(move |_| {
+        live.and_then(|l| l.item(id))
+            .unwrap_or_else(|| read.clone())
+    });
+    let available = move || now.with(|i| i.available);
     view! {
-        <li class="card menu-item" class:unavailable=!item.available data-menu-item-id=item.id>
+        <li class="card menu-item" class:unavailable=move || !available() data-menu-item-id=id
+            data-available=move || available().to_string()>
             <div>
                 <h2>{item.name.clone()}</h2>
                 <p class="muted">{item.description.clone()}</p>
-                {(!item.available).then(|| view! { <p class="badge badge-closed">"Sold out"</p> })}
+                <Show when=move || !available()>
+                    <p class="badge badge-closed">"Sold out"</p>
+                </Show>
             </div>
             <div class="menu-buy">
-                <span class="price">{format_cents(item.price_cents)}</span>
-                <button class="btn btn-primary" disabled=!can_add aria-label=label
-                    on:click=move |_| cart.update(|c| c.add(&for_cart, &restaurant_name))>
+                <span class="price">{move || now.with(|i| format_cents(i.price_cents))}</span>
+                <button class="btn btn-primary" disabled=move || !(open && available()) aria-label=label
+                    on:click=move |_| {
+                        let item = now.get_untracked();
+                        cart.update(|c| c.add(&item, &restaurant_name));
+                    }>
                     "Add"
                 </button>
             </div>
         </li>
+    }
+}
+
+/// Following the menu's changes while the page is open (browser only).
+mod watch {
+    use leptos::prelude::*;
+
+    /// Watches `restaurant` on every (re)connection of the socket: a socket
+    /// that reconnects starts in no menu room. True while it is watched.
+    pub fn follow(restaurant: Signal<Option<i64>>) -> ReadSignal<bool> {
+        let (live, set_live) = signal(false);
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::client::socket::send;
+            use model::requests::{UnwatchMenu, WatchMenu};
+            let hello = crate::components::connection::Connection::get().hello;
+            Effect::new(move |_| {
+                let connected = hello.with(Option::is_some);
+                set_live.set(false);
+                if let (true, Some(restaurant_id)) = (connected, restaurant.get()) {
+                    leptos::task::spawn_local(async move {
+                        let watched = send(&WatchMenu { restaurant_id }).await.is_ok();
+                        set_live.try_set(watched);
+                    });
+                }
+            });
+            on_cleanup(|| {
+                leptos::task::spawn_local(async {
+                    let _ = send(&UnwatchMenu {}).await;
+                });
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (restaurant, set_live);
+        live
     }
 }

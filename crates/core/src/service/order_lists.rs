@@ -28,7 +28,13 @@ pub const RECENT_MS: i64 = 3_600_000;
 /// delivered), newest first: the board's "Recent" list, chat included.
 pub async fn recent(ctx: &Ctx, actor: &User) -> Result<Vec<OrderSummary>, AppError> {
     let since = ctx.now_ms() - RECENT_MS;
-    Ok(store::orders::list(&ctx.db, listing_of(actor)?, Filter::PickedUpSince(since), 200).await?)
+    Ok(store::orders::list(
+        &ctx.db,
+        listing_of(actor)?,
+        Filter::PickedUpSince(since),
+        200,
+    )
+    .await?)
 }
 
 fn listing_of(actor: &User) -> Result<Listing, AppError> {

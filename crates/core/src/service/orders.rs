@@ -4,9 +4,9 @@
 
 pub use super::checkout::PlaceOrder;
 use super::notifications::{self, Note};
+pub use super::order_lists::{list, recent, RECENT_MS};
 use super::{dispatch, Ctx};
 use crate::store::{self, orders::Loaded, orders::NewLine, orders::NewOrder};
-pub use super::order_lists::{list, recent, RECENT_MS};
 use model::error::AppError;
 use model::events::Payload;
 use model::events::{OrderCreated, OrderStatusChanged};
@@ -377,4 +377,3 @@ async fn load_as_participant(ctx: &Ctx, actor: &User, order_id: i64) -> Result<L
         _ => Err(AppError::NotFound("order")),
     }
 }
-

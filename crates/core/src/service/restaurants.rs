@@ -3,10 +3,19 @@
 use super::Ctx;
 use crate::store;
 use model::error::AppError;
+use model::events::MenuItemChanged;
+use model::rooms::Room;
 use model::{Restaurant, RestaurantWithMenu};
 
 pub async fn list(ctx: &Ctx) -> Result<Vec<Restaurant>, AppError> {
     Ok(store::restaurants::list(&ctx.db).await?)
+}
+
+/// One restaurant, or 404.
+pub async fn get(ctx: &Ctx, id: i64) -> Result<Restaurant, AppError> {
+    store::restaurants::by_id(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound("restaurant"))
 }
 
 pub async fn with_menu(ctx: &Ctx, id: i64) -> Result<RestaurantWithMenu, AppError> {
@@ -135,6 +144,17 @@ pub async fn update_menu_item(
         item.available = available;
     }
     store::restaurants::update_menu_item(&ctx.db, &item).await?;
+    // Whoever has the menu open sees it within a second (ephemeral: a menu
+    // opened later reads it from the database anyway).
+    let changed = MenuItemChanged {
+        restaurant_id: item.restaurant_id,
+        item_id: item.id,
+        price_cents: item.price_cents,
+        available: item.available,
+    };
+    ctx.emitter
+        .ephemeral(vec![Room::menu(item.restaurant_id)], &changed)
+        .await;
     Ok(item)
 }
 
