@@ -54,7 +54,8 @@ pub fn LiveMap(
     leaflet_map::mount(node, markers);
     #[cfg(not(feature = "hydrate"))]
     let _ = markers;
-    view! { <div class="map" node_ref=node role="img" aria-label=if label.is_empty() { "Map" } else { label }></div> }
+    // A region, not an image: its zoom buttons and markers take focus.
+    view! { <div class="map" node_ref=node role="region" aria-label=if label.is_empty() { "Map" } else { label }></div> }
 }
 
 #[cfg(feature = "hydrate")]
