@@ -59,9 +59,14 @@ test('a wrong password shows a clear error and keeps you signed out', async ({ p
   await expect(page).toHaveURL('/login');
 });
 
-test('a role page redirects a signed-out visitor to sign in', async ({ page }) => {
-  await page.goto('/admin');
-  await expect(page).toHaveURL('/login');
+test('a role page redirects a signed-out visitor to sign in, and back there afterwards', async ({ page }) => {
+  await page.goto('/admin/users');
+  await expect(page).toHaveURL('/login?next=/admin/users');
+  await waitForHydration(page);
+  await page.getByLabel('Email').fill('admin@mealstream.test');
+  await page.getByLabel('Password').fill('mealstream');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL('/admin/users');
 });
 
 test('signing out five times in a row always says "You are signed out."', async ({ page }) => {

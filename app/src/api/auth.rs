@@ -10,24 +10,35 @@ pub async fn current_user() -> Result<Option<User>, ApiError> {
     Ok(mealstream_core::service::auth::current_user(&ctx, &session).await?)
 }
 
+/// Signs in; then back to `next` (the page that asked, `/login?next=...`)
+/// when it is this site's and the user may open it, else home.
 #[server(prefix = "/_sfn")]
-pub async fn login(email: String, password: String) -> Result<(), ApiError> {
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), ApiError> {
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     let ip = super::ssr::client_ip().await;
     let user =
         mealstream_core::service::auth::sign_in(&ctx, &session, &email, &password, ip).await?;
-    leptos_axum::redirect(user.role.home());
+    leptos_axum::redirect(&model::pages::after_sign_in(user.role, next.as_deref()));
     Ok(())
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn register(name: String, email: String, password: String) -> Result<(), ApiError> {
+pub async fn register(
+    name: String,
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), ApiError> {
     use mealstream_core::service::auth::{self, Registration};
     let (ctx, session) = super::ssr::ctx_and_session().await?;
     let input = Registration::parse(&email, &password, &name)?;
     let ip = super::ssr::client_ip().await;
     let user = auth::register(&ctx, &session, input, ip).await?;
-    leptos_axum::redirect(user.role.home());
+    leptos_axum::redirect(&model::pages::after_sign_in(user.role, next.as_deref()));
     Ok(())
 }
 

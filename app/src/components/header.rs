@@ -143,6 +143,10 @@ fn NavLinks(role: Role) -> impl IntoView {
 #[component]
 fn SignedOut() -> impl IntoView {
     view! {
+        // Visitors browse restaurants and menus; sign-in comes at checkout.
+        <nav class="topnav" aria-label="Main">
+            <a href="/restaurants">"Restaurants"</a>
+        </nav>
         <div class="account">
             <a class="btn btn-ghost" href="/login">"Sign in"</a>
             <a class="btn btn-primary" href="/register">

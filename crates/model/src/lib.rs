@@ -13,6 +13,8 @@ pub mod events;
 pub mod geo;
 pub mod notification;
 mod order;
+/// Who may open which page.
+pub mod pages;
 /// Socket requests and their answers.
 pub mod requests;
 mod restaurant;

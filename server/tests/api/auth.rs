@@ -278,10 +278,19 @@ async fn role_pages_redirect_to_sign_in_or_to_your_own_home() {
     let app = sqlite_app().await;
     let res = app.get("/admin").await;
     assert!(res.status().is_redirection());
-    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(res.headers()["location"], "/login?next=/admin");
+    let res = app.get("/orders/3").await;
+    assert_eq!(res.headers()["location"], "/login?next=/orders/3");
+    // Visitors browse restaurants and menus.
+    for page in ["/restaurants", "/restaurants/1"] {
+        let res = app.get(page).await;
+        assert_eq!(res.status(), 200, "{page}");
+    }
     app.login_demo("driver@mealstream.test").await;
     let res = app.get("/admin").await;
     assert_eq!(res.headers()["location"], "/driver");
+    let res = app.get("/restaurants").await;
+    assert_eq!(res.headers()["location"], "/driver", "a customer's page");
 }
 
 #[tokio::test]

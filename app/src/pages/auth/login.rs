@@ -24,6 +24,8 @@ pub fn Login() -> impl IntoView {
     let demo = Resource::new(|| (), |_| demo_accounts());
     let query = use_query_map();
     let notice = move || query.read().get("reason").and_then(|r| reason_text(&r));
+    // Where the sign-in was asked from (a checkout, a role page): back there.
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <section class="auth-card card">
             <h1>"Sign in"</h1>
@@ -35,12 +37,16 @@ pub fn Login() -> impl IntoView {
                 <input id="login-email" name="email" type="email" autocomplete="username" required />
                 <label for="login-password">"Password"</label>
                 <input id="login-password" name="password" type="password" autocomplete="current-password" required />
+                <input type="hidden" name="next" value=next />
                 <FormError message=errors.general() />
                 <button class="btn btn-primary btn-block" type="submit" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
-            <p class="muted">"New here? " <a href="/register">"Create an account"</a></p>
+            <p class="muted">"New here? " <a href=move || match next() {
+                n if n.is_empty() => "/register".to_owned(),
+                n => format!("/register?next={}", model::pages::encode_next(&n)),
+            }>"Create an account"</a></p>
             // Only where the demo data was seeded: nowhere else does this
             // password open anything.
             <Suspense fallback=|| ()>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Register as RegisterFn;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
@@ -7,6 +8,7 @@ use model::{Name, Password};
 #[component]
 pub fn Register() -> impl IntoView {
     let register = ServerAction::<RegisterFn>::new();
+    let query = use_query_map();
     let errors = FormErrors::new("register-form", &["name", "email", "password"], move || {
         register.value().get().and_then(|r| r.err())
     });
@@ -24,6 +26,7 @@ pub fn Register() -> impl IntoView {
                     aria-invalid=errors.invalid("email") aria-describedby="register-email-error" />
                 <FieldError errors field="email" id="register-email-error".to_owned() />
                 <label for="register-password">"Password"</label>
+                <input type="hidden" name="next" value=move || query.read().get("next").unwrap_or_default() />
                 <input id="register-password" name="password" type="password" autocomplete="new-password"
                     minlength=Password::MIN_CHARS maxlength=Password::MAX_CHARS required
                     aria-describedby="password-hint register-password-error" aria-invalid=errors.invalid("password") />

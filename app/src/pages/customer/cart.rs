@@ -39,6 +39,13 @@ fn new_idempotency_key() -> String {
 #[component]
 pub fn CartPanel() -> impl IntoView {
     let cart = CartStore::get().0;
+    let user = crate::components::session::CurrentUser::get().after_hydration();
+    // Visitors browse and fill a cart; signing in comes here, and brings
+    // them back to this menu with the cart as it was (it lives in the browser).
+    let sign_in = move || {
+        let back = cart.with(|c| c.restaurant_id.map(|id| format!("/restaurants/{id}")));
+        model::pages::sign_in_then(&back.unwrap_or_else(|| "/restaurants".into()))
+    };
     let live = use_context::<LiveMenu>();
     // Lines the menu no longer agrees with: settled before checkout.
     let issues = Memo::new(move |_| {
@@ -135,7 +142,10 @@ pub fn CartPanel() -> impl IntoView {
                     <Show when=move || issues.with(|i| !i.is_empty())>
                         <p class="notice" role="status">"The menu changed: settle the flagged items first."</p>
                     </Show>
-                    <button class="btn btn-primary btn-block"
+                    <Show when=move || user.with(Option::is_none)>
+                        <a class="btn btn-primary btn-block" href=sign_in>"Sign in to order"</a>
+                    </Show>
+                    <button class="btn btn-primary btn-block" hidden=move || user.with(Option::is_none)
                         disabled=move || checkout.pending().get() || issues.with(|i| !i.is_empty())
                         on:click=move |_| { checkout.dispatch(()); }>
                         {move || if checkout.pending().get() { "Placing order…" } else { "Place order" }}
