@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
     client::socket::open_when_signed_in(_connection);
     Toasts::provide();
     CartStore::provide();
+    components::address_store::AddressStore::provide();
 
     view! {
         <Title text="Mealstream" />

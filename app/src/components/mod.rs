@@ -1,5 +1,6 @@
 //! Pieces shared by the pages of every role.
 
+pub mod address_store;
 pub mod bell;
 pub mod cart_store;
 pub mod chat;

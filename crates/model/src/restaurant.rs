@@ -11,6 +11,10 @@ pub struct Restaurant {
     pub lat: f64,
     pub lng: f64,
     pub open: bool,
+    /// Its dishes' names, "Bacalhau à Brás, Caldo verde" (in lists only:
+    /// what a search by dish reads).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub dishes: String,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -15,14 +15,8 @@ use super::socket_user::SocketUser;
 
 /// Reads `{restaurantId}` strictly: a positive integer, nothing else.
 fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchMenu, AppError> {
-    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
-    super::check_size(&value)?;
-    let id = value
-        .get("restaurantId")
-        .and_then(Value::as_i64)
-        .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::invalid("restaurantId", "must be a positive integer"))?;
-    Ok(WatchMenu { restaurant_id: id })
+    let restaurant_id = super::positive_id(data, "restaurantId")?;
+    Ok(WatchMenu { restaurant_id })
 }
 
 /// Leaves whatever menu the socket followed.

@@ -57,6 +57,21 @@ fn reply<A: socketioxide::adapter::Adapter, R: Request>(
     };
 }
 
+/// Reads `{<field>: id}` strictly: a positive integer, nothing else.
+fn positive_id(
+    data: Result<serde_json::Value, impl std::fmt::Display>,
+    field: &'static str,
+) -> Result<i64, model::error::AppError> {
+    use model::error::AppError;
+    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
+    check_size(&value)?;
+    value
+        .get(field)
+        .and_then(serde_json::Value::as_i64)
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::invalid(field, "must be a positive integer"))
+}
+
 fn check_size(value: &serde_json::Value) -> Result<(), model::error::AppError> {
     let size = serde_json::to_string(value)
         .map(|s| s.len())

@@ -14,14 +14,8 @@ use super::socket_user::SocketUser;
 
 /// Reads `{orderId}` strictly: a positive integer, nothing else.
 fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchOrder, AppError> {
-    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
-    super::check_size(&value)?;
-    let id = value
-        .get("orderId")
-        .and_then(Value::as_i64)
-        .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::invalid("orderId", "must be a positive integer"))?;
-    Ok(WatchOrder { order_id: id })
+    let order_id = super::positive_id(data, "orderId")?;
+    Ok(WatchOrder { order_id })
 }
 
 pub async fn on_watch<A: Adapter>(

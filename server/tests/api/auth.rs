@@ -306,6 +306,12 @@ async fn restaurants_are_listed_with_their_menus() {
         .await
         .unwrap();
     assert!(!one["menu"].as_array().unwrap().is_empty());
+    let first_dish = one["menu"][0]["name"].as_str().unwrap();
+    assert!(
+        list[0]["dishes"].as_str().unwrap().contains(first_dish),
+        "the list carries each restaurant's dishes, for a search: {}",
+        list[0]
+    );
     assert!(one["menu"][0]["priceCents"].as_i64().is_some());
     assert_eq!(app.get("/api/restaurants/999999").await.status(), 404);
     assert_eq!(app.get("/api/restaurants/abc").await.status(), 404);

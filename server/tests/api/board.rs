@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{customer_and_staff, online_driver, order_body, spawn_app, NEAR_TASCA};
+use crate::helpers::{
+    customer_and_staff, deliver, online_driver, order_body, spawn_app, NEAR_TASCA,
+};
 
 #[tokio::test]
 async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
@@ -16,20 +18,10 @@ async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
     assert_eq!(res.status(), 201);
     let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
-    let active: Vec<Value> = staff
-        .get("/api/orders?active=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let active = staff.get_list("/api/orders?active=true").await;
     let card = active.iter().find(|o| o["id"] == id).expect("on the board");
     assert_eq!(card["note"], "Ring twice, no onions");
-    let recent: Vec<Value> = staff
-        .get("/api/orders?recent=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let recent = staff.get_list("/api/orders?recent=true").await;
     assert!(recent.iter().all(|o| o["id"] != id), "not picked up yet");
 
     assert_eq!(staff.set_status(id, "confirmed").await.status(), 200);
@@ -37,29 +29,13 @@ async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
         .post_json(&format!("/api/orders/{id}/accept"), &json!({}))
         .await;
     assert_eq!(res.status(), 200);
-    for status in ["preparing", "ready"] {
-        assert_eq!(staff.set_status(id, status).await.status(), 200);
-    }
-    assert_eq!(
-        driver.set_status(id, "out_for_delivery").await.status(),
-        200
-    );
+    deliver(&staff, &driver, id, "out_for_delivery").await;
 
-    let recent: Vec<Value> = staff
-        .get("/api/orders?recent=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let recent = staff.get_list("/api/orders?recent=true").await;
     let row = recent.iter().find(|o| o["id"] == id).expect("in Recent");
     assert_eq!(row["status"], "out_for_delivery");
     assert_eq!(driver.set_status(id, "delivered").await.status(), 200);
-    let recent: Vec<Value> = staff
-        .get("/api/orders?recent=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let recent = staff.get_list("/api/orders?recent=true").await;
     assert_eq!(
         recent
             .iter()
@@ -71,11 +47,6 @@ async fn a_picked_up_order_leaves_the_board_for_recent_and_keeps_its_note() {
     // Another customer's recent orders are their own.
     let other = app.other_client();
     other.login_demo("customer2@mealstream.test").await;
-    let theirs: Vec<Value> = other
-        .get("/api/orders?recent=true")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let theirs = other.get_list("/api/orders?recent=true").await;
     assert!(theirs.iter().all(|o| o["id"] != id));
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    confirmed_order, customer_and_staff, drain, next_event, spawn_app, NEAR_TASCA,
+    confirmed_order, customer_and_staff, deliver, drain, go_online, next_event, spawn_app,
+    NEAR_TASCA,
 };
 
 fn offers_of(events: &[(String, Value)], order_id: i64) -> usize {
@@ -21,13 +22,7 @@ fn offers_of(events: &[(String, Value)], order_id: i64) -> usize {
 async fn a_declined_offer_goes_to_the_next_driver_and_never_comes_back() {
     let app = spawn_app().await;
     let (d1, _s1, mut e1, _) = app.connect_as("driver@mealstream.test").await;
-    d1.post_json("/api/driver/availability", &json!({ "online": true }))
-        .await;
-    d1.post_json(
-        "/api/driver/location",
-        &json!({ "lat": NEAR_TASCA.0, "lng": NEAR_TASCA.1 }),
-    )
-    .await;
+    go_online(&d1, NEAR_TASCA).await;
     let (customer, staff) = customer_and_staff(&app).await;
     let id = confirmed_order(&customer, &staff).await;
     next_event(&mut e1, "delivery:offer")
@@ -36,13 +31,7 @@ async fn a_declined_offer_goes_to_the_next_driver_and_never_comes_back() {
 
     // A second driver comes online while the first still holds the offer.
     let (d2, _s2, mut e2, _) = app.connect_as("driver2@mealstream.test").await;
-    d2.post_json("/api/driver/availability", &json!({ "online": true }))
-        .await;
-    d2.post_json(
-        "/api/driver/location",
-        &json!({ "lat": 38.7150, "lng": -9.1400 }),
-    )
-    .await;
+    go_online(&d2, (38.7150, -9.1400)).await;
 
     let res = d1
         .post_json(&format!("/api/orders/{id}/decline"), &json!({}))
@@ -55,7 +44,7 @@ async fn a_declined_offer_goes_to_the_next_driver_and_never_comes_back() {
         (gone["orderId"].as_i64(), gone["reason"].as_str()),
         (Some(id), Some("declined"))
     );
-    let listed: Vec<Value> = d1.get("/api/driver/offers").await.json().await.unwrap();
+    let listed = d1.get_list("/api/driver/offers").await;
     assert!(listed.is_empty(), "{listed:?}");
     let offer = next_event(&mut e2, "delivery:offer")
         .await
@@ -75,7 +64,7 @@ async fn a_declined_offer_goes_to_the_next_driver_and_never_comes_back() {
     assert_eq!(res.status(), 204);
     let heard = drain(&mut e1, Duration::from_millis(800)).await;
     assert_eq!(offers_of(&heard, id), 0, "{heard:?}");
-    let listed: Vec<Value> = d1.get("/api/driver/offers").await.json().await.unwrap();
+    let listed = d1.get_list("/api/driver/offers").await;
     assert!(listed.is_empty(), "{listed:?}");
 
     // Only a driver declines, and only an offer they hold.
@@ -91,15 +80,7 @@ async fn a_declined_offer_goes_to_the_next_driver_and_never_comes_back() {
 async fn an_offer_says_what_it_pays_and_the_delivery_is_counted_with_it() {
     let app = spawn_app().await;
     let (driver, _s, mut events, _) = app.connect_as("driver@mealstream.test").await;
-    driver
-        .post_json("/api/driver/availability", &json!({ "online": true }))
-        .await;
-    driver
-        .post_json(
-            "/api/driver/location",
-            &json!({ "lat": NEAR_TASCA.0, "lng": NEAR_TASCA.1 }),
-        )
-        .await;
+    go_online(&driver, NEAR_TASCA).await;
     let (customer, staff) = customer_and_staff(&app).await;
     let id = confirmed_order(&customer, &staff).await;
     let offer = next_event(&mut events, "delivery:offer")
@@ -108,25 +89,15 @@ async fn an_offer_says_what_it_pays_and_the_delivery_is_counted_with_it() {
     let distance = offer["distanceM"].as_i64().unwrap();
     let pay = offer["payCents"].as_i64().unwrap();
     assert_eq!(pay, 300 + (distance * 120 + 500) / 1000, "{offer}");
-    let listed: Vec<Value> = driver.get("/api/driver/offers").await.json().await.unwrap();
+    let listed = driver.get_list("/api/driver/offers").await;
     assert_eq!(listed[0]["payCents"], pay);
 
     let res = driver
         .post_json(&format!("/api/orders/{id}/accept"), &json!({}))
         .await;
     assert_eq!(res.status(), 200);
-    for status in ["preparing", "ready"] {
-        assert_eq!(staff.set_status(id, status).await.status(), 200);
-    }
-    for status in ["out_for_delivery", "delivered"] {
-        assert_eq!(driver.set_status(id, status).await.status(), 200);
-    }
-    let done: Vec<Value> = driver
-        .get("/api/driver/deliveries")
-        .await
-        .json()
-        .await
-        .unwrap();
+    deliver(&staff, &driver, id, "delivered").await;
+    let done = driver.get_list("/api/driver/deliveries").await;
     assert_eq!(done.len(), 1, "{done:?}");
     assert_eq!(done[0]["orderId"], id);
     assert_eq!(done[0]["payCents"], pay);

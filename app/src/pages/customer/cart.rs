@@ -7,7 +7,7 @@ use crate::api::orders::place_order;
 use crate::components::cart_store::CartStore;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
 use model::cart::{LineIssue, DEMO_ADDRESSES};
-use model::{format_cents, MenuItem, Place, DELIVERY_FEE_CENTS};
+use model::{format_cents, MenuItem, DELIVERY_FEE_CENTS};
 
 /// The open menu as it is now (its restaurant and items, live changes
 /// applied), for the cart beside it to check its lines against.
@@ -61,19 +61,15 @@ pub fn CartPanel() -> impl IntoView {
             None => Vec::new(),
         })
     });
-    let address = RwSignal::new(0usize);
+    let chosen = crate::components::address_store::AddressStore::get();
+    let address = chosen.0;
     let note = RwSignal::new(String::new());
     let key = StoredValue::new(String::new());
     let navigate = use_navigate();
 
     let checkout = Action::new(move |_: &()| {
-        let (index, text) = (address.get_untracked(), note.get_untracked());
-        let (street, lat, lng) = DEMO_ADDRESSES[index.min(DEMO_ADDRESSES.len() - 1)];
-        let dropoff = Place {
-            address: street.to_owned(),
-            lat,
-            lng,
-        };
+        let text = note.get_untracked();
+        let dropoff = untrack(|| chosen.place());
         let input = cart
             .with_untracked(|c| c.checkout(dropoff, Some(text).filter(|t| !t.trim().is_empty())));
         if key.get_value().is_empty() {

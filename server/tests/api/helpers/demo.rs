@@ -86,10 +86,30 @@ pub async fn confirmed_order(customer: &TestApp, staff: &TestApp) -> i64 {
     id
 }
 
+/// An order the driver took, from the kitchen's first step to `to`
+/// ("out_for_delivery" or "delivered").
+pub async fn deliver(staff: &TestApp, driver: &TestApp, id: i64, to: &str) {
+    for status in ["preparing", "ready"] {
+        assert_eq!(staff.set_status(id, status).await.status(), 200);
+    }
+    for status in ["out_for_delivery", "delivered"] {
+        assert_eq!(driver.set_status(id, status).await.status(), 200);
+        if status == to {
+            return;
+        }
+    }
+}
+
 /// A demo driver, signed in on a client of its own, online at `at`.
 pub async fn online_driver(app: &TestApp, email: &str, at: (f64, f64)) -> TestApp {
     let driver = app.other_client();
     driver.login_demo(email).await;
+    go_online(&driver, at).await;
+    driver
+}
+
+/// The signed-in driver goes online and reports a position at `at`.
+pub async fn go_online(driver: &TestApp, at: (f64, f64)) {
     let res = driver
         .post_json("/api/driver/availability", &json!({ "online": true }))
         .await;
@@ -98,5 +118,4 @@ pub async fn online_driver(app: &TestApp, email: &str, at: (f64, f64)) -> TestAp
         .post_json("/api/driver/location", &json!({ "lat": at.0, "lng": at.1 }))
         .await;
     assert_eq!(res.status(), 202);
-    driver
 }

@@ -264,6 +264,13 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// A GET that must answer 2xx with a JSON list.
+    pub async fn get_list(&self, path: &str) -> Vec<Value> {
+        let res = self.get(path).await;
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        res.json().await.expect("a JSON list")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_json(
             "/api/auth/login",
