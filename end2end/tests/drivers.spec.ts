@@ -128,8 +128,8 @@ test('the customer and the driver chat live, and markup stays text', async ({ br
   await expect(driverChat.locator('img')).toHaveCount(0);
   expect(await driver.evaluate(() => (window as any).__xss)).toBeUndefined();
   expect(await customer.evaluate(() => (window as any).__xss)).toBeUndefined();
-  // The driver's open chat read it: the customer sees "Seen".
-  await expect(customerChat.locator('.chat-msg.mine .chat-seen')).toHaveText('Seen');
+  // The driver's open chat read it: the customer sees who saw it.
+  await expect(customerChat.locator('.chat-msg.mine .chat-seen')).toHaveText('Seen by Diogo Driver');
 
   // Typing, then a reply.
   await driverChat.getByRole('textbox', { name: 'Message' }).pressSequentially('On my');

@@ -31,6 +31,9 @@ pub struct ChatMessage {
 pub struct ChatRead {
     pub order_id: i64,
     pub user_id: i64,
+    /// The reader's name: "Seen by …" in a chat of three.
+    #[serde(default)]
+    pub name: String,
     pub up_to_message_id: i64,
     pub at: String,
 }

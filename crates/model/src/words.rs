@@ -17,6 +17,15 @@ pub fn count(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", noun(n, one, many))
 }
 
+/// "Ana", "Ana and Rui", "Ana, Rui and Eva".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 impl Role {
     /// `n` people of this role: "1 customer", "3 restaurant staff".
     pub fn count(self, n: i64) -> String {
@@ -32,6 +41,15 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_listed_as_a_sentence_says_them() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(and_list(&names(&[])), "");
+        assert_eq!(and_list(&names(&["Ana"])), "Ana");
+        assert_eq!(and_list(&names(&["Ana", "Rui"])), "Ana and Rui");
+        assert_eq!(and_list(&names(&["Ana", "Rui", "Eva"])), "Ana, Rui and Eva");
+    }
 
     #[test]
     fn one_is_singular_and_every_other_number_plural() {

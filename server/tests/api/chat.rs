@@ -84,6 +84,7 @@ async fn a_message_reaches_every_device_of_every_participant_and_the_history() {
         .await
         .expect("read mark");
     assert_eq!(seen["upToMessageId"], message_id);
+    assert_eq!(seen["name"], "Rita (Tasca do Rossio)", "who saw it");
 
     // A REST message, and the history as it opens.
     let res = staff
@@ -111,6 +112,7 @@ async fn a_message_reaches_every_device_of_every_participant_and_the_history() {
     assert_eq!(bodies, ["Ring twice, please", "Will do!"]);
     assert_eq!(history["open"], true);
     assert_eq!(history["reads"][0]["upToMessageId"], message_id);
+    assert_eq!(history["reads"][0]["name"], "Rita (Tasca do Rossio)");
 }
 
 #[tokio::test]

@@ -104,19 +104,24 @@ fn ChatLine(message: ChatMessage, state: ChatState) -> impl IntoView {
     let mine = move || state.me.get() == Some(message.sender.id);
     let id = message.id;
     let sender = message.sender.id;
-    // "Seen" under my newest message once someone else read up to it.
-    let seen = move || {
+    // "Seen by …" under my newest message, naming whoever else read up to it.
+    let seen_by = move || {
         let newest_mine = state.messages.with(|m| {
             m.iter()
                 .rev()
                 .find(|m| Some(m.sender.id) == state.me.get())
                 .map(|m| m.id)
         });
-        newest_mine == Some(id)
-            && state.reads.with(|r| {
-                r.iter()
-                    .any(|r| r.user_id != sender && r.up_to_message_id >= id)
-            })
+        if newest_mine != Some(id) {
+            return None;
+        }
+        let names: Vec<String> = state.reads.with(|r| {
+            r.iter()
+                .filter(|r| r.user_id != sender && r.up_to_message_id >= id)
+                .map(|r| r.name.clone())
+                .collect()
+        });
+        (!names.is_empty()).then(|| format!("Seen by {}", model::words::and_list(&names)))
     };
     view! {
         <li class="chat-msg" class:mine=mine data-message-id=id>
@@ -126,9 +131,7 @@ fn ChatLine(message: ChatMessage, state: ChatState) -> impl IntoView {
             </p>
             // Text, never markup: whatever was typed is shown as typed.
             <p class="chat-body">{message.body.clone()}</p>
-            <Show when=seen>
-                <p class="chat-seen">"Seen"</p>
-            </Show>
+            {move || seen_by().map(|text| view! { <p class="chat-seen">{text}</p> })}
         </li>
     }
 }

@@ -188,6 +188,7 @@ pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(
     let mark = ChatRead {
         order_id,
         user_id: user.id,
+        name: user.name.clone(),
         up_to_message_id: up_to,
         at: rfc3339(at),
     };

@@ -45,6 +45,7 @@ impl From<MessageRow> for ChatMessage {
 struct ReadRow {
     order_id: i64,
     user_id: i64,
+    name: String,
     last_read_id: i64,
     read_at: i64,
 }
@@ -130,7 +131,8 @@ pub async fn mark_read(
 
 pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error> {
     let rows: Vec<ReadRow> = sqlx::query_as(
-        "SELECT order_id, user_id, last_read_id, read_at FROM chat_reads WHERE order_id = $1",
+        "SELECT r.order_id, r.user_id, u.name, r.last_read_id, r.read_at \
+         FROM chat_reads r JOIN users u ON u.id = r.user_id WHERE r.order_id = $1",
     )
     .bind(order_id)
     .fetch_all(&db.pool)
@@ -140,6 +142,7 @@ pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error>
         .map(|r| ChatRead {
             order_id: r.order_id,
             user_id: r.user_id,
+            name: r.name,
             up_to_message_id: r.last_read_id,
             at: rfc3339(r.read_at),
         })
