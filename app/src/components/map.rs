@@ -60,9 +60,11 @@ pub fn LiveMap(
 
 #[cfg(feature = "hydrate")]
 mod leaflet_map {
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
     use std::collections::HashMap;
     use std::rc::Rc;
+
+    use wasm_bindgen::closure::Closure;
 
     use leaflet::{
         DivIconOptions, LatLng, LatLngBounds, Map, MapOptions, Marker, MarkerOptions, TileLayer,
@@ -92,6 +94,10 @@ mod leaflet_map {
         map: Map,
         markers: HashMap<String, Marker>,
         fitted: usize,
+        /// The user dragged the map: it no longer re-frames by itself.
+        panned: Rc<Cell<bool>>,
+        /// Kept alive as long as the map listens with it.
+        _on_drag: Closure<dyn Fn()>,
     }
 
     fn tile_url() -> String {
@@ -137,6 +143,12 @@ mod leaflet_map {
             let _ = el.set_attribute("data-lat", &format!("{:.6}", m.lat));
             let _ = el.set_attribute("data-lng", &format!("{:.6}", m.lng));
             let _ = el.set_attribute("title", &m.label);
+            // The label changes (an order's status): the pin says it too.
+            if let Ok(Some(label)) = el.query_selector(".pin-label") {
+                if label.text_content().as_deref() != Some(m.label.as_str()) {
+                    label.set_text_content(Some(&m.label));
+                }
+            }
         }
     }
 
@@ -161,10 +173,22 @@ mod leaflet_map {
                 let tiles = TileLayerOptions::new();
                 tiles.set_attribution("&copy; OpenStreetMap contributors".to_owned());
                 TileLayer::new_options(&tile_url(), &tiles).add_to(&map);
+                let panned = Rc::new(Cell::new(false));
+                let on_drag = Closure::<dyn Fn()>::new({
+                    let panned = panned.clone();
+                    move || panned.set(true)
+                });
+                call(
+                    map.as_ref(),
+                    "on",
+                    &[&"dragstart".into(), on_drag.as_ref()],
+                );
                 *slot = Some(Drawn {
                     map,
                     markers: HashMap::new(),
                     fitted: 0,
+                    panned,
+                    _on_drag: on_drag,
                 });
             }
             let Some(drawn) = slot.as_mut() else { return };
@@ -194,8 +218,15 @@ mod leaflet_map {
                     tag(marker, m);
                 }
             }
-            // Frame everything when the set of markers grows, not on every move.
-            if wanted.len() > drawn.fitted && !wanted.is_empty() {
+            // Frame everything when the set of markers grows, and when one
+            // (the driver) leaves the view, unless the user has moved the
+            // map: not on every move.
+            let view = drawn.map.get_bounds();
+            let left = !drawn.panned.get()
+                && wanted
+                    .iter()
+                    .any(|m| !view.contains(&LatLng::new(m.lat, m.lng)));
+            if (wanted.len() > drawn.fitted || left) && !wanted.is_empty() {
                 drawn.fitted = wanted.len();
                 let first = LatLng::new(wanted[0].lat, wanted[0].lng);
                 let bounds = LatLngBounds::new(&first, &first);
