@@ -178,11 +178,7 @@ mod leaflet_map {
                     let panned = panned.clone();
                     move || panned.set(true)
                 });
-                call(
-                    map.as_ref(),
-                    "on",
-                    &[&"dragstart".into(), on_drag.as_ref()],
-                );
+                call(map.as_ref(), "on", &[&"dragstart".into(), on_drag.as_ref()]);
                 *slot = Some(Drawn {
                     map,
                     markers: HashMap::new(),
