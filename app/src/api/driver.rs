@@ -8,7 +8,7 @@ use model::{DriverHome, Order};
 #[server(prefix = "/_sfn")]
 pub async fn load_driver_home() -> Result<DriverHome, ApiError> {
     let (ctx, driver) = super::ssr::require_role(model::Role::Driver).await?;
-    Ok(mealstream_core::service::dispatch::home(&ctx, &driver).await?)
+    Ok(mealstream_core::service::driver_home::home(&ctx, &driver).await?)
 }
 
 #[server(prefix = "/_sfn")]

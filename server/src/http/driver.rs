@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mealstream_core::service::{dispatch, Ctx};
+use mealstream_core::service::{dispatch, driver_home, Ctx};
 use model::error::{AppError, ErrorBody};
 use model::events::DeliveryOffer;
 use model::requests::{Availability, LocationReport};
@@ -86,7 +86,7 @@ async fn deliveries(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
 ) -> Result<Json<Vec<Delivered>>, AppError> {
-    Ok(Json(dispatch::deliveries(&ctx, &user).await?))
+    Ok(Json(driver_home::deliveries(&ctx, &user).await?))
 }
 
 #[utoipa::path(

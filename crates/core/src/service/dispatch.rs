@@ -12,9 +12,7 @@ use model::geo::{distance_m, LatLng};
 use model::requests::{Availability, LocationReport};
 use model::rooms::Room;
 use model::time::rfc3339;
-use model::{
-    driver_pay_cents, Delivered, DriverHome, Order, OrderStatus, Party, Role, User, RECENT_HOURS,
-};
+use model::{driver_pay_cents, Order, OrderStatus, Party, Role, User};
 
 /// How long a driver has to accept.
 pub const OFFER_TTL_MS: i64 = 30_000;
@@ -24,7 +22,7 @@ pub const OFFERS_AT_ONCE: usize = 3;
 /// nobody new is left to ask); one who declined is never asked again.
 pub const REOFFER_PAUSE_MS: i64 = 60_000;
 
-fn require_driver(actor: &User) -> Result<(), AppError> {
+pub(super) fn require_driver(actor: &User) -> Result<(), AppError> {
     if actor.role == Role::Driver {
         Ok(())
     } else {
@@ -372,32 +370,4 @@ fn job_of(order: &model::Order) -> Assignment {
         },
         picked_up: order.status == OrderStatus::OutForDelivery,
     }
-}
-
-/// A driver's screen: online or not, the delivery they are on, their offers.
-pub async fn home(ctx: &Ctx, driver: &User) -> Result<DriverHome, AppError> {
-    require_driver(driver)?;
-    let (active, active_pay_cents) =
-        match store::orders::active_for_driver(&ctx.db, driver.id).await? {
-            Some(id) => (
-                Some(super::orders::get(ctx, driver, id).await?),
-                Some(store::orders::driver_pay(&ctx.db, id).await?),
-            ),
-            None => (None, None),
-        };
-    Ok(DriverHome {
-        online: ctx.fleet.is_online(driver.id).await?,
-        active,
-        active_pay_cents,
-        offers: offers_for(ctx, driver).await?,
-        delivered: deliveries(ctx, driver).await?,
-    })
-}
-
-/// The driver's deliveries of the last [`RECENT_HOURS`], newest first, with
-/// what each paid.
-pub async fn deliveries(ctx: &Ctx, driver: &User) -> Result<Vec<Delivered>, AppError> {
-    require_driver(driver)?;
-    let since = ctx.now_ms() - RECENT_HOURS * 3_600_000;
-    Ok(store::orders::delivered_by(&ctx.db, driver.id, since).await?)
 }

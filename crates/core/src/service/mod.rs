@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod demo;
 pub mod dispatch;
 pub mod disputes;
+pub mod driver_home;
 pub mod events;
 pub mod fleet;
 pub mod metrics;
