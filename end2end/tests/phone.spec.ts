@@ -145,3 +145,33 @@ test('on a phone the menu has a cart bar that counts, totals and leads to the ca
   await waitForHydration(page);
   await expect(bar).toHaveCount(0);
 });
+
+test("on a phone the admin's tables are cards, one per row, each value captioned, nothing scrolled sideways", async ({ browser }) => {
+  const page = await phone(browser, 390);
+  await signIn(page, 'admin@mealstream.test');
+  await expect(page).toHaveURL('/admin');
+  for (const [path, row] of [['/admin/users', 'tr[data-user-id]'], ['/admin/disputes', 'tr[data-dispute-id]'], ['/admin', 'tr[data-order-id]']]) {
+    await page.goto(path);
+    await waitForHydration(page);
+    const rows = page.locator(`.orders-table ${row}`);
+    if ((await rows.count()) === 0) continue; // nothing listed right now: nothing to lay out
+    const first = rows.first();
+    await expect(first).toBeVisible();
+    const layout = await first.evaluate((tr) => {
+      const wrap = tr.closest('.table-wrap')!;
+      const cell = tr.querySelector('td[data-label]')!;
+      return {
+        display: getComputedStyle(tr).display,
+        inner: wrap.scrollWidth - wrap.clientWidth,
+        caption: getComputedStyle(cell, '::before').content,
+        width: tr.getBoundingClientRect().width,
+      };
+    });
+    expect(layout.display, `${path}: a row is a card`).toBe('grid');
+    expect(layout.inner, `${path}: sideways scroll inside the table`).toBe(0);
+    expect(layout.caption, `${path}: a value says what it is`).not.toBe('none');
+    expect(layout.width, `${path}: a card fits the screen`).toBeLessThanOrEqual(390);
+    await screenshot(page, `phone-390-table${path.replace(/\//g, '-')}`);
+  }
+  await page.context().close();
+});

@@ -94,11 +94,12 @@ catalog! {
     "chat:read" => ChatRead(ChatRead),
     /// Ephemeral.
     "chat:typing" => ChatTyping(ChatTyping),
-    /// Ephemeral, to `menu:{restaurantId}`: a price or availability changed.
+    /// Ephemeral, to `menu:{restaurantId}`: an item was added or edited.
     "menu:item_changed" => MenuItemChanged(MenuItemChanged),
 }
 
-/// A menu item's price or availability, as it is now.
+/// A menu item as it is now, after staff added or edited it: its price and
+/// availability (what a cart checks), and its name and description.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItemChanged {
@@ -106,6 +107,35 @@ pub struct MenuItemChanged {
     pub item_id: i64,
     pub price_cents: i64,
     pub available: bool,
+    pub name: String,
+    pub description: String,
+}
+
+impl From<&crate::MenuItem> for MenuItemChanged {
+    fn from(item: &crate::MenuItem) -> Self {
+        Self {
+            restaurant_id: item.restaurant_id,
+            item_id: item.id,
+            price_cents: item.price_cents,
+            available: item.available,
+            name: item.name.clone(),
+            description: item.description.clone(),
+        }
+    }
+}
+
+impl MenuItemChanged {
+    /// The item this change describes.
+    pub fn item(&self) -> crate::MenuItem {
+        crate::MenuItem {
+            id: self.item_id,
+            restaurant_id: self.restaurant_id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            price_cents: self.price_cents,
+            available: self.available,
+        }
+    }
 }
 
 /// A dispute was opened: to admins and the order's parties.

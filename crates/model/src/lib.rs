@@ -1,6 +1,8 @@
 //! Plain data shared by the server and the browser: roles, users,
 //! restaurants, menus, orders and the lifecycle, parsed input, time. No I/O.
 
+/// Delivery addresses: written, pinned, the last three kept.
+pub mod address;
 pub mod admin;
 mod auth;
 pub mod cart;
@@ -31,7 +33,9 @@ pub use order::{
     check_step, next_steps, who_may, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine,
     OrderStatus, OrderSummary, Party, Place, StepRefused,
 };
-pub use restaurant::{format_cents, MenuItem, Restaurant, RestaurantWithMenu};
+pub use restaurant::{
+    euros_text, format_cents, parse_euros, MenuItem, Restaurant, RestaurantWithMenu,
+};
 pub use user::{DemoAccount, Role, User, DEMO_PASSWORD};
 
 /// A flat delivery fee, in cents.

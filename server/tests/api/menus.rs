@@ -49,9 +49,11 @@ async fn a_menu_change_reaches_the_sockets_watching_that_menu_only() {
     let changed = next_event(&mut watched, "menu:item_changed")
         .await
         .expect("the open menu hears of it");
+    let was = &restaurant["menu"][0];
     assert_eq!(
         changed,
-        json!({ "restaurantId": rid, "itemId": item, "priceCents": 1750, "available": false })
+        json!({ "restaurantId": rid, "itemId": item, "priceCents": 1750, "available": false,
+                "name": was["name"], "description": was["description"] })
     );
     assert!(changed.get("eventId").is_none(), "ephemeral, never logged");
     assert_eq!(
@@ -76,6 +78,51 @@ async fn a_menu_change_reaches_the_sockets_watching_that_menu_only() {
         changes(&drain(&mut watched, Duration::from_millis(300)).await),
         0
     );
+}
+
+#[tokio::test]
+async fn an_added_item_and_a_renamed_one_reach_an_open_menu() {
+    let app = spawn_app().await;
+    let restaurant = tasca(&app).await;
+    let rid = restaurant["id"].as_i64().unwrap();
+    let (_c, watcher, mut watched, _) = app.connect_as("customer@mealstream.test").await;
+    let ack = emit_ack(&watcher, "menu:watch", json!({ "restaurantId": rid })).await;
+    assert_eq!(ack["ok"], true, "{ack}");
+    let staff = app.other_client();
+    staff.login_demo("restaurant@mealstream.test").await;
+
+    let res = staff
+        .client
+        .post(staff.url(&format!("/api/restaurants/{rid}/menu")))
+        .json(&json!({ "name": "  Pastel de nata ", "description": "Warm", "priceCents": 150 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let added: Value = res.json().await.unwrap();
+    let id = added["id"].as_i64().unwrap();
+    let heard = next_event(&mut watched, "menu:item_changed")
+        .await
+        .expect("the open menu hears of the new item");
+    assert_eq!(
+        heard,
+        json!({ "restaurantId": rid, "itemId": id, "priceCents": 150, "available": true,
+                "name": "Pastel de nata", "description": "Warm" })
+    );
+
+    patch_item(
+        &staff,
+        id,
+        json!({ "name": "Pastéis de nata (2)", "description": "", "priceCents": 280 }),
+    )
+    .await;
+    let heard = next_event(&mut watched, "menu:item_changed").await.unwrap();
+    assert_eq!(heard["name"], "Pastéis de nata (2)");
+    assert_eq!(heard["description"], "");
+    assert_eq!(heard["priceCents"], 280);
+    // And a menu read afresh has it last, as edited.
+    let menu = tasca(&app).await["menu"].as_array().unwrap().clone();
+    assert_eq!(menu.last().unwrap()["name"], "Pastéis de nata (2)");
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
 use crate::error::AppError;
 use model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
-use model::{format_cents, Role};
+use model::{format_cents, parse_euros, Role};
 
 /// Runs `refetch` when a dispute opens or closes (`only`: just that one).
 fn follow_disputes(only: Option<Signal<Option<i64>>>, refetch: impl Fn() + 'static) {
@@ -51,12 +51,12 @@ pub fn DisputeQueue() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|d| view! {
                                         <tr data-dispute-id=d.id data-status=d.status.clone()>
-                                            <td><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id}</a></td>
-                                            <td><LocalTime at=d.created_at.clone() /></td>
-                                            <td>"#" {d.order_id} " · " {d.restaurant_name.clone()}</td>
-                                            <td>{d.customer.name.clone()}</td>
-                                            <td>{reason_label(&d.reason)}</td>
-                                            <td><span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span></td>
+                                            <td data-label="Dispute"><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id}</a></td>
+                                            <td data-label="Opened"><LocalTime at=d.created_at.clone() /></td>
+                                            <td data-label="Order">"#" {d.order_id} " · " {d.restaurant_name.clone()}</td>
+                                            <td data-label="Customer">{d.customer.name.clone()}</td>
+                                            <td data-label="Reason">{reason_label(&d.reason)}</td>
+                                            <td data-label="Status"><span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -215,39 +215,4 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
         </section>
     }
     .into_any()
-}
-
-/// "3.50", "3,5", "3" -> cents.
-fn parse_euros(raw: &str) -> Option<i64> {
-    let raw = raw.trim().replace(',', ".");
-    let (whole, frac) = raw.split_once('.').unwrap_or((&raw, ""));
-    if whole.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 2
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return None;
-    }
-    let cents = format!("{frac:0<2}").parse::<i64>().ok()?;
-    whole
-        .parse::<i64>()
-        .ok()?
-        .checked_mul(100)?
-        .checked_add(cents)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_euros;
-
-    #[test]
-    fn euros_become_cents() {
-        assert_eq!(parse_euros("3.50"), Some(350));
-        assert_eq!(parse_euros("3,5"), Some(350));
-        assert_eq!(parse_euros("12"), Some(1200));
-        assert_eq!(parse_euros("0.07"), Some(7));
-        for bad in ["", "abc", "1.234", "-1", "1.2.3"] {
-            assert_eq!(parse_euros(bad), None, "{bad}");
-        }
-    }
 }

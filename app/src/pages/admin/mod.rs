@@ -108,12 +108,12 @@ pub fn Operations() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|o| view! {
                                         <tr data-order-id=o.id data-status=o.status.as_str()>
-                                            <td><a href=format!("/admin/orders/{}", o.id)>"#" {o.id}</a></td>
-                                            <td><LocalTime at=o.created_at.clone() /></td>
-                                            <td>{o.restaurant.name}</td>
-                                            <td>{o.customer.name}</td>
-                                            <td class="price">{format_cents(o.total_cents)}</td>
-                                            <td><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
+                                            <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id}</a></td>
+                                            <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
+                                            <td data-label="Restaurant">{o.restaurant.name}</td>
+                                            <td data-label="Customer">{o.customer.name}</td>
+                                            <td data-label="Total" class="price">{format_cents(o.total_cents)}</td>
+                                            <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -50,10 +50,10 @@ pub fn AdminUsers() -> impl IntoView {
                                         let (id, suspended) = (u.id, u.suspended);
                                         view! {
                                             <tr data-user-id=id data-email=u.email.clone() data-suspended=suspended.to_string()>
-                                                <td>{u.name.clone()}</td>
-                                                <td>{u.email.clone()}</td>
-                                                <td>{u.role.label()}</td>
-                                                <td>{if suspended { "Suspended" } else { "Active" }}</td>
+                                                <td data-label="Name">{u.name.clone()}</td>
+                                                <td data-label="Email">{u.email.clone()}</td>
+                                                <td data-label="Role">{u.role.label()}</td>
+                                                <td data-label="Status">{if suspended { "Suspended" } else { "Active" }}</td>
                                                 <td>
                                                     {if Some(id) == me {
                                                         // No one suspends themself: the server refuses it too.

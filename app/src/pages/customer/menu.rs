@@ -1,6 +1,6 @@
-//! A restaurant's menu, live: a price or availability changed by its staff
-//! shows within a second (`menu:watch`), and the cart beside it flags the
-//! lines it affects.
+//! A restaurant's menu, live: an item its staff add or edit (price,
+//! availability, name) shows within a second (`menu:watch`), and the cart
+//! beside it flags the lines it affects.
 
 use std::collections::HashMap;
 
@@ -33,10 +33,17 @@ pub fn Menu() -> impl IntoView {
             changes.with(|changes| {
                 for item in &mut menu {
                     if let Some(c) = changes.get(&item.id) {
-                        item.price_cents = c.price_cents;
-                        item.available = c.available;
+                        *item = c.item();
                     }
                 }
+                // Added while the page is open: at the end, as staff added them.
+                let mut added: Vec<_> = changes
+                    .values()
+                    .filter(|c| !menu.iter().any(|i| i.id == c.item_id))
+                    .map(MenuItemChanged::item)
+                    .collect();
+                added.sort_by_key(|i| i.id);
+                menu.extend(added);
             });
             (restaurant_id, menu)
         })
@@ -68,7 +75,9 @@ pub fn Menu() -> impl IntoView {
                                         {(!open).then(|| view! { <p class="notice">"Closed right now: ordering opens again soon."</p> })}
                                     </div>
                                     <ul class="menu-list" data-live=move || live.get().to_string()>
-                                        {r.menu.into_iter().map(|item| view! { <MenuRow item restaurant_name=name.clone() open /> }).collect_view()}
+                                        <For each=move || current.get().map(|(_, menu)| menu).unwrap_or_default()
+                                            key=|item| item.id
+                                            children=move |item| view! { <MenuRow item restaurant_name=name.clone() open /> } />
                                     </ul>
                                 }.into_any()
                             }
@@ -108,7 +117,6 @@ fn MenuRow(item: MenuItem, restaurant_name: String, open: bool) -> impl IntoView
     let cart = CartStore::get().0;
     let live = use_context::<LiveMenu>();
     let id = item.id;
-    let label = format!("Add {} to cart", item.name);
     // The item as it is now: what the page read, then what was pushed.
     let read = item.clone();
     let now = Memo::new(move |_| {
@@ -120,15 +128,15 @@ fn MenuRow(item: MenuItem, restaurant_name: String, open: bool) -> impl IntoView
         <li class="card menu-item" class:unavailable=move || !available() data-menu-item-id=id
             data-available=move || available().to_string()>
             <div>
-                <h2>{item.name.clone()}</h2>
-                <p class="muted">{item.description.clone()}</p>
+                <h2>{move || now.with(|i| i.name.clone())}</h2>
+                <p class="muted">{move || now.with(|i| i.description.clone())}</p>
                 <Show when=move || !available()>
                     <p class="badge badge-closed">"Sold out"</p>
                 </Show>
             </div>
             <div class="menu-buy">
                 <span class="price">{move || now.with(|i| format_cents(i.price_cents))}</span>
-                <button class="btn btn-primary" disabled=move || !(open && available()) aria-label=label
+                <button class="btn btn-primary" disabled=move || !(open && available()) aria-label=move || now.with(|i| format!("Add {} to cart", i.name))
                     on:click=move |_| {
                         let item = now.get_untracked();
                         cart.update(|c| c.add(&item, &restaurant_name));

@@ -1,13 +1,19 @@
-//! Staff edit prices and availability. Not pushed to anyone (the emission
-//! rule): customers see the change on their next load.
+//! Staff keep their menu: add an item, edit its name, description, price
+//! and availability. Each row saves on its own, and only a row with
+//! changes offers Save. Whoever has the menu open sees the change within a
+//! second (`menu:item_changed`).
 
 use leptos::prelude::*;
 
+use super::menu_new::NewItem;
 use crate::api::error_message;
 use crate::api::menu::{edit_menu_item, my_restaurant};
 use crate::components::form_error::{FieldError, FormErrors};
 use crate::error::AppError;
-use model::{format_cents, MenuItem};
+use model::{euros_text, parse_euros, MenuItem};
+
+/// The inputs of a menu item, by the server's field names.
+pub(super) const FIELDS: &[&str] = &["name", "description", "priceCents"];
 
 #[component]
 pub fn MenuEditor() -> impl IntoView {
@@ -17,15 +23,22 @@ pub fn MenuEditor() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading menu…"</p> }>
             {move || Suspend::new(async move {
                 match restaurant.await {
-                    Ok(r) => view! {
-                        <div class="page-head">
-                            <h1>"Menu of " {r.restaurant.name.clone()}</h1>
-                            <p class="muted">"Prices in euros. Changes apply to new orders."</p>
-                        </div>
-                        <ul class="menu-list">
-                            {r.menu.into_iter().map(|item| view! { <MenuItemEditor item /> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(r) => {
+                        let items = RwSignal::new(r.menu);
+                        let added = Callback::new(move |item: MenuItem| items.update(|all| all.push(item)));
+                        view! {
+                            <div class="page-head">
+                                <h1>"Menu of " {r.restaurant.name.clone()}</h1>
+                                <p class="muted">"Prices in euros. Saved changes reach open menus at once and apply to new orders."</p>
+                            </div>
+                            <ul class="menu-list">
+                                <For each=move || items.get() key=|item| item.id let:item>
+                                    <MenuItemEditor item />
+                                </For>
+                            </ul>
+                            <NewItem added />
+                        }.into_any()
+                    }
                     Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
                 }
             })}
@@ -33,83 +46,119 @@ pub fn MenuEditor() -> impl IntoView {
     }
 }
 
+/// What staff typed into a row.
+#[derive(Clone, Copy)]
+struct Draft {
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    price: RwSignal<String>,
+    available: RwSignal<bool>,
+}
+
+impl Draft {
+    fn new(item: &MenuItem) -> Self {
+        Self {
+            name: RwSignal::new(item.name.clone()),
+            description: RwSignal::new(item.description.clone()),
+            price: RwSignal::new(euros_text(item.price_cents)),
+            available: RwSignal::new(item.available),
+        }
+    }
+
+    fn reset(self, item: &MenuItem) {
+        self.name.set(item.name.clone());
+        self.description.set(item.description.clone());
+        self.price.set(euros_text(item.price_cents));
+        self.available.set(item.available);
+    }
+
+    /// Whether it says something other than `item` (spaces around a name
+    /// and "12.5" for €12.50 are no change).
+    fn differs(self, item: &MenuItem) -> bool {
+        self.name.with(|n| n.trim() != item.name)
+            || self.description.with(|d| d.trim() != item.description)
+            || self
+                .price
+                .with(|p| parse_euros(p) != Some(item.price_cents))
+            || self.available.get() != item.available
+    }
+}
+
 #[component]
 fn MenuItemEditor(item: MenuItem) -> impl IntoView {
     let id = item.id;
-    let price = RwSignal::new(format!(
-        "{}.{:02}",
-        item.price_cents / 100,
-        item.price_cents % 100
-    ));
-    let available = RwSignal::new(item.available);
+    let saved = RwSignal::new(item.clone());
+    let draft = Draft::new(&item);
+    let changed = Memo::new(move |_| saved.with(|s| draft.differs(s)));
     let save = Action::new(move |_: &()| {
-        let text = price.get_untracked();
-        let available = available.get_untracked();
+        let (name, description, price, available) = (
+            draft.name.get_untracked(),
+            draft.description.get_untracked(),
+            draft.price.get_untracked(),
+            draft.available.get_untracked(),
+        );
         async move {
-            match parse_euros(&text) {
-                Some(cents) => edit_menu_item(id, cents, available).await,
-                None => Err(AppError::invalid("priceCents", "write the price like 12.50").into()),
-            }
+            let Some(cents) = parse_euros(&price) else {
+                return Err(AppError::invalid("priceCents", "write the price like 12.50").into());
+            };
+            let item = edit_menu_item(id, name, description, cents, available).await?;
+            draft.reset(&item);
+            saved.set(item.clone());
+            Ok(item)
         }
     });
     let scope = format!("menu-item-{id}");
-    let errors = FormErrors::new(scope.clone(), &["priceCents"], move || {
+    let errors = FormErrors::new(scope.clone(), FIELDS, move || {
         save.value().get().and_then(|r| r.err())
     });
     let general = errors.general();
     let status = move || match save.value().get() {
-        Some(Ok(saved)) => Some(format!("Saved: {}", format_cents(saved.price_cents))),
+        Some(Ok(_)) if !changed.get() => Some("Saved".to_owned()),
         Some(Err(_)) => general.get(),
-        None => None,
+        _ => None,
     };
+    let input_id = move |field: &str| format!("{field}-{id}");
+    let error_id = move |field: &str| format!("{field}-{id}-error");
     view! {
-        <li class="card menu-item menu-edit" id=scope data-menu-item-id=id>
-            <div>
-                <h2>{item.name.clone()}</h2>
-                <p class="muted">{item.description.clone()}</p>
-            </div>
-            <div class="form menu-edit-fields">
-                <label for=format!("price-{id}")>"Price (€)"</label>
-                <input id=format!("price-{id}") name="priceCents" inputmode="decimal" prop:value=move || price.get()
-                    aria-invalid=errors.invalid("priceCents") aria-describedby=format!("price-{id}-error")
-                    on:input=move |ev| price.set(event_target_value(&ev)) />
-                <FieldError errors field="priceCents" id=format!("price-{id}-error") />
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || available.get()
-                        on:change=move |ev| available.set(event_target_checked(&ev)) />
+        <li class="card menu-edit" id=scope data-menu-item-id=id data-changed=move || changed.get().to_string()>
+            <div class="menu-edit-fields" role="group" aria-label=move || saved.with(|s| s.name.clone())>
+                <div class="field field-name">
+                    <label for=input_id("name")>"Name"</label>
+                    <input id=input_id("name") name="name" maxlength="100" prop:value=move || draft.name.get()
+                        aria-invalid=errors.invalid("name") aria-describedby=error_id("name")
+                        on:input=move |ev| draft.name.set(event_target_value(&ev)) />
+                    <FieldError errors field="name" id=error_id("name") />
+                </div>
+                <div class="field field-description">
+                    <label for=input_id("description")>"Description"</label>
+                    <input id=input_id("description") name="description" maxlength="300"
+                        prop:value=move || draft.description.get()
+                        aria-invalid=errors.invalid("description") aria-describedby=error_id("description")
+                        on:input=move |ev| draft.description.set(event_target_value(&ev)) />
+                    <FieldError errors field="description" id=error_id("description") />
+                </div>
+                <div class="field field-price">
+                    <label for=input_id("price")>"Price (€)"</label>
+                    <input id=input_id("price") name="priceCents" inputmode="decimal" prop:value=move || draft.price.get()
+                        aria-invalid=errors.invalid("priceCents") aria-describedby=error_id("priceCents")
+                        on:input=move |ev| draft.price.set(event_target_value(&ev)) />
+                    <FieldError errors field="priceCents" id=error_id("priceCents") />
+                </div>
+                <label class="check field-available">
+                    <input type="checkbox" name="available" prop:checked=move || draft.available.get()
+                        on:change=move |ev| draft.available.set(event_target_checked(&ev)) />
                     "Available"
                 </label>
-                <button class="btn btn-primary" disabled=move || save.pending().get()
-                    on:click=move |_| { save.dispatch(()); }>"Save"</button>
-                <span class="muted" role="status">{status}</span>
+                <div class="menu-edit-actions">
+                    <Show when=move || changed.get()>
+                        <button class="btn btn-primary" disabled=move || save.pending().get()
+                            on:click=move |_| { save.dispatch(()); }>"Save"</button>
+                        <button class="btn btn-ghost" disabled=move || save.pending().get()
+                            on:click=move |_| saved.with_untracked(|s| draft.reset(s))>"Undo"</button>
+                    </Show>
+                    <span class="muted" role="status">{status}</span>
+                </div>
             </div>
         </li>
-    }
-}
-
-/// "12.5" or "12,50" -> 1250 cents.
-fn parse_euros(text: &str) -> Option<i64> {
-    let text = text.trim().replace(',', ".");
-    let (whole, frac) = text.split_once('.').unwrap_or((&text, "0"));
-    if frac.len() > 2 || whole.is_empty() {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    (whole >= 0).then_some(whole * 100 + frac)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_euros;
-
-    #[test]
-    fn euro_text_becomes_cents() {
-        assert_eq!(parse_euros("12.50"), Some(1250));
-        assert_eq!(parse_euros("12,5"), Some(1250));
-        assert_eq!(parse_euros("3"), Some(300));
-        assert_eq!(parse_euros("1.234"), None);
-        assert_eq!(parse_euros("-1"), None);
-        assert_eq!(parse_euros("abc"), None);
     }
 }

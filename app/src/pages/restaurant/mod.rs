@@ -2,6 +2,7 @@
 
 mod board;
 mod menu;
+mod menu_new;
 
 pub use board::Board;
 pub use menu::MenuEditor;

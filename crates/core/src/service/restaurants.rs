@@ -26,8 +26,8 @@ pub async fn with_menu(ctx: &Ctx, id: i64) -> Result<RestaurantWithMenu, AppErro
     Ok(RestaurantWithMenu { restaurant, menu })
 }
 
-/// A menu edit from staff; every field optional. Menu edits are not pushed
-/// (the emission rule): customers see them on their next load.
+/// A menu edit from staff; every field optional. Whoever has the menu open
+/// sees the item as it is now within a second (`menu:item_changed`).
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItemPatch {
@@ -116,9 +116,22 @@ pub async fn add_menu_item(
         position,
     )
     .await?;
-    store::restaurants::menu_item(&ctx.db, id)
+    let item = store::restaurants::menu_item(&ctx.db, id)
         .await?
-        .ok_or(AppError::NotFound("menu item"))
+        .ok_or(AppError::NotFound("menu item"))?;
+    announce(ctx, &item).await;
+    Ok(item)
+}
+
+/// Whoever has the menu open sees the item as it is now within a second
+/// (ephemeral: a menu opened later reads it from the database anyway).
+async fn announce(ctx: &Ctx, item: &model::MenuItem) {
+    ctx.emitter
+        .ephemeral(
+            vec![Room::menu(item.restaurant_id)],
+            &MenuItemChanged::from(item),
+        )
+        .await;
 }
 
 pub async fn update_menu_item(
@@ -144,17 +157,7 @@ pub async fn update_menu_item(
         item.available = available;
     }
     store::restaurants::update_menu_item(&ctx.db, &item).await?;
-    // Whoever has the menu open sees it within a second (ephemeral: a menu
-    // opened later reads it from the database anyway).
-    let changed = MenuItemChanged {
-        restaurant_id: item.restaurant_id,
-        item_id: item.id,
-        price_cents: item.price_cents,
-        available: item.available,
-    };
-    ctx.emitter
-        .ephemeral(vec![Room::menu(item.restaurant_id)], &changed)
-        .await;
+    announce(ctx, &item).await;
     Ok(item)
 }
 
