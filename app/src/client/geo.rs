@@ -77,3 +77,34 @@ pub fn stop() {
         }
     }
 }
+
+/// One position, now (a customer pinning their address): `on_fix` gets
+/// latitude and longitude, or `on_error` says why not.
+pub fn once(
+    on_fix: impl FnOnce(f64, f64) + 'static,
+    on_error: impl FnOnce(&'static str) + 'static,
+) {
+    let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+        on_error("This browser cannot tell where it is: drop the pin instead.");
+        return;
+    };
+    let found = Closure::once_into_js(move |p: web_sys::Position| {
+        let c = p.coords();
+        on_fix(c.latitude(), c.longitude());
+    });
+    let failed = Closure::once_into_js(move |e: web_sys::PositionError| {
+        on_error(if e.code() == web_sys::PositionError::PERMISSION_DENIED {
+            "Location is blocked for this site: drop the pin instead."
+        } else {
+            "Your position is unavailable right now: drop the pin instead."
+        })
+    });
+    let options = web_sys::PositionOptions::new();
+    options.set_enable_high_accuracy(true);
+    options.set_timeout(10_000);
+    let _ = geo.get_current_position_with_error_callback_and_options(
+        found.unchecked_ref(),
+        Some(failed.unchecked_ref()),
+        &options,
+    );
+}

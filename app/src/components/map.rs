@@ -24,7 +24,7 @@ impl MarkerKind {
     }
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn glyph(self) -> &'static str {
+    pub(crate) fn glyph(self) -> &'static str {
         match self {
             // Plain symbols: every system font has them, unlike emoji.
             MarkerKind::Restaurant => "R",
@@ -66,29 +66,13 @@ mod leaflet_map {
 
     use wasm_bindgen::closure::Closure;
 
-    use leaflet::{
-        DivIconOptions, LatLng, LatLngBounds, Map, MapOptions, Marker, MarkerOptions, TileLayer,
-        TileLayerOptions,
-    };
+    use leaflet::{LatLng, LatLngBounds, Map, Marker, MarkerOptions};
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::JsValue;
 
-    use super::{MapMarker, DEFAULT_TILE_URL};
-
-    /// Calls `target[method](...args)`: for the Leaflet methods leaflet-rs
-    /// does not bind (`getElement`, `fitBounds` with options).
-    fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Option<JsValue> {
-        let f: js_sys::Function = js_sys::Reflect::get(target, &method.into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let list = js_sys::Array::new();
-        for a in args {
-            list.push(a);
-        }
-        f.apply(target, &list).ok()
-    }
+    use super::MapMarker;
+    use crate::components::leaflet_kit::{call, icon, new_map, remove};
 
     struct Drawn {
         map: Map,
@@ -98,40 +82,6 @@ mod leaflet_map {
         panned: Rc<Cell<bool>>,
         /// Kept alive as long as the map listens with it.
         _on_drag: Closure<dyn Fn()>,
-    }
-
-    fn tile_url() -> String {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| {
-                d.query_selector("meta[name='mealstream:tiles']")
-                    .ok()
-                    .flatten()
-            })
-            .and_then(|m| m.get_attribute("content"))
-            .filter(|u| !u.is_empty())
-            .unwrap_or_else(|| DEFAULT_TILE_URL.to_owned())
-    }
-
-    /// `L.divIcon(...)`: leaflet-rs 0.5 binds `DivIcon` to `L.Icon`, which
-    /// needs an image URL, so build the div icon through Leaflet directly.
-    fn icon(m: &MapMarker) -> Option<leaflet::Icon> {
-        let options = DivIconOptions::new();
-        options.set_class_name(format!("pin pin-{}", m.kind.as_str()));
-        options.set_html(format!(
-            "<span class=\"pin-glyph\" aria-hidden=\"true\">{}</span><span class=\"pin-label\">{}</span>",
-            m.kind.glyph(),
-            html_escape(&m.label)
-        ));
-        let leaflet = js_sys::Reflect::get(&js_sys::global(), &"L".into()).ok()?;
-        call(&leaflet, "divIcon", &[options.as_ref()]).map(|icon| icon.unchecked_into())
-    }
-
-    fn html_escape(s: &str) -> String {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
     }
 
     fn tag(marker: &Marker, m: &MapMarker) {
@@ -160,19 +110,9 @@ mod leaflet_map {
             let Some(el) = node.get() else { return };
             let mut slot = state.borrow_mut();
             if slot.is_none() {
-                let options = MapOptions::new();
-                // Zoom animations end in a transition callback that fails
-                // when the map was removed meanwhile (a page change).
-                options.set_zoom_animation(false);
-                options.set_marker_zoom_animation(false);
-                options.set_fade_animation(false);
-                let Ok(map) = Map::new_with_element(el.unchecked_ref(), &options) else {
+                let Some(map) = new_map(&el, LatLng::new(38.7139, -9.1394), 14.0) else {
                     return;
                 };
-                map.set_view(&LatLng::new(38.7139, -9.1394), 14.0);
-                let tiles = TileLayerOptions::new();
-                tiles.set_attribution("&copy; OpenStreetMap contributors".to_owned());
-                TileLayer::new_options(&tile_url(), &tiles).add_to(&map);
                 let panned = Rc::new(Cell::new(false));
                 let on_drag = Closure::<dyn Fn()>::new({
                     let panned = panned.clone();
@@ -246,11 +186,7 @@ mod leaflet_map {
         let drawn = send_wrapper::SendWrapper::new(drawn);
         on_cleanup(move || {
             if let Some(d) = drawn.borrow_mut().take() {
-                // Stop any pan or zoom in flight and drop its handlers
-                // before the map goes, so none fires on a removed map.
-                call(d.map.as_ref(), "stop", &[]);
-                call(d.map.as_ref(), "off", &[]);
-                d.map.remove();
+                remove(&d.map);
             }
         });
     }

@@ -11,6 +11,10 @@ pub struct Cart {
     pub restaurant_id: Option<i64>,
     pub restaurant_name: String,
     pub lines: Vec<CartLine>,
+    /// The note for the restaurant, kept with the cart so that signing in
+    /// half-way through checkout does not lose it.
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,7 +33,7 @@ impl Cart {
             *self = Cart {
                 restaurant_id: Some(item.restaurant_id),
                 restaurant_name: restaurant_name.to_owned(),
-                lines: Vec::new(),
+                ..Cart::default()
             };
         }
         match self.lines.iter_mut().find(|l| l.menu_item_id == item.id) {
@@ -66,7 +70,8 @@ impl Cart {
         self.lines.iter().map(|l| l.quantity).sum()
     }
 
-    pub fn checkout(&self, dropoff: Place, note: Option<String>) -> Option<CheckoutInput> {
+    pub fn checkout(&self, dropoff: Place) -> Option<CheckoutInput> {
+        let note = Some(self.note.trim().to_owned()).filter(|n| !n.is_empty());
         Some(CheckoutInput {
             restaurant_id: self.restaurant_id?,
             items: self
@@ -130,16 +135,6 @@ impl Cart {
     }
 }
 
-/// Delivery addresses to pick from until the map lands.
-pub const DEMO_ADDRESSES: &[(&str, f64, f64)] = &[
-    ("Praça do Comércio 1, Lisboa", 38.7076, -9.1365),
-    ("Rua Augusta 200, Lisboa", 38.7105, -9.1380),
-    ("Largo do Carmo 5, Lisboa", 38.7122, -9.1405),
-    ("Rua da Madalena 80, Lisboa", 38.7110, -9.1349),
-    ("Avenida da Liberdade 60, Lisboa", 38.7180, -9.1430),
-    ("Miradouro de Santa Luzia, Lisboa", 38.7118, -9.1302),
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +166,31 @@ mod tests {
         cart.add(&item(5, 8, 100), "S");
         assert_eq!(cart.restaurant_id, Some(8));
         assert_eq!(cart.lines.len(), 1);
+    }
+
+    #[test]
+    fn the_note_stays_with_the_cart_until_it_starts_over() {
+        let mut cart = Cart::default();
+        cart.add(&item(1, 7, 250), "R");
+        cart.note = "  ring twice ".into();
+        let saved: Cart = serde_json::from_str(&serde_json::to_string(&cart).unwrap()).unwrap();
+        assert_eq!(saved, cart, "kept in the browser as it is");
+        let place = Place {
+            address: "Rua Augusta 1".into(),
+            lat: 38.7,
+            lng: -9.1,
+        };
+        let input = cart.checkout(place.clone()).unwrap();
+        assert_eq!(input.note.as_deref(), Some("ring twice"));
+        cart.note = "   ".into();
+        assert_eq!(cart.checkout(place).unwrap().note, None);
+        cart.note = "no onions".into();
+        cart.add(&item(5, 8, 100), "S");
+        assert_eq!(cart.note, "", "another restaurant, another note");
+        // A cart saved before notes were kept still loads.
+        let old: Cart =
+            serde_json::from_str(r#"{"restaurantId":7,"restaurantName":"R","lines":[]}"#).unwrap();
+        assert_eq!(old.note, "");
     }
 
     #[test]

@@ -250,6 +250,15 @@ async fn bad_checkouts_are_refused_with_the_field_named() {
         (with(&["dropoff", "lat"], json!(91)), 422, "dropoff.lat"),
         (with(&["dropoff", "lng"], json!("x")), 422, "dropoff.lng"),
         (with(&["items"], json!([])), 422, "items"),
+        // A pin in Porto: out of a Lisbon kitchen's reach.
+        (
+            with(
+                &["dropoff"],
+                json!({ "address": "Rua de Santa Catarina 1, Porto", "lat": 41.149, "lng": -8.606 }),
+            ),
+            422,
+            "dropoff",
+        ),
     ];
     for (body, status, field) in cases {
         let res = app.post_json("/api/orders", &body).await;

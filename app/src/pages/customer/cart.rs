@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::orders::place_order;
+use crate::components::address_picker::AddressPicker;
 use crate::components::cart_store::CartStore;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
-use model::cart::{LineIssue, DEMO_ADDRESSES};
+use model::cart::LineIssue;
 use model::{format_cents, MenuItem, DELIVERY_FEE_CENTS};
 
 /// The open menu as it is now (its restaurant and items, live changes
@@ -62,16 +63,12 @@ pub fn CartPanel() -> impl IntoView {
         })
     });
     let chosen = crate::components::address_store::AddressStore::get();
-    let address = chosen.0;
-    let note = RwSignal::new(String::new());
     let key = StoredValue::new(String::new());
     let navigate = use_navigate();
 
     let checkout = Action::new(move |_: &()| {
-        let text = note.get_untracked();
         let dropoff = untrack(|| chosen.place());
-        let input = cart
-            .with_untracked(|c| c.checkout(dropoff, Some(text).filter(|t| !t.trim().is_empty())));
+        let input = cart.with_untracked(|c| c.checkout(dropoff));
         if key.get_value().is_empty() {
             key.set_value(new_idempotency_key());
         }
@@ -123,16 +120,11 @@ pub fn CartPanel() -> impl IntoView {
                     <dd class="total" data-total>{move || format_cents(cart.with(|c| c.subtotal_cents()) + DELIVERY_FEE_CENTS)}</dd>
                 </dl>
                 <div class="form" id="checkout-form">
-                    <label for="dropoff">"Deliver to"</label>
-                    <select id="dropoff" on:change=move |ev| address.set(event_target_value(&ev).parse().unwrap_or(0))>
-                        {DEMO_ADDRESSES.iter().enumerate().map(|(i, (street, _, _))| view! {
-                            <option value=i.to_string() selected=move || address.get() == i>{*street}</option>
-                        }).collect_view()}
-                    </select>
+                    <AddressPicker id="cart-address" />
                     <label for="note">"Note for the restaurant (optional)"</label>
-                    <input id="note" name="note" type="text" maxlength="500" prop:value=move || note.get()
+                    <input id="note" name="note" type="text" maxlength="500" prop:value=move || cart.with(|c| c.note.clone())
                         aria-invalid=errors.invalid("note") aria-describedby="note-error"
-                        on:input=move |ev| note.set(event_target_value(&ev)) />
+                        on:input=move |ev| cart.update(|c| c.note = event_target_value(&ev)) />
                     <FieldError errors field="note" id="note-error".to_owned() />
                     <FormError message=errors.general() />
                     <Show when=move || issues.with(|i| !i.is_empty())>

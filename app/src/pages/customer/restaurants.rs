@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use crate::api::error_message;
 use crate::api::restaurants::list_restaurants;
+use crate::components::address_picker::AddressPicker;
 use crate::components::address_store::AddressStore;
-use model::cart::DEMO_ADDRESSES;
 use model::geo::{distance_m, format_distance, LatLng};
 use model::Restaurant;
 
@@ -20,13 +20,7 @@ pub fn Restaurants() -> impl IntoView {
             <h1>"Restaurants near you"</h1>
         </div>
         <div class="browse-controls">
-            <label>"Deliver to"
-                <select on:change=move |ev| address.0.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {DEMO_ADDRESSES.iter().enumerate().map(|(i, (street, _, _))| view! {
-                        <option value=i.to_string() selected=move || address.0.get() == i>{*street}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <AddressPicker id="browse-address" />
             <label>"Search"
                 <input type="search" placeholder="A restaurant, a cuisine or a dish"
                     prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />

@@ -7,7 +7,6 @@ use model::{CheckoutInput, CheckoutLine, Place, MAX_QUANTITY};
 
 const MAX_LINES: usize = 50;
 const MAX_NOTE_CHARS: usize = 500;
-const MAX_ADDRESS_CHARS: usize = 200;
 
 /// A checkout that passed every check that needs no database.
 pub struct PlaceOrder {
@@ -64,13 +63,7 @@ impl PlaceOrder {
             }
         }
         let point = LatLng::new(input.dropoff.lat, input.dropoff.lng, "dropoff")?;
-        let address = input.dropoff.address.trim().to_owned();
-        if address.is_empty() || address.chars().count() > MAX_ADDRESS_CHARS {
-            return Err(AppError::invalid(
-                "dropoff.address",
-                format!("must be 1 to {MAX_ADDRESS_CHARS} characters"),
-            ));
-        }
+        let address = model::address::check(&input.dropoff.address, "dropoff.address")?;
         let note = input
             .note
             .map(|n| n.trim().to_owned())
