@@ -1,6 +1,6 @@
 import { test, expect, driverOnReadyJob, driverPhone, expectLive, freeDriver, goOnline, holdToConfirm, placeOrderViaApi, screenshot, signIn, staffApi } from './helpers';
 
-test('a driver declines an offer: it goes, and a reload does not bring it back', async ({ browser }) => {
+test('a driver declines an offer with a double tap: it goes once, and a reload does not bring it back', async ({ browser }) => {
   const driver = await driverPhone(browser, 'driver@mealstream.test');
   await goOnline(driver);
   const staff = await staffApi();
@@ -10,8 +10,15 @@ test('a driver declines an offer: it goes, and a reload does not bring it back',
     const offer = driver.locator(`.offer-card[data-order-id="${order.id}"]`);
     await expect(offer.locator('.offer-pay')).toHaveText(/^You earn €\d+\.\d\d$/);
     await screenshot(driver, 'driver-offer-pay-phone');
-    await offer.getByRole('button', { name: 'Decline' }).click();
+    const declines: number[] = [];
+    driver.on('response', (r) => r.url().includes('/_sfn/decline_offer') && declines.push(r.status()));
+    // A double tap: the first answer takes the card away, the second tap
+    // never reaches the server (or is answered as done), no error shows.
+    await offer.getByRole('button', { name: 'Decline' }).dblclick();
     await expect(offer).toHaveCount(0);
+    await expect(driver.locator('.offer-closed')).toHaveCount(0);
+    expect(declines.every((s) => s === 200), `decline answers: ${declines}`).toBe(true);
+    expect(declines.length).toBeGreaterThanOrEqual(1);
     await driver.reload();
     await expect(driver.locator('.driver-status')).toHaveAttribute('data-ready', 'true');
     await expect(driver.locator('.today')).toHaveAttribute('data-ready', 'true');

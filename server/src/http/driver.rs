@@ -145,10 +145,10 @@ async fn accept(
         ("id" = i64, Path, description = "numeric id")
     ),
     responses(
-        (status = 204, description = "declined: the offer never comes back to this driver"),
+        (status = 204, description = "declined (or declined already): the offer never comes back to this driver"),
         SignedOut,
         NotAllowed,
-        (status = 409, description = "no live offer to decline: taken, expired or declined already", body = ErrorBody),
+        (status = 409, description = "no live offer to decline: taken or expired", body = ErrorBody),
         Unavailable
     )
 )]

@@ -5,6 +5,7 @@
 use super::fleet::{Assignment, Reported};
 use super::Ctx;
 use crate::store;
+use crate::store::offers::Declined;
 use model::error::AppError;
 use model::events::Payload;
 use model::events::{DeliveryAssigned, DeliveryOffer, OfferWithdrawn};
@@ -195,11 +196,19 @@ pub async fn decline(ctx: &Ctx, driver: &User, order_id: i64) -> Result<(), AppE
     require_driver(driver)?;
     let now = ctx.now_ms();
     let mut tx = ctx.begin().await?;
-    if !store::offers::decline(&mut tx, order_id, driver.id, now).await? {
-        tx.rollback().await?;
-        return Err(AppError::Conflict(
-            "this offer is no longer open: taken, expired or declined already".into(),
-        ));
+    match store::offers::decline(&mut tx, order_id, driver.id, now).await? {
+        Declined::Now => {}
+        // A double tap or a retry: done already, and nothing to tell anyone.
+        Declined::Already => {
+            tx.rollback().await?;
+            return Ok(());
+        }
+        Declined::NotOpen => {
+            tx.rollback().await?;
+            return Err(AppError::Conflict(
+                "this offer is no longer open: taken or expired".into(),
+            ));
+        }
     }
     // The driver's other devices drop the card too.
     let payload = OfferWithdrawn {

@@ -100,12 +100,23 @@ pub async fn asked(db: &Db, order_id: i64, lapsed_since: i64) -> Result<Asked, s
 
 /// The driver turns their live offer down, inside `tx`: `false` when they
 /// hold no live offer for the order (taken, expired, declined already).
+/// How a decline went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declined {
+    /// The driver's open offer is declined now.
+    Now,
+    /// It was declined before (a double tap, a retried request).
+    Already,
+    /// There was no open offer to decline: taken, expired or never made.
+    NotOpen,
+}
+
 pub async fn decline(
     tx: &mut WriteConn,
     order_id: i64,
     driver_id: i64,
     now: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Declined, sqlx::Error> {
     let done = Query::new(
         "UPDATE delivery_offers SET status = 'declined' \
          WHERE order_id = $1 AND driver_id = $2 AND status = 'pending' AND expires_at > $3",
@@ -115,7 +126,22 @@ pub async fn decline(
     .bind(now)
     .execute(tx)
     .await?;
-    Ok(done > 0)
+    if done > 0 {
+        return Ok(Declined::Now);
+    }
+    let before = Query::new(
+        "SELECT order_id FROM delivery_offers \
+         WHERE order_id = $1 AND driver_id = $2 AND status = 'declined'",
+    )
+    .bind(order_id)
+    .bind(driver_id)
+    .fetch_optional(tx)
+    .await?;
+    Ok(if before.is_some() {
+        Declined::Already
+    } else {
+        Declined::NotOpen
+    })
 }
 
 pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx::Error> {
