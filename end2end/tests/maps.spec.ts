@@ -9,7 +9,7 @@ async function inside(map: Locator, marker: Locator) {
   return x >= m.x && x <= m.x + m.width && y >= m.y && y <= m.y + m.height;
 }
 
-test("the customer's map follows a driver who leaves the view, and the admin map says each order's status", async ({ browser }) => {
+test("the customer's map follows a driver who moves (gliding) or leaves the view, and the admin map says each order's status", async ({ browser }) => {
   const staff = await staffApi();
   const driver = await apiAs('driver2@mealstream.test');
   const order = await placeOrderViaApi('customer2@mealstream.test');
@@ -29,8 +29,18 @@ test("the customer's map follows a driver who leaves the view, and the admin map
     const map = customer.locator('.map');
     const marker = customer.locator('.leaflet-marker-icon[data-marker="driver"]');
     await expect(marker).toBeVisible();
-    // Three kilometres north: off the view the map opened with.
+    // A step along the street: the marker glides there (a CSS transition on
+    // its position) rather than jumping.
     await customer.waitForTimeout(1000); // one position per second
+    expect((await driver.ctx.post('/api/driver/location', { data: { lat: 38.7128, lng: -9.1382 } })).status()).toBe(202);
+    await expect
+      .poll(() => marker.evaluate((el) => el.getAnimations().some((a) => (a as CSSTransition).transitionProperty === 'transform')), {
+        intervals: [50],
+      })
+      .toBe(true);
+    await expect(marker).toHaveAttribute('data-lat', '38.712800');
+    // Three kilometres north: off the view the map opened with.
+    await customer.waitForTimeout(1000);
     expect((await driver.ctx.post('/api/driver/location', { data: { lat: 38.74, lng: -9.15 } })).status()).toBe(202);
     await expect(marker).toHaveAttribute('data-lat', '38.740000');
     await expect.poll(() => inside(map, marker)).toBe(true);
