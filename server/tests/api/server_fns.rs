@@ -123,7 +123,13 @@ async fn bad_input_is_422_with_the_field_and_a_readable_message() {
         .to_string();
     let (status, body) = call::<EditMenuItem>(
         &app,
-        &[("id", &item), ("price_cents", "-5"), ("available", "true")],
+        &[
+            ("id", &item),
+            ("name", "Caldo verde"),
+            ("description", ""),
+            ("price_cents", "-5"),
+            ("available", "true"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -153,7 +159,13 @@ async fn unreadable_arguments_are_400_and_rights_are_401_403_404() {
     // A customer editing a menu.
     let (status, body) = call::<EditMenuItem>(
         &app,
-        &[("id", "1"), ("price_cents", "500"), ("available", "true")],
+        &[
+            ("id", "1"),
+            ("name", "Free soup"),
+            ("description", ""),
+            ("price_cents", "500"),
+            ("available", "true"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");

@@ -36,9 +36,9 @@ fn check_reach(restaurant: &model::Restaurant, dropoff: &Place) -> Result<(), Ap
         return Err(AppError::invalid(
             "dropoff",
             format!(
-                "{} delivers within {}; this address is {} away",
+                "{} delivers within {} km; this address is {} away",
                 restaurant.name,
-                format_distance(MAX_DELIVERY_M),
+                (MAX_DELIVERY_M / 1000.0).round() as i64,
                 format_distance(away)
             ),
         ));
