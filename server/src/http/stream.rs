@@ -214,7 +214,7 @@ async fn catch_up(c: &mut Cursor) {
             return;
         }
     };
-    for e in batch {
+    for e in batch.iter() {
         c.pending.push_back(sse(e.id, &e.kind, e.wire.to_string()));
     }
     // Every event of ours up to `horizon` has been read.

@@ -210,7 +210,7 @@ async fn catch_up<'c, A: Adapter>(
     loop {
         let (batch, horizon) =
             service::events::read_towards(ctx, user, last, service::events::MAX_REPLAY).await?;
-        for event in &batch {
+        for event in batch.iter() {
             s.emit(event.kind.as_str(), &event.wire)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("replay interrupted: {e}")))?;
         }

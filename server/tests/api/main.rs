@@ -25,6 +25,7 @@ mod ordering;
 mod orders;
 mod orders_races;
 mod realtime;
+mod replay_shared;
 mod retention;
 mod security;
 mod server_fns;

@@ -10,6 +10,7 @@ use crate::service::clock::{self, Clock};
 use crate::service::counters::{Counters, MemoryCounters};
 use crate::service::fleet::Fleet;
 use crate::service::rate_limit::RateLimiter;
+use crate::service::replay_cache::ReplayCache;
 use crate::service::stream_slots::StreamSlots;
 use crate::store::Db;
 
@@ -25,6 +26,8 @@ pub struct Ctx {
     pub streams: Arc<StreamSlots>,
     /// What time it is (a test may move it by hand).
     pub clock: Arc<dyn Clock>,
+    /// Catch-up reads shared by sockets that come back together.
+    pub replays: Arc<ReplayCache>,
 }
 
 /// The throttles. Each is one fixed-window counter per key, in memory on
@@ -115,6 +118,7 @@ impl Ctx {
             clock,
             proxies: Arc::new(TrustedProxies::default()),
             streams: Arc::new(StreamSlots::default()),
+            replays: Arc::new(ReplayCache::default()),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::replay_cache::{Key, Read};
 use super::Ctx;
 use crate::store::{self, events::StoredEvent};
 use model::error::AppError;
@@ -103,19 +104,30 @@ pub async fn missed(
 /// is in the batch. A short read covers everything up to the log's newest
 /// id as read before it; a full one only up to its last event. A reader
 /// compares the horizon with the tail's cursor (under the emission turn) to
-/// know whether it has caught up. Shared by socket replay and SSE.
+/// know whether it has caught up. Shared by socket replay and SSE; the
+/// same read by sockets with the same rooms is made once
+/// ([`ReplayCache`](super::replay_cache::ReplayCache)).
 pub async fn read_towards(
     ctx: &Ctx,
     user: &User,
     after: i64,
     limit: i64,
-) -> Result<(Vec<LoggedEvent>, i64), AppError> {
-    let newest = latest_id(ctx).await?;
-    let batch = missed(ctx, user, after, limit).await?;
-    let last = batch.last().map_or(after, |e| e.id);
-    let full = batch.len() as i64 >= limit.clamp(1, MAX_REPLAY);
-    let horizon = if full { last } else { newest.max(last) };
-    Ok((batch, horizon))
+) -> Result<Read, AppError> {
+    let key = Key {
+        rooms: rooms_of(user),
+        after: after.max(0),
+        limit: limit.clamp(1, MAX_REPLAY),
+    };
+    ctx.replays
+        .read(key, async {
+            let newest = latest_id(ctx).await?;
+            let batch = missed(ctx, user, after, limit).await?;
+            let last = batch.last().map_or(after, |e| e.id);
+            let full = batch.len() as i64 >= limit.clamp(1, MAX_REPLAY);
+            let horizon = if full { last } else { newest.max(last) };
+            Ok((batch, horizon))
+        })
+        .await
 }
 
 pub async fn latest_id(ctx: &Ctx) -> Result<i64, AppError> {

@@ -9,14 +9,21 @@ pub fn event_emitted(kind: &str, latency: Duration) {
     metrics::histogram!("mealstream_emit_latency_seconds").record(latency.as_secs_f64());
 }
 
-/// Events replayed to a reconnecting client.
 /// How long a change's last statement (its events) and its COMMIT took.
 pub fn events_committed(took: Duration) {
     metrics::histogram!("mealstream_event_commit_seconds").record(took.as_secs_f64());
 }
 
+/// Events replayed to a reconnecting client.
 pub fn replayed(count: usize) {
     metrics::counter!("mealstream_events_replayed_total").increment(count as u64);
+}
+
+/// A catch-up read of the log: `shared` when it was another socket's read
+/// of the same rooms and cursor (see `replay_cache`).
+pub fn replay_read(shared: bool) {
+    metrics::counter!("mealstream_replay_reads_total", "shared" => if shared { "true" } else { "false" })
+        .increment(1);
 }
 
 /// A call refused by a rate limit (`kind`: socket_events, location, login...).

@@ -25,6 +25,7 @@ pub mod orders;
 pub mod outbox;
 pub mod password;
 pub mod rate_limit;
+pub mod replay_cache;
 pub mod restaurants;
 pub mod retention;
 pub mod stream_slots;
