@@ -13,6 +13,8 @@ pub mod error;
 /// The realtime contract: event names and payloads, server to browser.
 pub mod events;
 pub mod geo;
+/// Id newtypes: an order's id is not a user's.
+pub mod ids;
 pub mod notification;
 mod order;
 /// Who may open which page.
@@ -29,6 +31,9 @@ pub mod words;
 
 pub use auth::{Email, Name, Password};
 pub use driver::{driver_pay_cents, Delivered, DriverHome, RECENT_HOURS};
+pub use ids::{
+    DisputeId, EventId, MenuItemId, MessageId, NotificationId, OrderId, RestaurantId, UserId,
+};
 pub use order::{
     check_step, next_steps, who_may, CheckoutInput, CheckoutLine, HistoryEntry, Order, OrderLine,
     OrderStatus, OrderSummary, Party, Place, StepRefused,

@@ -28,6 +28,30 @@ impl From<i64> for Arg {
     }
 }
 
+/// Ids bind as the numbers they are.
+macro_rules! id_args {
+    ($($id:ty),*) => {
+        $(
+            impl From<$id> for Arg {
+                fn from(id: $id) -> Self {
+                    Arg::Int(id.into())
+                }
+            }
+        )*
+    };
+}
+
+id_args!(
+    model::OrderId,
+    model::UserId,
+    model::RestaurantId,
+    model::MenuItemId,
+    model::DisputeId,
+    model::NotificationId,
+    model::MessageId,
+    model::EventId
+);
+
 impl From<f64> for Arg {
     fn from(v: f64) -> Self {
         Arg::Real(v)
