@@ -16,26 +16,26 @@ use mealstream_core::store::{self, Db};
 use model::events::{Logged, OrderStatusChanged};
 use model::requests::LocationReport;
 use model::rooms::Room;
-use model::{OrderStatus, Role, User};
+use model::{EventId, OrderId, OrderStatus, RestaurantId, Role, User, UserId};
 
 fn staff() -> User {
     User {
-        id: 42,
+        id: UserId(42),
         email: "staff@mealstream.test".into(),
         name: "Rita".into(),
         role: Role::Restaurant,
-        restaurant_id: Some(7),
+        restaurant_id: Some(RestaurantId(7)),
         suspended: false,
     }
 }
 
 fn event_encoding(c: &mut Criterion) {
     let event = Logged {
-        event_id: 123_456,
+        event_id: EventId(123_456),
         at: "2026-11-23T12:00:00.000Z".into(),
         data: OrderStatusChanged {
-            order_id: 9876,
-            restaurant_id: 7,
+            order_id: OrderId(9876),
+            restaurant_id: RestaurantId(7),
             restaurant_name: "Tasca do Rossio".into(),
             from: OrderStatus::Confirmed,
             to: OrderStatus::Preparing,
@@ -56,9 +56,9 @@ fn room_resolution(c: &mut Criterion) {
     c.bench_function("room_resolution/order_rooms", |b| {
         b.iter(|| {
             vec![
-                Room::order(black_box(9876)),
-                Room::user(black_box(12)),
-                Room::restaurant(black_box(7)),
+                Room::order(black_box(OrderId(9876))),
+                Room::user(black_box(UserId(12))),
+                Room::restaurant(black_box(RestaurantId(7))),
                 Room::role(Role::Admin),
             ]
         })
@@ -83,16 +83,17 @@ fn location_throttle(c: &mut Criterion) {
         b.to_async(&rt).iter(|| {
             next_driver += 1;
             let (fleet, report) = (&fleet, &report);
-            let id = next_driver;
+            let id = UserId(next_driver);
             async move { fleet.report(id, "Diogo", report).await.unwrap() }
         })
     });
     // Refused: the same driver again within the second (once a second one
     // gets through, as on a real phone).
-    rt.block_on(fleet.report(1, "Diogo", &report)).unwrap();
+    rt.block_on(fleet.report(UserId(1), "Diogo", &report))
+        .unwrap();
     c.bench_function("location_throttle/throttled", |b| {
         b.to_async(&rt)
-            .iter(|| async { fleet.report(1, "Diogo", &report).await.is_err() })
+            .iter(|| async { fleet.report(UserId(1), "Diogo", &report).await.is_err() })
     });
 }
 
@@ -118,9 +119,9 @@ fn replay_query(c: &mut Criterion) {
                     payload: format!("{{\"orderId\":{order},\"to\":\"preparing\"}}"),
                     at: i,
                     rooms: vec![
-                        Room::order(order),
-                        Room::user(10_000 + order % 50),
-                        Room::restaurant(order % 6),
+                        Room::order(OrderId(order)),
+                        Room::user(UserId(10_000 + order % 50)),
+                        Room::restaurant(RestaurantId(order % 6)),
                     ],
                 }
             })
@@ -132,10 +133,10 @@ fn replay_query(c: &mut Criterion) {
         tx.commit().await.unwrap();
         db
     });
-    let rooms = vec![Room::user(10_007), Room::role(Role::Customer)];
+    let rooms = vec![Room::user(UserId(10_007)), Room::role(Role::Customer)];
     c.bench_function("replay_query/100_after_id_for_a_customer", |b| {
         b.to_async(&rt).iter_batched(
-            || 10_000_i64,
+            || EventId(10_000),
             |after| {
                 let (db, rooms) = (&db, &rooms);
                 async move { store::events::since(db, after, rooms, 100).await.unwrap() }

@@ -9,6 +9,7 @@ use fred::prelude::{
     ClientLike, Config as RedisConfig, EventInterface, Pool, PubsubInterface, ReconnectPolicy,
 };
 use mealstream_core::service::{tail, Ctx};
+use model::EventId;
 
 /// Subscribes this node to the others' hints and returns what publishes its own.
 pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Result<tail::Hint> {
@@ -42,19 +43,21 @@ pub async fn start(url: &str, prefix: &str, pool: Pool, ctx: &Ctx) -> anyhow::Re
             match heard {
                 Ok(message) => {
                     let newest = message.value.as_i64().unwrap_or_default();
-                    emitter.heard_of(newest);
+                    emitter.heard_of(EventId(newest));
                 }
                 // Fell behind: waking once covers every missed hint.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => emitter.heard_of(0),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    emitter.heard_of(EventId(0))
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });
-    Ok(Box::new(move |newest: i64| {
+    Ok(Box::new(move |newest: EventId| {
         let pool = pool.clone();
         let channel = channel.clone();
         tokio::spawn(async move {
-            if let Err(e) = pool.next().publish::<(), _, _>(channel, newest).await {
+            if let Err(e) = pool.next().publish::<(), _, _>(channel, newest.0).await {
                 tracing::debug!(error = %e, "log hint not published; other nodes poll");
             }
         });

@@ -6,7 +6,7 @@ use anyhow::Context;
 use mealstream_core::service::password;
 use mealstream_core::store::restaurants::NewRestaurant;
 use mealstream_core::store::{self, Db};
-use model::{Password, Role, DEMO_PASSWORD};
+use model::{MenuItemId, Password, RestaurantId, Role, UserId, DEMO_PASSWORD};
 
 pub struct StoreSeeds;
 
@@ -28,7 +28,7 @@ impl loadtest::Seeds for StoreSeeds {
 
 #[async_trait::async_trait]
 impl loadtest::SeedDb for StoreSeedDb {
-    async fn user(&self, email: &str, name: &str, role: Role) -> anyhow::Result<i64> {
+    async fn user(&self, email: &str, name: &str, role: Role) -> anyhow::Result<UserId> {
         let user = store::users::insert(&self.db, email, name, &self.hash, role)
             .await?
             .with_context(|| format!("{email} exists already"))?;
@@ -40,8 +40,8 @@ impl loadtest::SeedDb for StoreSeedDb {
         name: &str,
         lat: f64,
         lng: f64,
-        staff_id: i64,
-    ) -> anyhow::Result<(i64, i64)> {
+        staff_id: UserId,
+    ) -> anyhow::Result<(RestaurantId, MenuItemId)> {
         let restaurant = NewRestaurant {
             name,
             cuisine: "Bench",

@@ -21,7 +21,7 @@ pub async fn admin_users() -> Result<Vec<UserRow>, ApiError> {
 
 /// Suspends (or, with `suspended: false`, reinstates) a user.
 #[server(prefix = "/_sfn")]
-pub async fn set_user_suspended(user_id: i64, suspended: bool) -> Result<(), ApiError> {
+pub async fn set_user_suspended(user_id: model::UserId, suspended: bool) -> Result<(), ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
     if suspended {
         mealstream_core::service::moderation::suspend(&ctx, &admin, user_id).await?;

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::ApiError;
 
 use model::events::DriverPosition;
-use model::{DriverHome, Order};
+use model::{DriverHome, Order, OrderId};
 
 #[server(prefix = "/_sfn")]
 pub async fn load_driver_home() -> Result<DriverHome, ApiError> {
@@ -12,13 +12,13 @@ pub async fn load_driver_home() -> Result<DriverHome, ApiError> {
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn accept_offer(order_id: i64) -> Result<Order, ApiError> {
+pub async fn accept_offer(order_id: OrderId) -> Result<Order, ApiError> {
     let (ctx, driver) = super::ssr::signed_in().await?;
     Ok(mealstream_core::service::dispatch::accept(&ctx, &driver, order_id).await?)
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn decline_offer(order_id: i64) -> Result<(), ApiError> {
+pub async fn decline_offer(order_id: OrderId) -> Result<(), ApiError> {
     let (ctx, driver) = super::ssr::signed_in().await?;
     Ok(mealstream_core::service::dispatch::decline(&ctx, &driver, order_id).await?)
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use model::{MenuItem, RestaurantWithMenu};
+use model::{MenuItem, MenuItemId, RestaurantWithMenu};
 
 /// The signed-in staff member's restaurant with its whole menu.
 #[server(prefix = "/_sfn")]
@@ -16,7 +16,7 @@ pub async fn my_restaurant() -> Result<RestaurantWithMenu, ApiError> {
 /// Staff edit one menu item: name, description, price (cents), availability.
 #[server(prefix = "/_sfn")]
 pub async fn edit_menu_item(
-    id: i64,
+    id: MenuItemId,
     name: String,
     description: String,
     price_cents: i64,

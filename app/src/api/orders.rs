@@ -5,7 +5,7 @@ use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use mealstream_core::service;
-use model::{Order, OrderSummary};
+use model::{Order, OrderId, OrderSummary};
 
 /// Checkout. `idempotency_key` is made once per checkout in the browser,
 /// so a retried click never makes a second order.
@@ -34,14 +34,14 @@ pub async fn recent_orders() -> Result<Vec<OrderSummary>, ApiError> {
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn get_order(id: i64) -> Result<Order, ApiError> {
+pub async fn get_order(id: OrderId) -> Result<Order, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
     Ok(service::orders::get(&ctx, &user, id).await?)
 }
 
 #[server(prefix = "/_sfn")]
 pub async fn change_order_status(
-    id: i64,
+    id: OrderId,
     status: String,
     reason: Option<String>,
 ) -> Result<Order, ApiError> {

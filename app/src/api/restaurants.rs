@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::ApiError;
 
-use model::{Restaurant, RestaurantWithMenu};
+use model::{Restaurant, RestaurantId, RestaurantWithMenu};
 
 #[server(prefix = "/_sfn")]
 pub async fn list_restaurants() -> Result<Vec<Restaurant>, ApiError> {
@@ -11,7 +11,7 @@ pub async fn list_restaurants() -> Result<Vec<Restaurant>, ApiError> {
 }
 
 #[server(prefix = "/_sfn")]
-pub async fn get_restaurant(id: i64) -> Result<RestaurantWithMenu, ApiError> {
+pub async fn get_restaurant(id: RestaurantId) -> Result<RestaurantWithMenu, ApiError> {
     let (ctx, _) = super::ssr::ctx_and_session().await?;
     Ok(mealstream_core::service::restaurants::with_menu(&ctx, id).await?)
 }

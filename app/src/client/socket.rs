@@ -13,6 +13,7 @@ use crate::components::connection::{Connection, LinkState};
 use crate::error::ErrorDetail;
 use model::events::{Hello, Payload, SessionRevoked};
 use model::requests::{Request, UnwatchOrder, WatchOrder, Watching};
+use model::{EventId, OrderId, UserId};
 
 #[wasm_bindgen]
 extern "C" {
@@ -49,12 +50,12 @@ extern "C" {
 thread_local! {
     static SOCKET: RefCell<Option<JsSocket>> = const { RefCell::new(None) };
     /// Ids of the logged events this page already handled, newest last.
-    static SEEN: RefCell<VecDeque<i64>> = const { RefCell::new(VecDeque::new()) };
-    static USER_ID: RefCell<i64> = const { RefCell::new(0) };
+    static SEEN: RefCell<VecDeque<EventId>> = const { RefCell::new(VecDeque::new()) };
+    static USER_ID: RefCell<UserId> = const { RefCell::new(UserId(0)) };
     /// Orders this page follows, each with how many views follow it;
     /// watched again after every reconnect, since a new connection starts in
     /// no order room.
-    static WATCHED: RefCell<Vec<(i64, usize)>> = const { RefCell::new(Vec::new()) };
+    static WATCHED: RefCell<Vec<(OrderId, usize)>> = const { RefCell::new(Vec::new()) };
     /// Set while this page signs out: the revocation that follows is ours.
     static SIGNING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -106,7 +107,7 @@ pub const OFFLINE: &str = "offline";
 
 /// Follows an order's ephemeral events (the driver's position) and returns
 /// the watch answer (the order and its last position).
-pub async fn watch(order_id: i64) -> Result<Watching, RequestError> {
+pub async fn watch(order_id: OrderId) -> Result<Watching, RequestError> {
     WATCHED.with(|w| {
         let mut w = w.borrow_mut();
         match w.iter_mut().find(|(id, _)| *id == order_id) {
@@ -119,7 +120,7 @@ pub async fn watch(order_id: i64) -> Result<Watching, RequestError> {
 
 /// Stops following, once the last view of the order is gone: a view
 /// replaced by a fresh one of the same order keeps the room.
-pub fn unwatch(order_id: i64) {
+pub fn unwatch(order_id: OrderId) {
     let last = WATCHED.with(|w| {
         let mut w = w.borrow_mut();
         if let Some((_, views)) = w.iter_mut().find(|(id, _)| *id == order_id) {
@@ -150,12 +151,12 @@ fn last_event_key() -> String {
 }
 
 /// The newest event id this browser has seen, kept across reloads.
-pub fn last_event_id() -> Option<i64> {
+pub fn last_event_id() -> Option<EventId> {
     let storage = web_sys::window()?.local_storage().ok()??;
     storage.get_item(&last_event_key()).ok()??.parse().ok()
 }
 
-fn remember_event_id(id: i64) {
+fn remember_event_id(id: EventId) {
     if last_event_id().is_some_and(|seen| seen >= id) {
         return;
     }
@@ -166,7 +167,7 @@ fn remember_event_id(id: i64) {
 
 /// `true` the first time an event id is seen; a replayed copy of an event
 /// that also arrived live is dropped here.
-fn first_sighting(id: i64) -> bool {
+fn first_sighting(id: EventId) -> bool {
     SEEN.with(|seen| {
         let mut seen = seen.borrow_mut();
         if seen.contains(&id) {
@@ -200,7 +201,7 @@ pub fn open_when_signed_in(connection: Connection) {
 
 /// Opens the page's socket (once). The handshake carries the session
 /// cookie; `auth` is a function so every reconnect sends the newest id.
-fn connect(connection: Connection, user_id: i64) {
+fn connect(connection: Connection, user_id: UserId) {
     if SOCKET.with(|s| s.borrow().is_some()) {
         return;
     }
@@ -212,7 +213,7 @@ fn connect(connection: Connection, user_id: i64) {
             let _ = js_sys::Reflect::set(
                 &payload,
                 &"lastEventId".into(),
-                &JsValue::from_f64(id as f64),
+                &JsValue::from_f64(id.0 as f64),
             );
         }
         let _ = cb.call1(&JsValue::NULL, &payload);
@@ -314,7 +315,7 @@ fn connect(connection: Connection, user_id: i64) {
             let Some(data) = serde_wasm::from_js::<serde_json::Value>(&payload) else {
                 return;
             };
-            if let Some(id) = data.get("eventId").and_then(serde_json::Value::as_i64) {
+            if let Some(id) = data.get("eventId").and_then(|v| v.as_i64()).map(EventId) {
                 if !first_sighting(id) {
                     return;
                 }

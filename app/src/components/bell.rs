@@ -9,11 +9,11 @@ use model::admin::Announcement;
 use super::connection::{Connection, LinkState};
 use crate::api::notifications::{mark_notifications_read, my_notifications};
 use model::notification::{MarkRead, Notification, NotificationNew};
-use model::Role;
+use model::{OrderId, Role};
 
 /// Where `role` works on order `id`: the page a bell item or a toast about
 /// it leads to.
-pub fn order_href(role: Role, id: i64) -> String {
+pub fn order_href(role: Role, id: OrderId) -> String {
     match role {
         Role::Customer => format!("/orders/{id}"),
         Role::Admin => format!("/admin/orders/{id}"),
@@ -77,7 +77,7 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
     };
     // Where a notification about an order leads: the screen each role
     // works that order from.
-    let link = move |order_id: Option<i64>| order_id.map(|id| order_href(role, id));
+    let link = move |order_id: Option<OrderId>| order_id.map(|id| order_href(role, id));
 
     view! {
         <div class="bell">
@@ -121,7 +121,7 @@ pub fn NotificationBell(role: Role) -> impl IntoView {
                                         None => view! { <button type="button" class="bell-entry" on:click=read>{text}</button> }.into_any(),
                                     };
                                     view! {
-                                        <li class="bell-item" class:unread=!n.read data-notification-id=id>{entry}</li>
+                                        <li class="bell-item" class:unread=!n.read data-notification-id=id.to_string()>{entry}</li>
                                     }
                                 }
                             </For>

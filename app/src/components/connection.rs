@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use model::events::{Event, Hello, Payload};
+use model::{EventId, OrderId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkState {
@@ -41,8 +42,8 @@ pub struct LiveEvent {
     pub seq: u64,
     /// Logged events (lifecycle changes) carry an id; ephemeral ones
     /// (positions, typing) do not.
-    pub event_id: Option<i64>,
-    order_id: Option<i64>,
+    pub event_id: Option<EventId>,
+    order_id: Option<OrderId>,
     pub event: Event,
 }
 
@@ -50,8 +51,8 @@ impl LiveEvent {
     /// Reads an event as it arrived: its name and JSON payload. `None` for
     /// a name outside the catalog or a payload that does not fit it.
     pub fn decode(seq: u64, kind: &str, data: serde_json::Value) -> Option<LiveEvent> {
-        let event_id = data.get("eventId").and_then(serde_json::Value::as_i64);
-        let order_id = data.get("orderId").and_then(serde_json::Value::as_i64);
+        let event_id = data.get("eventId").and_then(|v| v.as_i64()).map(EventId);
+        let order_id = data.get("orderId").and_then(|v| v.as_i64()).map(OrderId);
         let event = Event::decode(kind, data)?.ok()?;
         Some(LiveEvent {
             seq,
@@ -62,7 +63,7 @@ impl LiveEvent {
     }
 
     /// The order the event is about, if it is about one.
-    pub fn order_id(&self) -> Option<i64> {
+    pub fn order_id(&self) -> Option<OrderId> {
         self.order_id
     }
 
@@ -202,7 +203,7 @@ mod tests {
         let live = LiveEvent::decode(1, "order:status_changed", data.clone()).unwrap();
         assert_eq!(
             (live.event_id, live.order_id(), live.is_logged()),
-            (Some(41), Some(7), true)
+            (Some(EventId(41)), Some(OrderId(7)), true)
         );
         let change = live.get::<OrderStatusChanged>().unwrap();
         assert_eq!(change.to, model::OrderStatus::Confirmed);

@@ -9,10 +9,10 @@ use super::connection::Connection;
 use crate::api::disputes::{file_dispute, list_disputes};
 use crate::components::form_error::{FieldError, FormError, FormErrors};
 use model::dispute::{reason_label, resolution_label, Dispute, OpenDispute, REASONS};
-use model::format_cents;
+use model::{format_cents, OrderId};
 
 #[component]
-pub fn DisputeBox(order_id: i64) -> impl IntoView {
+pub fn DisputeBox(order_id: OrderId) -> impl IntoView {
     // Loaded in the browser, into a signal: this box is rebuilt whenever
     // its order changes, and a resource still loading in a box that is gone
     // would be read after disposal.
@@ -115,7 +115,7 @@ fn DisputeLine(d: Dispute) -> impl IntoView {
         (None, _) => "Open: an admin will look at it".to_owned(),
     };
     view! {
-        <li class="dispute-line" data-dispute-id=d.id data-status=d.status.clone()>
+        <li class="dispute-line" data-dispute-id=d.id.to_string() data-status=d.status.clone()>
             <strong>{reason_label(&d.reason)}</strong>
             {(!d.details.is_empty()).then(|| view! { <span class="muted">" · " {d.details.clone()}</span> })}
             <p class="dispute-outcome">{outcome}</p>

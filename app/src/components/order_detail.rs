@@ -13,10 +13,10 @@ use super::timeline::Timeline;
 use crate::api::orders::{change_order_status, get_order};
 use crate::api::{error_message, ApiError};
 use crate::error::AppError;
-use model::{format_cents, next_steps, Order, OrderStatus, Role};
+use model::{format_cents, next_steps, Order, OrderId, OrderStatus, Role};
 
 #[component]
-pub fn OrderDetail(#[prop(into)] id: Signal<Option<i64>>, role: Role) -> impl IntoView {
+pub fn OrderDetail(#[prop(into)] id: Signal<Option<OrderId>>, role: Role) -> impl IntoView {
     let order = Resource::new(
         move || id.get(),
         |id| async move {
@@ -81,10 +81,10 @@ fn OrderView(
         _ => Vec::new(),
     };
     view! {
-        <div class="order-layout" data-order-id=order.id data-status=order.status.as_str()>
+        <div class="order-layout" data-order-id=order.id.to_string() data-status=order.status.as_str()>
             <section class="card">
                 <div class="order-head">
-                    <h1>"Order #" {order.id}</h1>
+                    <h1>"Order #" {order.id.to_string()}</h1>
                     <span class="status-pill" data-status=order.status.as_str()>{order.status.label()}</span>
                 </div>
                 <p class="muted">{order.restaurant.name.clone()} " → " {order.dropoff.address.clone()}</p>

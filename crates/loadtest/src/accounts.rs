@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use model::geo::CITY_CENTRE;
-use model::{Role, DEMO_PASSWORD};
+use model::{MenuItemId, RestaurantId, Role, UserId, DEMO_PASSWORD};
 
 use crate::seeds::SeedDb;
 use crate::targets::Target;
@@ -22,8 +22,8 @@ pub struct Account {
 
 #[derive(Clone, Debug)]
 pub struct Kitchen {
-    pub restaurant_id: i64,
-    pub menu_item_id: i64,
+    pub restaurant_id: RestaurantId,
+    pub menu_item_id: MenuItemId,
     pub staff: Account,
     pub lat: f64,
     pub lng: f64,
@@ -95,7 +95,7 @@ impl Fixture {
         role: Role,
         tag: &str,
         count: usize,
-    ) -> anyhow::Result<Vec<(i64, String)>> {
+    ) -> anyhow::Result<Vec<(UserId, String)>> {
         let mut created = Vec::with_capacity(count);
         for i in 0..count {
             let email = format!("lt-{tag}-{i}@loadtest.test");
@@ -108,7 +108,7 @@ impl Fixture {
         Ok(created)
     }
 
-    async fn sign_in_all(&self, users: Vec<(i64, String)>) -> anyhow::Result<Vec<Account>> {
+    async fn sign_in_all(&self, users: Vec<(UserId, String)>) -> anyhow::Result<Vec<Account>> {
         stream::iter(users)
             .map(|(_, email)| async move {
                 let n = self

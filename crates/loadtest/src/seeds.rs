@@ -4,7 +4,7 @@
 //! provides the writer, since it owns the store: the load generator itself
 //! depends on the model only.
 
-use model::Role;
+use model::{MenuItemId, RestaurantId, Role, UserId};
 
 /// Opens a deployment's database for seeding.
 #[async_trait::async_trait]
@@ -17,7 +17,7 @@ pub trait Seeds: Send + Sync {
 pub trait SeedDb: Send + Sync {
     /// A new account with the demo password: its id. An email already
     /// taken is an error.
-    async fn user(&self, email: &str, name: &str, role: Role) -> anyhow::Result<i64>;
+    async fn user(&self, email: &str, name: &str, role: Role) -> anyhow::Result<UserId>;
     /// A restaurant at (`lat`, `lng`) with one dish at 12.00, and
     /// `staff_id` its staff: the restaurant's id and the dish's.
     async fn kitchen(
@@ -25,7 +25,7 @@ pub trait SeedDb: Send + Sync {
         name: &str,
         lat: f64,
         lng: f64,
-        staff_id: i64,
-    ) -> anyhow::Result<(i64, i64)>;
+        staff_id: UserId,
+    ) -> anyhow::Result<(RestaurantId, MenuItemId)>;
     async fn close(&self);
 }

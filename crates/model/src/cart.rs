@@ -3,12 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CheckoutInput, CheckoutLine, MenuItem, Place};
+use super::{CheckoutInput, CheckoutLine, MenuItem, MenuItemId, Place, RestaurantId};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cart {
-    pub restaurant_id: Option<i64>,
+    pub restaurant_id: Option<RestaurantId>,
     pub restaurant_name: String,
     pub lines: Vec<CartLine>,
     /// The note for the restaurant, kept with the cart so that signing in
@@ -20,7 +20,7 @@ pub struct Cart {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartLine {
-    pub menu_item_id: i64,
+    pub menu_item_id: MenuItemId,
     pub name: String,
     pub price_cents: i64,
     pub quantity: i64,
@@ -48,7 +48,7 @@ impl Cart {
     }
 
     /// Changes a line's quantity by `delta`; at zero the line goes.
-    pub fn change(&mut self, menu_item_id: i64, delta: i64) {
+    pub fn change(&mut self, menu_item_id: MenuItemId, delta: i64) {
         if let Some(line) = self
             .lines
             .iter_mut()
@@ -100,7 +100,7 @@ pub enum LineIssue {
 impl Cart {
     /// The lines `menu` (the restaurant's menu as it is now) no longer
     /// agrees with, to be settled before checkout.
-    pub fn issues(&self, menu: &[MenuItem]) -> Vec<(i64, LineIssue)> {
+    pub fn issues(&self, menu: &[MenuItem]) -> Vec<(MenuItemId, LineIssue)> {
         self.lines
             .iter()
             .filter_map(|line| {
@@ -119,7 +119,7 @@ impl Cart {
     }
 
     /// Takes the new price of a line.
-    pub fn accept_price(&mut self, menu_item_id: i64, price_cents: i64) {
+    pub fn accept_price(&mut self, menu_item_id: MenuItemId, price_cents: i64) {
         if let Some(line) = self
             .lines
             .iter_mut()
@@ -130,7 +130,7 @@ impl Cart {
     }
 
     /// Drops a line whatever its quantity.
-    pub fn remove(&mut self, menu_item_id: i64) {
+    pub fn remove(&mut self, menu_item_id: MenuItemId) {
         self.change(menu_item_id, -crate::MAX_QUANTITY);
     }
 }
@@ -141,8 +141,8 @@ mod tests {
 
     fn item(id: i64, restaurant_id: i64, price: i64) -> MenuItem {
         MenuItem {
-            id,
-            restaurant_id,
+            id: MenuItemId(id),
+            restaurant_id: RestaurantId(restaurant_id),
             name: format!("item {id}"),
             description: String::new(),
             price_cents: price,
@@ -164,7 +164,7 @@ mod tests {
         let mut cart = Cart::default();
         cart.add(&item(1, 7, 250), "R");
         cart.add(&item(5, 8, 100), "S");
-        assert_eq!(cart.restaurant_id, Some(8));
+        assert_eq!(cart.restaurant_id, Some(RestaurantId(8)));
         assert_eq!(cart.lines.len(), 1);
     }
 
@@ -205,17 +205,20 @@ mod tests {
         assert_eq!(
             cart.issues(&menu),
             [
-                (1, LineIssue::Unavailable),
-                (2, LineIssue::PriceChanged { was: 100, now: 120 })
+                (MenuItemId(1), LineIssue::Unavailable),
+                (
+                    MenuItemId(2),
+                    LineIssue::PriceChanged { was: 100, now: 120 }
+                )
             ]
         );
-        cart.remove(1);
-        cart.accept_price(2, 120);
+        cart.remove(MenuItemId(1));
+        cart.accept_price(MenuItemId(2), 120);
         assert!(cart.issues(&menu).is_empty());
         assert_eq!(cart.subtotal_cents(), 520);
         assert_eq!(
             cart.issues(&[item(2, 7, 120)]),
-            [(3, LineIssue::Unavailable)],
+            [(MenuItemId(3), LineIssue::Unavailable)],
             "gone from the menu"
         );
     }
@@ -224,7 +227,7 @@ mod tests {
     fn removing_the_last_line_empties_the_cart() {
         let mut cart = Cart::default();
         cart.add(&item(1, 7, 250), "R");
-        cart.change(1, -1);
+        cart.change(MenuItemId(1), -1);
         assert_eq!(cart, Cart::default());
     }
 }

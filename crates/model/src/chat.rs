@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Party, Role};
+use super::{MessageId, OrderId, Party, Role, UserId};
 
 /// Longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -14,8 +14,8 @@ pub const OPEN_AFTER_END_MS: i64 = 24 * 60 * 60 * 1000;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMessage {
-    pub id: i64,
-    pub order_id: i64,
+    pub id: MessageId,
+    pub order_id: OrderId,
     pub sender: Party,
     pub sender_role: Role,
     pub body: String,
@@ -29,12 +29,12 @@ pub struct ChatMessage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatRead {
-    pub order_id: i64,
-    pub user_id: i64,
+    pub order_id: OrderId,
+    pub user_id: UserId,
     /// The reader's name: "Seen by …" in a chat of three.
     #[serde(default)]
     pub name: String,
-    pub up_to_message_id: i64,
+    pub up_to_message_id: MessageId,
     pub at: String,
 }
 
@@ -43,7 +43,7 @@ pub struct ChatRead {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatHistory {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub messages: Vec<ChatMessage>,
     pub reads: Vec<ChatRead>,
     /// Whether new messages may be sent (the order is active or ended

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Party;
+use super::{DisputeId, OrderId, Party};
 
 /// A dispute may be opened this long after delivery.
 pub const OPEN_WINDOW_MS: i64 = 7 * 24 * 60 * 60 * 1000;
@@ -44,8 +44,8 @@ pub fn resolution_label(code: &str) -> &'static str {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Dispute {
-    pub id: i64,
-    pub order_id: i64,
+    pub id: DisputeId,
+    pub order_id: OrderId,
     pub restaurant_name: String,
     pub order_total_cents: i64,
     pub customer: Party,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Order;
+use super::{Order, OrderId};
 use crate::events::DeliveryOffer;
 
 /// What a driver's screen starts from: online or not, the delivery they
@@ -30,7 +30,7 @@ pub const RECENT_HOURS: i64 = 36;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivered {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub restaurant_name: String,
     /// RFC 3339, UTC.
     pub delivered_at: String,

@@ -10,7 +10,7 @@ use crate::admin::Announcement;
 use crate::chat::{ChatMessage, ChatRead};
 use crate::dispute::Dispute;
 use crate::notification::NotificationNew;
-use crate::Role;
+use crate::{EventId, MenuItemId, OrderId, RestaurantId, Role, UserId};
 
 /// A payload with its event name: the server can send it only under that name.
 pub trait Payload: Serialize + DeserializeOwned {
@@ -103,8 +103,8 @@ catalog! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItemChanged {
-    pub restaurant_id: i64,
-    pub item_id: i64,
+    pub restaurant_id: RestaurantId,
+    pub item_id: MenuItemId,
     pub price_cents: i64,
     pub available: bool,
     pub name: String,
@@ -152,7 +152,7 @@ pub struct DisputeResolved(pub Dispute);
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelloUser {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub role: Role,
 }
@@ -164,7 +164,7 @@ pub struct HelloUser {
 pub struct Hello {
     pub user: HelloUser,
     pub rooms: Vec<String>,
-    pub last_event_id: i64,
+    pub last_event_id: EventId,
     /// The log no longer holds every event since the handshake's
     /// `lastEventId` (the retention pruned some): what the client shows may
     /// be stale, and it should fetch the state again.
@@ -185,7 +185,7 @@ pub struct SessionRevoked {
 #[serde(rename_all = "camelCase")]
 pub struct HandshakeAuth {
     #[serde(default)]
-    pub last_event_id: Option<i64>,
+    pub last_event_id: Option<EventId>,
 }
 
 /// A customer placed an order: to its restaurant's staff, the customer's
@@ -193,7 +193,7 @@ pub struct HandshakeAuth {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderCreated {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub order: crate::OrderSummary,
 }
 
@@ -201,8 +201,8 @@ pub struct OrderCreated {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderStatusChanged {
-    pub order_id: i64,
-    pub restaurant_id: i64,
+    pub order_id: OrderId,
+    pub restaurant_id: RestaurantId,
     pub restaurant_name: String,
     pub from: crate::OrderStatus,
     pub to: crate::OrderStatus,
@@ -216,7 +216,7 @@ pub struct OrderStatusChanged {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Logged<T> {
-    pub event_id: i64,
+    pub event_id: EventId,
     pub at: String,
     #[serde(flatten)]
     pub data: T,
@@ -226,7 +226,7 @@ pub struct Logged<T> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatTyping {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub user: crate::Party,
     pub typing: bool,
 }
@@ -236,7 +236,7 @@ pub struct ChatTyping {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryOffer {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub restaurant_name: String,
     pub pickup: crate::Place,
     pub dropoff: crate::Place,
@@ -253,7 +253,7 @@ pub struct DeliveryOffer {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OfferWithdrawn {
-    pub order_id: i64,
+    pub order_id: OrderId,
     /// "taken" (another driver won), "expired", "declined" (by this
     /// driver, on another of their devices), or "cancelled".
     pub reason: String,
@@ -262,7 +262,7 @@ pub struct OfferWithdrawn {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryAssigned {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub driver: crate::Party,
 }
 
@@ -271,8 +271,8 @@ pub struct DeliveryAssigned {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationUpdate {
-    pub order_id: i64,
-    pub driver_id: i64,
+    pub order_id: OrderId,
+    pub driver_id: UserId,
     pub lat: f64,
     pub lng: f64,
     pub heading: Option<f64>,
@@ -286,12 +286,12 @@ pub struct LocationUpdate {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DriverPosition {
-    pub driver_id: i64,
+    pub driver_id: UserId,
     pub name: String,
     pub lat: f64,
     pub lng: f64,
     pub at: String,
-    pub order_id: Option<i64>,
+    pub order_id: Option<OrderId>,
 }
 
 #[cfg(test)]
@@ -310,7 +310,10 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(event.name(), "chat:typing");
-        assert_eq!(ChatTyping::pick(&event).map(|t| t.order_id), Some(3));
+        assert_eq!(
+            ChatTyping::pick(&event).map(|t| t.order_id),
+            Some(OrderId(3))
+        );
         assert!(LocationUpdate::pick(&event).is_none());
         assert!(Event::decode("order:created", typing).unwrap().is_err());
         assert!(Event::decode("order:eaten", serde_json::json!({})).is_none());

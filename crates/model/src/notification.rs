@@ -2,17 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{NotificationId, OrderId};
+
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
-    pub id: i64,
+    pub id: NotificationId,
     /// The event it came from: `order:status_changed`, `system:announcement`…
     pub kind: String,
     pub title: String,
     pub body: String,
     #[serde(default)]
-    pub order_id: Option<i64>,
+    pub order_id: Option<OrderId>,
     pub at: String,
     pub read: bool,
 }
@@ -32,7 +34,7 @@ pub struct NotificationList {
 #[serde(rename_all = "camelCase")]
 pub struct MarkRead {
     #[serde(default)]
-    pub ids: Vec<i64>,
+    pub ids: Vec<NotificationId>,
     #[serde(default)]
     pub all: bool,
 }

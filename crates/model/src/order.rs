@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Role;
+use super::{MenuItemId, OrderId, RestaurantId, Role, UserId};
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -238,12 +238,13 @@ mod tests {
     }
 }
 
-/// Someone taking part in an order, as others see them.
+/// Someone taking part in an order, as others see them: a person (a user)
+/// or, as `Party<RestaurantId>`, the restaurant.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Party {
-    pub id: i64,
+pub struct Party<Id = UserId> {
+    pub id: Id,
     pub name: String,
 }
 
@@ -260,7 +261,7 @@ pub struct Place {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderLine {
-    pub menu_item_id: i64,
+    pub menu_item_id: MenuItemId,
     pub name: String,
     pub unit_price_cents: i64,
     pub quantity: i64,
@@ -283,10 +284,10 @@ pub struct HistoryEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Order {
-    pub id: i64,
+    pub id: OrderId,
     pub status: OrderStatus,
     pub customer: Party,
-    pub restaurant: Party,
+    pub restaurant: Party<RestaurantId>,
     pub pickup: Place,
     pub driver: Option<Party>,
     pub items: Vec<OrderLine>,
@@ -311,9 +312,9 @@ pub struct Order {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderSummary {
-    pub id: i64,
+    pub id: OrderId,
     pub status: OrderStatus,
-    pub restaurant: Party,
+    pub restaurant: Party<RestaurantId>,
     pub customer: Party,
     pub total_cents: i64,
     pub item_count: i64,
@@ -355,7 +356,7 @@ impl OrderSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutInput {
-    pub restaurant_id: i64,
+    pub restaurant_id: RestaurantId,
     pub items: Vec<CheckoutLine>,
     pub dropoff: Place,
     #[serde(default)]
@@ -366,6 +367,6 @@ pub struct CheckoutInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutLine {
-    pub menu_item_id: i64,
+    pub menu_item_id: MenuItemId,
     pub quantity: i64,
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::chat::ChatMessage;
 use crate::error::{AppError, ErrorDetail};
 use crate::events::LocationUpdate;
+use crate::{MessageId, OrderId, RestaurantId};
 
 /// A request a socket may send, and what it gets back.
 pub trait Request: Serialize + DeserializeOwned {
@@ -54,7 +55,7 @@ pub struct Done {}
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchOrder {
-    pub order_id: i64,
+    pub order_id: OrderId,
 }
 
 /// `order:watch` answer: the order as it stands and, once a driver has it,
@@ -70,7 +71,7 @@ pub struct Watching {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnwatchOrder {
-    pub order_id: i64,
+    pub order_id: OrderId,
 }
 
 /// `menu:watch`: hear of one restaurant's price and availability changes
@@ -78,7 +79,7 @@ pub struct UnwatchOrder {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WatchMenu {
-    pub restaurant_id: i64,
+    pub restaurant_id: RestaurantId,
 }
 
 /// `menu:unwatch`: the menu was closed.
@@ -123,7 +124,7 @@ pub struct LocationSent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendChat {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub body: String,
     /// The sender's id for this message: a resend with it is the same message.
     pub client_id: String,
@@ -140,7 +141,7 @@ pub struct ChatSent {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
-    pub order_id: i64,
+    pub order_id: OrderId,
     #[serde(default = "yes")]
     pub typing: bool,
 }
@@ -153,8 +154,8 @@ fn yes() -> bool {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadChat {
-    pub order_id: i64,
-    pub up_to_message_id: i64,
+    pub order_id: OrderId,
+    pub up_to_message_id: MessageId,
 }
 
 macro_rules! requests {

@@ -1,10 +1,12 @@
 use serde::{Deserialize, Serialize};
 
+use crate::{MenuItemId, RestaurantId};
+
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Restaurant {
-    pub id: i64,
+    pub id: RestaurantId,
     pub name: String,
     pub cuisine: String,
     pub address: String,
@@ -21,8 +23,8 @@ pub struct Restaurant {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MenuItem {
-    pub id: i64,
-    pub restaurant_id: i64,
+    pub id: MenuItemId,
+    pub restaurant_id: RestaurantId,
     pub name: String,
     pub description: String,
     pub price_cents: i64,

@@ -1,12 +1,12 @@
 //! Room names come from here and nowhere else, so the server joins and
 //! emits to exactly the same strings.
 
-use crate::Role;
+use crate::{OrderId, RestaurantId, Role, UserId};
 
 pub struct Room;
 
 impl Room {
-    pub fn user(id: i64) -> String {
+    pub fn user(id: UserId) -> String {
         format!("user:{id}")
     }
 
@@ -14,16 +14,16 @@ impl Room {
         format!("role:{}", role.as_str())
     }
 
-    pub fn restaurant(id: i64) -> String {
+    pub fn restaurant(id: RestaurantId) -> String {
         format!("restaurant:{id}")
     }
 
-    pub fn order(id: i64) -> String {
+    pub fn order(id: OrderId) -> String {
         format!("order:{id}")
     }
 
     /// People looking at one restaurant's menu (`menu:watch`).
-    pub fn menu(restaurant_id: i64) -> String {
+    pub fn menu(restaurant_id: RestaurantId) -> String {
         format!("{}{restaurant_id}", Self::MENU_PREFIX)
     }
 
@@ -48,11 +48,11 @@ mod tests {
 
     #[test]
     fn room_names_follow_the_contract() {
-        assert_eq!(Room::user(7), "user:7");
+        assert_eq!(Room::user(UserId(7)), "user:7");
         assert_eq!(Room::role(Role::Restaurant), "role:restaurant");
-        assert_eq!(Room::restaurant(2), "restaurant:2");
-        assert_eq!(Room::order(9), "order:9");
-        assert_eq!(Room::menu(3), "menu:3");
+        assert_eq!(Room::restaurant(RestaurantId(2)), "restaurant:2");
+        assert_eq!(Room::order(OrderId(9)), "order:9");
+        assert_eq!(Room::menu(RestaurantId(3)), "menu:3");
         assert_eq!(Room::session("abc"), "session:abc");
     }
 }

@@ -1,5 +1,7 @@
 use serde::{Deserialize, Serialize};
 
+use crate::{RestaurantId, UserId};
+
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -60,13 +62,13 @@ impl Role {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
     /// The restaurant a staff member works for.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub restaurant_id: Option<i64>,
+    pub restaurant_id: Option<RestaurantId>,
     #[serde(default)]
     pub suspended: bool,
 }

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use mealstream_core::service::{admin, moderation, Ctx};
 use model::admin::{Announce, Announcement, Overview, UserRow};
 use model::error::{AppError, ErrorBody};
-use model::User;
+use model::{User, UserId};
 
 use super::extract::{ApiJson, Id};
 use super::responses::{AdminsOnly, NotAllowed, NotYours, SignedOut, Unavailable};
@@ -47,7 +47,7 @@ pub fn router() -> Router<ApiState> {
 async fn suspend(
     State(ctx): State<Ctx>,
     SignedIn(admin): SignedIn,
-    Id(id): Id,
+    Id(id): Id<UserId>,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(moderation::suspend(&ctx, &admin, id).await?))
 }
@@ -70,7 +70,7 @@ async fn suspend(
 async fn reinstate(
     State(ctx): State<Ctx>,
     SignedIn(admin): SignedIn,
-    Id(id): Id,
+    Id(id): Id<UserId>,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(moderation::reinstate(&ctx, &admin, id).await?))
 }

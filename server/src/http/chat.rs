@@ -13,6 +13,7 @@ use super::extract::{ApiJson, Id};
 use super::responses::{SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
+use model::OrderId;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(history, send))]
@@ -39,7 +40,7 @@ pub fn router() -> Router<ApiState> {
 async fn history(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
 ) -> Result<Json<ChatHistory>, AppError> {
     Ok(Json(chat::history(&ctx, &user, id).await?))
 }
@@ -69,7 +70,7 @@ async fn history(
 async fn send(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<(StatusCode, Json<ChatMessage>), AppError> {
     let (message, new) = chat::send(&ctx, &user, id, &body).await?;

@@ -13,6 +13,7 @@ use super::extract::{ApiJson, Id};
 use super::responses::{AdminsOnly, SignedOut, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
+use model::{DisputeId, OrderId};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(open, list, resolve))]
@@ -48,7 +49,7 @@ pub fn router() -> Router<ApiState> {
 async fn open(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
     ApiJson(body): ApiJson<OpenDispute>,
 ) -> Result<(StatusCode, Json<Dispute>), AppError> {
     Ok((
@@ -98,7 +99,7 @@ async fn list(
 async fn resolve(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<DisputeId>,
     ApiJson(body): ApiJson<ResolveDispute>,
 ) -> Result<Json<Dispute>, AppError> {
     Ok(Json(disputes::resolve(&ctx, &user, id, &body).await?))

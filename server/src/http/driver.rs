@@ -8,7 +8,7 @@ use mealstream_core::service::{dispatch, driver_home, Ctx};
 use model::error::{AppError, ErrorBody};
 use model::events::DeliveryOffer;
 use model::requests::{Availability, LocationReport};
-use model::{Delivered, Order};
+use model::{Delivered, Order, OrderId};
 use serde_json::{json, Value};
 
 use super::extract::{ApiJson, Id};
@@ -132,7 +132,7 @@ async fn location(
 async fn accept(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
 ) -> Result<Json<Order>, AppError> {
     Ok(Json(dispatch::accept(&ctx, &user, id).await?))
 }
@@ -155,7 +155,7 @@ async fn accept(
 async fn decline(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
 ) -> Result<StatusCode, AppError> {
     dispatch::decline(&ctx, &user, id).await?;
     Ok(StatusCode::NO_CONTENT)

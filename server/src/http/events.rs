@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use mealstream_core::service::{events, retention, Ctx};
 use model::error::{AppError, ErrorBody};
+use model::EventId;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -59,7 +60,7 @@ async fn missed(
     SignedIn(user): SignedIn,
     Query(q): Query<Since>,
 ) -> Result<impl IntoResponse, AppError> {
-    let since = number("since", q.since.as_deref(), 0)?;
+    let since = EventId(number("since", q.since.as_deref(), 0)?);
     let limit = number("limit", q.limit.as_deref(), 100)?.clamp(1, events::MAX_REPLAY);
     let missed = events::missed(&ctx, &user, since, limit).await?;
     let resync = retention::needs_resync(&ctx, since).await?;

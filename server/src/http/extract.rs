@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use model::error::AppError;
 use serde::de::DeserializeOwned;
+use std::str::FromStr;
 
 pub struct ApiJson<T>(pub T);
 
@@ -62,19 +63,20 @@ fn data_error(text: &str) -> AppError {
     }
 }
 
-/// A numeric id in the path; anything else is "not found", never a 400 page.
-pub struct Id(pub i64);
+/// A positive numeric id of kind `T` (`Id<OrderId>`) in the path; anything
+/// else is "not found", never a 400 page.
+pub struct Id<T>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for Id {
+impl<S: Send + Sync, T: FromStr + Into<i64> + Copy> FromRequestParts<S> for Id<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound("resource"))?;
-        raw.parse::<i64>()
+        raw.parse::<T>()
             .ok()
-            .filter(|id| *id > 0)
+            .filter(|id| (*id).into() > 0)
             .map(Id)
             .ok_or(AppError::NotFound("resource"))
     }

@@ -7,7 +7,7 @@ use axum::{Json, Router};
 use mealstream_core::service::orders::{self, PlaceOrder};
 use mealstream_core::service::Ctx;
 use model::error::{AppError, ErrorBody};
-use model::{CheckoutInput, Order, OrderStatus, OrderSummary};
+use model::{CheckoutInput, Order, OrderId, OrderStatus, OrderSummary};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};
@@ -114,7 +114,7 @@ async fn list(
 async fn one(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
 ) -> Result<Json<Order>, AppError> {
     Ok(Json(orders::get(&ctx, &user, id).await?))
 }
@@ -148,7 +148,7 @@ pub(super) struct StatusBody {
 async fn change_status(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<OrderId>,
     ApiJson(body): ApiJson<StatusBody>,
 ) -> Result<Json<Order>, AppError> {
     let to = OrderStatus::parse(&body.status).ok_or_else(|| {

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use mealstream_core::service::restaurants::{self, MenuItemPatch, NewMenuItem};
 use mealstream_core::service::Ctx;
 use model::error::AppError;
-use model::{MenuItem, Restaurant, RestaurantWithMenu};
+use model::{MenuItem, MenuItemId, Restaurant, RestaurantId, RestaurantWithMenu};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};
@@ -54,7 +54,7 @@ pub(super) struct OpenBody {
 async fn set_open(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<RestaurantId>,
     ApiJson(body): ApiJson<OpenBody>,
 ) -> Result<Json<Restaurant>, AppError> {
     Ok(Json(
@@ -83,7 +83,7 @@ async fn set_open(
 async fn add_item(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<RestaurantId>,
     ApiJson(body): ApiJson<NewMenuItem>,
 ) -> Result<(StatusCode, Json<MenuItem>), AppError> {
     Ok((
@@ -113,7 +113,7 @@ async fn add_item(
 async fn update_item(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Id(id): Id,
+    Id(id): Id<MenuItemId>,
     ApiJson(body): ApiJson<MenuItemPatch>,
 ) -> Result<Json<MenuItem>, AppError> {
     Ok(Json(
@@ -147,7 +147,10 @@ async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<Restaurant>>, AppError>
         Unavailable
     )
 )]
-async fn one(State(ctx): State<Ctx>, Id(id): Id) -> Result<Json<RestaurantWithMenu>, AppError> {
+async fn one(
+    State(ctx): State<Ctx>,
+    Id(id): Id<RestaurantId>,
+) -> Result<Json<RestaurantWithMenu>, AppError> {
     restaurants::with_menu(&ctx, id)
         .await
         .map(Json)

@@ -19,7 +19,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 use mealstream_core::emit::Emitted;
 use mealstream_core::service::{auth, events, retention, Ctx};
 use model::error::{AppError, ErrorBody};
-use model::User;
+use model::{EventId, User};
 use serde::Deserialize;
 use tower_sessions::{Session, SessionStore};
 
@@ -49,7 +49,7 @@ struct Since {
     since: Option<String>,
 }
 
-fn resume_point(headers: &HeaderMap, since: Option<&str>) -> Result<Option<i64>, AppError> {
+fn resume_point(headers: &HeaderMap, since: Option<&str>) -> Result<Option<EventId>, AppError> {
     let raw = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -57,9 +57,9 @@ fn resume_point(headers: &HeaderMap, since: Option<&str>) -> Result<Option<i64>,
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(s) => s
-            .parse::<i64>()
+            .parse::<EventId>()
             .ok()
-            .filter(|n| *n >= 0)
+            .filter(|n| *n >= EventId(0))
             .map(Some)
             .ok_or_else(|| AppError::invalid("Last-Event-ID", "must be a whole number, 0 or more")),
     }
@@ -71,7 +71,7 @@ struct Cursor {
     user: User,
     session: Session,
     /// The newest event id this stream has read up to (its own rooms').
-    last: i64,
+    last: EventId,
     /// The session's epoch when the stream opened (see `auth::lapsed`).
     epoch: i64,
     rooms: Vec<String>,
@@ -196,7 +196,7 @@ async fn lapsed(c: &Cursor) -> Option<&'static str> {
     auth::lapsed(&c.ctx, &c.user, c.epoch).await.unwrap_or(None)
 }
 
-fn sse(id: i64, kind: &str, wire: String) -> Event {
+fn sse(id: EventId, kind: &str, wire: String) -> Event {
     Event::default().id(id.to_string()).event(kind).data(wire)
 }
 
@@ -269,9 +269,12 @@ mod tests {
     #[test]
     fn last_event_id_wins_over_since_and_must_be_a_number() {
         let mut headers = HeaderMap::new();
-        assert_eq!(resume_point(&headers, Some("7")).unwrap(), Some(7));
+        assert_eq!(resume_point(&headers, Some("7")).unwrap(), Some(EventId(7)));
         headers.insert("last-event-id", HeaderValue::from_static("12"));
-        assert_eq!(resume_point(&headers, Some("7")).unwrap(), Some(12));
+        assert_eq!(
+            resume_point(&headers, Some("7")).unwrap(),
+            Some(EventId(12))
+        );
         headers.insert("last-event-id", HeaderValue::from_static("x"));
         assert!(resume_point(&headers, None).is_err());
         assert_eq!(resume_point(&HeaderMap::new(), None).unwrap(), None);

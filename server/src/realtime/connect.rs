@@ -10,7 +10,7 @@ use model::requests::{
     WatchMenu, WatchOrder,
 };
 use model::rooms::Room;
-use model::User;
+use model::{EventId, User};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
 use socketioxide::SocketIo;
@@ -179,7 +179,7 @@ pub async fn on_connect<A: Adapter>(
         tracing::warn!(error = %e, "could not send hello");
     }
     drop(turn);
-    tracing::debug!(user_id = user.id, socket = %s.id, "socket connected");
+    tracing::debug!(user_id = user.id.0, socket = %s.id, "socket connected");
 }
 
 /// Most events one connection replays; past it the client resumes from
@@ -198,9 +198,9 @@ async fn catch_up<'c, A: Adapter>(
     s: &SocketRef<A>,
     ctx: &'c Ctx,
     user: &User,
-    after: Option<i64>,
-) -> Result<(i64, tokio::sync::MutexGuard<'c, ()>), AppError> {
-    let Some(mut last) = after.map(|a| a.max(0)) else {
+    after: Option<EventId>,
+) -> Result<(EventId, tokio::sync::MutexGuard<'c, ()>), AppError> {
+    let Some(mut last) = after.map(|a| a.max(EventId(0))) else {
         // Nothing to replay: live from the cursor on.
         let turn = ctx.emitter.turn().await;
         s.leave(Room::CATCHING_UP);
@@ -219,7 +219,12 @@ async fn catch_up<'c, A: Adapter>(
         if ctx.emitter.cursor() <= horizon || replayed >= MAX_CATCH_UP {
             s.leave(Room::CATCHING_UP);
             service::metrics::replayed(replayed);
-            tracing::debug!(user_id = user.id, replayed, after, "replayed missed events");
+            tracing::debug!(
+                user_id = user.id.0,
+                replayed,
+                after = after.map(|a| a.0),
+                "replayed missed events"
+            );
             return Ok((horizon, turn));
         }
         drop(turn);

@@ -12,10 +12,11 @@ use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData
 
 use super::reply;
 use super::socket_user::SocketUser;
+use model::RestaurantId;
 
 /// Reads `{restaurantId}` strictly: a positive integer, nothing else.
 fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchMenu, AppError> {
-    let restaurant_id = super::positive_id(data, "restaurantId")?;
+    let restaurant_id = RestaurantId(super::positive_id(data, "restaurantId")?);
     Ok(WatchMenu { restaurant_id })
 }
 
@@ -67,7 +68,7 @@ mod tests {
             parse(serde_json::json!({"restaurantId": 3}))
                 .unwrap()
                 .restaurant_id,
-            3
+            RestaurantId(3)
         );
         for bad in [
             serde_json::json!({"restaurantId": "3"}),

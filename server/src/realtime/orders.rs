@@ -11,10 +11,11 @@ use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData
 
 use super::reply;
 use super::socket_user::SocketUser;
+use model::OrderId;
 
 /// Reads `{orderId}` strictly: a positive integer, nothing else.
 fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchOrder, AppError> {
-    let order_id = super::positive_id(data, "orderId")?;
+    let order_id = OrderId(super::positive_id(data, "orderId")?);
     Ok(WatchOrder { order_id })
 }
 
@@ -68,7 +69,7 @@ mod tests {
     fn only_a_positive_integer_order_id_is_accepted() {
         assert_eq!(
             parse(serde_json::json!({"orderId": 4})).unwrap().order_id,
-            4
+            OrderId(4)
         );
         for bad in [
             serde_json::json!({"orderId": "4"}),

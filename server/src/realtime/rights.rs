@@ -14,7 +14,7 @@ use std::time::Duration;
 use mealstream_core::service::{auth, Ctx};
 use mealstream_core::store;
 use model::error::AppError;
-use model::User;
+use model::{User, UserId};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::SocketIo;
@@ -36,7 +36,7 @@ fn lapsed(had: &SocketUser, now: &Option<(User, i64)>) -> Option<&'static str> {
 }
 
 async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
-    let mut users: HashMap<i64, Option<(User, i64)>> = HashMap::new();
+    let mut users: HashMap<UserId, Option<(User, i64)>> = HashMap::new();
     for socket in io.sockets() {
         let Some(had) = socket.extensions.get::<SocketUser>() else {
             continue;

@@ -12,6 +12,7 @@ use std::time::Duration;
 use fred::prelude::{Expiration, KeysInterface, LuaInterface, Pool, SortedSetsInterface};
 use mealstream_core::emit::Emitter;
 use model::rooms::Room;
+use model::UserId;
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::SocketRef;
 use socketioxide::socket::Sid;
@@ -51,18 +52,18 @@ return excess
 trait Registry: Send + Sync {
     /// Counts `sid` for `user_id`; returns the sockets to close, oldest
     /// first, to stay within the limit.
-    async fn add(&self, user_id: i64, sid: Sid) -> Result<Vec<Sid>, fred::error::Error>;
+    async fn add(&self, user_id: UserId, sid: Sid) -> Result<Vec<Sid>, fred::error::Error>;
     /// The socket is gone.
-    async fn remove(&self, user_id: i64, sid: Sid) -> Result<(), fred::error::Error>;
+    async fn remove(&self, user_id: UserId, sid: Sid) -> Result<(), fred::error::Error>;
 }
 
 /// One node's sockets, oldest first.
 #[derive(Default)]
-struct MemoryRegistry(Mutex<HashMap<i64, VecDeque<Sid>>>);
+struct MemoryRegistry(Mutex<HashMap<UserId, VecDeque<Sid>>>);
 
 #[async_trait::async_trait]
 impl Registry for MemoryRegistry {
-    async fn add(&self, user_id: i64, sid: Sid) -> Result<Vec<Sid>, fred::error::Error> {
+    async fn add(&self, user_id: UserId, sid: Sid) -> Result<Vec<Sid>, fred::error::Error> {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let list = map.entry(user_id).or_default();
         list.push_back(sid);
@@ -70,7 +71,7 @@ impl Registry for MemoryRegistry {
         Ok(list.drain(..excess).collect())
     }
 
-    async fn remove(&self, user_id: i64, sid: Sid) -> Result<(), fred::error::Error> {
+    async fn remove(&self, user_id: UserId, sid: Sid) -> Result<(), fred::error::Error> {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = map.get_mut(&user_id) {
             list.retain(|s| *s != sid);
@@ -99,7 +100,7 @@ struct RedisRegistry {
 }
 
 impl RedisRegistry {
-    fn user_key(&self, user_id: i64) -> String {
+    fn user_key(&self, user_id: UserId) -> String {
         format!("{}:sockets:{user_id}", self.prefix)
     }
 
@@ -122,7 +123,7 @@ impl RedisRegistry {
 
 #[async_trait::async_trait]
 impl Registry for RedisRegistry {
-    async fn add(&self, user_id: i64, sid: Sid) -> Result<Vec<Sid>, fred::error::Error> {
+    async fn add(&self, user_id: UserId, sid: Sid) -> Result<Vec<Sid>, fred::error::Error> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
@@ -146,7 +147,7 @@ impl Registry for RedisRegistry {
             .collect())
     }
 
-    async fn remove(&self, user_id: i64, sid: Sid) -> Result<(), fred::error::Error> {
+    async fn remove(&self, user_id: UserId, sid: Sid) -> Result<(), fred::error::Error> {
         self.pool
             .zrem(self.user_key(user_id), format!("{}|{sid}", self.node))
             .await
@@ -190,7 +191,7 @@ impl UserSockets {
     }
 
     /// The socket is gone: it no longer counts.
-    pub async fn remove(&self, user_id: i64, sid: Sid) {
+    pub async fn remove(&self, user_id: UserId, sid: Sid) {
         if let Err(e) = self.0.remove(user_id, sid).await {
             // It stops counting when this node's heartbeat lapses.
             tracing::warn!(error = %e, "could not unregister a socket");
@@ -200,7 +201,7 @@ impl UserSockets {
     /// Counts the new socket of `user_id` and closes the oldest beyond the
     /// limit, on whichever node they are. The caller calls
     /// [`remove`](Self::remove) when it goes.
-    pub async fn admit<A: Adapter>(&self, io: &SocketIo<A>, s: &SocketRef<A>, user_id: i64) {
+    pub async fn admit<A: Adapter>(&self, io: &SocketIo<A>, s: &SocketRef<A>, user_id: UserId) {
         let excess = match self.0.add(user_id, s.id).await {
             Ok(excess) => excess,
             Err(e) => {
@@ -213,7 +214,7 @@ impl UserSockets {
         for old in excess {
             match io.get_socket(old) {
                 Some(old) => {
-                    tracing::info!(user_id, socket = %old.id, "over {SOCKETS_PER_USER} sockets: closing the oldest");
+                    tracing::info!(user_id = user_id.0, socket = %old.id, "over {SOCKETS_PER_USER} sockets: closing the oldest");
                     let _ = old.disconnect();
                 }
                 None => elsewhere.push(old),
@@ -228,7 +229,7 @@ impl UserSockets {
                     .into_iter()
                     .filter(|r| elsewhere.contains(&r.data().id))
                 {
-                    tracing::info!(user_id, socket = %old.data().id, "over {SOCKETS_PER_USER} sockets: closing the oldest, on another node");
+                    tracing::info!(user_id = user_id.0, socket = %old.data().id, "over {SOCKETS_PER_USER} sockets: closing the oldest, on another node");
                     if let Err(e) = old.disconnect().await {
                         tracing::warn!(error = %e, "could not close a socket on another node");
                     }
@@ -249,16 +250,16 @@ mod tests {
         let sids: Vec<Sid> = (0..SOCKETS_PER_USER + 2).map(|_| Sid::new()).collect();
         let mut closed = Vec::new();
         for sid in &sids {
-            closed.extend(users.add(7, *sid).await.unwrap());
+            closed.extend(users.add(UserId(7), *sid).await.unwrap());
         }
         assert_eq!(closed, sids[..2]);
         assert!(
-            users.add(8, Sid::new()).await.unwrap().is_empty(),
+            users.add(UserId(8), Sid::new()).await.unwrap().is_empty(),
             "another user is unaffected"
         );
-        users.remove(7, sids[5]).await.unwrap();
+        users.remove(UserId(7), sids[5]).await.unwrap();
         assert!(
-            users.add(7, Sid::new()).await.unwrap().is_empty(),
+            users.add(UserId(7), Sid::new()).await.unwrap().is_empty(),
             "a closed socket frees its place"
         );
     }

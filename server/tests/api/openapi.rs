@@ -71,4 +71,19 @@ async fn the_openapi_document_covers_every_endpoint_with_its_errors() {
         order["totalCents"].is_object() && order["history"].is_object(),
         "camelCase fields"
     );
+    // Ids are typed in Rust (`OrderId`, `UserId`...) but plain integers here.
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(order["id"]["$ref"], "#/components/schemas/OrderId");
+    for id in [
+        "OrderId",
+        "UserId",
+        "RestaurantId",
+        "MenuItemId",
+        "DisputeId",
+    ] {
+        assert_eq!(schemas[id]["type"], "integer", "{id}");
+        assert_eq!(schemas[id]["format"], "int64", "{id}");
+    }
+    let restaurant = &schemas["Party_RestaurantId"]["properties"]["id"];
+    assert_eq!(restaurant["type"], "integer", "an order's restaurant id");
 }

@@ -15,7 +15,7 @@ use state::{now, ChatState};
 
 #[component]
 pub fn ChatPanel(
-    #[prop(into)] order_id: Signal<Option<i64>>,
+    #[prop(into)] order_id: Signal<Option<model::OrderId>>,
     #[prop(optional)] read_only: bool,
 ) -> impl IntoView {
     let user = CurrentUser::get();
@@ -124,7 +124,7 @@ fn ChatLine(message: ChatMessage, state: ChatState) -> impl IntoView {
         (!names.is_empty()).then(|| format!("Seen by {}", model::words::and_list(&names)))
     };
     view! {
-        <li class="chat-msg" class:mine=mine data-message-id=id>
+        <li class="chat-msg" class:mine=mine data-message-id=id.to_string()>
             <p class="chat-meta">
                 <strong>{message.sender.name.clone()}</strong>
                 " · " <LocalTime at=message.at.clone() />

@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use model::chat::{ChatMessage, ChatRead};
 use model::events::Event;
+use model::{OrderId, UserId};
 
 use crate::components::connection::{Connection, LinkState};
 
 /// A message typed here that the server has not confirmed yet.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Pending {
-    pub(super) order_id: i64,
+    pub(super) order_id: OrderId,
     pub(super) client_id: String,
     pub(super) body: String,
     pub(super) error: Option<String>,
@@ -19,16 +20,16 @@ pub(super) struct Pending {
 
 #[derive(Clone, Copy)]
 pub(super) struct ChatState {
-    pub(super) order_id: Signal<Option<i64>>,
+    pub(super) order_id: Signal<Option<OrderId>>,
     pub(super) messages: RwSignal<Vec<ChatMessage>>,
     pub(super) reads: RwSignal<Vec<ChatRead>>,
     pub(super) pending: RwSignal<Vec<Pending>>,
     /// Who is typing, and until when (ms since the epoch).
-    pub(super) typing: RwSignal<Option<(i64, String, f64)>>,
+    pub(super) typing: RwSignal<Option<(UserId, String, f64)>>,
     pub(super) open: RwSignal<bool>,
     pub(super) loaded: RwSignal<bool>,
     pub(super) error: RwSignal<Option<String>>,
-    pub(super) me: Signal<Option<i64>>,
+    pub(super) me: Signal<Option<UserId>>,
 }
 
 pub(super) fn now() -> f64 {
@@ -57,7 +58,7 @@ impl ChatState {
     /// Whenever the order changes: start clean, follow the order's room
     /// (admins read along through it) and load its history.
     pub(super) fn load_on_open(self) {
-        Effect::new(move |previous: Option<Option<i64>>| {
+        Effect::new(move |previous: Option<Option<OrderId>>| {
             let current = self.order_id.get();
             if previous.as_ref() == Some(&current) {
                 return current;
@@ -280,9 +281,9 @@ impl ChatState {
                     r.iter()
                         .find(|r| Some(r.user_id) == me)
                         .map(|r| r.up_to_message_id)
-                        .unwrap_or(0)
+                        .unwrap_or(model::MessageId(0))
                 })
-                .unwrap_or(0);
+                .unwrap_or(model::MessageId(0));
             if let Some(newest) = newest.filter(|n| *n > already) {
                 leptos::task::spawn_local(async move {
                     let request = model::requests::ReadChat {
@@ -300,7 +301,8 @@ impl ChatState {
         #[cfg(feature = "hydrate")]
         {
             thread_local! {
-                static LAST: std::cell::RefCell<(i64, f64)> = const { std::cell::RefCell::new((0, 0.0)) };
+                static LAST: std::cell::RefCell<(OrderId, f64)> =
+                    const { std::cell::RefCell::new((OrderId(0), 0.0)) };
             }
             let Some(order_id) = self.order_id.get_untracked() else {
                 return;

@@ -14,10 +14,10 @@ use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
 use crate::error::AppError;
 use model::dispute::{reason_label, resolution_label, Dispute, ResolveDispute, RESOLUTIONS};
-use model::{format_cents, parse_euros, Role};
+use model::{format_cents, parse_euros, DisputeId, Role};
 
 /// Runs `refetch` when a dispute opens or closes (`only`: just that one).
-fn follow_disputes(only: Option<Signal<Option<i64>>>, refetch: impl Fn() + 'static) {
+fn follow_disputes(only: Option<Signal<Option<DisputeId>>>, refetch: impl Fn() + 'static) {
     Connection::get().on_event(move |event| {
         let id = match &event.event {
             Event::DisputeOpened(DisputeOpened(d)) | Event::DisputeResolved(DisputeResolved(d)) => {
@@ -50,10 +50,10 @@ pub fn DisputeQueue() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|d| view! {
-                                        <tr data-dispute-id=d.id data-status=d.status.clone()>
-                                            <td data-label="Dispute"><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id}</a></td>
+                                        <tr data-dispute-id=d.id.to_string() data-status=d.status.clone()>
+                                            <td data-label="Dispute"><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id.to_string()}</a></td>
                                             <td data-label="Opened"><LocalTime at=d.created_at.clone() /></td>
-                                            <td data-label="Order">"#" {d.order_id} " · " {d.restaurant_name.clone()}</td>
+                                            <td data-label="Order">"#" {d.order_id.to_string()} " · " {d.restaurant_name.clone()}</td>
                                             <td data-label="Customer">{d.customer.name.clone()}</td>
                                             <td data-label="Reason">{reason_label(&d.reason)}</td>
                                             <td data-label="Status"><span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span></td>
@@ -81,7 +81,12 @@ fn status_text(d: &Dispute) -> String {
 #[component]
 pub fn AdminDispute() -> impl IntoView {
     let params = use_params_map();
-    let id = Signal::derive(move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<DisputeId>().ok())
+    });
     let dispute = Resource::new(
         move || id.get(),
         |id| async move {
@@ -175,12 +180,12 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
     );
     let open = d.status == "open";
     view! {
-        <section class="card dispute-card" data-dispute-id=id data-status=d.status.clone()>
+        <section class="card dispute-card" data-dispute-id=id.to_string() data-status=d.status.clone()>
             <div class="order-head">
-                <h1>"Dispute #" {id}</h1>
+                <h1>"Dispute #" {id.to_string()}</h1>
                 <span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span>
             </div>
-            <p><strong>{reason_label(&d.reason)}</strong> " · order #" {d.order_id} " · " {d.restaurant_name.clone()} " · total " {format_cents(total)}</p>
+            <p><strong>{reason_label(&d.reason)}</strong> " · order #" {d.order_id.to_string()} " · " {d.restaurant_name.clone()} " · total " {format_cents(total)}</p>
             <p class="dispute-details">{if d.details.is_empty() { "No details given.".to_owned() } else { d.details.clone() }}</p>
             <p class="muted">"Opened by " {d.customer.name.clone()} " at " <LocalTime at=d.created_at.clone() /></p>
             {d.resolved_by.clone().map(|by| view! {

@@ -107,8 +107,8 @@ pub fn Operations() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|o| view! {
-                                        <tr data-order-id=o.id data-status=o.status.as_str()>
-                                            <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id}</a></td>
+                                        <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
+                                            <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
                                             <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
                                             <td data-label="Restaurant">{o.restaurant.name}</td>
                                             <td data-label="Customer">{o.customer.name}</td>
@@ -131,7 +131,12 @@ pub fn Operations() -> impl IntoView {
 #[component]
 pub fn AdminOrder() -> impl IntoView {
     let params = use_params_map();
-    let id = Signal::derive(move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<model::OrderId>().ok())
+    });
     view! {
         <p><a href="/admin">"← Operations"</a></p>
         <OrderDetail id role=Role::Admin />
@@ -148,7 +153,7 @@ fn OperationsMap(
     use model::events::DriverPosition;
     use std::collections::BTreeMap;
 
-    let drivers = RwSignal::new(BTreeMap::<i64, DriverPosition>::new());
+    let drivers = RwSignal::new(BTreeMap::<model::UserId, DriverPosition>::new());
     // The map is drawn in the browser only: it reads the orders through an
     // effect, so the server and the hydrating browser render the same text.
     let mapped = RwSignal::new(Vec::<model::OrderSummary>::new());

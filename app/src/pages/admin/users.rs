@@ -7,11 +7,12 @@ use crate::api::error_message;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form_error::{FieldError, FormErrors};
 use model::admin::Announce;
+use model::UserId;
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {
     let users = Resource::new(|| (), |_| admin_users());
-    let toggle = Action::new(move |(id, suspend): &(i64, bool)| {
+    let toggle = Action::new(move |(id, suspend): &(UserId, bool)| {
         let (id, suspend) = (*id, *suspend);
         async move { set_user_suspended(id, suspend).await }
     });
@@ -49,7 +50,7 @@ pub fn AdminUsers() -> impl IntoView {
                                     {list.into_iter().map(|u| {
                                         let (id, suspended) = (u.id, u.suspended);
                                         view! {
-                                            <tr data-user-id=id data-email=u.email.clone() data-suspended=suspended.to_string()>
+                                            <tr data-user-id=id.to_string() data-email=u.email.clone() data-suspended=suspended.to_string()>
                                                 <td data-label="Name">{u.name.clone()}</td>
                                                 <td data-label="Email">{u.email.clone()}</td>
                                                 <td data-label="Role">{u.role.label()}</td>

@@ -8,15 +8,15 @@ use crate::components::address_picker::AddressPicker;
 use crate::components::cart_store::CartStore;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
 use model::cart::LineIssue;
-use model::{format_cents, MenuItem, DELIVERY_FEE_CENTS};
+use model::{format_cents, MenuItem, MenuItemId, RestaurantId, DELIVERY_FEE_CENTS};
 
 /// The open menu as it is now (its restaurant and items, live changes
 /// applied), for the cart beside it to check its lines against.
 #[derive(Clone, Copy)]
-pub struct LiveMenu(pub Signal<Option<(i64, Vec<MenuItem>)>>);
+pub struct LiveMenu(pub Signal<Option<(RestaurantId, Vec<MenuItem>)>>);
 
 impl LiveMenu {
-    pub fn item(&self, id: i64) -> Option<MenuItem> {
+    pub fn item(&self, id: MenuItemId) -> Option<MenuItem> {
         self.0
             .with(|m| m.as_ref()?.1.iter().find(|i| i.id == id).cloned())
     }
@@ -99,7 +99,7 @@ pub fn CartPanel() -> impl IntoView {
                 <p class="muted">{move || cart.with(|c| c.restaurant_name.clone())}</p>
                 <ul class="cart-lines">
                     <For each=move || cart.get().lines key=|l| (l.menu_item_id, l.quantity, l.price_cents) let:line>
-                        <li class="cart-line" data-menu-item-id=line.menu_item_id>
+                        <li class="cart-line" data-menu-item-id=line.menu_item_id.to_string()>
                             <span class="cart-name">{line.name.clone()}</span>
                             <span class="qty">
                                 <button class="btn btn-ghost btn-qty" aria-label=format!("One less {}", line.name)
@@ -146,7 +146,7 @@ pub fn CartPanel() -> impl IntoView {
 
 /// What changed about one cart line, and the one tap that settles it.
 #[component]
-fn LineFlag(id: i64, issues: Memo<Vec<(i64, LineIssue)>>) -> impl IntoView {
+fn LineFlag(id: MenuItemId, issues: Memo<Vec<(MenuItemId, LineIssue)>>) -> impl IntoView {
     let cart = CartStore::get().0;
     let issue = move || issues.with(|all| all.iter().find(|(i, _)| *i == id).map(|(_, x)| *x));
     move || {

@@ -13,12 +13,17 @@ use crate::api::restaurants::get_restaurant;
 use crate::components::cart_store::CartStore;
 use crate::components::connection::Connection;
 use model::events::MenuItemChanged;
-use model::{format_cents, MenuItem};
+use model::{format_cents, MenuItem, MenuItemId, RestaurantId};
 
 #[component]
 pub fn Menu() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<RestaurantId>().ok())
+    };
     let restaurant = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_restaurant(id).await,
@@ -26,8 +31,8 @@ pub fn Menu() -> impl IntoView {
         }
     });
     // The menu as read, then every change pushed while it is open.
-    let base = RwSignal::new(None::<(i64, Vec<MenuItem>)>);
-    let changes = RwSignal::new(HashMap::<i64, MenuItemChanged>::new());
+    let base = RwSignal::new(None::<(RestaurantId, Vec<MenuItem>)>);
+    let changes = RwSignal::new(HashMap::<MenuItemId, MenuItemChanged>::new());
     let current = Memo::new(move |_| {
         base.get().map(|(restaurant_id, mut menu)| {
             changes.with(|changes| {
@@ -125,7 +130,7 @@ fn MenuRow(item: MenuItem, restaurant_name: String, open: bool) -> impl IntoView
     });
     let available = move || now.with(|i| i.available);
     view! {
-        <li class="card menu-item" class:unavailable=move || !available() data-menu-item-id=id
+        <li class="card menu-item" class:unavailable=move || !available() data-menu-item-id=id.to_string()
             data-available=move || available().to_string()>
             <div>
                 <h2>{move || now.with(|i| i.name.clone())}</h2>
@@ -154,7 +159,7 @@ mod watch {
 
     /// Watches `restaurant` on every (re)connection of the socket: a socket
     /// that reconnects starts in no menu room. True while it is watched.
-    pub fn follow(restaurant: Signal<Option<i64>>) -> ReadSignal<bool> {
+    pub fn follow(restaurant: Signal<Option<model::RestaurantId>>) -> ReadSignal<bool> {
         let (live, set_live) = signal(false);
         #[cfg(feature = "hydrate")]
         {

@@ -5,13 +5,18 @@ use crate::api::error_message;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use model::{format_cents, Role};
+use model::{format_cents, OrderId, Role};
 
 /// Follow one order live.
 #[component]
 pub fn Tracking() -> impl IntoView {
     let params = use_params_map();
-    let id = Signal::derive(move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
+    let id = Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<OrderId>().ok())
+    });
     view! {
         <p><a href="/orders">"← My orders"</a></p>
         <OrderDetail id role=Role::Customer />
@@ -38,9 +43,9 @@ pub fn MyOrders() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="order-list">
                             {list.into_iter().map(|o| view! {
-                                <li class="card order-row" data-order-id=o.id data-status=o.status.as_str()>
+                                <li class="card order-row" data-order-id=o.id.to_string() data-status=o.status.as_str()>
                                     <a href=format!("/orders/{}", o.id) class="card-link">
-                                        <strong>"#" {o.id} " · " {o.restaurant.name}</strong>
+                                        <strong>"#" {o.id.to_string()} " · " {o.restaurant.name}</strong>
                                         <span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span>
                                         <span class="muted">{o.items}</span>
                                         <span class="price">{format_cents(o.total_cents)}</span>

@@ -92,7 +92,7 @@ fn Nearest(list: Vec<Restaurant>, address: AddressStore, query: RwSignal<String>
 fn RestaurantCard(r: Restaurant, away: f64) -> impl IntoView {
     let href = format!("/restaurants/{}", r.id);
     view! {
-        <li class="card restaurant-card" data-restaurant-id=r.id>
+        <li class="card restaurant-card" data-restaurant-id=r.id.to_string()>
             <a href=href class="card-link">
                 <div class="restaurant-head">
                     <h2>{r.name}</h2>

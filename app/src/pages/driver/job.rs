@@ -72,9 +72,9 @@ pub fn ActiveJob(
     });
     let status = order.status;
     view! {
-        <section class="card job" data-order-id=id data-status=order.status.as_str()>
+        <section class="card job" data-order-id=id.to_string() data-status=order.status.as_str()>
             <div class="order-head">
-                <h2>"Delivery #" {id}</h2>
+                <h2>"Delivery #" {id.to_string()}</h2>
                 <span class="status-pill" data-status=order.status.as_str()>{order.status.label()}</span>
             </div>
             <p><strong>"Pick up: "</strong>{order.restaurant.name.clone()} " · " {order.pickup.address.clone()}</p>

@@ -8,8 +8,8 @@ use crate::api::driver::{accept_offer, decline_offer};
 use crate::api::error_message;
 use crate::components::connection::LiveEvent;
 use model::events::{DeliveryOffer, Event};
-use model::format_cents;
 use model::time::parse_rfc3339;
+use model::{format_cents, OrderId};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OfferState {
@@ -92,7 +92,7 @@ impl Offers {
         }
     }
 
-    fn set_state(&self, order_id: i64, state: OfferState) {
+    fn set_state(&self, order_id: OrderId, state: OfferState) {
         self.cards.update(|cards| {
             if let Some(card) = cards.iter_mut().find(|c| c.offer.order_id == order_id) {
                 card.state = state;
@@ -100,7 +100,7 @@ impl Offers {
         });
     }
 
-    fn remove(&self, order_id: i64) {
+    fn remove(&self, order_id: OrderId) {
         self.cards
             .update(|cards| cards.retain(|c| c.offer.order_id != order_id));
     }
@@ -154,7 +154,7 @@ pub fn OfferCard(
     };
     let is_open = closed.is_none();
     view! {
-        <li class="card offer-card" data-order-id=order_id data-state=format!("{state:?}").to_lowercase()>
+        <li class="card offer-card" data-order-id=order_id.to_string() data-state=format!("{state:?}").to_lowercase()>
             <div class="offer-head">
                 <strong>{offer.restaurant_name.clone()}</strong>
                 {is_open.then(|| view! { <span class="countdown" aria-label="Seconds left">{move || format!("{} s", left())}</span> })}

@@ -45,7 +45,7 @@ pub fn Today(delivered: Signal<Vec<Delivered>>) -> impl IntoView {
                     </p>
                     <ul class="today-list">
                         {list.into_iter().map(|d| view! {
-                            <li data-order-id=d.order_id>
+                            <li data-order-id=d.order_id.to_string()>
                                 <LocalTime at=d.delivered_at />
                                 <span class="today-place">{d.restaurant_name}</span>
                                 <span class="today-pay">{format_cents(d.pay_cents)}</span>

@@ -10,7 +10,7 @@ use crate::components::chat::ChatPanel;
 use crate::components::confirm::ConfirmButton;
 use crate::components::connection::Connection;
 use crate::components::local_time::LocalTime;
-use model::{format_cents, OrderStatus, OrderSummary};
+use model::{format_cents, OrderId, OrderStatus, OrderSummary};
 
 const COLUMNS: [OrderStatus; 4] = [
     OrderStatus::Placed,
@@ -26,14 +26,14 @@ const REJECT_REASONS: &[&str] = &[
     "Cannot deliver there",
 ];
 
-type StepAction = Action<(i64, OrderStatus, Option<String>), Result<(), crate::api::ApiError>>;
+type StepAction = Action<(OrderId, OrderStatus, Option<String>), Result<(), crate::api::ApiError>>;
 
 #[component]
 pub fn Board() -> impl IntoView {
     let orders = Resource::new(|| (), |_| list_orders(true));
     let recent = Resource::new(|| (), |_| recent_orders());
     // The order whose chat is open beside the board.
-    let chat: RwSignal<Option<i64>> = RwSignal::new(None);
+    let chat: RwSignal<Option<OrderId>> = RwSignal::new(None);
     Connection::get().on_event(move |event| {
         // Chat has its own panel: a message does not reload the board.
         if event.is_logged() && !event.event.is_chat() && event.order_id().is_some() {
@@ -41,14 +41,16 @@ pub fn Board() -> impl IntoView {
             recent.refetch();
         }
     });
-    let step: StepAction = Action::new(|(id, to, reason): &(i64, OrderStatus, Option<String>)| {
-        let (id, to, reason) = (*id, *to, reason.clone());
-        async move {
-            change_order_status(id, to.as_str().to_owned(), reason)
-                .await
-                .map(|_| ())
-        }
-    });
+    let step: StepAction = Action::new(
+        |(id, to, reason): &(OrderId, OrderStatus, Option<String>)| {
+            let (id, to, reason) = (*id, *to, reason.clone());
+            async move {
+                change_order_status(id, to.as_str().to_owned(), reason)
+                    .await
+                    .map(|_| ())
+            }
+        },
+    );
     Effect::new(move |_| {
         if step.value().get().is_some() {
             orders.refetch();
@@ -96,7 +98,7 @@ pub fn Board() -> impl IntoView {
         <Show when=move || chat.get().is_some()>
             <aside class="board-chat" aria-label="Order chat">
                 <div class="board-chat-head">
-                    <strong>"Order #" {move || chat.get()}</strong>
+                    <strong>"Order #" {move || chat.get().map(|id| id.to_string())}</strong>
                     <button class="btn btn-ghost" on:click=move |_| chat.set(None)>"Close"</button>
                 </div>
                 <ChatPanel order_id=Signal::derive(move || chat.get()) />
@@ -110,7 +112,7 @@ fn BoardColumn(
     status: OrderStatus,
     cards: Vec<OrderSummary>,
     step: StepAction,
-    chat: RwSignal<Option<i64>>,
+    chat: RwSignal<Option<OrderId>>,
 ) -> impl IntoView {
     let title = match status {
         OrderStatus::Placed => "New",
@@ -130,7 +132,11 @@ fn BoardColumn(
 }
 
 #[component]
-fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>) -> impl IntoView {
+fn OrderCard(
+    order: OrderSummary,
+    step: StepAction,
+    chat: RwSignal<Option<OrderId>>,
+) -> impl IntoView {
     let id = order.id;
     let reason = RwSignal::new(REJECT_REASONS[0].to_owned());
     let busy = move || step.pending().get();
@@ -141,9 +147,9 @@ fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>)
         _ => None,
     };
     view! {
-        <article class="order-card card" data-order-id=id data-status=order.status.as_str()>
+        <article class="order-card card" data-order-id=id.to_string() data-status=order.status.as_str()>
             <header class="order-card-head">
-                <strong>"#" {id}</strong>
+                <strong>"#" {id.to_string()}</strong>
                 <span class="muted">"placed " <LocalTime at=order.created_at.clone() relative=true /></span>
             </header>
             <p class="order-items">{order.items.clone()}</p>
@@ -172,7 +178,7 @@ fn OrderCard(order: OrderSummary, step: StepAction, chat: RwSignal<Option<i64>>)
 /// Orders picked up in the last hour: off the board, but their chat is
 /// still a tap away.
 #[component]
-fn Recent(list: Vec<OrderSummary>, chat: RwSignal<Option<i64>>) -> impl IntoView {
+fn Recent(list: Vec<OrderSummary>, chat: RwSignal<Option<OrderId>>) -> impl IntoView {
     let count = list.len();
     view! {
         <section class="recent card" aria-labelledby="recent-title">
@@ -186,8 +192,8 @@ fn Recent(list: Vec<OrderSummary>, chat: RwSignal<Option<i64>>) -> impl IntoView
                         {list.into_iter().map(|o| {
                             let id = o.id;
                             view! {
-                                <li data-order-id=id data-status=o.status.as_str()>
-                                    <strong>"#" {id}</strong>
+                                <li data-order-id=id.to_string() data-status=o.status.as_str()>
+                                    <strong>"#" {id.to_string()}</strong>
                                     <span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span>
                                     <span class="recent-who">{o.customer.name.clone()}</span>
                                     <span class="muted"><LocalTime at=o.updated_at.clone() relative=true /></span>

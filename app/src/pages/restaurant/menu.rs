@@ -120,7 +120,7 @@ fn MenuItemEditor(item: MenuItem) -> impl IntoView {
     let input_id = move |field: &str| format!("{field}-{id}");
     let error_id = move |field: &str| format!("{field}-{id}-error");
     view! {
-        <li class="card menu-edit" id=scope data-menu-item-id=id data-changed=move || changed.get().to_string()>
+        <li class="card menu-edit" id=scope data-menu-item-id=id.to_string() data-changed=move || changed.get().to_string()>
             <div class="menu-edit-fields" role="group" aria-label=move || saved.with(|s| s.name.clone())>
                 <div class="field field-name">
                     <label for=input_id("name")>"Name"</label>

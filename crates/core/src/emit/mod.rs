@@ -9,6 +9,7 @@ mod broadcast;
 pub use broadcast::{Broadcast, RedisAdapter};
 
 use model::rooms::Room;
+use model::{EventId, UserId};
 
 /// Batches of emitted events kept for event streams that fall behind;
 /// beyond it a stream reads the log again.
@@ -17,7 +18,7 @@ const EMITTED_BATCHES: usize = 1024;
 /// One logged event as the tail emitted it.
 #[derive(Clone, Debug)]
 pub struct TailEvent {
-    pub id: i64,
+    pub id: EventId,
     pub kind: String,
     pub rooms: Vec<String>,
     /// The wire object's JSON text (`eventId` and `at` first).
@@ -91,7 +92,7 @@ impl Emitter {
     }
 
     /// Ends every socket of one user, on every node (suspension).
-    pub async fn revoke_user(&self, user_id: i64, reason: &str) {
+    pub async fn revoke_user(&self, user_id: UserId, reason: &str) {
         self.revoke_room(Room::user(user_id), reason).await;
     }
 
@@ -116,21 +117,21 @@ impl Emitter {
 
     /// Called after every commit that logged events (`newest` the last
     /// id): the tail emits them.
-    pub fn committed_here(&self, newest: i64) {
-        self.pending.fetch_max(newest, Ordering::AcqRel);
+    pub fn committed_here(&self, newest: EventId) {
+        self.pending.fetch_max(newest.0, Ordering::AcqRel);
         self.committed_here.store(true, Ordering::Release);
         self.wake.notify_one();
     }
 
     /// Wakes the tail for events committed on another node, up to `newest`.
-    pub fn heard_of(&self, newest: i64) {
-        self.pending.fetch_max(newest, Ordering::AcqRel);
+    pub fn heard_of(&self, newest: EventId) {
+        self.pending.fetch_max(newest.0, Ordering::AcqRel);
         self.wake.notify_one();
     }
 
     /// The newest event id known to be committed.
-    pub fn pending(&self) -> i64 {
-        self.pending.load(Ordering::Acquire)
+    pub fn pending(&self) -> EventId {
+        EventId(self.pending.load(Ordering::Acquire))
     }
 
     /// Resolves when the tail has something to read (or may have).
@@ -145,8 +146,8 @@ impl Emitter {
 
     /// The newest event id this node's sockets have been sent by the tail:
     /// every later event reaches a socket that is in its rooms now.
-    pub fn cursor(&self) -> i64 {
-        self.cursor.load(Ordering::Acquire)
+    pub fn cursor(&self) -> EventId {
+        EventId(self.cursor.load(Ordering::Acquire))
     }
 
     /// The emission turn: while it is held, the tail neither emits nor
@@ -176,8 +177,8 @@ impl Emitter {
     }
 
     /// The tail has emitted everything up to `id`.
-    pub fn advance(&self, id: i64) {
-        self.cursor.store(id, Ordering::Release);
+    pub fn advance(&self, id: EventId) {
+        self.cursor.store(id.0, Ordering::Release);
     }
 
     /// The tail has emitted `events` (oldest first): this node's event

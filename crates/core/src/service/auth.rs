@@ -9,7 +9,7 @@ use tower_sessions::Session;
 use super::{password, Ctx};
 use crate::store;
 use model::error::AppError;
-use model::{Email, Name, Password, Role, User};
+use model::{Email, Name, Password, Role, User, UserId};
 
 const USER_ID_KEY: &str = "uid";
 /// The user's session epoch at sign-in (see `store::users::with_epoch`).
@@ -59,7 +59,7 @@ pub async fn register(
     .await?
     .ok_or_else(|| AppError::Conflict("an account with this email already exists".into()))?;
     start_session(session, &user, 0).await?;
-    tracing::info!(user_id = user.id, "customer registered");
+    tracing::info!(user_id = user.id.0, "customer registered");
     Ok(user)
 }
 
@@ -112,20 +112,20 @@ pub async fn sign_in(
     let matches = password::verify(password.to_owned(), hash).await?;
     match user {
         Some(user) if matches && user.suspended => {
-            tracing::info!(user_id = user.id, "sign-in refused: suspended");
+            tracing::info!(user_id = user.id.0, "sign-in refused: suspended");
             Err(AppError::Suspended)
         }
         Some(user) if matches => {
             limits.password_checks_per_email.reset(&email_key).await?;
             // Signing in over someone's live session ends that session's
             // sockets: they must not outlive it under a new id.
-            if session.get::<i64>(USER_ID_KEY).await?.is_some() {
+            if session.get::<UserId>(USER_ID_KEY).await?.is_some() {
                 if let Some(old) = session_key(session) {
                     ctx.emitter.revoke_session(&old, "signed in again").await;
                 }
             }
             start_session(session, &user, epoch).await?;
-            tracing::info!(user_id = user.id, role = user.role.as_str(), "signed in");
+            tracing::info!(user_id = user.id.0, role = user.role.as_str(), "signed in");
             Ok(user)
         }
         _ => {
@@ -158,7 +158,7 @@ pub fn session_key(session: &Session) -> Option<String> {
 /// The signed-in user, or `None`. The session of a suspended user, or one
 /// made before a suspension (an older epoch), is ended.
 pub async fn current_user(ctx: &Ctx, session: &Session) -> Result<Option<User>, AppError> {
-    let Some(user_id) = session.get::<i64>(USER_ID_KEY).await? else {
+    let Some(user_id) = session.get::<UserId>(USER_ID_KEY).await? else {
         return Ok(None);
     };
     let epoch = session.get::<i64>(EPOCH_KEY).await?.unwrap_or(0);
@@ -193,7 +193,7 @@ async fn start_session(session: &Session, user: &User, epoch: i64) -> Result<(),
 }
 
 /// Whether the user is suspended now (read from the database, not a session).
-pub async fn is_suspended(ctx: &Ctx, user_id: i64) -> Result<bool, AppError> {
+pub async fn is_suspended(ctx: &Ctx, user_id: UserId) -> Result<bool, AppError> {
     Ok(store::users::by_id(&ctx.db, user_id)
         .await?
         .is_none_or(|u| u.suspended))

@@ -12,7 +12,7 @@ use model::chat::{self, ChatHistory, ChatMessage, ChatRead, SendMessage, OPEN_AF
 use model::error::AppError;
 use model::rooms::Room;
 use model::time::rfc3339;
-use model::{Party, Role, User};
+use model::{MessageId, OrderId, Party, Role, User};
 
 /// Messages shown when a chat opens.
 const HISTORY: i64 = 200;
@@ -27,7 +27,7 @@ struct Chatroom {
 /// Who may read this order's chat: its participants and admins. To anyone
 /// else the order does not exist (404, as for an unknown id), so chat
 /// cannot be used to probe which order ids are real.
-async fn enter(ctx: &Ctx, user: &User, order_id: i64) -> Result<Chatroom, AppError> {
+async fn enter(ctx: &Ctx, user: &User, order_id: OrderId) -> Result<Chatroom, AppError> {
     let access = store::orders::access(&ctx.db, order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
@@ -62,7 +62,7 @@ fn rooms(access: &OrderAccess) -> Vec<String> {
     rooms
 }
 
-pub async fn history(ctx: &Ctx, user: &User, order_id: i64) -> Result<ChatHistory, AppError> {
+pub async fn history(ctx: &Ctx, user: &User, order_id: OrderId) -> Result<ChatHistory, AppError> {
     let room = enter(ctx, user, order_id).await?;
     Ok(ChatHistory {
         order_id,
@@ -87,7 +87,7 @@ fn server_client_id() -> String {
 pub async fn send(
     ctx: &Ctx,
     user: &User,
-    order_id: i64,
+    order_id: OrderId,
     input: &SendMessage,
 ) -> Result<(ChatMessage, bool), AppError> {
     let room = enter(ctx, user, order_id).await?;
@@ -139,7 +139,7 @@ pub async fn send(
     Ok((message, true))
 }
 
-fn resent(sent: ChatMessage, order_id: i64) -> Result<(ChatMessage, bool), AppError> {
+fn resent(sent: ChatMessage, order_id: OrderId) -> Result<(ChatMessage, bool), AppError> {
     if sent.order_id == order_id {
         Ok((sent, false))
     } else {
@@ -150,7 +150,12 @@ fn resent(sent: ChatMessage, order_id: i64) -> Result<(ChatMessage, bool), AppEr
 }
 
 /// "…is typing": to the other participants, never stored.
-pub async fn typing(ctx: &Ctx, user: &User, order_id: i64, typing: bool) -> Result<(), AppError> {
+pub async fn typing(
+    ctx: &Ctx,
+    user: &User,
+    order_id: OrderId,
+    typing: bool,
+) -> Result<(), AppError> {
     let room = enter(ctx, user, order_id).await?;
     if !room.may_send {
         return Err(AppError::Forbidden);
@@ -168,9 +173,14 @@ pub async fn typing(ctx: &Ctx, user: &User, order_id: i64, typing: bool) -> Resu
 }
 
 /// The reader has seen every message up to `up_to` ("seen" for the others).
-pub async fn read(ctx: &Ctx, user: &User, order_id: i64, up_to: i64) -> Result<(), AppError> {
+pub async fn read(
+    ctx: &Ctx,
+    user: &User,
+    order_id: OrderId,
+    up_to: MessageId,
+) -> Result<(), AppError> {
     let room = enter(ctx, user, order_id).await?;
-    if up_to < 1 || up_to > store::chat::latest_id(&ctx.db, order_id).await? {
+    if up_to < MessageId(1) || up_to > store::chat::latest_id(&ctx.db, order_id).await? {
         return Err(AppError::invalid(
             "upToMessageId",
             "is not a message of this chat",

@@ -3,14 +3,14 @@
 
 use model::error::AppError;
 use model::geo::LatLng;
-use model::{CheckoutInput, CheckoutLine, Place, MAX_QUANTITY};
+use model::{CheckoutInput, CheckoutLine, MenuItemId, Place, RestaurantId, MAX_QUANTITY};
 
 const MAX_LINES: usize = 50;
 const MAX_NOTE_CHARS: usize = 500;
 
 /// A checkout that passed every check that needs no database.
 pub struct PlaceOrder {
-    pub(super) restaurant_id: i64,
+    pub(super) restaurant_id: RestaurantId,
     pub(super) lines: Vec<CheckoutLine>,
     pub(super) dropoff: Place,
     pub(super) note: Option<String>,
@@ -20,12 +20,12 @@ pub struct PlaceOrder {
 impl PlaceOrder {
     /// Whether `order` is what this checkout asks for: a retry of it.
     pub(super) fn same_as(&self, order: &model::Order) -> bool {
-        let mut asked: Vec<(i64, i64)> = self
+        let mut asked: Vec<(MenuItemId, i64)> = self
             .lines
             .iter()
             .map(|l| (l.menu_item_id, l.quantity))
             .collect();
-        let mut made: Vec<(i64, i64)> = order
+        let mut made: Vec<(MenuItemId, i64)> = order
             .items
             .iter()
             .map(|l| (l.menu_item_id, l.quantity))

@@ -13,7 +13,7 @@ use model::geo::{distance_m, LatLng};
 use model::requests::{Availability, LocationReport};
 use model::rooms::Room;
 use model::time::rfc3339;
-use model::{driver_pay_cents, Order, OrderStatus, Party, Role, User};
+use model::{driver_pay_cents, Order, OrderId, OrderStatus, Party, Role, User, UserId};
 
 /// How long a driver has to accept.
 pub const OFFER_TTL_MS: i64 = 30_000;
@@ -35,7 +35,7 @@ pub(super) fn require_driver(actor: &User) -> Result<(), AppError> {
 /// everyone was asked, again to those who neither declined it nor let it
 /// expire in the last minute). Does nothing when the order has a driver or
 /// a live offer already.
-pub async fn offer(ctx: &Ctx, order_id: i64) -> Result<usize, AppError> {
+pub async fn offer(ctx: &Ctx, order_id: OrderId) -> Result<usize, AppError> {
     match store::orders::get(&ctx.db, order_id).await? {
         Some(order) => offer_order(ctx, &order).await,
         None => Ok(0),
@@ -59,7 +59,7 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
         lng: order.pickup.lng,
     };
     let busy = store::orders::busy_drivers(&ctx.db).await?;
-    let mut free: Vec<(i64, f64)> = online
+    let mut free: Vec<(UserId, f64)> = online
         .into_iter()
         .filter(|(id, _)| !busy.contains(id))
         .map(|(id, at)| (id, distance_m(at, pickup)))
@@ -67,13 +67,13 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
     free.sort_by(|a, b| a.1.total_cmp(&b.1));
     let asked = store::offers::asked(&ctx.db, order_id, now - REOFFER_PAUSE_MS).await?;
     free.retain(|(id, _)| !asked.declined.contains(id));
-    let fresh: Vec<(i64, f64)> = free
+    let fresh: Vec<(UserId, f64)> = free
         .iter()
         .copied()
         .filter(|(id, _)| !asked.all.contains(id))
         .collect();
     free.retain(|(id, _)| !asked.lapsed.contains(id));
-    let chosen: Vec<(i64, f64)> = if fresh.is_empty() { free } else { fresh }
+    let chosen: Vec<(UserId, f64)> = if fresh.is_empty() { free } else { fresh }
         .into_iter()
         .take(OFFERS_AT_ONCE)
         .collect();
@@ -98,7 +98,11 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
         tx.log(vec![Room::user(*driver_id)], &payload)?;
     }
     tx.commit().await?;
-    tracing::info!(order_id, drivers = chosen.len(), "delivery offered");
+    tracing::info!(
+        order_id = order_id.0,
+        drivers = chosen.len(),
+        "delivery offered"
+    );
     Ok(chosen.len())
 }
 
@@ -106,7 +110,7 @@ pub async fn offer_order(ctx: &Ctx, order: &Order) -> Result<usize, AppError> {
 /// transaction: the conditional assignment (the offer still pending, the
 /// driver on no other delivery), the offers settled, the customer's
 /// notification and the events.
-pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, AppError> {
+pub async fn accept(ctx: &Ctx, driver: &User, order_id: OrderId) -> Result<Order, AppError> {
     require_driver(driver)?;
     let now = ctx.now_ms();
     let Some(mut order) = store::orders::get(&ctx.db, order_id).await? else {
@@ -161,9 +165,13 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: i64) -> Result<Order, Ap
     .await?;
     tx.commit().await?;
     if let Err(e) = ctx.fleet.assign(driver.id, job_of(&order)).await {
-        tracing::warn!(error = %e, order_id, "delivery cache not updated; locations reach watchers once it is");
+        tracing::warn!(error = %e, order_id = order_id.0, "delivery cache not updated; locations reach watchers once it is");
     }
-    tracing::info!(order_id, driver_id = driver.id, "delivery assigned");
+    tracing::info!(
+        order_id = order_id.0,
+        driver_id = driver.id.0,
+        "delivery assigned"
+    );
     order.last_location = ctx.fleet.last_update_for(driver.id, order_id).await?;
     Ok(order)
 }
@@ -192,7 +200,7 @@ async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<Ap
 
 /// The driver turns an offer down: it never comes back to them, and the
 /// next drivers are asked at once (when nobody else holds a live offer).
-pub async fn decline(ctx: &Ctx, driver: &User, order_id: i64) -> Result<(), AppError> {
+pub async fn decline(ctx: &Ctx, driver: &User, order_id: OrderId) -> Result<(), AppError> {
     require_driver(driver)?;
     let now = ctx.now_ms();
     let mut tx = ctx.begin().await?;
@@ -217,9 +225,13 @@ pub async fn decline(ctx: &Ctx, driver: &User, order_id: i64) -> Result<(), AppE
     };
     tx.log(vec![Room::user(driver.id)], &payload)?;
     tx.commit().await?;
-    tracing::info!(order_id, driver_id = driver.id, "offer declined");
+    tracing::info!(
+        order_id = order_id.0,
+        driver_id = driver.id.0,
+        "offer declined"
+    );
     if let Err(e) = offer(ctx, order_id).await {
-        tracing::warn!(error = %e, order_id, "not re-offered after a decline; the sweep will");
+        tracing::warn!(error = %e, order_id = order_id.0, "not re-offered after a decline; the sweep will");
     }
     Ok(())
 }
@@ -234,7 +246,7 @@ fn trip_m(order: &Order) -> i64 {
 }
 
 /// Closes an order's open offers when it ends or is taken off dispatch.
-pub async fn withdraw(ctx: &Ctx, order_id: i64, reason: &str) -> Result<(), AppError> {
+pub async fn withdraw(ctx: &Ctx, order_id: OrderId, reason: &str) -> Result<(), AppError> {
     let mut tx = ctx.begin().await?;
     for driver in store::offers::settle(&mut tx, order_id, None).await? {
         let payload = OfferWithdrawn {

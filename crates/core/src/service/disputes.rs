@@ -15,14 +15,14 @@ use model::events::DisputeOpened;
 use model::events::DisputeResolved;
 use model::events::Payload;
 use model::rooms::Room;
-use model::{format_cents, OrderStatus, Role, User};
+use model::{format_cents, DisputeId, OrderId, OrderStatus, Role, User};
 
 const LISTED: i64 = 200;
 
 pub async fn open(
     ctx: &Ctx,
     user: &User,
-    order_id: i64,
+    order_id: OrderId,
     input: &OpenDispute,
 ) -> Result<Dispute, AppError> {
     let access = store::orders::access(&ctx.db, order_id)
@@ -72,16 +72,20 @@ pub async fn open(
     tx.log(rooms, &DisputeOpened(dispute.clone()))?;
     tx.commit().await?;
     tracing::info!(
-        dispute_id = id,
-        order_id,
-        customer_id = user.id,
+        dispute_id = id.0,
+        order_id = order_id.0,
+        customer_id = user.id.0,
         "dispute opened"
     );
     Ok(dispute)
 }
 
 /// Admins: every dispute. Customers: their own. Others: 403.
-pub async fn list(ctx: &Ctx, user: &User, order_id: Option<i64>) -> Result<Vec<Dispute>, AppError> {
+pub async fn list(
+    ctx: &Ctx,
+    user: &User,
+    order_id: Option<OrderId>,
+) -> Result<Vec<Dispute>, AppError> {
     let customer = match user.role {
         Role::Admin => None,
         Role::Customer => Some(user.id),
@@ -90,7 +94,7 @@ pub async fn list(ctx: &Ctx, user: &User, order_id: Option<i64>) -> Result<Vec<D
     Ok(store::disputes::list(&ctx.db, customer, order_id, LISTED).await?)
 }
 
-pub async fn get(ctx: &Ctx, user: &User, id: i64) -> Result<Dispute, AppError> {
+pub async fn get(ctx: &Ctx, user: &User, id: DisputeId) -> Result<Dispute, AppError> {
     let dispute = store::disputes::get(&ctx.db, id)
         .await?
         .ok_or(AppError::NotFound("dispute"))?;
@@ -104,7 +108,7 @@ pub async fn get(ctx: &Ctx, user: &User, id: i64) -> Result<Dispute, AppError> {
 pub async fn resolve(
     ctx: &Ctx,
     admin: &User,
-    id: i64,
+    id: DisputeId,
     input: &ResolveDispute,
 ) -> Result<Dispute, AppError> {
     if admin.role != Role::Admin {
@@ -198,6 +202,6 @@ pub async fn resolve(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(dispute_id = id, admin_id = admin.id, resolution = %input.resolution, ?refund, "dispute resolved");
+    tracing::info!(dispute_id = id.0, admin_id = admin.id.0, resolution = %input.resolution, ?refund, "dispute resolved");
     Ok(resolved)
 }

@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::store::{self, events::StoredEvent};
 use model::error::AppError;
 use model::rooms::Room;
-use model::{Role, User};
+use model::{EventId, Role, User};
 
 /// The most events one replay or one REST page returns.
 pub const MAX_REPLAY: i64 = 1000;
@@ -18,7 +18,7 @@ pub const MAX_REPLAY: i64 = 1000;
 /// payload with `eventId` and `at` added).
 #[derive(Clone, Debug)]
 pub struct LoggedEvent {
-    pub id: i64,
+    pub id: EventId,
     pub kind: String,
     pub at_ms: i64,
     pub rooms: Vec<String>,
@@ -43,14 +43,14 @@ impl LoggedEvent {
     }
 
     fn new(
-        id: i64,
+        id: EventId,
         kind: String,
         at_ms: i64,
         rooms: Vec<String>,
         mut payload: Value,
     ) -> LoggedEvent {
         if let Value::Object(map) = &mut payload {
-            map.insert("eventId".into(), Value::from(id));
+            map.insert("eventId".into(), Value::from(id.0));
             map.insert("at".into(), Value::from(model::time::rfc3339(at_ms)));
         }
         LoggedEvent {
@@ -88,11 +88,11 @@ pub fn rooms_of(user: &User) -> Vec<String> {
 pub async fn missed(
     ctx: &Ctx,
     user: &User,
-    after: i64,
+    after: EventId,
     limit: i64,
 ) -> Result<Vec<LoggedEvent>, AppError> {
     let limit = limit.clamp(1, MAX_REPLAY);
-    store::events::since(&ctx.db, after.max(0), &rooms_of(user), limit)
+    store::events::since(&ctx.db, after.max(EventId(0)), &rooms_of(user), limit)
         .await?
         .into_iter()
         .map(LoggedEvent::from_stored)
@@ -110,12 +110,12 @@ pub async fn missed(
 pub async fn read_towards(
     ctx: &Ctx,
     user: &User,
-    after: i64,
+    after: EventId,
     limit: i64,
 ) -> Result<Read, AppError> {
     let key = Key {
         rooms: rooms_of(user),
-        after: after.max(0),
+        after: EventId(after.0.max(0)),
         limit: limit.clamp(1, MAX_REPLAY),
     };
     ctx.replays
@@ -130,6 +130,6 @@ pub async fn read_towards(
         .await
 }
 
-pub async fn latest_id(ctx: &Ctx) -> Result<i64, AppError> {
+pub async fn latest_id(ctx: &Ctx) -> Result<EventId, AppError> {
     Ok(store::events::latest_id(&ctx.db).await?)
 }

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::store;
 use model::error::AppError;
 use model::events::Payload;
-use model::{Role, User};
+use model::{Role, User, UserId};
 
 use super::admin::require_admin;
 use model::admin::{Announce, Announcement, UserRow, MAX_ANNOUNCEMENT_CHARS};
@@ -65,18 +65,18 @@ pub async fn announce(ctx: &Ctx, admin: &User, input: &Announce) -> Result<Annou
     };
     tx.log(rooms, &announcement)?;
     tx.commit().await?;
-    tracing::info!(admin_id = admin.id, audience = %input.audience, "announcement sent");
+    tracing::info!(admin_id = admin.id.0, audience = %input.audience, "announcement sent");
     Ok(announcement)
 }
 
 /// Suspends `user_id`; returns the user as now stored.
-pub async fn suspend(ctx: &Ctx, admin: &User, user_id: i64) -> Result<User, AppError> {
+pub async fn suspend(ctx: &Ctx, admin: &User, user_id: UserId) -> Result<User, AppError> {
     require_admin(admin)?;
     if user_id == admin.id {
         return Err(AppError::Conflict("you cannot suspend yourself".into()));
     }
     let user = set(ctx, user_id, true).await?;
-    tracing::info!(admin_id = admin.id, user_id, "user suspended");
+    tracing::info!(admin_id = admin.id.0, user_id = user_id.0, "user suspended");
     ctx.emitter.revoke_user(user_id, "suspended").await;
     if user.role == Role::Driver {
         // No more offers: off the fleet at once, not when the position expires.
@@ -86,14 +86,18 @@ pub async fn suspend(ctx: &Ctx, admin: &User, user_id: i64) -> Result<User, AppE
 }
 
 /// Lifts a suspension; the user signs in again.
-pub async fn reinstate(ctx: &Ctx, admin: &User, user_id: i64) -> Result<User, AppError> {
+pub async fn reinstate(ctx: &Ctx, admin: &User, user_id: UserId) -> Result<User, AppError> {
     require_admin(admin)?;
     let user = set(ctx, user_id, false).await?;
-    tracing::info!(admin_id = admin.id, user_id, "user reinstated");
+    tracing::info!(
+        admin_id = admin.id.0,
+        user_id = user_id.0,
+        "user reinstated"
+    );
     Ok(user)
 }
 
-async fn set(ctx: &Ctx, user_id: i64, suspended: bool) -> Result<User, AppError> {
+async fn set(ctx: &Ctx, user_id: UserId, suspended: bool) -> Result<User, AppError> {
     if !store::users::set_suspended(&ctx.db, user_id, suspended).await? {
         return Err(AppError::NotFound("user"));
     }

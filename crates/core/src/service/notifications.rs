@@ -9,7 +9,7 @@ use crate::store::{self, notifications::NewNotification};
 use model::error::AppError;
 use model::notification::{MarkRead, NotificationList, NotificationNew};
 use model::rooms::Room;
-use model::User;
+use model::{NotificationId, OrderId, User, UserId};
 
 /// The newest notifications a list shows.
 const LISTED: i64 = 50;
@@ -18,11 +18,11 @@ const MAX_IDS: usize = 200;
 
 /// What to tell, and to whom.
 pub struct Note<'a> {
-    pub recipients: Vec<i64>,
+    pub recipients: Vec<UserId>,
     pub kind: &'a str,
     pub title: String,
     pub body: String,
-    pub order_id: Option<i64>,
+    pub order_id: Option<OrderId>,
 }
 
 /// Stores each note for its recipients inside `tx` (a user named by
@@ -83,7 +83,7 @@ pub async fn mark_read(ctx: &Ctx, user: &User, request: &MarkRead) -> Result<i64
                 format!("at most {MAX_IDS} at once"),
             ));
         }
-        if request.ids.iter().any(|id| *id < 1) {
+        if request.ids.iter().any(|id| *id < NotificationId(1)) {
             return Err(AppError::invalid("ids", "must be positive integers"));
         }
         store::notifications::mark_read(&ctx.db, user.id, Some(&request.ids), ctx.now_ms()).await?;

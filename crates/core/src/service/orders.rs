@@ -12,9 +12,10 @@ use model::events::Payload;
 use model::events::{OrderCreated, OrderStatusChanged};
 use model::rooms::Room;
 use model::time::rfc3339;
+use model::OrderId;
 use model::{
     check_step, HistoryEntry, Order, OrderLine, OrderStatus, OrderSummary, Party, Place, Role,
-    StepRefused, User, DELIVERY_FEE_CENTS,
+    StepRefused, User, UserId, DELIVERY_FEE_CENTS,
 };
 
 const MAX_REASON_CHARS: usize = 300;
@@ -188,7 +189,11 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(order_id = id, restaurant_id = restaurant.id, "order placed");
+    tracing::info!(
+        order_id = id.0,
+        restaurant_id = restaurant.id.0,
+        "order placed"
+    );
     Ok(placed)
 }
 
@@ -200,7 +205,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
 pub async fn change_status(
     ctx: &Ctx,
     actor: &User,
-    order_id: i64,
+    order_id: OrderId,
     to: OrderStatus,
     reason: Option<String>,
 ) -> Result<Order, AppError> {
@@ -257,7 +262,13 @@ pub async fn change_status(
     tx.log(order_rooms(&order), &change)?;
     notifications::record(&mut tx, &step_notes(&order, &staff, actor, &change)).await?;
     tx.commit().await?;
-    tracing::info!(order_id, %from, %to, by = actor.id, "order status changed");
+    tracing::info!(
+        order_id = order_id.0,
+        %from,
+        %to,
+        by = actor.id.0,
+        "order status changed"
+    );
     order.status = to;
     order.version += 1;
     order.updated_at = rfc3339(at);
@@ -279,7 +290,7 @@ pub async fn change_status(
 /// cancelled; the driver when the food is ready or the order is off.
 fn step_notes<'a>(
     order: &Order,
-    staff: &[i64],
+    staff: &[UserId],
     actor: &User,
     change: &OrderStatusChanged,
 ) -> Vec<Note<'a>> {
@@ -328,7 +339,7 @@ async fn after_step(ctx: &Ctx, order: &Order, to: OrderStatus) {
         OrderStatus::Delivered | OrderStatus::Cancelled | OrderStatus::Rejected => {
             if let Some(driver) = driver {
                 if let Err(e) = ctx.fleet.finish(driver).await {
-                    tracing::warn!(error = %e, driver, "could not clear the driver's delivery");
+                    tracing::warn!(error = %e, driver = driver.0, "could not clear the driver's delivery");
                 }
             }
             dispatch::withdraw(ctx, order.id, "cancelled").await
@@ -337,7 +348,7 @@ async fn after_step(ctx: &Ctx, order: &Order, to: OrderStatus) {
     };
     if let Err(e) = result {
         // The step itself is committed; the sweeper retries dispatch.
-        tracing::warn!(error = %e, order_id = order.id, "follow-up of a status change failed");
+        tracing::warn!(error = %e, order_id = order.id.0, "follow-up of a status change failed");
     }
 }
 
@@ -361,14 +372,14 @@ fn illegal(from: OrderStatus, to: OrderStatus) -> AppError {
 }
 
 /// The order, if `actor` takes part in it (admins take part in all).
-pub async fn get(ctx: &Ctx, actor: &User, order_id: i64) -> Result<Order, AppError> {
+pub async fn get(ctx: &Ctx, actor: &User, order_id: OrderId) -> Result<Order, AppError> {
     let mut order = load_as_participant(ctx, actor, order_id).await?.order;
     order.last_location = last_location(ctx, &order).await?;
     Ok(order)
 }
 
 /// The stored order, with its driver's last known position.
-async fn fetch(ctx: &Ctx, order_id: i64) -> Result<Order, AppError> {
+async fn fetch(ctx: &Ctx, order_id: OrderId) -> Result<Order, AppError> {
     let mut order = store::orders::get(&ctx.db, order_id)
         .await?
         .ok_or(AppError::NotFound("order"))?;
@@ -399,7 +410,11 @@ pub fn takes_part(actor: &User, order: &Order) -> bool {
 
 /// The order, in one query, if `actor` takes part in it. An order someone
 /// else's is "not found", not "forbidden": its existence is not theirs to learn.
-async fn load_as_participant(ctx: &Ctx, actor: &User, order_id: i64) -> Result<Loaded, AppError> {
+async fn load_as_participant(
+    ctx: &Ctx,
+    actor: &User,
+    order_id: OrderId,
+) -> Result<Loaded, AppError> {
     match store::orders::load(&ctx.db, order_id).await? {
         Some(loaded) if takes_part(actor, &loaded.order) => Ok(loaded),
         _ => Err(AppError::NotFound("order")),

@@ -18,17 +18,18 @@ use tokio::sync::OnceCell;
 
 use super::events::LoggedEvent;
 use model::error::AppError;
+use model::EventId;
 
 /// How long a read is shared after it began.
 pub const TTL: Duration = Duration::from_secs(2);
 
 /// A catch-up read: the events, and the horizon they cover.
-pub type Read = (Arc<[LoggedEvent]>, i64);
+pub type Read = (Arc<[LoggedEvent]>, EventId);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     pub rooms: Vec<String>,
-    pub after: i64,
+    pub after: EventId,
     pub limit: i64,
 }
 
@@ -51,7 +52,7 @@ impl ReplayCache {
     /// runs its own.
     pub async fn read<F>(&self, key: Key, read: F) -> Result<Read, AppError>
     where
-        F: Future<Output = Result<(Vec<LoggedEvent>, i64), AppError>>,
+        F: Future<Output = Result<(Vec<LoggedEvent>, EventId), AppError>>,
     {
         let slot = self.slot(key, Instant::now());
         let mut ran = false;
@@ -111,7 +112,7 @@ mod tests {
     fn key(after: i64) -> Key {
         Key {
             rooms: vec!["user:1".into(), "role:customer".into()],
-            after,
+            after: EventId(after),
             limit: 1000,
         }
     }
@@ -128,7 +129,7 @@ mod tests {
                     .read(key(5), async {
                         queries.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(50)).await;
-                        Ok((Vec::new(), 42))
+                        Ok((Vec::new(), EventId(42)))
                     })
                     .await
             }));
@@ -136,15 +137,15 @@ mod tests {
         for reader in readers {
             let (batch, horizon) = reader.await.unwrap().unwrap();
             assert!(batch.is_empty());
-            assert_eq!(horizon, 42);
+            assert_eq!(horizon, EventId(42));
         }
         assert_eq!(queries.load(Ordering::SeqCst), 1);
         // Another cursor is another read.
         let (_, horizon) = cache
-            .read(key(6), async { Ok((Vec::new(), 7)) })
+            .read(key(6), async { Ok((Vec::new(), EventId(7))) })
             .await
             .unwrap();
-        assert_eq!(horizon, 7);
+        assert_eq!(horizon, EventId(7));
         assert_eq!(cache.len(), 2);
     }
 
@@ -158,10 +159,10 @@ mod tests {
             .await;
         assert!(failed.is_err());
         let (_, horizon) = cache
-            .read(key(1), async { Ok((Vec::new(), 9)) })
+            .read(key(1), async { Ok((Vec::new(), EventId(9))) })
             .await
             .unwrap();
-        assert_eq!(horizon, 9, "the next caller ran its own read");
+        assert_eq!(horizon, EventId(9), "the next caller ran its own read");
 
         // Past the TTL the same key reads again.
         let slot = cache.slot(key(1), Instant::now() + TTL);

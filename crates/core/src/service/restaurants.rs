@@ -5,20 +5,20 @@ use crate::store;
 use model::error::AppError;
 use model::events::MenuItemChanged;
 use model::rooms::Room;
-use model::{Restaurant, RestaurantWithMenu};
+use model::{MenuItemId, Restaurant, RestaurantId, RestaurantWithMenu};
 
 pub async fn list(ctx: &Ctx) -> Result<Vec<Restaurant>, AppError> {
     Ok(store::restaurants::list(&ctx.db).await?)
 }
 
 /// One restaurant, or 404.
-pub async fn get(ctx: &Ctx, id: i64) -> Result<Restaurant, AppError> {
+pub async fn get(ctx: &Ctx, id: RestaurantId) -> Result<Restaurant, AppError> {
     store::restaurants::by_id(&ctx.db, id)
         .await?
         .ok_or(AppError::NotFound("restaurant"))
 }
 
-pub async fn with_menu(ctx: &Ctx, id: i64) -> Result<RestaurantWithMenu, AppError> {
+pub async fn with_menu(ctx: &Ctx, id: RestaurantId) -> Result<RestaurantWithMenu, AppError> {
     let restaurant = store::restaurants::by_id(&ctx.db, id)
         .await?
         .ok_or(AppError::NotFound("restaurant"))?;
@@ -81,7 +81,7 @@ fn check_price(cents: i64) -> Result<i64, AppError> {
     Ok(cents)
 }
 
-fn require_staff(actor: &model::User, restaurant_id: i64) -> Result<(), AppError> {
+fn require_staff(actor: &model::User, restaurant_id: RestaurantId) -> Result<(), AppError> {
     if actor.role == model::Role::Restaurant && actor.restaurant_id == Some(restaurant_id) {
         Ok(())
     } else {
@@ -92,7 +92,7 @@ fn require_staff(actor: &model::User, restaurant_id: i64) -> Result<(), AppError
 pub async fn add_menu_item(
     ctx: &Ctx,
     actor: &model::User,
-    restaurant_id: i64,
+    restaurant_id: RestaurantId,
     item: NewMenuItem,
 ) -> Result<model::MenuItem, AppError> {
     store::restaurants::by_id(&ctx.db, restaurant_id)
@@ -137,7 +137,7 @@ async fn announce(ctx: &Ctx, item: &model::MenuItem) {
 pub async fn update_menu_item(
     ctx: &Ctx,
     actor: &model::User,
-    item_id: i64,
+    item_id: MenuItemId,
     patch: MenuItemPatch,
 ) -> Result<model::MenuItem, AppError> {
     let mut item = store::restaurants::menu_item(&ctx.db, item_id)
@@ -164,7 +164,7 @@ pub async fn update_menu_item(
 pub async fn set_open(
     ctx: &Ctx,
     actor: &model::User,
-    restaurant_id: i64,
+    restaurant_id: RestaurantId,
     open: bool,
 ) -> Result<Restaurant, AppError> {
     store::restaurants::by_id(&ctx.db, restaurant_id)

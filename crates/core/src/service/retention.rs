@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::Ctx;
 use crate::store;
 use model::error::AppError;
+use model::EventId;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Retention {
@@ -52,7 +53,7 @@ pub async fn prune(ctx: &Ctx, retention: &Retention) -> Result<usize, AppError> 
 }
 
 /// Whether replay after `after` may lack events the retention removed.
-pub async fn needs_resync(ctx: &Ctx, after: i64) -> Result<bool, AppError> {
+pub async fn needs_resync(ctx: &Ctx, after: EventId) -> Result<bool, AppError> {
     Ok(after < store::events::pruned_through(&ctx.db).await?)
 }
 

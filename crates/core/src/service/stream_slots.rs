@@ -9,6 +9,7 @@ use std::time::Duration;
 use fred::prelude::{KeysInterface, Pool};
 
 use model::error::AppError;
+use model::UserId;
 
 /// Streams per user.
 pub const MAX_STREAMS_PER_USER: u32 = 10;
@@ -24,7 +25,7 @@ pub struct StreamSlots {
 /// One stream's place; given back when the stream ends (dropped).
 pub struct Slot {
     slots: Arc<StreamSlots>,
-    user_id: i64,
+    user_id: UserId,
 }
 
 /// How many streams each user holds: the backplane behind the cap, in
@@ -33,26 +34,26 @@ pub struct Slot {
 #[async_trait::async_trait]
 pub trait Held: Send + Sync {
     /// One more for `user_id` unless they hold `max`: whether it was taken.
-    async fn take(&self, user_id: i64, max: u32) -> Result<bool, AppError>;
+    async fn take(&self, user_id: UserId, max: u32) -> Result<bool, AppError>;
     /// Gives one back. Called from a destructor: it must not wait.
-    fn give_back(&self, user_id: i64);
+    fn give_back(&self, user_id: UserId);
     /// Keeps a shared count alive while its streams are.
-    async fn keep(&self, user_id: i64);
+    async fn keep(&self, user_id: UserId);
 }
 
 /// One node's counts.
 #[derive(Default)]
-pub struct MemoryHeld(Mutex<HashMap<i64, u32>>);
+pub struct MemoryHeld(Mutex<HashMap<UserId, u32>>);
 
 impl MemoryHeld {
-    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<i64, u32>> {
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<UserId, u32>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
 #[async_trait::async_trait]
 impl Held for MemoryHeld {
-    async fn take(&self, user_id: i64, max: u32) -> Result<bool, AppError> {
+    async fn take(&self, user_id: UserId, max: u32) -> Result<bool, AppError> {
         let mut counts = self.counts();
         let held = counts.entry(user_id).or_default();
         if *held >= max {
@@ -62,7 +63,7 @@ impl Held for MemoryHeld {
         Ok(true)
     }
 
-    fn give_back(&self, user_id: i64) {
+    fn give_back(&self, user_id: UserId) {
         let mut counts = self.counts();
         if let Some(held) = counts.get_mut(&user_id) {
             *held = held.saturating_sub(1);
@@ -72,7 +73,7 @@ impl Held for MemoryHeld {
         }
     }
 
-    async fn keep(&self, _user_id: i64) {}
+    async fn keep(&self, _user_id: UserId) {}
 }
 
 /// Every node's counts, one key per user (`{deployment}:sse:{user}`) that
@@ -90,14 +91,14 @@ impl RedisHeld {
         }
     }
 
-    fn key(&self, user_id: i64) -> String {
+    fn key(&self, user_id: UserId) -> String {
         format!("{}:{user_id}", self.prefix)
     }
 }
 
 #[async_trait::async_trait]
 impl Held for RedisHeld {
-    async fn take(&self, user_id: i64, max: u32) -> Result<bool, AppError> {
+    async fn take(&self, user_id: UserId, max: u32) -> Result<bool, AppError> {
         let key = self.key(user_id);
         let held: u32 = self.pool.incr(&key).await.map_err(unavailable)?;
         self.pool
@@ -111,7 +112,7 @@ impl Held for RedisHeld {
         Ok(true)
     }
 
-    fn give_back(&self, user_id: i64) {
+    fn give_back(&self, user_id: UserId) {
         let (pool, key) = (self.pool.clone(), self.key(user_id));
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
@@ -120,7 +121,7 @@ impl Held for RedisHeld {
         }
     }
 
-    async fn keep(&self, user_id: i64) {
+    async fn keep(&self, user_id: UserId) {
         let _: Result<(), _> = self
             .pool
             .pexpire(self.key(user_id), SHARED_TTL.as_millis() as i64, None)
@@ -152,7 +153,7 @@ impl StreamSlots {
     }
 
     /// A slot for one more stream of `user_id`, or 429.
-    pub async fn take(self: &Arc<Self>, user_id: i64) -> Result<Slot, AppError> {
+    pub async fn take(self: &Arc<Self>, user_id: UserId) -> Result<Slot, AppError> {
         if !self.held.take(user_id, self.max).await? {
             return Err(Self::refused());
         }
@@ -163,7 +164,7 @@ impl StreamSlots {
     }
 
     /// Keeps a shared count alive while its streams are.
-    pub async fn keep(&self, user_id: i64) {
+    pub async fn keep(&self, user_id: UserId) {
         self.held.keep(user_id).await
     }
 }

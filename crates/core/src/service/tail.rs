@@ -14,6 +14,7 @@ use super::Ctx;
 use crate::emit::TailEvent;
 use crate::store::{self, events::StoredEvent};
 use model::time::rfc3339;
+use model::EventId;
 
 /// The most events one read takes.
 const BATCH: i64 = 500;
@@ -25,7 +26,7 @@ pub const POLL: Duration = Duration::from_millis(200);
 const CATCH_UP: Duration = Duration::from_millis(1);
 
 /// Tells the other nodes that this one committed events, up to an id.
-pub type Hint = Box<dyn Fn(i64) + Send + Sync>;
+pub type Hint = Box<dyn Fn(EventId) + Send + Sync>;
 
 /// Runs until the node shuts down, from the emitter's cursor on.
 pub async fn run(ctx: Ctx, hint: Option<Hint>) {
@@ -86,7 +87,7 @@ pub async fn run(ctx: Ctx, hint: Option<Hint>) {
 async fn emit(ctx: &Ctx, event: &StoredEvent) -> Option<Box<RawValue>> {
     let Some(wire) = wire(event) else {
         tracing::error!(
-            event_id = event.id,
+            event_id = event.id.0,
             "logged payload is not a JSON object; not emitted"
         );
         return None;
@@ -122,7 +123,7 @@ mod tests {
 
     fn stored(payload: &str) -> StoredEvent {
         StoredEvent {
-            id: 42,
+            id: EventId(42),
             kind: "order:created".into(),
             payload: payload.into(),
             at: 0,

@@ -5,7 +5,7 @@ use super::write::{Columns, Query, WriteConn};
 use super::Db;
 use model::chat::{ChatMessage, ChatRead};
 use model::time::rfc3339;
-use model::{Party, Role};
+use model::{MessageId, OrderId, Party, Role, UserId};
 
 const MESSAGE_COLUMNS: &str =
     "m.id, m.order_id, m.sender_id, u.name AS sender_name, u.role AS sender_role, \
@@ -13,9 +13,9 @@ const MESSAGE_COLUMNS: &str =
 
 #[derive(sqlx::FromRow)]
 struct MessageRow {
-    id: i64,
-    order_id: i64,
-    sender_id: i64,
+    id: MessageId,
+    order_id: OrderId,
+    sender_id: UserId,
     sender_name: String,
     #[sqlx(try_from = "String")]
     sender_role: Role,
@@ -43,17 +43,17 @@ impl From<MessageRow> for ChatMessage {
 
 #[derive(sqlx::FromRow)]
 struct ReadRow {
-    order_id: i64,
-    user_id: i64,
+    order_id: OrderId,
+    user_id: UserId,
     name: String,
-    last_read_id: i64,
+    last_read_id: MessageId,
     read_at: i64,
 }
 
 /// The message `sender` sent with `client_id`, if any (a resend).
 pub async fn by_client_id(
     db: &Db,
-    sender_id: i64,
+    sender_id: UserId,
     client_id: &str,
 ) -> Result<Option<ChatMessage>, sqlx::Error> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} WHERE m.sender_id = $1 AND m.client_id = $2");
@@ -69,12 +69,12 @@ pub async fn by_client_id(
 /// by this sender (a concurrent resend won).
 pub async fn insert(
     tx: &mut WriteConn,
-    order_id: i64,
-    sender_id: i64,
+    order_id: OrderId,
+    sender_id: UserId,
     client_id: &str,
     body: &str,
     at: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<MessageId>, sqlx::Error> {
     let inserted = Query::new(
         "INSERT INTO chat_messages (order_id, sender_id, client_id, body, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -87,14 +87,18 @@ pub async fn insert(
     .fetch_one(tx)
     .await;
     match inserted {
-        Ok(row) => Ok(Some(row.i64("id")?)),
+        Ok(row) => Ok(Some(MessageId(row.i64("id")?))),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
         Err(e) => Err(e),
     }
 }
 
 /// The newest `limit` messages of an order, oldest first.
-pub async fn history(db: &Db, order_id: i64, limit: i64) -> Result<Vec<ChatMessage>, sqlx::Error> {
+pub async fn history(
+    db: &Db,
+    order_id: OrderId,
+    limit: i64,
+) -> Result<Vec<ChatMessage>, sqlx::Error> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} WHERE m.order_id = $1 ORDER BY m.id DESC LIMIT $2");
     let rows: Vec<MessageRow> = sqlx::query_as(&sql)
         .bind(order_id)
@@ -110,9 +114,9 @@ pub async fn history(db: &Db, order_id: i64, limit: i64) -> Result<Vec<ChatMessa
 /// it was already there or further.
 pub async fn mark_read(
     tx: &mut WriteConn,
-    order_id: i64,
-    user_id: i64,
-    up_to: i64,
+    order_id: OrderId,
+    user_id: UserId,
+    up_to: MessageId,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = Query::new(
@@ -129,7 +133,7 @@ pub async fn mark_read(
     Ok(done > 0)
 }
 
-pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error> {
+pub async fn reads(db: &Db, order_id: OrderId) -> Result<Vec<ChatRead>, sqlx::Error> {
     let rows: Vec<ReadRow> = sqlx::query_as(
         "SELECT r.order_id, r.user_id, u.name, r.last_read_id, r.read_at \
          FROM chat_reads r JOIN users u ON u.id = r.user_id WHERE r.order_id = $1",
@@ -150,7 +154,7 @@ pub async fn reads(db: &Db, order_id: i64) -> Result<Vec<ChatRead>, sqlx::Error>
 }
 
 /// The id of the newest message of an order, 0 when there is none.
-pub async fn latest_id(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn latest_id(db: &Db, order_id: OrderId) -> Result<MessageId, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS id FROM chat_messages WHERE order_id = $1",
     )

@@ -5,7 +5,7 @@ use super::write::{Columns, Query, WriteConn};
 use super::Db;
 use model::dispute::Dispute;
 use model::time::rfc3339;
-use model::Party;
+use model::{DisputeId, OrderId, Party, UserId};
 
 const SELECT: &str = "SELECT d.id, d.order_id, r.name AS restaurant_name, o.total_cents, d.customer_id, \
      c.name AS customer_name, d.reason, d.details, d.status, d.resolution, d.refund_cents, d.note, \
@@ -14,15 +14,15 @@ const SELECT: &str = "SELECT d.id, d.order_id, r.name AS restaurant_name, o.tota
      JOIN users c ON c.id = d.customer_id LEFT JOIN users a ON a.id = d.resolved_by";
 
 fn from_row(row: &impl Columns) -> Result<Dispute, sqlx::Error> {
-    let resolved_by = row.opt_i64("resolved_by")?;
+    let resolved_by = row.opt_i64("resolved_by")?.map(UserId);
     let resolver = row.opt_string("resolver_name")?;
     Ok(Dispute {
-        id: row.i64("id")?,
-        order_id: row.i64("order_id")?,
+        id: DisputeId(row.i64("id")?),
+        order_id: OrderId(row.i64("order_id")?),
         restaurant_name: row.string("restaurant_name")?,
         order_total_cents: row.i64("total_cents")?,
         customer: Party {
-            id: row.i64("customer_id")?,
+            id: UserId(row.i64("customer_id")?),
             name: row.string("customer_name")?,
         },
         reason: row.string("reason")?,
@@ -42,12 +42,12 @@ fn from_row(row: &impl Columns) -> Result<Dispute, sqlx::Error> {
 /// Opens a dispute inside `tx`; `None` when the order has an open one.
 pub async fn insert(
     tx: &mut WriteConn,
-    order_id: i64,
-    customer_id: i64,
+    order_id: OrderId,
+    customer_id: UserId,
     reason: &str,
     details: &str,
     at: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<DisputeId>, sqlx::Error> {
     let inserted = Query::new(
         "INSERT INTO disputes (order_id, customer_id, reason, details, status, created_at) \
          VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id",
@@ -60,7 +60,7 @@ pub async fn insert(
     .fetch_one(tx)
     .await;
     match inserted {
-        Ok(row) => Ok(Some(row.i64("id")?)),
+        Ok(row) => Ok(Some(DisputeId(row.i64("id")?))),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
         Err(e) => Err(e),
     }
@@ -69,11 +69,11 @@ pub async fn insert(
 /// Settles an open dispute inside `tx`; `false` when it was not open (any more).
 pub async fn resolve(
     tx: &mut WriteConn,
-    id: i64,
+    id: DisputeId,
     resolution: &str,
     refund_cents: Option<i64>,
     note: &str,
-    admin_id: i64,
+    admin_id: UserId,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = Query::new(
@@ -91,7 +91,7 @@ pub async fn resolve(
     Ok(done == 1)
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
+pub async fn get(db: &Db, id: DisputeId) -> Result<Option<Dispute>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE d.id = $1");
     sqlx::query(&sql)
         .bind(id)
@@ -102,7 +102,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
         .transpose()
 }
 
-pub async fn get_in(tx: &mut WriteConn, id: i64) -> Result<Option<Dispute>, sqlx::Error> {
+pub async fn get_in(tx: &mut WriteConn, id: DisputeId) -> Result<Option<Dispute>, sqlx::Error> {
     let sql = format!("{SELECT} WHERE d.id = $1");
     Query::new(sql)
         .bind(id)
@@ -116,8 +116,8 @@ pub async fn get_in(tx: &mut WriteConn, id: i64) -> Result<Option<Dispute>, sqlx
 /// Open ones first, then newest first; `customer`: only theirs; `order`: only its.
 pub async fn list(
     db: &Db,
-    customer: Option<i64>,
-    order: Option<i64>,
+    customer: Option<UserId>,
+    order: Option<OrderId>,
     limit: i64,
 ) -> Result<Vec<Dispute>, sqlx::Error> {
     let sql = format!(
@@ -125,8 +125,8 @@ pub async fn list(
          ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END, d.id DESC LIMIT $3"
     );
     let rows = sqlx::query(&sql)
-        .bind(customer.unwrap_or(0))
-        .bind(order.unwrap_or(0))
+        .bind(customer.unwrap_or(UserId(0)))
+        .bind(order.unwrap_or(OrderId(0)))
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
@@ -140,7 +140,7 @@ pub async fn count_open(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 /// Cents already refunded on an order by its resolved disputes.
-pub async fn refunded(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn refunded(db: &Db, order_id: OrderId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT CAST(COALESCE(SUM(refund_cents), 0) AS BIGINT) FROM disputes WHERE order_id = $1 AND status = 'resolved'")
         .bind(order_id)
         .fetch_one(&db.pool)

@@ -13,6 +13,7 @@
 use model::events::DeliveryOffer;
 use model::events::OfferWithdrawn;
 use model::events::Payload;
+use model::EventId;
 
 use super::write::{Columns, Query, WriteConn};
 use super::{Backend, Db};
@@ -33,7 +34,7 @@ fn below_horizon(backend: Backend, column: &str) -> String {
 /// An event as stored: its payload is the JSON object of the catalog type.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct StoredEvent {
-    pub id: i64,
+    pub id: EventId,
     pub kind: String,
     pub payload: String,
     pub at: i64,
@@ -68,7 +69,7 @@ pub async fn append_all(
     tx: &mut WriteConn,
     backend: Backend,
     events: &[NewEvent],
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<EventId>, sqlx::Error> {
     if backend == Backend::Postgres && events.len() > MAX_PER_TRANSACTION {
         return Err(sqlx::Error::Protocol(format!(
             "{} events in one transaction; at most {MAX_PER_TRANSACTION}",
@@ -123,7 +124,7 @@ pub async fn append_all(
             .fetch_all(tx)
             .await?
             .iter()
-            .map(|row| row.i64("id"))
+            .map(|row| row.i64("id").map(EventId))
             .collect::<Result<Vec<_>, _>>()?;
         // Ids follow the order of VALUES (SQLite: one writer; PostgreSQL:
         // the rank is in the id); RETURNING's own order is not promised.
@@ -135,7 +136,7 @@ pub async fn append_all(
 
 /// Every event after `after`, oldest first, with its rooms: what a node's
 /// log tail emits.
-pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
+pub async fn after(db: &Db, after: EventId, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let sql = format!(
         "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1{} ORDER BY id LIMIT $2",
         below_horizon(db.backend, "id")
@@ -159,7 +160,7 @@ pub async fn after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEvent>, 
 /// Events after `after` addressed to any of `rooms`, oldest first.
 pub async fn since(
     db: &Db,
-    after: i64,
+    after: EventId,
     rooms: &[String],
     limit: i64,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
@@ -185,7 +186,7 @@ pub async fn since(
 /// ids count too: a reader that read up to here has seen every event up
 /// to here that still exists, and the pruning of the newest events must not
 /// make the log look shorter than what was already sent.
-pub async fn latest_id(db: &Db) -> Result<i64, sqlx::Error> {
+pub async fn latest_id(db: &Db) -> Result<EventId, sqlx::Error> {
     let greatest = match db.backend {
         Backend::Sqlite => "MAX",
         Backend::Postgres => "GREATEST",
@@ -222,7 +223,7 @@ pub async fn prune(
     batch: i64,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let ids: Vec<i64> = Query::new(format!(
+    let ids: Vec<EventId> = Query::new(format!(
         "DELETE FROM events WHERE id IN (\
            SELECT id FROM events WHERE kind IN ('{}', '{}') AND at < $1 \
            UNION SELECT id FROM events WHERE at < $2 ORDER BY id LIMIT $3) \
@@ -235,7 +236,7 @@ pub async fn prune(
     .fetch_all(&mut tx)
     .await?
     .iter()
-    .map(|row| row.i64("id"))
+    .map(|row| row.i64("id").map(EventId))
     .collect::<Result<_, _>>()?;
     if let Some(newest) = ids.iter().max() {
         let greatest = match db.backend {
@@ -255,9 +256,9 @@ pub async fn prune(
 
 /// The newest event id ever pruned (0 if none): replay from a cursor
 /// below it may miss events.
-pub async fn pruned_through(db: &Db) -> Result<i64, sqlx::Error> {
+pub async fn pruned_through(db: &Db) -> Result<EventId, sqlx::Error> {
     sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")
         .fetch_optional(&db.pool)
         .await
-        .map(|v| v.unwrap_or(0))
+        .map(|v| v.unwrap_or(EventId(0)))
 }

@@ -5,15 +5,15 @@ use super::write::{Columns, Query, WriteConn};
 use super::{Backend, Db};
 use model::notification::Notification;
 use model::time::rfc3339;
-use model::Role;
+use model::{NotificationId, OrderId, Role, UserId};
 
 /// What to tell one user.
 pub struct NewNotification<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub kind: &'a str,
     pub title: &'a str,
     pub body: &'a str,
-    pub order_id: Option<i64>,
+    pub order_id: Option<OrderId>,
 }
 
 /// Inserts one notification per entry of `new` (at most one per user) in
@@ -23,7 +23,7 @@ pub async fn insert_all(
     backend: Backend,
     new: &[NewNotification<'_>],
     at: i64,
-) -> Result<Vec<(i64, Notification, i64)>, sqlx::Error> {
+) -> Result<Vec<(UserId, Notification, i64)>, sqlx::Error> {
     if new.is_empty() {
         return Ok(Vec::new());
     }
@@ -64,13 +64,13 @@ pub async fn insert_all(
     let rows = query.fetch_all(tx).await?;
     rows.iter()
         .map(|row| {
-            let user_id = row.i64("user_id")?;
+            let user_id = UserId(row.i64("user_id")?);
             let n = new
                 .iter()
                 .find(|n| n.user_id == user_id)
                 .ok_or_else(|| sqlx::Error::Protocol(format!("unexpected user {user_id}")))?;
             let notification = Notification {
-                id: row.i64("id")?,
+                id: NotificationId(row.i64("id")?),
                 kind: n.kind.to_owned(),
                 title: n.title.to_owned(),
                 body: n.body.to_owned(),
@@ -110,16 +110,16 @@ pub async fn insert_for_audience(
 
 #[derive(sqlx::FromRow)]
 struct NotificationRow {
-    id: i64,
+    id: NotificationId,
     kind: String,
     title: String,
     body: String,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
     created_at: i64,
     read_at: Option<i64>,
 }
 
-pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
+pub async fn list(db: &Db, user_id: UserId, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
     let rows: Vec<NotificationRow> = sqlx::query_as(
         "SELECT id, kind, title, body, order_id, created_at, read_at FROM notifications \
          WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
@@ -142,7 +142,7 @@ pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>
         .collect())
 }
 
-pub async fn unread(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn unread(db: &Db, user_id: UserId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
         .bind(user_id)
         .fetch_one(&db.pool)
@@ -152,8 +152,8 @@ pub async fn unread(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
 /// Marks the user's own notifications read: `ids`, or all of them.
 pub async fn mark_read(
     db: &Db,
-    user_id: i64,
-    ids: Option<&[i64]>,
+    user_id: UserId,
+    ids: Option<&[NotificationId]>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
     match ids {

@@ -3,18 +3,19 @@
 use super::write::{Columns, Query, WriteConn};
 
 use super::Db;
+use model::{OrderId, UserId};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PendingOffer {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub distance_m: i64,
     pub expires_at: i64,
 }
 
 pub async fn insert(
     tx: &mut WriteConn,
-    order_id: i64,
-    driver_id: i64,
+    order: OrderId,
+    driver: UserId,
     distance_m: i64,
     now: i64,
     expires_at: i64,
@@ -23,8 +24,8 @@ pub async fn insert(
         "INSERT INTO delivery_offers (order_id, driver_id, status, distance_m, created_at, expires_at) \
          VALUES ($1, $2, 'pending', $3, $4, $5)",
     )
-    .bind(order_id)
-    .bind(driver_id)
+    .bind(order)
+    .bind(driver)
     .bind(distance_m)
     .bind(now)
     .bind(expires_at)
@@ -35,7 +36,7 @@ pub async fn insert(
 
 pub async fn pending_for_driver(
     db: &Db,
-    driver_id: i64,
+    driver_id: UserId,
     now: i64,
 ) -> Result<Vec<PendingOffer>, sqlx::Error> {
     sqlx::query_as(
@@ -51,8 +52,8 @@ pub async fn pending_for_driver(
 /// Whether `driver_id` holds a live offer for `order_id`.
 pub async fn is_pending(
     db: &Db,
-    order_id: i64,
-    driver_id: i64,
+    order_id: OrderId,
+    driver_id: UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
@@ -71,16 +72,16 @@ pub async fn is_pending(
 #[derive(Clone, Debug, Default)]
 pub struct Asked {
     /// Every driver ever offered it.
-    pub all: Vec<i64>,
+    pub all: Vec<UserId>,
     /// Those who declined it: never asked again.
-    pub declined: Vec<i64>,
+    pub declined: Vec<UserId>,
     /// Those whose offer expired since the time given: not asked again yet.
-    pub lapsed: Vec<i64>,
+    pub lapsed: Vec<UserId>,
 }
 
 /// Who was offered `order_id`; `lapsed_since` (ms) bounds [`Asked::lapsed`].
-pub async fn asked(db: &Db, order_id: i64, lapsed_since: i64) -> Result<Asked, sqlx::Error> {
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+pub async fn asked(db: &Db, order_id: OrderId, lapsed_since: i64) -> Result<Asked, sqlx::Error> {
+    let rows: Vec<(UserId, String, i64)> = sqlx::query_as(
         "SELECT driver_id, status, expires_at FROM delivery_offers WHERE order_id = $1",
     )
     .bind(order_id)
@@ -113,8 +114,8 @@ pub enum Declined {
 
 pub async fn decline(
     tx: &mut WriteConn,
-    order_id: i64,
-    driver_id: i64,
+    order_id: OrderId,
+    driver_id: UserId,
     now: i64,
 ) -> Result<Declined, sqlx::Error> {
     let done = Query::new(
@@ -144,7 +145,7 @@ pub async fn decline(
     })
 }
 
-pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn has_pending(db: &Db, order_id: OrderId, now: i64) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM delivery_offers WHERE order_id = $1 AND status = 'pending' AND expires_at > $2",
     )
@@ -158,7 +159,10 @@ pub async fn has_pending(db: &Db, order_id: i64, now: i64) -> Result<bool, sqlx:
 /// Marks overdue offers expired; returns (order, driver) of each.
 /// At most 500 at a time: each becomes an event, and one transaction logs
 /// at most `events::MAX_PER_TRANSACTION`; the next sweep takes the rest.
-pub async fn expire_overdue(tx: &mut WriteConn, now: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+pub async fn expire_overdue(
+    tx: &mut WriteConn,
+    now: i64,
+) -> Result<Vec<(OrderId, UserId)>, sqlx::Error> {
     Query::new(
         "UPDATE delivery_offers SET status = 'expired' WHERE id IN (SELECT id FROM delivery_offers \
          WHERE status = 'pending' AND expires_at <= $1 ORDER BY id LIMIT 500) \
@@ -168,7 +172,7 @@ pub async fn expire_overdue(tx: &mut WriteConn, now: i64) -> Result<Vec<(i64, i6
     .fetch_all(tx)
     .await?
     .iter()
-    .map(|r| Ok((r.i64("order_id")?, r.i64("driver_id")?)))
+    .map(|r| Ok((OrderId(r.i64("order_id")?), UserId(r.i64("driver_id")?))))
     .collect()
 }
 
@@ -176,29 +180,29 @@ pub async fn expire_overdue(tx: &mut WriteConn, now: i64) -> Result<Vec<(i64, i6
 /// everyone else); returns the drivers whose offer was withdrawn.
 pub async fn settle(
     tx: &mut WriteConn,
-    order_id: i64,
-    winner: Option<i64>,
-) -> Result<Vec<i64>, sqlx::Error> {
+    order_id: OrderId,
+    winner: Option<UserId>,
+) -> Result<Vec<UserId>, sqlx::Error> {
     // One statement: the winner's offer accepted, every other withdrawn.
     let rows = Query::new(
         "UPDATE delivery_offers SET status = CASE WHEN driver_id = $2 THEN 'accepted' ELSE 'withdrawn' END \
          WHERE order_id = $1 AND status = 'pending' RETURNING driver_id, status",
     )
     .bind(order_id)
-    .bind(winner.unwrap_or(-1))
+    .bind(winner.unwrap_or(UserId(-1)))
     .fetch_all(tx)
     .await?;
     let mut withdrawn = Vec::with_capacity(rows.len());
     for row in &rows {
         if row.string("status")? == "withdrawn" {
-            withdrawn.push(row.i64("driver_id")?);
+            withdrawn.push(UserId(row.i64("driver_id")?));
         }
     }
     Ok(withdrawn)
 }
 
 /// Active orders with no driver and no live offer: they need dispatching.
-pub async fn orders_needing_drivers(db: &Db, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn orders_needing_drivers(db: &Db, now: i64) -> Result<Vec<OrderId>, sqlx::Error> {
     let sql = format!(
         "SELECT o.id FROM orders o WHERE o.driver_id IS NULL AND o.status IN ({}) \
          AND NOT EXISTS (SELECT 1 FROM delivery_offers d WHERE d.order_id = o.id AND d.status = 'pending' AND d.expires_at > $1) \

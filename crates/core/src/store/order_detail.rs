@@ -6,7 +6,9 @@ use super::orders::parse_status;
 use super::write::{Columns, Query, WriteConn};
 use super::{json_list, json_object, Backend, Db};
 use model::time::rfc3339;
-use model::{HistoryEntry, Order, OrderLine, Party, Place};
+use model::{
+    HistoryEntry, MenuItemId, Order, OrderId, OrderLine, Party, Place, RestaurantId, UserId,
+};
 
 const ORDER_COLUMNS: &str =
     "o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
@@ -22,13 +24,13 @@ const ORDER_JOINS: &str = "FROM orders o JOIN users c ON c.id = o.customer_id \
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub order: Order,
-    pub staff: Vec<i64>,
+    pub staff: Vec<UserId>,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct LineJson {
-    menu_item_id: i64,
+    menu_item_id: MenuItemId,
     name: String,
     unit_price_cents: i64,
     quantity: i64,
@@ -40,7 +42,7 @@ struct HistoryJson {
     status: String,
     at: i64,
     reason: Option<String>,
-    by_id: Option<i64>,
+    by_id: Option<UserId>,
     by_name: Option<String>,
 }
 
@@ -107,17 +109,17 @@ fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let driver_id = row.opt_i64("driver_id")?;
+    let driver_id = row.opt_i64("driver_id")?.map(UserId);
     let driver_name = row.opt_string("driver_name")?;
     let order = Order {
-        id: row.i64("id")?,
+        id: OrderId(row.i64("id")?),
         status: parse_status(&row.string("status")?)?,
         customer: Party {
-            id: row.i64("customer_id")?,
+            id: UserId(row.i64("customer_id")?),
             name: row.string("customer_name")?,
         },
         restaurant: Party {
-            id: row.i64("restaurant_id")?,
+            id: RestaurantId(row.i64("restaurant_id")?),
             name: row.string("restaurant_name")?,
         },
         pickup: Place {
@@ -151,7 +153,7 @@ fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
 }
 
 /// The order with its lines, history and restaurant staff, in one query.
-pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
+pub async fn load(db: &Db, id: OrderId) -> Result<Option<Loaded>, sqlx::Error> {
     sqlx::query(&load_sql(db.backend))
         .bind(id)
         .fetch_optional(&db.pool)
@@ -166,7 +168,7 @@ pub async fn load(db: &Db, id: i64) -> Result<Option<Loaded>, sqlx::Error> {
 pub async fn load_in(
     tx: &mut WriteConn,
     backend: Backend,
-    id: i64,
+    id: OrderId,
 ) -> Result<Option<Loaded>, sqlx::Error> {
     Query::new(load_sql(backend))
         .bind(id)
@@ -177,6 +179,6 @@ pub async fn load_in(
         .transpose()
 }
 
-pub async fn get(db: &Db, id: i64) -> Result<Option<Order>, sqlx::Error> {
+pub async fn get(db: &Db, id: OrderId) -> Result<Option<Order>, sqlx::Error> {
     Ok(load(db, id).await?.map(|l| l.order))
 }

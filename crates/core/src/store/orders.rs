@@ -5,18 +5,20 @@ use super::write::{Columns, Query, WriteConn};
 pub use super::order_detail::{get, load, load_in, Loaded};
 use super::{text_list, Db};
 use model::time::rfc3339;
-use model::{Delivered, OrderStatus, OrderSummary, Party, Place};
+use model::{
+    Delivered, MenuItemId, OrderId, OrderStatus, OrderSummary, Party, Place, RestaurantId, UserId,
+};
 
 pub struct NewLine {
-    pub menu_item_id: i64,
+    pub menu_item_id: MenuItemId,
     pub name: String,
     pub unit_price_cents: i64,
     pub quantity: i64,
 }
 
 pub struct NewOrder<'a> {
-    pub customer_id: i64,
-    pub restaurant_id: i64,
+    pub customer_id: UserId,
+    pub restaurant_id: RestaurantId,
     pub subtotal_cents: i64,
     pub delivery_fee_cents: i64,
     pub dropoff: &'a Place,
@@ -28,10 +30,10 @@ pub struct NewOrder<'a> {
 /// Who takes part in an order and where it stands: what permission checks need.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OrderAccess {
-    pub id: i64,
-    pub customer_id: i64,
-    pub restaurant_id: i64,
-    pub driver_id: Option<i64>,
+    pub id: OrderId,
+    pub customer_id: UserId,
+    pub restaurant_id: RestaurantId,
+    pub driver_id: Option<UserId>,
     #[sqlx(try_from = "String")]
     pub status: OrderStatus,
     pub version: i64,
@@ -42,12 +44,12 @@ pub struct OrderAccess {
 /// One order in a list, as the query reads it.
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
-    id: i64,
+    id: OrderId,
     #[sqlx(try_from = "String")]
     status: OrderStatus,
-    customer_id: i64,
+    customer_id: UserId,
     customer_name: String,
-    restaurant_id: i64,
+    restaurant_id: RestaurantId,
     restaurant_name: String,
     total_cents: i64,
     item_count: i64,
@@ -100,7 +102,7 @@ pub async fn insert(
     tx: &mut WriteConn,
     o: &NewOrder<'_>,
     at: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<OrderId>, sqlx::Error> {
     let inserted = Query::new(
         "INSERT INTO orders (customer_id, restaurant_id, status, subtotal_cents, delivery_fee_cents, \
          total_cents, dropoff_address, dropoff_lat, dropoff_lng, note, idempotency_key, version, \
@@ -120,8 +122,8 @@ pub async fn insert(
     .bind(at)
     .fetch_one(tx)
     .await;
-    let id: i64 = match inserted {
-        Ok(row) => row.i64("id")?,
+    let id = match inserted {
+        Ok(row) => OrderId(row.i64("id")?),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
         Err(e) => return Err(e),
     };
@@ -150,9 +152,9 @@ pub async fn insert(
 
 pub async fn id_by_idempotency_key(
     db: &Db,
-    customer_id: i64,
+    customer_id: UserId,
     key: &str,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<OrderId>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM orders WHERE customer_id = $1 AND idempotency_key = $2")
         .bind(customer_id)
         .bind(key)
@@ -162,9 +164,9 @@ pub async fn id_by_idempotency_key(
 
 pub async fn add_history(
     tx: &mut WriteConn,
-    order_id: i64,
+    order_id: OrderId,
     status: OrderStatus,
-    by_user_id: Option<i64>,
+    by_user_id: Option<UserId>,
     reason: Option<&str>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -184,7 +186,7 @@ pub async fn add_history(
 /// its transaction, so SQLite takes the write lock at once.
 pub async fn set_status(
     tx: &mut WriteConn,
-    id: i64,
+    id: OrderId,
     version: i64,
     to: OrderStatus,
     at: i64,
@@ -201,7 +203,7 @@ pub async fn set_status(
     Ok(done == 1)
 }
 
-pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error> {
+pub async fn access(db: &Db, id: OrderId) -> Result<Option<OrderAccess>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, customer_id, restaurant_id, driver_id, status, version, updated_at FROM orders WHERE id = $1",
     )
@@ -213,9 +215,9 @@ pub async fn access(db: &Db, id: i64) -> Result<Option<OrderAccess>, sqlx::Error
 /// Which orders a list shows.
 #[derive(Clone, Copy, Debug)]
 pub enum Listing {
-    Customer(i64),
-    Restaurant(i64),
-    Driver(i64),
+    Customer(UserId),
+    Restaurant(RestaurantId),
+    Driver(UserId),
     Everyone,
 }
 
@@ -236,10 +238,10 @@ pub async fn list(
     filter: Filter,
     limit: i64,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
-    let (who, id) = match listing {
-        Listing::Customer(id) => ("o.customer_id = $1", id),
-        Listing::Restaurant(id) => ("o.restaurant_id = $1", id),
-        Listing::Driver(id) => ("o.driver_id = $1", id),
+    let (who, id): (_, i64) = match listing {
+        Listing::Customer(id) => ("o.customer_id = $1", id.into()),
+        Listing::Restaurant(id) => ("o.restaurant_id = $1", id.into()),
+        Listing::Driver(id) => ("o.driver_id = $1", id.into()),
         Listing::Everyone => ("$1 = $1", 0),
     };
     let (which, since) = match filter {
@@ -301,8 +303,8 @@ pub async fn count_active_by_status(db: &Db) -> Result<Vec<(OrderStatus, i64)>, 
 /// `true`. Bumps `version`, as every change of the order does.
 pub async fn assign_driver(
     tx: &mut WriteConn,
-    order_id: i64,
-    driver_id: i64,
+    order_id: OrderId,
+    driver_id: UserId,
     pay_cents: i64,
     at: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -325,7 +327,7 @@ pub async fn assign_driver(
 }
 
 /// What the driver's delivery of `order_id` pays (0 before pay was kept).
-pub async fn driver_pay(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn driver_pay(db: &Db, order_id: OrderId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(driver_pay_cents, 0) FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_optional(&db.pool)
@@ -335,7 +337,7 @@ pub async fn driver_pay(db: &Db, order_id: i64) -> Result<i64, sqlx::Error> {
 
 #[derive(sqlx::FromRow)]
 struct DeliveredRow {
-    id: i64,
+    id: OrderId,
     restaurant_name: String,
     updated_at: i64,
     pay_cents: i64,
@@ -344,7 +346,7 @@ struct DeliveredRow {
 /// The deliveries `driver_id` completed since `since` (ms), newest first.
 pub async fn delivered_by(
     db: &Db,
-    driver_id: i64,
+    driver_id: UserId,
     since: i64,
 ) -> Result<Vec<Delivered>, sqlx::Error> {
     let rows: Vec<DeliveredRow> = sqlx::query_as(
@@ -371,7 +373,7 @@ pub async fn delivered_by(
 }
 
 /// The delivery a driver is on, if any.
-pub async fn active_for_driver(db: &Db, driver_id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn active_for_driver(db: &Db, driver_id: UserId) -> Result<Option<OrderId>, sqlx::Error> {
     let sql = format!(
         "SELECT id FROM orders WHERE driver_id = $1 AND status IN ({}) ORDER BY id LIMIT 1",
         super::statuses(OrderStatus::holds_driver)
@@ -383,7 +385,7 @@ pub async fn active_for_driver(db: &Db, driver_id: i64) -> Result<Option<i64>, s
 }
 
 /// Drivers on a delivery right now.
-pub async fn busy_drivers(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn busy_drivers(db: &Db) -> Result<Vec<UserId>, sqlx::Error> {
     let sql = format!(
         "SELECT DISTINCT driver_id FROM orders WHERE driver_id IS NOT NULL AND status IN ({})",
         super::statuses(OrderStatus::holds_driver)

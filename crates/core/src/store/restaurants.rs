@@ -1,11 +1,11 @@
 //! Restaurants and their menus.
 
 use super::{json_list, now_ms, text_list, Db};
-use model::{MenuItem, Restaurant};
+use model::{MenuItem, MenuItemId, Restaurant, RestaurantId, UserId};
 
 #[derive(sqlx::FromRow)]
 struct RestaurantRow {
-    id: i64,
+    id: RestaurantId,
     name: String,
     cuisine: String,
     address: String,
@@ -33,8 +33,8 @@ impl From<RestaurantRow> for Restaurant {
 
 #[derive(sqlx::FromRow)]
 struct MenuItemRow {
-    id: i64,
-    restaurant_id: i64,
+    id: MenuItemId,
+    restaurant_id: RestaurantId,
     name: String,
     description: String,
     price_cents: i64,
@@ -60,7 +60,7 @@ struct CheckoutRow {
     #[sqlx(flatten)]
     restaurant: RestaurantRow,
     staff_json: String,
-    item_id: Option<i64>,
+    item_id: Option<MenuItemId>,
     item_name: Option<String>,
     description: Option<String>,
     price_cents: Option<i64>,
@@ -83,7 +83,7 @@ pub async fn list(db: &Db) -> Result<Vec<Restaurant>, sqlx::Error> {
     .map(|rows| rows.into_iter().map(Restaurant::from).collect())
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<Restaurant>, sqlx::Error> {
+pub async fn by_id(db: &Db, id: RestaurantId) -> Result<Option<Restaurant>, sqlx::Error> {
     sqlx::query_as::<_, RestaurantRow>(
         "SELECT id, name, cuisine, address, lat, lng, is_open FROM restaurants WHERE id = $1",
     )
@@ -97,8 +97,8 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<Restaurant>, sqlx::Error> 
 /// staff (who hear of the new order).
 pub async fn for_checkout(
     db: &Db,
-    id: i64,
-) -> Result<Option<(Restaurant, Vec<MenuItem>, Vec<i64>)>, sqlx::Error> {
+    id: RestaurantId,
+) -> Result<Option<(Restaurant, Vec<MenuItem>, Vec<UserId>)>, sqlx::Error> {
     let staff = json_list(
         db.backend,
         "x.user_id",
@@ -144,7 +144,7 @@ pub async fn for_checkout(
     Ok(Some((restaurant, menu, staff)))
 }
 
-pub async fn menu(db: &Db, restaurant_id: i64) -> Result<Vec<MenuItem>, sqlx::Error> {
+pub async fn menu(db: &Db, restaurant_id: RestaurantId) -> Result<Vec<MenuItem>, sqlx::Error> {
     sqlx::query_as::<_, MenuItemRow>(
         "SELECT id, restaurant_id, name, description, price_cents, available \
          FROM menu_items WHERE restaurant_id = $1 ORDER BY position, id",
@@ -163,7 +163,7 @@ pub struct NewRestaurant<'a> {
     pub lng: f64,
 }
 
-pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<RestaurantId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO restaurants (name, cuisine, address, lat, lng, is_open, created_at) \
          VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
@@ -180,12 +180,12 @@ pub async fn insert(db: &Db, r: &NewRestaurant<'_>) -> Result<i64, sqlx::Error> 
 
 pub async fn insert_menu_item(
     db: &Db,
-    restaurant_id: i64,
+    restaurant_id: RestaurantId,
     name: &str,
     description: &str,
     price_cents: i64,
     position: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<MenuItemId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO menu_items (restaurant_id, name, description, price_cents, available, position) \
          VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
@@ -205,7 +205,7 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
-pub async fn menu_item(db: &Db, id: i64) -> Result<Option<MenuItem>, sqlx::Error> {
+pub async fn menu_item(db: &Db, id: MenuItemId) -> Result<Option<MenuItem>, sqlx::Error> {
     sqlx::query_as::<_, MenuItemRow>(
         "SELECT id, restaurant_id, name, description, price_cents, available FROM menu_items WHERE id = $1",
     )
@@ -227,7 +227,7 @@ pub async fn update_menu_item(db: &Db, item: &MenuItem) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-pub async fn set_open(db: &Db, id: i64, open: bool) -> Result<(), sqlx::Error> {
+pub async fn set_open(db: &Db, id: RestaurantId, open: bool) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE restaurants SET is_open = $1 WHERE id = $2")
         .bind(i64::from(open))
         .bind(id)

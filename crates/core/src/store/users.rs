@@ -2,7 +2,7 @@
 
 use super::{now_ms, Db};
 use model::admin::UserRow;
-use model::{Role, User};
+use model::{RestaurantId, Role, User, UserId};
 
 const SELECT_USER: &str =
     "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, s.restaurant_id \
@@ -12,7 +12,7 @@ const SELECT_USER: &str =
 /// membership, the password hash for signing in.
 #[derive(sqlx::FromRow)]
 struct Account {
-    id: i64,
+    id: UserId,
     email: String,
     name: String,
     #[sqlx(try_from = "String")]
@@ -21,7 +21,7 @@ struct Account {
     #[sqlx(default)]
     session_epoch: i64,
     #[sqlx(default)]
-    restaurant_id: Option<i64>,
+    restaurant_id: Option<RestaurantId>,
     #[sqlx(default)]
     password_hash: String,
 }
@@ -73,13 +73,13 @@ pub async fn insert(
     }
 }
 
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
+pub async fn by_id(db: &Db, id: UserId) -> Result<Option<User>, sqlx::Error> {
     Ok(with_epoch(db, id).await?.map(|(user, _)| user))
 }
 
 /// The user and its session epoch (moved on by each suspension): a session
 /// made under an older epoch is over.
-pub async fn with_epoch(db: &Db, id: i64) -> Result<Option<(User, i64)>, sqlx::Error> {
+pub async fn with_epoch(db: &Db, id: UserId) -> Result<Option<(User, i64)>, sqlx::Error> {
     let sql = format!("{SELECT_USER} WHERE u.id = $1");
     let account: Option<Account> = sqlx::query_as(&sql)
         .bind(id)
@@ -109,7 +109,11 @@ pub async fn credentials_by_email(
     }))
 }
 
-pub async fn add_staff(db: &Db, user_id: i64, restaurant_id: i64) -> Result<(), sqlx::Error> {
+pub async fn add_staff(
+    db: &Db,
+    user_id: UserId,
+    restaurant_id: RestaurantId,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO restaurant_staff (user_id, restaurant_id) VALUES ($1, $2)")
         .bind(user_id)
         .bind(restaurant_id)
@@ -136,7 +140,7 @@ pub async fn count_by_role(db: &Db) -> Result<Vec<(Role, i64)>, sqlx::Error> {
 }
 
 /// Sets the suspended flag; `false` when there is no such user.
-pub async fn set_suspended(db: &Db, id: i64, suspended: bool) -> Result<bool, sqlx::Error> {
+pub async fn set_suspended(db: &Db, id: UserId, suspended: bool) -> Result<bool, sqlx::Error> {
     // A suspension also moves the session epoch on: every session of the
     // user ends for good, even after reinstatement.
     let done = sqlx::query(

@@ -8,6 +8,7 @@ use model::events::{DriverPosition, LocationUpdate};
 use model::geo::{distance_m, LatLng};
 use model::requests::LocationReport;
 use model::time::rfc3339;
+use model::{OrderId, UserId};
 
 /// A fix older than this marks the driver offline.
 pub const POSITION_TTL: Duration = Duration::from_secs(30);
@@ -35,7 +36,7 @@ pub struct Fix {
 /// The delivery a driver is on.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Assignment {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub pickup: LatLng,
     pub dropoff: LatLng,
     pub picked_up: bool,
@@ -104,7 +105,7 @@ pub fn eta_seconds(fix: &Fix, job: &Assignment) -> i64 {
     (metres / speed).round() as i64
 }
 
-pub(super) fn update(driver_id: i64, fix: &Fix, job: &Assignment) -> LocationUpdate {
+pub(super) fn update(driver_id: UserId, fix: &Fix, job: &Assignment) -> LocationUpdate {
     LocationUpdate {
         order_id: job.order_id,
         driver_id,

@@ -26,6 +26,7 @@ use model::events::{DriverPosition, LocationUpdate};
 use model::geo::{distance_m, LatLng};
 use model::requests::LocationReport;
 use model::time::rfc3339;
+use model::{OrderId, UserId};
 
 /// What this node keeps of a driver.
 #[derive(Default)]
@@ -40,7 +41,7 @@ struct DriverState {
 }
 
 pub struct Fleet {
-    drivers: Mutex<HashMap<i64, DriverState>>,
+    drivers: Mutex<HashMap<UserId, DriverState>>,
     positions: Arc<dyn Positions>,
     clock: Arc<dyn Clock>,
 }
@@ -74,12 +75,12 @@ impl Fleet {
         self.clock.now_ms()
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<i64, DriverState>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<UserId, DriverState>) -> T) -> T {
         f(&mut self.drivers.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// Stores an accepted fix here and says whom to tell.
-    fn moved(&self, driver_id: i64, name: &str, fix: Fix, job: Option<Assignment>) -> Reported {
+    fn moved(&self, driver_id: UserId, name: &str, fix: Fix, job: Option<Assignment>) -> Reported {
         let now = fix.at_ms;
         self.with(|d| {
             let state = d.entry(driver_id).or_default();
@@ -115,13 +116,13 @@ impl Fleet {
     }
 
     /// A driver took a delivery (or, at startup, is still on one).
-    pub async fn assign(&self, driver_id: i64, job: Assignment) -> Result<(), AppError> {
+    pub async fn assign(&self, driver_id: UserId, job: Assignment) -> Result<(), AppError> {
         self.with(|d| d.entry(driver_id).or_default().assignment = Some(job));
         self.positions.put_job(driver_id, Some(&job)).await
     }
 
     /// The driver has the food: the ETA now counts to the drop-off.
-    pub async fn picked_up(&self, driver_id: i64) -> Result<(), AppError> {
+    pub async fn picked_up(&self, driver_id: UserId) -> Result<(), AppError> {
         self.with(|d| {
             if let Some(job) = d.get_mut(&driver_id).and_then(|s| s.assignment.as_mut()) {
                 job.picked_up = true;
@@ -135,7 +136,7 @@ impl Fleet {
     }
 
     /// The delivery ended (delivered, cancelled, rejected).
-    pub async fn finish(&self, driver_id: i64) -> Result<(), AppError> {
+    pub async fn finish(&self, driver_id: UserId) -> Result<(), AppError> {
         self.with(|d| {
             if let Some(s) = d.get_mut(&driver_id) {
                 s.assignment = None;
@@ -147,7 +148,7 @@ impl Fleet {
     /// The location hot path: throttle, store, and say whom to tell.
     pub async fn report(
         &self,
-        driver_id: i64,
+        driver_id: UserId,
         name: &str,
         report: &LocationReport,
     ) -> Result<Reported, AppError> {
@@ -168,7 +169,7 @@ impl Fleet {
 
     pub async fn go_online(
         &self,
-        driver_id: i64,
+        driver_id: UserId,
         name: &str,
         online: bool,
     ) -> Result<(), AppError> {
@@ -189,7 +190,7 @@ impl Fleet {
 
     /// Online: a fix that has not expired (stored through any node), or
     /// online here and no fix yet.
-    pub async fn is_online(&self, driver_id: i64) -> Result<bool, AppError> {
+    pub async fn is_online(&self, driver_id: UserId) -> Result<bool, AppError> {
         let waiting_for_a_fix = self.with(|d| {
             d.get(&driver_id)
                 .is_some_and(|s| s.online && s.fix.is_none())
@@ -198,7 +199,7 @@ impl Fleet {
     }
 
     /// Online drivers with a fresh position, for dispatch.
-    pub async fn available(&self) -> Result<Vec<(i64, LatLng)>, AppError> {
+    pub async fn available(&self) -> Result<Vec<(UserId, LatLng)>, AppError> {
         Ok(self
             .positions
             .all()
@@ -208,7 +209,7 @@ impl Fleet {
             .collect())
     }
 
-    pub async fn position(&self, driver_id: i64) -> Result<Option<Fix>, AppError> {
+    pub async fn position(&self, driver_id: UserId) -> Result<Option<Fix>, AppError> {
         Ok(self.positions.get(driver_id).await?.map(|l| l.fix()))
     }
 
@@ -237,8 +238,8 @@ impl Fleet {
     /// The last position of the driver on `order_id`, as its watchers see it.
     pub async fn last_update_for(
         &self,
-        driver_id: i64,
-        order_id: i64,
+        driver_id: UserId,
+        order_id: OrderId,
     ) -> Result<Option<LocationUpdate>, AppError> {
         let job = self
             .positions

@@ -13,6 +13,7 @@ use super::fix::{Assignment, Fix};
 use crate::service::clock::Clock;
 use model::error::AppError;
 use model::geo::LatLng;
+use model::UserId;
 
 #[async_trait::async_trait]
 pub trait Positions: Send + Sync {
@@ -20,20 +21,20 @@ pub trait Positions: Send + Sync {
     /// `None` when claimed (the report goes on), else how long until it frees.
     async fn claim_report(
         &self,
-        driver_id: i64,
+        driver_id: UserId,
         interval_ms: i64,
     ) -> Result<Option<Duration>, AppError>;
     /// Stores the driver's latest fix: they are online until it expires.
-    async fn put(&self, driver_id: i64, name: &str, fix: &Fix) -> Result<(), AppError>;
+    async fn put(&self, driver_id: UserId, name: &str, fix: &Fix) -> Result<(), AppError>;
     /// The driver went offline.
-    async fn remove(&self, driver_id: i64) -> Result<(), AppError>;
+    async fn remove(&self, driver_id: UserId) -> Result<(), AppError>;
     /// The driver's fix, unless it expired.
-    async fn get(&self, driver_id: i64) -> Result<Option<Located>, AppError>;
+    async fn get(&self, driver_id: UserId) -> Result<Option<Located>, AppError>;
     /// Every driver whose fix has not expired.
-    async fn all(&self) -> Result<Vec<(i64, Located)>, AppError>;
+    async fn all(&self) -> Result<Vec<(UserId, Located)>, AppError>;
     /// The delivery the driver is on (`None`: none).
-    async fn put_job(&self, driver_id: i64, job: Option<&Assignment>) -> Result<(), AppError>;
-    async fn get_job(&self, driver_id: i64) -> Result<Option<Assignment>, AppError>;
+    async fn put_job(&self, driver_id: UserId, job: Option<&Assignment>) -> Result<(), AppError>;
+    async fn get_job(&self, driver_id: UserId) -> Result<Option<Assignment>, AppError>;
 }
 
 /// A driver's name and latest fix, as the backplane keeps it.
@@ -75,7 +76,7 @@ impl Located {
 
 /// One node's positions.
 pub struct MemoryPositions {
-    drivers: Mutex<HashMap<i64, Entry>>,
+    drivers: Mutex<HashMap<UserId, Entry>>,
     clock: Arc<dyn Clock>,
 }
 
@@ -95,7 +96,7 @@ impl MemoryPositions {
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut HashMap<i64, Entry>) -> T) -> T {
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<UserId, Entry>) -> T) -> T {
         f(&mut self.drivers.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
@@ -108,7 +109,7 @@ impl MemoryPositions {
 impl Positions for MemoryPositions {
     async fn claim_report(
         &self,
-        driver_id: i64,
+        driver_id: UserId,
         interval_ms: i64,
     ) -> Result<Option<Duration>, AppError> {
         let now = self.clock.now_ms();
@@ -126,12 +127,12 @@ impl Positions for MemoryPositions {
         }))
     }
 
-    async fn put(&self, driver_id: i64, name: &str, fix: &Fix) -> Result<(), AppError> {
+    async fn put(&self, driver_id: UserId, name: &str, fix: &Fix) -> Result<(), AppError> {
         self.with(|d| d.entry(driver_id).or_default().located = Some(Located::new(name, fix)));
         Ok(())
     }
 
-    async fn remove(&self, driver_id: i64) -> Result<(), AppError> {
+    async fn remove(&self, driver_id: UserId) -> Result<(), AppError> {
         self.with(|d| {
             if let Some(entry) = d.get_mut(&driver_id) {
                 entry.located = None;
@@ -140,7 +141,7 @@ impl Positions for MemoryPositions {
         Ok(())
     }
 
-    async fn get(&self, driver_id: i64) -> Result<Option<Located>, AppError> {
+    async fn get(&self, driver_id: UserId) -> Result<Option<Located>, AppError> {
         Ok(self.with(|d| {
             d.get(&driver_id)
                 .and_then(|e| e.located.clone())
@@ -148,7 +149,7 @@ impl Positions for MemoryPositions {
         }))
     }
 
-    async fn all(&self) -> Result<Vec<(i64, Located)>, AppError> {
+    async fn all(&self) -> Result<Vec<(UserId, Located)>, AppError> {
         Ok(self.with(|d| {
             d.iter()
                 .filter_map(|(id, e)| Some((*id, e.located.clone().filter(|l| self.fresh(l))?)))
@@ -156,12 +157,12 @@ impl Positions for MemoryPositions {
         }))
     }
 
-    async fn put_job(&self, driver_id: i64, job: Option<&Assignment>) -> Result<(), AppError> {
+    async fn put_job(&self, driver_id: UserId, job: Option<&Assignment>) -> Result<(), AppError> {
         self.with(|d| d.entry(driver_id).or_default().job = job.copied());
         Ok(())
     }
 
-    async fn get_job(&self, driver_id: i64) -> Result<Option<Assignment>, AppError> {
+    async fn get_job(&self, driver_id: UserId) -> Result<Option<Assignment>, AppError> {
         Ok(self.with(|d| d.get(&driver_id).and_then(|e| e.job)))
     }
 }

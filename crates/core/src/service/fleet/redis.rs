@@ -12,6 +12,7 @@ use super::fix::{Assignment, Fix, POSITION_TTL};
 use super::positions::{Located, Positions};
 use model::error::AppError;
 use model::geo::LatLng;
+use model::{OrderId, UserId};
 
 #[derive(Clone)]
 pub struct RedisPositions {
@@ -21,7 +22,7 @@ pub struct RedisPositions {
 
 #[derive(Serialize, Deserialize)]
 struct StoredJob {
-    order_id: i64,
+    order_id: OrderId,
     pickup: (f64, f64),
     dropoff: (f64, f64),
     picked_up: bool,
@@ -40,7 +41,7 @@ impl RedisPositions {
         }
     }
 
-    fn key(&self, driver_id: i64) -> String {
+    fn key(&self, driver_id: UserId) -> String {
         format!("{}:driver:{driver_id}", self.prefix)
     }
 
@@ -48,7 +49,7 @@ impl RedisPositions {
         format!("{}:drivers", self.prefix)
     }
 
-    fn job_key(&self, driver_id: i64) -> String {
+    fn job_key(&self, driver_id: UserId) -> String {
         format!("{}:job:{driver_id}", self.prefix)
     }
 
@@ -62,12 +63,12 @@ impl RedisPositions {
 
 #[async_trait::async_trait]
 impl Positions for RedisPositions {
-    async fn put(&self, driver_id: i64, name: &str, fix: &Fix) -> Result<(), AppError> {
+    async fn put(&self, driver_id: UserId, name: &str, fix: &Fix) -> Result<(), AppError> {
         let json = serde_json::to_string(&Located::new(name, fix)).unwrap_or_default();
         let ttl = POSITION_TTL.as_secs() as i64;
         self.put_json(self.key(driver_id), json, ttl).await?;
         self.pool
-            .sadd::<(), _, _>(self.online_set(), driver_id)
+            .sadd::<(), _, _>(self.online_set(), driver_id.0)
             .await
             .map_err(unavailable)
     }
@@ -75,7 +76,7 @@ impl Positions for RedisPositions {
     /// `SET NX PX`: one claim per interval whichever node the phone reaches.
     async fn claim_report(
         &self,
-        driver_id: i64,
+        driver_id: UserId,
         interval_ms: i64,
     ) -> Result<Option<Duration>, AppError> {
         let key = format!("{}:report-slot:{driver_id}", self.prefix);
@@ -99,7 +100,7 @@ impl Positions for RedisPositions {
         )))
     }
 
-    async fn put_job(&self, driver_id: i64, job: Option<&Assignment>) -> Result<(), AppError> {
+    async fn put_job(&self, driver_id: UserId, job: Option<&Assignment>) -> Result<(), AppError> {
         let Some(job) = job else {
             return self
                 .pool
@@ -119,7 +120,7 @@ impl Positions for RedisPositions {
         self.put_json(self.job_key(driver_id), json, 86_400).await
     }
 
-    async fn get_job(&self, driver_id: i64) -> Result<Option<Assignment>, AppError> {
+    async fn get_job(&self, driver_id: UserId) -> Result<Option<Assignment>, AppError> {
         let raw: Option<String> = self
             .pool
             .get(self.job_key(driver_id))
@@ -141,18 +142,18 @@ impl Positions for RedisPositions {
             }))
     }
 
-    async fn remove(&self, driver_id: i64) -> Result<(), AppError> {
+    async fn remove(&self, driver_id: UserId) -> Result<(), AppError> {
         self.pool
             .del::<(), _>(self.key(driver_id))
             .await
             .map_err(unavailable)?;
         self.pool
-            .srem::<(), _, _>(self.online_set(), driver_id)
+            .srem::<(), _, _>(self.online_set(), driver_id.0)
             .await
             .map_err(unavailable)
     }
 
-    async fn get(&self, driver_id: i64) -> Result<Option<Located>, AppError> {
+    async fn get(&self, driver_id: UserId) -> Result<Option<Located>, AppError> {
         let raw: Option<String> = self
             .pool
             .get(self.key(driver_id))
@@ -162,7 +163,7 @@ impl Positions for RedisPositions {
     }
 
     /// Expired drivers leave the set as they are found.
-    async fn all(&self) -> Result<Vec<(i64, Located)>, AppError> {
+    async fn all(&self) -> Result<Vec<(UserId, Located)>, AppError> {
         let ids: Vec<i64> = self
             .pool
             .smembers(self.online_set())
@@ -171,12 +172,12 @@ impl Positions for RedisPositions {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let keys: Vec<String> = ids.iter().map(|id| self.key(*id)).collect();
+        let keys: Vec<String> = ids.iter().map(|id| self.key(UserId(*id))).collect();
         let values: Vec<Option<String>> = self.pool.mget(keys).await.map_err(unavailable)?;
         let mut live = Vec::with_capacity(ids.len());
         for (id, value) in ids.into_iter().zip(values) {
             match value.and_then(|v| serde_json::from_str::<Located>(&v).ok()) {
-                Some(located) => live.push((id, located)),
+                Some(located) => live.push((UserId(id), located)),
                 None => self
                     .pool
                     .srem::<(), _, _>(self.online_set(), id)

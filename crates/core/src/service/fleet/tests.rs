@@ -17,7 +17,7 @@ async fn report(
     name: &str,
     r: &LocationReport,
 ) -> Result<Reported, AppError> {
-    fleet.report(driver, name, r).await
+    fleet.report(UserId(driver), name, r).await
 }
 
 /// A fleet on a clock the test moves.
@@ -79,19 +79,19 @@ async fn turning_counts_as_moving() {
 async fn an_expired_fix_marks_the_driver_offline() {
     let (clock, fleet) = on_manual_clock();
     report(&fleet, 1, "D", &at(38.71, -9.14)).await.unwrap();
-    assert!(fleet.is_online(1).await.unwrap());
+    assert!(fleet.is_online(UserId(1)).await.unwrap());
     assert_eq!(fleet.available().await.unwrap().len(), 1);
     clock.advance(POSITION_TTL.as_millis() as i64 + 1);
-    assert!(!fleet.is_online(1).await.unwrap());
+    assert!(!fleet.is_online(UserId(1)).await.unwrap());
     assert!(fleet.available().await.unwrap().is_empty());
-    assert!(fleet.position(1).await.unwrap().is_none());
+    assert!(fleet.position(UserId(1)).await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn watchers_hear_only_of_a_driver_on_their_order() {
     let (clock, fleet) = on_manual_clock();
     let job = Assignment {
-        order_id: 9,
+        order_id: OrderId(9),
         pickup: LatLng {
             lat: 38.7118,
             lng: -9.1376,
@@ -106,14 +106,14 @@ async fn watchers_hear_only_of_a_driver_on_their_order() {
         Reported::Moved { watchers, admins } => assert!(watchers.is_none() && admins.is_some()),
         other => panic!("{other:?}"),
     }
-    fleet.assign(1, job).await.unwrap();
+    fleet.assign(UserId(1), job).await.unwrap();
     clock.advance(1500);
     match report(&fleet, 1, "D", &at(38.714, -9.14)).await.unwrap() {
         Reported::Moved {
             watchers: Some(u),
             admins,
         } => {
-            assert_eq!(u.order_id, 9);
+            assert_eq!(u.order_id, OrderId(9));
             assert!(u.eta_seconds > 0);
             assert!(
                 admins.is_none(),
@@ -136,7 +136,7 @@ fn eta_goes_via_the_restaurant_until_pickup() {
         at_ms: 0,
     };
     let mut job = Assignment {
-        order_id: 1,
+        order_id: OrderId(1),
         pickup: LatLng {
             lat: 38.7118,
             lng: -9.1376,
