@@ -86,6 +86,33 @@ pub fn check(address: &str, field: &str) -> Result<String, AppError> {
     Ok(address.to_owned())
 }
 
+/// A pin can be dropped anywhere; a restaurant delivers only so far
+/// ([`MAX_DELIVERY_M`]). The error names the distance.
+pub fn within_reach(restaurant: &crate::Restaurant, dropoff: &Place) -> Result<(), AppError> {
+    use crate::geo::{distance_m, format_distance};
+    let from = LatLng {
+        lat: restaurant.lat,
+        lng: restaurant.lng,
+    };
+    let to = LatLng {
+        lat: dropoff.lat,
+        lng: dropoff.lng,
+    };
+    let away = distance_m(from, to);
+    if away > MAX_DELIVERY_M {
+        return Err(AppError::invalid(
+            "dropoff",
+            format!(
+                "{} delivers within {} km; this address is {} away",
+                restaurant.name,
+                (MAX_DELIVERY_M / 1000.0).round() as i64,
+                format_distance(away)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +162,32 @@ mod tests {
                 "{e:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_restaurant_delivers_within_fifteen_km() {
+        let tasca = crate::Restaurant {
+            id: crate::RestaurantId(1),
+            name: "Tasca do Rossio".into(),
+            cuisine: String::new(),
+            address: String::new(),
+            lat: 38.7139,
+            lng: -9.1394,
+            open: true,
+            dishes: String::new(),
+        };
+        assert!(within_reach(&tasca, &place("Rua Augusta 1", 38.71)).is_ok());
+        let porto = Place {
+            address: "Rua de Santa Catarina 1, Porto".into(),
+            lat: 41.149,
+            lng: -8.606,
+        };
+        let e = within_reach(&tasca, &porto).unwrap_err();
+        assert!(
+            matches!(&e, AppError::Invalid { field, message }
+                if field == "dropoff" && message.starts_with("Tasca do Rossio delivers within 15 km; this address is 27")),
+            "{e:?}"
+        );
     }
 
     #[test]

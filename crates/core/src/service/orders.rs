@@ -20,33 +20,6 @@ use model::{
 
 const MAX_REASON_CHARS: usize = 300;
 
-/// A pin can be dropped anywhere; a restaurant delivers only so far.
-fn check_reach(restaurant: &model::Restaurant, dropoff: &Place) -> Result<(), AppError> {
-    use model::address::MAX_DELIVERY_M;
-    use model::geo::{distance_m, format_distance, LatLng};
-    let from = LatLng {
-        lat: restaurant.lat,
-        lng: restaurant.lng,
-    };
-    let to = LatLng {
-        lat: dropoff.lat,
-        lng: dropoff.lng,
-    };
-    let away = distance_m(from, to);
-    if away > MAX_DELIVERY_M {
-        return Err(AppError::invalid(
-            "dropoff",
-            format!(
-                "{} delivers within {} km; this address is {} away",
-                restaurant.name,
-                (MAX_DELIVERY_M / 1000.0).round() as i64,
-                format_distance(away)
-            ),
-        ));
-    }
-    Ok(())
-}
-
 pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, AppError> {
     if actor.role != Role::Customer {
         return Err(AppError::Forbidden);
@@ -64,7 +37,7 @@ pub async fn place(ctx: &Ctx, actor: &User, order: PlaceOrder) -> Result<Order, 
             restaurant.name
         )));
     }
-    check_reach(&restaurant, &order.dropoff)?;
+    model::address::within_reach(&restaurant, &order.dropoff)?;
     let mut lines = Vec::with_capacity(order.lines.len());
     for (i, line) in order.lines.iter().enumerate() {
         let field = format!("items[{i}].menuItemId");
