@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use super::saved::saved;
 use model::address::Addresses;
 use model::geo::LatLng;
 use model::Place;
@@ -15,24 +16,7 @@ pub struct AddressStore(pub RwSignal<Addresses>);
 
 impl AddressStore {
     pub fn provide() {
-        let book = RwSignal::new(Addresses::default());
-        provide_context(AddressStore(book));
-        #[cfg(feature = "hydrate")]
-        {
-            let loaded = RwSignal::new(false);
-            Effect::new(move |_| {
-                if let Some(saved) = storage::load() {
-                    book.set(saved);
-                }
-                loaded.set(true);
-            });
-            Effect::new(move |_| {
-                let now = book.get();
-                if loaded.get() {
-                    storage::save(&now);
-                }
-            });
-        }
+        provide_context(AddressStore(saved("mealstream.addresses")));
     }
 
     pub fn get() -> Self {
@@ -51,26 +35,5 @@ impl AddressStore {
     /// Delivers to `place` from now on.
     pub fn choose(&self, place: Place) {
         self.0.update(|b| b.choose(place));
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod storage {
-    use model::address::Addresses;
-
-    const KEY: &str = "mealstream.addresses";
-
-    fn local() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok()?
-    }
-
-    pub fn load() -> Option<Addresses> {
-        serde_json::from_str(&local()?.get_item(KEY).ok()??).ok()
-    }
-
-    pub fn save(book: &Addresses) {
-        if let (Some(storage), Ok(text)) = (local(), serde_json::to_string(book)) {
-            let _ = storage.set_item(KEY, &text);
-        }
     }
 }

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod order_detail;
 pub mod pin_map;
 pub mod popover;
+pub mod saved;
 pub mod session;
 pub mod timeline;
 pub mod toast;

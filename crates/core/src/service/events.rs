@@ -113,17 +113,18 @@ pub async fn read_towards(
     after: EventId,
     limit: i64,
 ) -> Result<Read, AppError> {
+    let limit = limit.clamp(1, MAX_REPLAY);
     let key = Key {
         rooms: rooms_of(user),
         after: EventId(after.0.max(0)),
-        limit: limit.clamp(1, MAX_REPLAY),
+        limit,
     };
     ctx.replays
         .read(key, async {
             let newest = latest_id(ctx).await?;
             let batch = missed(ctx, user, after, limit).await?;
             let last = batch.last().map_or(after, |e| e.id);
-            let full = batch.len() as i64 >= limit.clamp(1, MAX_REPLAY);
+            let full = batch.len() as i64 >= limit;
             let horizon = if full { last } else { newest.max(last) };
             Ok((batch, horizon))
         })
