@@ -2,21 +2,20 @@
 //! availability of the one menu its page shows. Menus are public: any
 //! signed-in socket may watch any restaurant that exists.
 
-use mealstream_core::service::{self, Ctx};
+use mealstream_core::service;
 use model::error::AppError;
 use model::requests::{Done, UnwatchMenu, WatchMenu};
 use model::rooms::Room;
+use model::RestaurantId;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
+use socketioxide::extract::SocketRef;
 
-use super::reply;
-use super::socket_user::SocketUser;
-use model::RestaurantId;
+use super::call::{positive_id, Call, Rights};
 
 /// Reads `{restaurantId}` strictly: a positive integer, nothing else.
-fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchMenu, AppError> {
-    let restaurant_id = RestaurantId(super::positive_id(data, "restaurantId")?);
+fn parse_watch(data: Value) -> Result<WatchMenu, AppError> {
+    let restaurant_id = RestaurantId(positive_id(data, "restaurantId")?);
     Ok(WatchMenu { restaurant_id })
 }
 
@@ -29,32 +28,23 @@ fn leave_menus<A: Adapter>(s: &SocketRef<A>) {
     }
 }
 
-pub async fn on_watch<A: Adapter>(
-    s: SocketRef<A>,
-    TryData(data): TryData<Value>,
-    ack: AckSender<A>,
-    State(ctx): State<Ctx>,
-    MaybeExtension(me): MaybeExtension<SocketUser>,
-) {
-    let result = async {
-        me.ok_or(AppError::Unauthenticated)?;
-        super::limits::spend(&s)?;
-        let req = parse_watch(data)?;
-        service::restaurants::get(&ctx, req.restaurant_id).await?;
-        leave_menus(&s);
-        s.join(Room::menu(req.restaurant_id));
+pub async fn on_watch<A: Adapter>(call: Call<A>) {
+    call.answer::<WatchMenu>(Rights::Held, async |mut c| {
+        let req = parse_watch(c.value()?)?;
+        service::restaurants::get(c.ctx, req.restaurant_id).await?;
+        leave_menus(c.socket);
+        c.socket.join(Room::menu(req.restaurant_id));
         Ok(Done {})
-    }
+    })
     .await;
-    reply::<A, WatchMenu>(ack, result);
 }
 
-pub async fn on_unwatch<A: Adapter>(s: SocketRef<A>, ack: AckSender<A>) {
-    let result = super::limits::spend(&s).map(|()| {
-        leave_menus(&s);
-        Done {}
-    });
-    reply::<A, UnwatchMenu>(ack, result);
+pub async fn on_unwatch<A: Adapter>(call: Call<A>) {
+    call.answer::<UnwatchMenu>(Rights::Held, async |c| {
+        leave_menus(c.socket);
+        Ok(Done {})
+    })
+    .await;
 }
 
 #[cfg(test)]
@@ -63,7 +53,7 @@ mod tests {
 
     #[test]
     fn only_a_positive_integer_restaurant_id_is_accepted() {
-        let parse = |v: Value| parse_watch(Ok::<_, String>(v));
+        let parse = parse_watch;
         assert_eq!(
             parse(serde_json::json!({"restaurantId": 3}))
                 .unwrap()

@@ -2,6 +2,7 @@
 //! who the socket is (set at connect) and call services; they never emit
 //! to rooms themselves (`mealstream_core::emit` does).
 
+mod call;
 mod chat;
 mod connect;
 mod driver;
@@ -18,7 +19,6 @@ use fred::prelude::{Config as RedisConfig, ReconnectPolicy};
 use fred::types::RespVersion;
 use mealstream_core::emit::RedisAdapter;
 use mealstream_core::service::Ctx;
-use model::requests::{Ack, Request};
 use socketioxide::handler::ConnectHandler;
 use socketioxide::SocketIo;
 use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
@@ -28,62 +28,6 @@ use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
 pub const MAX_PAYLOAD: u64 = 64 * 1024;
 /// Packets one socket may have queued for sending.
 pub const SOCKET_QUEUE: usize = 4096;
-/// Largest event payload a handler reads: beyond it an error ack, and the
-/// socket stays connected.
-pub const MAX_EVENT_BYTES: usize = 16 * 1024;
-
-/// Reads an event's payload into `T`: unreadable -> 400-like "malformed",
-/// too large -> "too_large", wrong shape -> "invalid".
-fn parse<T: serde::de::DeserializeOwned>(
-    data: Result<serde_json::Value, impl std::fmt::Display>,
-) -> Result<T, model::error::AppError> {
-    let value =
-        data.map_err(|e| model::error::AppError::Malformed(format!("unreadable payload: {e}")))?;
-    check_size(&value)?;
-    serde_json::from_value(value)
-        .map_err(|e| model::error::AppError::invalid("payload", e.to_string()))
-}
-
-/// Every handler acknowledges through this: `{ok: true, ...answer}`, or
-/// `{ok: false, error}`. The answer's type is the request's
-/// (`model::requests::Request::Answer`).
-fn reply<A: socketioxide::adapter::Adapter, R: Request>(
-    ack: socketioxide::extract::AckSender<A>,
-    result: Result<R::Answer, model::error::AppError>,
-) {
-    let _ = match result {
-        Ok(answer) => ack.send(&Ack::ok(answer)),
-        Err(e) => ack.send(&Ack::<R::Answer>::err(&e)),
-    };
-}
-
-/// Reads `{<field>: id}` strictly: a positive integer, nothing else.
-fn positive_id(
-    data: Result<serde_json::Value, impl std::fmt::Display>,
-    field: &'static str,
-) -> Result<i64, model::error::AppError> {
-    use model::error::AppError;
-    let value = data.map_err(|e| AppError::Malformed(format!("unreadable payload: {e}")))?;
-    check_size(&value)?;
-    value
-        .get(field)
-        .and_then(serde_json::Value::as_i64)
-        .filter(|id| *id > 0)
-        .ok_or_else(|| AppError::invalid(field, "must be a positive integer"))
-}
-
-fn check_size(value: &serde_json::Value) -> Result<(), model::error::AppError> {
-    let size = serde_json::to_string(value)
-        .map(|s| s.len())
-        .unwrap_or(usize::MAX);
-    if size > MAX_EVENT_BYTES {
-        return Err(model::error::AppError::TooLarge(format!(
-            "event payload over {} KiB",
-            MAX_EVENT_BYTES / 1024
-        )));
-    }
-    Ok(())
-}
 
 /// Wraps `router` in the Socket.IO layer: on its own in embedded mode, or,
 /// with `redis` (its URL and a pool), joined to every node sharing that Redis (and

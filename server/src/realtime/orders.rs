@@ -1,60 +1,43 @@
 //! `order:watch` / `order:unwatch`: a socket asks to follow one order; the
 //! server checks that its user takes part in it before joining the room.
 
-use mealstream_core::service::{self, Ctx};
+use mealstream_core::service;
 use model::error::AppError;
 use model::requests::{Done, UnwatchOrder, WatchOrder, Watching};
 use model::rooms::Room;
+use model::OrderId;
 use serde_json::Value;
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{AckSender, MaybeExtension, SocketRef, State, TryData};
 
-use super::reply;
-use super::socket_user::SocketUser;
-use model::OrderId;
+use super::call::{positive_id, Call, Rights};
 
 /// Reads `{orderId}` strictly: a positive integer, nothing else.
-fn parse_watch(data: Result<Value, impl std::fmt::Display>) -> Result<WatchOrder, AppError> {
-    let order_id = OrderId(super::positive_id(data, "orderId")?);
+fn parse_watch(data: Value) -> Result<WatchOrder, AppError> {
+    let order_id = OrderId(positive_id(data, "orderId")?);
     Ok(WatchOrder { order_id })
 }
 
-pub async fn on_watch<A: Adapter>(
-    s: SocketRef<A>,
-    TryData(data): TryData<Value>,
-    ack: AckSender<A>,
-    State(ctx): State<Ctx>,
-    MaybeExtension(me): MaybeExtension<SocketUser>,
-) {
-    let result = async {
-        let me = me.ok_or(AppError::Unauthenticated)?;
-        super::limits::spend(&s)?;
-        super::rights::recheck(&s, &ctx, &me).await?;
-        let req = parse_watch(data)?;
-        let order = service::orders::get(&ctx, &me.user, req.order_id).await?;
-        s.join(Room::order(order.id));
+pub async fn on_watch<A: Adapter>(call: Call<A>) {
+    call.answer::<WatchOrder>(Rights::ReadNow, async |mut c| {
+        let req = parse_watch(c.value()?)?;
+        let order = service::orders::get(c.ctx, &c.me.user, req.order_id).await?;
+        c.socket.join(Room::order(order.id));
         let last_location = order.last_location.clone();
         Ok(Watching {
             order,
             last_location,
         })
-    }
+    })
     .await;
-    reply::<A, WatchOrder>(ack, result);
 }
 
-pub async fn on_unwatch<A: Adapter>(
-    s: SocketRef<A>,
-    TryData(data): TryData<Value>,
-    ack: AckSender<A>,
-) {
-    let result = super::limits::spend(&s)
-        .and_then(|()| parse_watch(data))
-        .map(|req| {
-            s.leave(Room::order(req.order_id));
-            Done {}
-        });
-    reply::<A, UnwatchOrder>(ack, result);
+pub async fn on_unwatch<A: Adapter>(call: Call<A>) {
+    call.answer::<UnwatchOrder>(Rights::Held, async |mut c| {
+        let req = parse_watch(c.value()?)?;
+        c.socket.leave(Room::order(req.order_id));
+        Ok(Done {})
+    })
+    .await;
 }
 
 #[cfg(test)]
@@ -62,7 +45,7 @@ mod tests {
     use super::*;
 
     fn parse(v: Value) -> Result<WatchOrder, AppError> {
-        parse_watch(Ok::<_, String>(v))
+        parse_watch(v)
     }
 
     #[test]
