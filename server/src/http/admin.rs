@@ -11,7 +11,7 @@ use model::error::{AppError, ErrorBody};
 use model::{User, UserId};
 
 use super::extract::{ApiJson, Id};
-use super::responses::{AdminsOnly, NotAllowed, NotYours, SignedOut, Unavailable};
+use super::responses::{AdminRead, OwnRead, PathId};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -32,16 +32,11 @@ pub fn router() -> Router<ApiState> {
     post,
     path = "/api/admin/users/{id}/suspend",
     tag = "admin",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     responses(
         (status = 200, description = "the user, suspended: their sessions and sockets end", body = User),
-        SignedOut,
-        NotAllowed,
-        NotYours,
         (status = 409, description = "you cannot suspend yourself", body = ErrorBody),
-        Unavailable
+        OwnRead
     )
 )]
 async fn suspend(
@@ -56,15 +51,10 @@ async fn suspend(
     post,
     path = "/api/admin/users/{id}/reinstate",
     tag = "admin",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     responses(
         (status = 200, description = "the user, reinstated", body = User),
-        SignedOut,
-        NotAllowed,
-        NotYours,
-        Unavailable
+        OwnRead
     )
 )]
 async fn reinstate(
@@ -81,9 +71,7 @@ async fn reinstate(
     tag = "admin",
     responses(
         (status = 200, description = "every user, newest first", body = Vec<UserRow>),
-        SignedOut,
-        AdminsOnly,
-        Unavailable
+        AdminRead
     )
 )]
 async fn users(
@@ -99,9 +87,7 @@ async fn users(
     tag = "admin",
     responses(
         (status = 200, description = "live figures: sockets by role (every node), online drivers, active orders by status, open disputes, events in the last minute", body = Overview),
-        SignedOut,
-        AdminsOnly,
-        Unavailable
+        AdminRead
     )
 )]
 async fn stats(
@@ -119,11 +105,9 @@ async fn stats(
     responses(
         (status = 201, description = "sent: a toast on every open page of the audience, and a notification each", body = Announcement),
         (status = 400, description = "malformed JSON", body = ErrorBody),
-        SignedOut,
-        AdminsOnly,
         (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "empty or over 500 characters, or an unknown audience", body = ErrorBody),
-        Unavailable
+        AdminRead
     )
 )]
 async fn announce(

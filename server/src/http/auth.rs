@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::extract::{ApiJson, ClientIp};
-use super::responses::{BodyErrors, InvalidField, SignedOut, Unavailable};
+use super::responses::{PublicWrite, SignedInRead, Unavailable};
 use super::ApiState;
 
 #[derive(utoipa::OpenApi)]
@@ -48,11 +48,9 @@ pub(super) struct LoginBody {
     request_body = RegisterBody,
     responses(
         (status = 201, description = "signed up and signed in", body = User),
-        BodyErrors,
-        InvalidField,
         (status = 409, description = "conflicts with the current state", body = ErrorBody),
         (status = 429, description = "too many new accounts from this client", body = ErrorBody),
-        Unavailable
+        PublicWrite
     )
 )]
 async fn register(
@@ -73,12 +71,10 @@ async fn register(
     request_body = LoginBody,
     responses(
         (status = 200, description = "signed in", body = User),
-        BodyErrors,
-        InvalidField,
         (status = 401, description = "wrong email or password", body = ErrorBody),
         (status = 403, description = "the password is right but the account is suspended", body = ErrorBody),
         (status = 429, description = "rate-limited", body = ErrorBody),
-        Unavailable
+        PublicWrite
     )
 )]
 async fn login(
@@ -111,8 +107,7 @@ async fn logout(State(ctx): State<Ctx>, session: Session) -> Result<StatusCode, 
     tag = "auth",
     responses(
         (status = 200, description = "the signed-in user", body = User),
-        SignedOut,
-        Unavailable
+        SignedInRead
     )
 )]
 async fn me(State(ctx): State<Ctx>, session: Session) -> Result<Json<User>, AppError> {

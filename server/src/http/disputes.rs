@@ -10,7 +10,7 @@ use model::dispute::{Dispute, OpenDispute, ResolveDispute};
 use model::error::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, Id};
-use super::responses::{AdminsOnly, SignedOut, Unavailable};
+use super::responses::{AdminRead, SignedInRead};
 use super::session::SignedIn;
 use super::ApiState;
 use model::{DisputeId, OrderId};
@@ -37,13 +37,12 @@ pub fn router() -> Router<ApiState> {
     responses(
         (status = 201, description = "opened; admins see it live", body = Dispute),
         (status = 400, description = "malformed JSON", body = ErrorBody),
-        SignedOut,
         (status = 403, description = "admins do not open disputes", body = ErrorBody),
         (status = 404, description = "no such order of yours", body = ErrorBody),
         (status = 409, description = "not delivered, delivered over 7 days ago, or a dispute is already open", body = ErrorBody),
         (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "unknown reason or details too long", body = ErrorBody),
-        Unavailable
+        SignedInRead
     )
 )]
 async fn open(
@@ -64,9 +63,8 @@ async fn open(
     tag = "disputes",
     responses(
         (status = 200, description = "admins: every dispute, open first; customers: their own", body = Vec<Dispute>),
-        SignedOut,
         (status = 403, description = "neither a customer nor an admin", body = ErrorBody),
-        Unavailable
+        SignedInRead
     )
 )]
 async fn list(
@@ -87,13 +85,11 @@ async fn list(
     responses(
         (status = 200, description = "resolved; the customer is told live", body = Dispute),
         (status = 400, description = "malformed JSON", body = ErrorBody),
-        SignedOut,
-        AdminsOnly,
         (status = 404, description = "no such dispute", body = ErrorBody),
         (status = 409, description = "already resolved", body = ErrorBody),
         (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "unknown resolution, a refund above the order's total, or no note", body = ErrorBody),
-        Unavailable
+        AdminRead
     )
 )]
 async fn resolve(

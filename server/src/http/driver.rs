@@ -12,7 +12,7 @@ use model::{Delivered, Order, OrderId};
 use serde_json::{json, Value};
 
 use super::extract::{ApiJson, Id};
-use super::responses::{BodyErrors, InvalidField, NotAllowed, NotYours, SignedOut, Unavailable};
+use super::responses::{OwnRead, PathId, RoleRead, RoleWrite};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -37,11 +37,7 @@ pub fn router() -> Router<ApiState> {
     request_body = Availability,
     responses(
         (status = 200, description = "`{online}`", body = Object),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
-        Unavailable
+        RoleWrite
     )
 )]
 async fn availability(
@@ -59,9 +55,7 @@ async fn availability(
     tag = "drivers",
     responses(
         (status = 200, description = "the driver's live offers", body = Vec<DeliveryOffer>),
-        SignedOut,
-        NotAllowed,
-        Unavailable
+        RoleRead
     )
 )]
 async fn offers(
@@ -77,9 +71,7 @@ async fn offers(
     tag = "drivers",
     responses(
         (status = 200, description = "the driver's deliveries of the last 36 hours, newest first, with their pay", body = Vec<Delivered>),
-        SignedOut,
-        NotAllowed,
-        Unavailable
+        RoleRead
     )
 )]
 async fn deliveries(
@@ -96,12 +88,8 @@ async fn deliveries(
     request_body = LocationReport,
     responses(
         (status = 202, description = "`{sent}`: whether it moved enough to be sent on", body = Object),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
         (status = 429, description = "rate-limited", body = ErrorBody),
-        Unavailable
+        RoleWrite
     )
 )]
 async fn location(
@@ -117,16 +105,11 @@ async fn location(
     post,
     path = "/api/orders/{id}/accept",
     tag = "drivers",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     responses(
         (status = 200, description = "the order, now the driver's", body = Order),
-        SignedOut,
-        NotAllowed,
-        NotYours,
         (status = 409, description = "the offer expired, was taken, or the driver is busy", body = ErrorBody),
-        Unavailable
+        OwnRead
     )
 )]
 async fn accept(
@@ -141,15 +124,11 @@ async fn accept(
     post,
     path = "/api/orders/{id}/decline",
     tag = "drivers",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     responses(
         (status = 204, description = "declined (or declined already): the offer never comes back to this driver"),
-        SignedOut,
-        NotAllowed,
         (status = 409, description = "no live offer to decline: taken or expired", body = ErrorBody),
-        Unavailable
+        RoleRead
     )
 )]
 async fn decline(

@@ -11,7 +11,7 @@ use model::EventId;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::responses::{SignedOut, Unavailable};
+use super::responses::SignedInRead;
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -51,8 +51,7 @@ fn number(field: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError>
     responses(
         (status = 200, description = "the caller's logged events after `since`, in order, each with `eventId`, `type` and `at`; header `Mealstream-Resync: true` when the log no longer holds all of them (fetch the state again)", body = Vec<Object>, headers(("Mealstream-Resync" = String, description = "`true` or `false`"))),
         (status = 422, description = "a query parameter is invalid", body = ErrorBody),
-        SignedOut,
-        Unavailable
+        SignedInRead
     )
 )]
 async fn missed(

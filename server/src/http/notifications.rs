@@ -9,7 +9,7 @@ use model::notification::{MarkRead, NotificationList};
 use serde_json::{json, Value};
 
 use super::extract::ApiJson;
-use super::responses::{SignedOut, Unavailable};
+use super::responses::SignedInRead;
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -29,8 +29,7 @@ pub fn router() -> Router<ApiState> {
     tag = "notifications",
     responses(
         (status = 200, description = "the newest 50, and the unread count", body = NotificationList),
-        SignedOut,
-        Unavailable
+        SignedInRead
     )
 )]
 async fn list(
@@ -48,10 +47,9 @@ async fn list(
     responses(
         (status = 200, description = "`{unread}`: what is left unread", body = serde_json::Value),
         (status = 400, description = "malformed JSON", body = ErrorBody),
-        SignedOut,
         (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "no ids and not all, or bad ids", body = ErrorBody),
-        Unavailable
+        SignedInRead
     )
 )]
 async fn mark_read(

@@ -11,7 +11,9 @@ use model::{CheckoutInput, Order, OrderId, OrderStatus, OrderSummary};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};
-use super::responses::{BodyErrors, InvalidField, NotAllowed, NotYours, SignedOut, Unavailable};
+use super::responses::{
+    NotYours, OwnWrite, PathId, RoleWrite, SignedInRead, SignedOut, Unavailable,
+};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -36,13 +38,9 @@ pub fn router() -> Router<ApiState> {
     request_body = CheckoutInput,
     responses(
         (status = 201, description = "the placed order (or the one a repeated Idempotency-Key made)", body = Order),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
         (status = 409, description = "conflicts with the current state", body = ErrorBody),
         (status = 429, description = "more orders this minute than the customer may place (`--orders-per-minute`, 10 by default)", body = ErrorBody),
-        Unavailable
+        RoleWrite
     )
 )]
 async fn place(
@@ -81,8 +79,7 @@ struct ListQuery {
     responses(
         (status = 200, description = "the caller's orders, newest first", body = Vec<OrderSummary>),
         (status = 422, description = "a query parameter is invalid", body = ErrorBody),
-        SignedOut,
-        Unavailable
+        SignedInRead
     )
 )]
 async fn list(
@@ -101,9 +98,7 @@ async fn list(
     get,
     path = "/api/orders/{id}",
     tag = "orders",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     responses(
         (status = 200, description = "the order with items, history, driver and last position", body = Order),
         SignedOut,
@@ -130,19 +125,12 @@ pub(super) struct StatusBody {
     post,
     path = "/api/orders/{id}/status",
     tag = "orders",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     request_body = StatusBody,
     responses(
         (status = 200, description = "the order after the step", body = Order),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
-        NotYours,
         (status = 409, description = "not a legal step from the current status", body = ErrorBody),
-        Unavailable
+        OwnWrite
     )
 )]
 async fn change_status(

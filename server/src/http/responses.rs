@@ -1,7 +1,11 @@
 //! The error responses many endpoints share, declared once for the OpenAPI
-//! document: a path lists its success and its own errors, then these.
+//! document: a path lists its success and its own errors, then one set
+//! named for what kind of endpoint it is.
+
+use std::collections::BTreeMap;
 
 use model::error::ErrorBody;
+use utoipa::openapi::{RefOr, Response};
 use utoipa::IntoResponses;
 
 // The types are only read by the OpenAPI derive, never built.
@@ -53,3 +57,57 @@ pub struct NotYours(ErrorBody);
 #[response(status = 503, description = "the database or Redis is unavailable")]
 #[allow(dead_code)]
 pub struct Unavailable(ErrorBody);
+
+/// The `{id}` of a path: a positive number (anything else is 404).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct PathId {
+    /// numeric id
+    id: i64,
+}
+
+/// Declares an error set: the union of the responses of its parts, for
+/// the endpoints of one kind.
+macro_rules! error_set {
+    ($(#[$doc:meta])* $name:ident = $($part:ty),+) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                let mut all = BTreeMap::new();
+                $(all.extend(<$part>::responses());)+
+                all
+            }
+        }
+    };
+}
+
+error_set!(
+    /// A read by anyone signed in.
+    SignedInRead = SignedOut, Unavailable
+);
+error_set!(
+    /// A read for one role (drivers, restaurants).
+    RoleRead = SignedOut, NotAllowed, Unavailable
+);
+error_set!(
+    /// A read of one thing the caller takes part in.
+    OwnRead = SignedOut, NotAllowed, NotYours, Unavailable
+);
+error_set!(
+    /// An admin's read.
+    AdminRead = SignedOut, AdminsOnly, Unavailable
+);
+error_set!(
+    /// A form anyone may send (sign-up, sign-in).
+    PublicWrite = BodyErrors, InvalidField, Unavailable
+);
+error_set!(
+    /// A write by one role, of a new thing.
+    RoleWrite = BodyErrors, InvalidField, SignedOut, NotAllowed, Unavailable
+);
+error_set!(
+    /// A write to one thing the caller owns or takes part in.
+    OwnWrite = BodyErrors, InvalidField, SignedOut, NotAllowed, NotYours, Unavailable
+);

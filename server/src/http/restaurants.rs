@@ -12,7 +12,7 @@ use model::{MenuItem, MenuItemId, Restaurant, RestaurantId, RestaurantWithMenu};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, Id};
-use super::responses::{BodyErrors, InvalidField, NotAllowed, NotYours, SignedOut, Unavailable};
+use super::responses::{NotYours, OwnWrite, PathId, Unavailable};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -37,18 +37,11 @@ pub(super) struct OpenBody {
     patch,
     path = "/api/restaurants/{id}",
     tag = "restaurants",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     request_body = OpenBody,
     responses(
         (status = 200, description = "the restaurant, opened or closed", body = Restaurant),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
-        NotYours,
-        Unavailable
+        OwnWrite
     )
 )]
 async fn set_open(
@@ -66,18 +59,11 @@ async fn set_open(
     post,
     path = "/api/restaurants/{id}/menu",
     tag = "restaurants",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     request_body = NewMenuItem,
     responses(
         (status = 201, description = "the new menu item", body = MenuItem),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
-        NotYours,
-        Unavailable
+        OwnWrite
     )
 )]
 async fn add_item(
@@ -96,18 +82,11 @@ async fn add_item(
     patch,
     path = "/api/menu-items/{id}",
     tag = "restaurants",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     request_body = MenuItemPatch,
     responses(
         (status = 200, description = "the item as now stored", body = MenuItem),
-        BodyErrors,
-        InvalidField,
-        SignedOut,
-        NotAllowed,
-        NotYours,
-        Unavailable
+        OwnWrite
     )
 )]
 async fn update_item(
@@ -138,9 +117,7 @@ async fn list(State(ctx): State<Ctx>) -> Result<Json<Vec<Restaurant>>, AppError>
     get,
     path = "/api/restaurants/{id}",
     tag = "restaurants",
-    params(
-        ("id" = i64, Path, description = "numeric id")
-    ),
+    params(PathId),
     responses(
         (status = 200, description = "the restaurant and its menu", body = RestaurantWithMenu),
         NotYours,

@@ -25,7 +25,7 @@ use tower_sessions::{Session, SessionStore};
 
 use crate::sessions::Sessions;
 
-use super::responses::{SignedOut, Unavailable};
+use super::responses::SignedInRead;
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -93,10 +93,9 @@ struct Cursor {
     ),
     responses(
         (status = 200, description = "Server-Sent Events: `id:` and `event:` per logged event, a keep-alive comment every 15 s; first a `resync` event when the log no longer holds everything after the resume point (fetch the state again)", content_type = "text/event-stream", body = String),
-        SignedOut,
         (status = 422, description = "Last-Event-ID is not a number", body = ErrorBody),
         (status = 429, description = "the user holds 10 streams already", body = ErrorBody),
-        Unavailable
+        SignedInRead
     )
 )]
 async fn stream_events(
