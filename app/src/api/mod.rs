@@ -18,6 +18,25 @@ pub fn error_message(e: &ApiError) -> String {
     e.message()
 }
 
+/// What the last run of `action` failed with, as a sentence; `None` until
+/// it fails.
+pub fn failure<I, O>(
+    action: leptos::prelude::Action<I, Result<O, ApiError>>,
+) -> impl Fn() -> Option<String> + Copy + Send + Sync + 'static
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    use leptos::prelude::*;
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| error_message(&e))
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use std::net::{IpAddr, SocketAddr};

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use model::events::LocationUpdate;
 
 use super::connection::Connection;
-use super::map::{LiveMap, MapMarker, MarkerKind};
+use super::map::{route_markers, LiveMap, MapMarker, MarkerKind};
 use model::{Order, OrderStatus};
 
 fn eta_text(seconds: i64) -> String {
@@ -45,34 +45,16 @@ pub fn DeliveryMap(order: Order) -> impl IntoView {
         .as_ref()
         .map(|d| d.name.clone())
         .unwrap_or_else(|| "Driver".into());
-    let fixed = vec![
-        MapMarker {
-            key: "restaurant".into(),
-            kind: MarkerKind::Restaurant,
-            lat: order.pickup.lat,
-            lng: order.pickup.lng,
-            label: order.restaurant.name.clone(),
-        },
-        MapMarker {
-            key: "dropoff".into(),
-            kind: MarkerKind::Dropoff,
-            lat: order.dropoff.lat,
-            lng: order.dropoff.lng,
-            label: "Drop-off".into(),
-        },
-    ];
-    let markers = Signal::derive(move || {
-        let mut all = fixed.clone();
-        if let Some(d) = driver.get() {
-            all.push(MapMarker {
-                key: "driver".into(),
-                kind: MarkerKind::Driver,
-                lat: d.lat,
-                lng: d.lng,
-                label: driver_name.clone(),
-            });
-        }
-        all
+    let markers = route_markers(&order, "Drop-off", move || {
+        driver.get().map(|d| {
+            MapMarker::new(
+                "driver",
+                MarkerKind::Driver,
+                d.lat,
+                d.lng,
+                driver_name.clone(),
+            )
+        })
     });
     let delivered = order.status == OrderStatus::Delivered;
     view! {

@@ -44,6 +44,39 @@ pub struct MapMarker {
     pub label: String,
 }
 
+impl MapMarker {
+    pub fn new(key: &str, kind: MarkerKind, lat: f64, lng: f64, label: impl Into<String>) -> Self {
+        MapMarker {
+            key: key.to_owned(),
+            kind,
+            lat,
+            lng,
+            label: label.into(),
+        }
+    }
+}
+
+/// An order's two ends, the restaurant and the drop-off (labelled
+/// `dropoff`), and the one marker that moves, while `moving` says where.
+pub fn route_markers(
+    order: &model::Order,
+    dropoff: impl Into<String>,
+    moving: impl Fn() -> Option<MapMarker> + Send + Sync + 'static,
+) -> Signal<Vec<MapMarker>> {
+    let (pickup, drop) = (&order.pickup, &order.dropoff);
+    let ends = [
+        MapMarker::new(
+            "restaurant",
+            MarkerKind::Restaurant,
+            pickup.lat,
+            pickup.lng,
+            order.restaurant.name.clone(),
+        ),
+        MapMarker::new("dropoff", MarkerKind::Dropoff, drop.lat, drop.lng, dropoff),
+    ];
+    Signal::derive(move || ends.iter().cloned().chain(moving()).collect())
+}
+
 #[component]
 pub fn LiveMap(
     #[prop(into)] markers: Signal<Vec<MapMarker>>,

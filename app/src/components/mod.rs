@@ -21,5 +21,7 @@ pub mod pin_map;
 pub mod popover;
 pub mod saved;
 pub mod session;
+pub mod table;
+pub mod text_field;
 pub mod timeline;
 pub mod toast;

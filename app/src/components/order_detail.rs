@@ -2,6 +2,8 @@
 //! viewer may take. It reloads from the server whenever an event about it
 //! arrives, so what it shows is always the stored truth.
 
+use crate::api::failure;
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 
 use super::chat::ChatPanel;
@@ -11,7 +13,7 @@ use super::delivery_map::DeliveryMap;
 use super::dispute_box::DisputeBox;
 use super::timeline::Timeline;
 use crate::api::orders::{change_order_status, get_order};
-use crate::api::{error_message, ApiError};
+use crate::api::ApiError;
 use crate::error::AppError;
 use model::{format_cents, next_steps, Order, OrderId, OrderStatus, Role};
 
@@ -48,19 +50,14 @@ pub fn OrderDetail(#[prop(into)] id: Signal<Option<OrderId>>, role: Role) -> imp
             order.refetch();
         }
     });
-    let step_error = move || {
-        step.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
-    };
+    let step_error = failure(step);
 
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading order…"</p> }>
             {move || Suspend::new(async move {
                 match order.await {
                     Ok(order) => view! { <OrderView order role step step_error /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Suspense>

@@ -1,6 +1,7 @@
 //! The dispute queue (live) and one dispute with its order's timeline and
 //! chat, where an admin resolves it.
 
+use crate::components::table::{load_failed, table_of, Column};
 use leptos::prelude::*;
 
 use crate::components::local_time::LocalTime;
@@ -8,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use model::events::{DisputeOpened, DisputeResolved, Event};
 
 use crate::api::disputes::{dispute_by_id, list_disputes, settle_dispute};
-use crate::api::{error_message, ApiError};
+use crate::api::ApiError;
 use crate::components::connection::Connection;
 use crate::components::form_error::{FieldError, FormError, FormErrors};
 use crate::components::order_detail::OrderDetail;
@@ -31,6 +32,15 @@ fn follow_disputes(only: Option<Signal<Option<DisputeId>>>, refetch: impl Fn() +
     });
 }
 
+const COLUMNS: &[Column] = &[
+    Column::Shown("Dispute"),
+    Column::Shown("Opened"),
+    Column::Shown("Order"),
+    Column::Shown("Customer"),
+    Column::Shown("Reason"),
+    Column::Shown("Status"),
+];
+
 #[component]
 pub fn DisputeQueue() -> impl IntoView {
     let disputes = Resource::new(|| (), |_| list_disputes(None));
@@ -40,30 +50,17 @@ pub fn DisputeQueue() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match disputes.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No disputes."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="orders-table disputes-table">
-                                <thead><tr>
-                                    <th scope="col">"Dispute"</th><th scope="col">"Opened"</th><th scope="col">"Order"</th>
-                                    <th scope="col">"Customer"</th><th scope="col">"Reason"</th><th scope="col">"Status"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|d| view! {
-                                        <tr data-dispute-id=d.id.to_string() data-status=d.status.clone()>
-                                            <td data-label="Dispute"><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id.to_string()}</a></td>
-                                            <td data-label="Opened"><LocalTime at=d.created_at.clone() /></td>
-                                            <td data-label="Order">"#" {d.order_id.to_string()} " · " {d.restaurant_name.clone()}</td>
-                                            <td data-label="Customer">{d.customer.name.clone()}</td>
-                                            <td data-label="Reason">{reason_label(&d.reason)}</td>
-                                            <td data-label="Status"><span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span></td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Ok(list) => table_of("orders-table disputes-table", COLUMNS, "No disputes.", list, |d| view! {
+                        <tr data-dispute-id=d.id.to_string() data-status=d.status.clone()>
+                            <td data-label="Dispute"><a href=format!("/admin/disputes/{}", d.id)>"#" {d.id.to_string()}</a></td>
+                            <td data-label="Opened"><LocalTime at=d.created_at.clone() /></td>
+                            <td data-label="Order">"#" {d.order_id.to_string()} " · " {d.restaurant_name.clone()}</td>
+                            <td data-label="Customer">{d.customer.name.clone()}</td>
+                            <td data-label="Reason">{reason_label(&d.reason)}</td>
+                            <td data-label="Status"><span class="status-pill" data-status=d.status.clone()>{status_text(&d)}</span></td>
+                        </tr>
+                    }),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -112,7 +109,7 @@ pub fn AdminDispute() -> impl IntoView {
             {move || Suspend::new(async move {
                 match dispute.await {
                     Ok(d) => view! { <DisputeCard d on_resolved=move || dispute.refetch() /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

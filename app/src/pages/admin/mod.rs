@@ -6,18 +6,27 @@ mod users;
 pub use disputes::{AdminDispute, DisputeQueue};
 pub use users::AdminUsers;
 
+use crate::components::table::{load_failed, table_of, Column};
 use leptos::prelude::*;
 
 use crate::components::local_time::LocalTime;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::admin::admin_overview;
-use crate::api::error_message;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
 use model::words::noun;
 use model::{format_cents, Role};
+
+const ORDER_COLUMNS: &[Column] = &[
+    Column::Shown("Order"),
+    Column::Shown("Placed"),
+    Column::Shown("Restaurant"),
+    Column::Shown("Customer"),
+    Column::Shown("Total"),
+    Column::Shown("Status"),
+];
 
 #[component]
 pub fn Operations() -> impl IntoView {
@@ -88,7 +97,7 @@ pub fn Operations() -> impl IntoView {
                             </div>
                         </div>
                     }.into_any() },
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>
@@ -97,30 +106,17 @@ pub fn Operations() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match orders.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No active orders."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="orders-table">
-                                <thead><tr>
-                                    <th scope="col">"Order"</th><th scope="col">"Placed"</th><th scope="col">"Restaurant"</th>
-                                    <th scope="col">"Customer"</th><th scope="col">"Total"</th><th scope="col">"Status"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|o| view! {
-                                        <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
-                                            <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
-                                            <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
-                                            <td data-label="Restaurant">{o.restaurant.name}</td>
-                                            <td data-label="Customer">{o.customer.name}</td>
-                                            <td data-label="Total" class="price">{format_cents(o.total_cents)}</td>
-                                            <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Ok(list) => table_of("orders-table", ORDER_COLUMNS, "No active orders.", list, |o| view! {
+                        <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
+                            <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
+                            <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
+                            <td data-label="Restaurant">{o.restaurant.name}</td>
+                            <td data-label="Customer">{o.customer.name}</td>
+                            <td data-label="Total" class="price">{format_cents(o.total_cents)}</td>
+                            <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
+                        </tr>
+                    }),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

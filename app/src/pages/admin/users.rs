@@ -1,13 +1,22 @@
 //! Users (suspend, reinstate) and announcements.
 
+use crate::api::failure;
+use crate::components::table::{load_failed, table_of, Column};
 use leptos::prelude::*;
 
 use crate::api::admin::{admin_users, send_announcement, set_user_suspended};
-use crate::api::error_message;
 use crate::components::confirm::ConfirmButton;
 use crate::components::form_error::{FieldError, FormErrors};
 use model::admin::Announce;
 use model::UserId;
+
+const COLUMNS: &[Column] = &[
+    Column::Shown("Name"),
+    Column::Shown("Email"),
+    Column::Shown("Role"),
+    Column::Shown("Status"),
+    Column::Unseen("Action"),
+];
 
 #[component]
 pub fn AdminUsers() -> impl IntoView {
@@ -21,13 +30,7 @@ pub fn AdminUsers() -> impl IntoView {
             users.refetch();
         }
     });
-    let toggle_error = move || {
-        toggle
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
-    };
+    let toggle_error = failure(toggle);
     let me = crate::components::session::CurrentUser::get().0;
     view! {
         <div class="page-head"><h1>"Users"</h1></div>
@@ -39,48 +42,36 @@ pub fn AdminUsers() -> impl IntoView {
             {move || Suspend::new(async move {
                 let me = me.await.map(|u| u.id);
                 match users.await {
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table class="orders-table users-table">
-                                <thead><tr>
-                                    <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                    <th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Action"</span></th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|u| {
-                                        let (id, suspended) = (u.id, u.suspended);
+                    Ok(list) => table_of("orders-table users-table", COLUMNS, "No users.", list, |u| {
+                        let (id, suspended) = (u.id, u.suspended);
+                        view! {
+                            <tr data-user-id=id.to_string() data-email=u.email.clone() data-suspended=suspended.to_string()>
+                                <td data-label="Name">{u.name.clone()}</td>
+                                <td data-label="Email">{u.email.clone()}</td>
+                                <td data-label="Role">{u.role.label()}</td>
+                                <td data-label="Status">{if suspended { "Suspended" } else { "Active" }}</td>
+                                <td>
+                                    {if Some(id) == me {
+                                        // No one suspends themself: the server refuses it too.
+                                        view! { <span class="muted you">"You"</span> }.into_any()
+                                    } else if suspended {
                                         view! {
-                                            <tr data-user-id=id.to_string() data-email=u.email.clone() data-suspended=suspended.to_string()>
-                                                <td data-label="Name">{u.name.clone()}</td>
-                                                <td data-label="Email">{u.email.clone()}</td>
-                                                <td data-label="Role">{u.role.label()}</td>
-                                                <td data-label="Status">{if suspended { "Suspended" } else { "Active" }}</td>
-                                                <td>
-                                                    {if Some(id) == me {
-                                                        // No one suspends themself: the server refuses it too.
-                                                        view! { <span class="muted you">"You"</span> }.into_any()
-                                                    } else if suspended {
-                                                        view! {
-                                                            <button class="btn btn-ghost" disabled=move || toggle.pending().get()
-                                                                on:click=move |_| { toggle.dispatch((id, false)); }>"Reinstate"</button>
-                                                        }.into_any()
-                                                    } else {
-                                                        view! {
-                                                            <ConfirmButton label="Suspend" question=format!("Suspend {}?", u.name)
-                                                                yes="Yes, suspend" danger=true
-                                                                busy=Signal::derive(move || toggle.pending().get())
-                                                                on_confirm=move || { toggle.dispatch((id, true)); } />
-                                                        }.into_any()
-                                                    }}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                                            <button class="btn btn-ghost" disabled=move || toggle.pending().get()
+                                                on:click=move |_| { toggle.dispatch((id, false)); }>"Reinstate"</button>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <ConfirmButton label="Suspend" question=format!("Suspend {}?", u.name)
+                                                yes="Yes, suspend" danger=true
+                                                busy=Signal::derive(move || toggle.pending().get())
+                                                on_confirm=move || { toggle.dispatch((id, true)); } />
+                                        }.into_any()
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    }),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

@@ -4,11 +4,11 @@
 
 use std::collections::HashMap;
 
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::cart::{CartPanel, LiveMenu};
-use crate::api::error_message;
 use crate::api::restaurants::get_restaurant;
 use crate::components::cart_store::CartStore;
 use crate::components::connection::Connection;
@@ -86,7 +86,7 @@ pub fn Menu() -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }
-                            Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                            Err(e) => load_failed(&e),
                         }
                     })}
                 </Suspense>

@@ -1,7 +1,7 @@
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::error_message;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
@@ -54,7 +54,7 @@ pub fn MyOrders() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Suspense>

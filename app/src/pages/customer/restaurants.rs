@@ -1,9 +1,9 @@
 //! Restaurants to order from: nearest first from where the customer wants
 //! their food, with a search by name, cuisine or dish. Open to visitors.
 
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 
-use crate::api::error_message;
 use crate::api::restaurants::list_restaurants;
 use crate::components::address_picker::AddressPicker;
 use crate::components::address_store::AddressStore;
@@ -33,7 +33,7 @@ pub fn Restaurants() -> impl IntoView {
                         <p class="empty-state">"No restaurants yet."</p>
                     }.into_any(),
                     Ok(list) => view! { <Nearest list address query /> }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Suspense>

@@ -3,12 +3,12 @@
 //! so it is a hold, above the map: a double tap on "Picked up" lands on
 //! the map, never on "delivered".
 
+use crate::api::failure;
 use leptos::prelude::*;
 
-use crate::api::error_message;
 use crate::api::orders::change_order_status;
 use crate::components::confirm::HoldButton;
-use crate::components::map::{LiveMap, MapMarker, MarkerKind};
+use crate::components::map::{route_markers, LiveMap, MapMarker, MarkerKind};
 use model::requests::LocationReport;
 use model::{format_cents, Order, OrderStatus};
 
@@ -30,40 +30,10 @@ pub fn ActiveJob(
             on_step();
         }
     });
-    let error = move || {
-        step.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
-    };
-    let fixed = vec![
-        MapMarker {
-            key: "pickup".into(),
-            kind: MarkerKind::Restaurant,
-            lat: order.pickup.lat,
-            lng: order.pickup.lng,
-            label: order.restaurant.name.clone(),
-        },
-        MapMarker {
-            key: "dropoff".into(),
-            kind: MarkerKind::Dropoff,
-            lat: order.dropoff.lat,
-            lng: order.dropoff.lng,
-            label: order.customer.name.clone(),
-        },
-    ];
-    let markers = Signal::derive(move || {
-        let mut all = fixed.clone();
-        if let Some(me) = here.get() {
-            all.push(MapMarker {
-                key: "me".into(),
-                kind: MarkerKind::Driver,
-                lat: me.lat,
-                lng: me.lng,
-                label: "You".into(),
-            });
-        }
-        all
+    let error = failure(step);
+    let markers = route_markers(&order, order.customer.name.clone(), move || {
+        here.get()
+            .map(|me| MapMarker::new("me", MarkerKind::Driver, me.lat, me.lng, "You"))
     });
     // A step that went through leaves this card stale until the screen
     // reloads it: no second tap in between.

@@ -5,10 +5,10 @@ mod job;
 mod offers;
 mod today;
 
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 
 use crate::api::driver::load_driver_home;
-use crate::api::error_message;
 use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
 use crate::components::session::CurrentUser;
@@ -36,7 +36,7 @@ pub fn DriverHome() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match first.await {
                         Ok(home) => view! { <DriverScreen home /> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                        Err(e) => load_failed(&e),
                     }
                 })}
             </Suspense>

@@ -2,9 +2,10 @@
 //! chime) the moment it is placed, and every step any staff member takes
 //! moves the card on every board of the restaurant.
 
+use crate::api::failure;
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 
-use crate::api::error_message;
 use crate::api::orders::{change_order_status, list_orders, recent_orders};
 use crate::components::chat::ChatPanel;
 use crate::components::confirm::ConfirmButton;
@@ -57,12 +58,7 @@ pub fn Board() -> impl IntoView {
             recent.refetch();
         }
     });
-    let step_error = move || {
-        step.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_message(&e))
-    };
+    let step_error = failure(step);
 
     view! {
         <div class="page-head board-head">
@@ -86,7 +82,7 @@ pub fn Board() -> impl IntoView {
                             }).collect_view()}
                         </div>
                     }.into_any(),
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Transition>

@@ -3,12 +3,13 @@
 //! changes offers Save. Whoever has the menu open sees the change within a
 //! second (`menu:item_changed`).
 
+use crate::components::table::load_failed;
 use leptos::prelude::*;
 
 use super::menu_new::NewItem;
-use crate::api::error_message;
 use crate::api::menu::{edit_menu_item, my_restaurant};
-use crate::components::form_error::{FieldError, FormErrors};
+use crate::components::form_error::FormErrors;
+use crate::components::text_field::TextField;
 use crate::error::AppError;
 use model::{euros_text, parse_euros, MenuItem};
 
@@ -39,7 +40,7 @@ pub fn MenuEditor() -> impl IntoView {
                             <NewItem added />
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="form-error" role="alert">{error_message(&e)}</p> }.into_any(),
+                    Err(e) => load_failed(&e),
                 }
             })}
         </Suspense>
@@ -118,31 +119,19 @@ fn MenuItemEditor(item: MenuItem) -> impl IntoView {
         _ => None,
     };
     let input_id = move |field: &str| format!("{field}-{id}");
-    let error_id = move |field: &str| format!("{field}-{id}-error");
     view! {
         <li class="card menu-edit" id=scope data-menu-item-id=id.to_string() data-changed=move || changed.get().to_string()>
             <div class="menu-edit-fields" role="group" aria-label=move || saved.with(|s| s.name.clone())>
                 <div class="field field-name">
-                    <label for=input_id("name")>"Name"</label>
-                    <input id=input_id("name") name="name" maxlength="100" prop:value=move || draft.name.get()
-                        aria-invalid=errors.invalid("name") aria-describedby=error_id("name")
-                        on:input=move |ev| draft.name.set(event_target_value(&ev)) />
-                    <FieldError errors field="name" id=error_id("name") />
+                    <TextField id=input_id("name") label="Name" field="name" value=draft.name errors maxlength=100 />
                 </div>
                 <div class="field field-description">
-                    <label for=input_id("description")>"Description"</label>
-                    <input id=input_id("description") name="description" maxlength="300"
-                        prop:value=move || draft.description.get()
-                        aria-invalid=errors.invalid("description") aria-describedby=error_id("description")
-                        on:input=move |ev| draft.description.set(event_target_value(&ev)) />
-                    <FieldError errors field="description" id=error_id("description") />
+                    <TextField id=input_id("description") label="Description" field="description"
+                        value=draft.description errors maxlength=300 />
                 </div>
                 <div class="field field-price">
-                    <label for=input_id("price")>"Price (€)"</label>
-                    <input id=input_id("price") name="priceCents" inputmode="decimal" prop:value=move || draft.price.get()
-                        aria-invalid=errors.invalid("priceCents") aria-describedby=error_id("priceCents")
-                        on:input=move |ev| draft.price.set(event_target_value(&ev)) />
-                    <FieldError errors field="priceCents" id=error_id("priceCents") />
+                    <TextField id=input_id("price") label="Price (€)" field="priceCents" value=draft.price errors
+                        inputmode="decimal" />
                 </div>
                 <label class="check field-available">
                     <input type="checkbox" name="available" prop:checked=move || draft.available.get()

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 
 use super::menu::FIELDS;
 use crate::api::menu::add_menu_item;
-use crate::components::form_error::{FieldError, FormError, FormErrors};
+use crate::components::form_error::{FormError, FormErrors};
+use crate::components::text_field::TextField;
 use crate::error::AppError;
 use model::{parse_euros, MenuItem};
 
@@ -55,23 +56,12 @@ pub fn NewItem(added: Callback<MenuItem>) -> impl IntoView {
                     </p>
                 }>
                 <form class="form" on:submit=move |ev| { ev.prevent_default(); add.dispatch(()); }>
-                    <label for="new-name">"Name"</label>
-                    <input id="new-name" name="name" maxlength="100" required prop:value=move || name.get()
-                        aria-invalid=errors.invalid("name") aria-describedby="new-name-error"
-                        on:input=move |ev| name.set(event_target_value(&ev)) />
-                    <FieldError errors field="name" id="new-name-error".to_owned() />
-                    <label for="new-description">"Description (optional)"</label>
-                    <input id="new-description" name="description" maxlength="300"
-                        prop:value=move || description.get()
-                        aria-invalid=errors.invalid("description") aria-describedby="new-description-error"
-                        on:input=move |ev| description.set(event_target_value(&ev)) />
-                    <FieldError errors field="description" id="new-description-error".to_owned() />
-                    <label for="new-price">"Price (€)"</label>
-                    <input id="new-price" name="priceCents" inputmode="decimal" required placeholder="12.50"
-                        prop:value=move || price.get()
-                        aria-invalid=errors.invalid("priceCents") aria-describedby="new-price-error"
-                        on:input=move |ev| price.set(event_target_value(&ev)) />
-                    <FieldError errors field="priceCents" id="new-price-error".to_owned() />
+                    <TextField id="new-name".to_owned() label="Name" field="name" value=name errors
+                        maxlength=100 required=true />
+                    <TextField id="new-description".to_owned() label="Description (optional)" field="description"
+                        value=description errors maxlength=300 />
+                    <TextField id="new-price".to_owned() label="Price (€)" field="priceCents" value=price errors
+                        inputmode="decimal" placeholder="12.50" required=true />
                     <FormError message=general />
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary" disabled=move || add.pending().get()>"Add item"</button>
