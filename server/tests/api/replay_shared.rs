@@ -10,10 +10,13 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::helpers::{customer_and_staff, spawn_app, TestApp};
 
-/// The order status changes a socket receives until `hello`, then for
-/// `window` after it: (eventId, status), and hello's lastEventId.
+/// The order status changes a socket receives: (eventId, status), and
+/// hello's lastEventId. It listens until it has `expect` changes (or 10 s
+/// pass: a lost change fails the test), then for `window` more, so a
+/// duplicate would show.
 async fn until_quiet(
     mut events: UnboundedReceiver<(String, Value)>,
+    expect: usize,
     window: Duration,
 ) -> (Vec<(i64, String)>, i64) {
     let mut changes = Vec::new();
@@ -25,11 +28,11 @@ async fn until_quiet(
                 value["eventId"].as_i64().expect("eventId"),
                 value["to"].as_str().unwrap_or_default().to_owned(),
             )),
-            "hello" => {
-                caught_up = value["lastEventId"].as_i64();
-                deadline = tokio::time::Instant::now() + window;
-            }
+            "hello" => caught_up = value["lastEventId"].as_i64(),
             _ => {}
+        }
+        if caught_up.is_some() && changes.len() == expect {
+            deadline = tokio::time::Instant::now() + window;
         }
     }
     (changes, caught_up.expect("hello"))
@@ -49,7 +52,7 @@ async fn wave(
             )
             .await;
         waves.push(tokio::spawn(async move {
-            let got = until_quiet(events, Duration::from_millis(700)).await;
+            let got = until_quiet(events, 3, Duration::from_millis(300)).await;
             let _ = socket.disconnect().await;
             got
         }));
@@ -73,7 +76,7 @@ async fn sockets_returning_together_each_get_every_missed_change_once_in_order()
     let app = spawn_app().await;
     let (customer, staff) = customer_and_staff(&app).await;
     let (socket, events) = customer.socket(customer.cookie_header().as_deref()).await;
-    let (_, before) = until_quiet(events, Duration::from_millis(100)).await;
+    let (_, before) = until_quiet(events, 0, Duration::from_millis(100)).await;
     let _ = socket.disconnect().await;
 
     // Missed while away: an order and three steps.
