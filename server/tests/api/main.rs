@@ -6,6 +6,7 @@ mod abuse;
 mod auth;
 mod board;
 mod chat;
+mod coalesce;
 mod cluster;
 mod declines;
 mod disputes;

@@ -8,7 +8,10 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+use super::coalesce::Coalesced;
 use super::write::{self, SqliteWriter, WriteConn};
+use model::{EventId, User, UserId};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Db {
@@ -21,6 +24,11 @@ pub struct Db {
     writer: AnyPool,
     /// SQLite's writer connection for write transactions (see `store::write`).
     sqlite_writer: Option<SqliteWriter>,
+    /// Users by id (with their session epoch), read together when many
+    /// ask at once: every request, handshake and privileged socket event.
+    pub(super) users: Arc<Coalesced<UserId, (User, i64)>>,
+    /// How far retention has pruned the log: every returning client asks.
+    pub(super) pruned: Arc<Coalesced<(), EventId>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -86,6 +94,8 @@ impl Db {
             Backend::Postgres => (pool.clone(), None),
         };
         Ok(Db {
+            users: Coalesced::new(pool.clone(), super::users::with_epoch_many),
+            pruned: Coalesced::new(pool.clone(), super::events::pruned_through_once),
             pool,
             backend,
             writer,
@@ -122,6 +132,11 @@ impl Db {
             }
         }
         Ok(())
+    }
+
+    /// Batch queries made for user reads so far (see `store::coalesce`).
+    pub fn user_batches(&self) -> u64 {
+        self.users.batches()
     }
 
     /// Readiness: one round trip to the database.

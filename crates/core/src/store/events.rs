@@ -14,6 +14,10 @@ use model::events::DeliveryOffer;
 use model::events::OfferWithdrawn;
 use model::events::Payload;
 use model::EventId;
+use sqlx::AnyPool;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use super::write::{Columns, Query, WriteConn};
 use super::{Backend, Db};
@@ -257,8 +261,19 @@ pub async fn prune(
 /// The newest event id ever pruned (0 if none): replay from a cursor
 /// below it may miss events.
 pub async fn pruned_through(db: &Db) -> Result<EventId, sqlx::Error> {
-    sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")
-        .fetch_optional(&db.pool)
-        .await
-        .map(|v| v.unwrap_or(EventId(0)))
+    Ok(db.pruned.get(()).await?.unwrap_or(EventId(0)))
+}
+
+/// [`pruned_through`] for every caller of one batch (its only key is `()`).
+pub(super) fn pruned_through_once(
+    pool: AnyPool,
+    _: Vec<()>,
+) -> Pin<Box<dyn Future<Output = Result<HashMap<(), EventId>, sqlx::Error>> + Send>> {
+    Box::pin(async move {
+        let pruned: Option<EventId> =
+            sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")
+                .fetch_optional(&pool)
+                .await?;
+        Ok(pruned.map(|p| ((), p)).into_iter().collect())
+    })
 }

@@ -3,6 +3,7 @@
 //! UTC milliseconds). Nothing outside this module writes SQL.
 
 pub mod chat;
+pub mod coalesce;
 pub mod db;
 pub mod disputes;
 pub mod events;

@@ -1,5 +1,11 @@
 //! The users table and restaurant staff membership.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::AnyPool;
+
 use super::{now_ms, Db};
 use model::admin::UserRow;
 use model::{RestaurantId, Role, User, UserId};
@@ -78,17 +84,34 @@ pub async fn by_id(db: &Db, id: UserId) -> Result<Option<User>, sqlx::Error> {
 }
 
 /// The user and its session epoch (moved on by each suspension): a session
-/// made under an older epoch is over.
+/// made under an older epoch is over. Read with whoever else asks at the
+/// same moment ([`Coalesced`](super::coalesce::Coalesced)).
 pub async fn with_epoch(db: &Db, id: UserId) -> Result<Option<(User, i64)>, sqlx::Error> {
-    let sql = format!("{SELECT_USER} WHERE u.id = $1");
-    let account: Option<Account> = sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(account.map(|a| {
-        let (user, epoch, _) = a.user();
-        (user, epoch)
-    }))
+    db.users.get(id).await
+}
+
+/// [`with_epoch`] for many users in one query.
+pub(super) fn with_epoch_many(
+    pool: AnyPool,
+    ids: Vec<UserId>,
+) -> Pin<Box<dyn Future<Output = Result<HashMap<UserId, (User, i64)>, sqlx::Error>> + Send>> {
+    Box::pin(async move {
+        let sql = format!(
+            "{SELECT_USER} WHERE u.id IN ({})",
+            super::coalesce::placeholders(ids.len())
+        );
+        let mut query = sqlx::query_as::<_, Account>(&sql);
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        let mut found = HashMap::with_capacity(ids.len());
+        for account in query.fetch_all(&pool).await? {
+            let (user, epoch, _) = account.user();
+            // Staff of several restaurants: the first row, as a point read.
+            found.entry(user.id).or_insert((user, epoch));
+        }
+        Ok(found)
+    })
 }
 
 /// The user, its password hash and session epoch, for signing in.
