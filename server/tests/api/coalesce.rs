@@ -27,10 +27,16 @@ async fn many_readers_each_get_their_own_user(backend: Backend) {
     let db = Arc::new(database(backend).await);
     let mut ids = Vec::new();
     for i in 0..40 {
-        let user = store::users::insert(&db, &format!("u{i}@x.test"), &format!("User {i}"), "h", Role::Customer)
-            .await
-            .unwrap()
-            .unwrap();
+        let user = store::users::insert(
+            &db,
+            &format!("u{i}@x.test"),
+            &format!("User {i}"),
+            "h",
+            Role::Customer,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         ids.push(user.id);
     }
     let before = db.user_batches();
@@ -45,7 +51,9 @@ async fn many_readers_each_get_their_own_user(backend: Backend) {
         }
     }
     // One that does not exist reads as none, in the same batches.
-    let missing = store::users::with_epoch(&db, UserId(999_999)).await.unwrap();
+    let missing = store::users::with_epoch(&db, UserId(999_999))
+        .await
+        .unwrap();
     assert!(missing.is_none());
     for reader in readers {
         let (i, _, got) = reader.await.unwrap();
@@ -61,8 +69,13 @@ async fn many_readers_each_get_their_own_user(backend: Backend) {
     );
 
     // A read asked after a write sees it.
-    store::users::set_suspended(&db, ids[3], true).await.unwrap();
-    let (user, _) = store::users::with_epoch(&db, ids[3]).await.unwrap().unwrap();
+    store::users::set_suspended(&db, ids[3], true)
+        .await
+        .unwrap();
+    let (user, _) = store::users::with_epoch(&db, ids[3])
+        .await
+        .unwrap()
+        .unwrap();
     assert!(user.suspended);
 }
 
