@@ -21,8 +21,9 @@ use tokio::sync::{mpsc, oneshot};
 pub const MAX_BATCH: usize = 256;
 
 type Answer<V> = oneshot::Sender<Option<Option<V>>>;
-type ReadMany<K, V> =
-    fn(AnyPool, Vec<K>) -> Pin<Box<dyn Future<Output = Result<HashMap<K, V>, sqlx::Error>> + Send>>;
+/// A batch read under way: the value of each key that has one.
+pub type Batch<K, V> = Pin<Box<dyn Future<Output = Result<HashMap<K, V>, sqlx::Error>> + Send>>;
+type ReadMany<K, V> = fn(AnyPool, Vec<K>) -> Batch<K, V>;
 
 /// One kind of point read (a user by id, a setting), coalesced.
 pub struct Coalesced<K, V> {

@@ -15,10 +15,8 @@ use model::events::OfferWithdrawn;
 use model::events::Payload;
 use model::EventId;
 use sqlx::AnyPool;
-use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 
+use super::coalesce::Batch;
 use super::write::{Columns, Query, WriteConn};
 use super::{Backend, Db};
 
@@ -265,10 +263,7 @@ pub async fn pruned_through(db: &Db) -> Result<EventId, sqlx::Error> {
 }
 
 /// [`pruned_through`] for every caller of one batch (its only key is `()`).
-pub(super) fn pruned_through_once(
-    pool: AnyPool,
-    _: Vec<()>,
-) -> Pin<Box<dyn Future<Output = Result<HashMap<(), EventId>, sqlx::Error>> + Send>> {
+pub(super) fn pruned_through_once(pool: AnyPool, _: Vec<()>) -> Batch<(), EventId> {
     Box::pin(async move {
         let pruned: Option<EventId> =
             sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")

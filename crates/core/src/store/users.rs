@@ -1,11 +1,10 @@
 //! The users table and restaurant staff membership.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 
 use sqlx::AnyPool;
 
+use super::coalesce::Batch;
 use super::{now_ms, Db};
 use model::admin::UserRow;
 use model::{RestaurantId, Role, User, UserId};
@@ -91,10 +90,7 @@ pub async fn with_epoch(db: &Db, id: UserId) -> Result<Option<(User, i64)>, sqlx
 }
 
 /// [`with_epoch`] for many users in one query.
-pub(super) fn with_epoch_many(
-    pool: AnyPool,
-    ids: Vec<UserId>,
-) -> Pin<Box<dyn Future<Output = Result<HashMap<UserId, (User, i64)>, sqlx::Error>> + Send>> {
+pub(super) fn with_epoch_many(pool: AnyPool, ids: Vec<UserId>) -> Batch<UserId, (User, i64)> {
     Box::pin(async move {
         let sql = format!(
             "{SELECT_USER} WHERE u.id IN ({})",
