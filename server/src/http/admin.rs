@@ -11,7 +11,7 @@ use model::error::{AppError, ErrorBody};
 use model::{User, UserId};
 
 use super::extract::{ApiJson, Id};
-use super::responses::{AdminRead, OwnRead, PathId};
+use super::responses::{AdminRead, BodyErrors, OwnRead, PathId};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -103,9 +103,8 @@ async fn stats(
     tag = "admin",
     request_body = Announce,
     responses(
+        BodyErrors,
         (status = 201, description = "sent: a toast on every open page of the audience, and a notification each", body = Announcement),
-        (status = 400, description = "malformed JSON", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "empty or over 500 characters, or an unknown audience", body = ErrorBody),
         AdminRead
     )

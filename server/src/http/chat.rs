@@ -10,7 +10,7 @@ use model::chat::{ChatHistory, ChatMessage, SendMessage};
 use model::error::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, Id};
-use super::responses::SignedInRead;
+use super::responses::{BodyErrors, SignedInRead};
 use super::session::SignedIn;
 use super::ApiState;
 use model::OrderId;
@@ -53,13 +53,12 @@ async fn history(
     ),
     request_body = SendMessage,
     responses(
+        BodyErrors,
         (status = 201, description = "sent", body = ChatMessage),
         (status = 200, description = "a resend: the message first sent with this clientId", body = ChatMessage),
-        (status = 400, description = "malformed JSON", body = ErrorBody),
         (status = 403, description = "admins read chats but do not write in them", body = ErrorBody),
         (status = 404, description = "no such order, or not a participant (answered alike)", body = ErrorBody),
         (status = 409, description = "the chat closed, or the clientId belongs to another message", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "empty or over 2,000 characters, or a bad clientId", body = ErrorBody),
         (status = 429, description = "more than 5 messages a second", body = ErrorBody),
         SignedInRead

@@ -10,7 +10,7 @@ use model::dispute::{Dispute, OpenDispute, ResolveDispute};
 use model::error::{AppError, ErrorBody};
 
 use super::extract::{ApiJson, Id};
-use super::responses::{AdminRead, SignedInRead};
+use super::responses::{AdminRead, BodyErrors, SignedInRead};
 use super::session::SignedIn;
 use super::ApiState;
 use model::{DisputeId, OrderId};
@@ -35,12 +35,11 @@ pub fn router() -> Router<ApiState> {
     ),
     request_body = OpenDispute,
     responses(
+        BodyErrors,
         (status = 201, description = "opened; admins see it live", body = Dispute),
-        (status = 400, description = "malformed JSON", body = ErrorBody),
         (status = 403, description = "admins do not open disputes", body = ErrorBody),
         (status = 404, description = "no such order of yours", body = ErrorBody),
         (status = 409, description = "not delivered, delivered over 7 days ago, or a dispute is already open", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "unknown reason or details too long", body = ErrorBody),
         SignedInRead
     )
@@ -83,11 +82,10 @@ async fn list(
     ),
     request_body = ResolveDispute,
     responses(
+        BodyErrors,
         (status = 200, description = "resolved; the customer is told live", body = Dispute),
-        (status = 400, description = "malformed JSON", body = ErrorBody),
         (status = 404, description = "no such dispute", body = ErrorBody),
         (status = 409, description = "already resolved", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "unknown resolution, a refund above the order's total, or no note", body = ErrorBody),
         AdminRead
     )

@@ -9,7 +9,7 @@ use model::notification::{MarkRead, NotificationList};
 use serde_json::{json, Value};
 
 use super::extract::ApiJson;
-use super::responses::SignedInRead;
+use super::responses::{BodyErrors, SignedInRead};
 use super::session::SignedIn;
 use super::ApiState;
 
@@ -45,9 +45,8 @@ async fn list(
     tag = "notifications",
     request_body = MarkRead,
     responses(
+        BodyErrors,
         (status = 200, description = "`{unread}`: what is left unread", body = serde_json::Value),
-        (status = 400, description = "malformed JSON", body = ErrorBody),
-        (status = 413, description = "body over 64 KiB", body = ErrorBody),
         (status = 422, description = "no ids and not all, or bad ids", body = ErrorBody),
         SignedInRead
     )
