@@ -7,9 +7,10 @@
 //! ([`recheck`]).
 
 use model::events::{Payload, SessionRevoked};
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::Duration;
+
+use futures_util::future::join_all;
 
 use mealstream_core::service::{auth, Ctx};
 use mealstream_core::store;
@@ -36,28 +37,36 @@ fn lapsed(had: &SocketUser, now: &Option<(User, i64)>) -> Option<&'static str> {
 }
 
 async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
-    let mut users: HashMap<UserId, Option<(User, i64)>> = HashMap::new();
-    for socket in io.sockets() {
+    let sockets = io.sockets();
+    // Each user once, all at once: the reads go out together
+    // (`store::coalesce`), a query per batch rather than per user.
+    let mut ids: Vec<UserId> = sockets
+        .iter()
+        .filter_map(|s| s.extensions.get::<SocketUser>().map(|had| had.user.id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let reads = join_all(ids.iter().map(|id| store::users::with_epoch(&ctx.db, *id))).await;
+    let mut users: HashMap<UserId, Option<(User, i64)>> = HashMap::with_capacity(ids.len());
+    for (id, read) in ids.into_iter().zip(reads) {
+        match read {
+            Ok(now) => {
+                users.insert(id, now);
+            }
+            // The database is away: keep the sockets, look again later.
+            Err(e) => {
+                tracing::warn!(error = %e, "socket rights check skipped");
+                return;
+            }
+        }
+    }
+    for socket in sockets {
         let Some(had) = socket.extensions.get::<SocketUser>() else {
             continue;
         };
-        let id = had.user.id;
-        if let Entry::Vacant(slot) = users.entry(id) {
-            match store::users::with_epoch(&ctx.db, id).await {
-                Ok(now) => {
-                    slot.insert(now);
-                }
-                // The database is away: keep the socket, look again later.
-                Err(e) => {
-                    tracing::warn!(error = %e, "socket rights check skipped");
-                    return;
-                }
-            }
+        if let Some(reason) = users.get(&had.user.id).and_then(|now| lapsed(&had, now)) {
+            end(&socket, reason);
         }
-        let Some(reason) = users.get(&id).and_then(|now| lapsed(&had, now)) else {
-            continue;
-        };
-        end(&socket, reason);
     }
 }
 
