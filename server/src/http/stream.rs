@@ -204,8 +204,7 @@ fn sse(id: EventId, kind: &str, wire: String) -> Event {
 /// under the emission turn, so no batch falls between the read and the
 /// first one received.
 async fn catch_up(c: &mut Cursor) {
-    let (batch, horizon) = match events::read_towards(&c.ctx, &c.user, c.last, CATCH_UP_BATCH).await
-    {
+    let read = match events::read_towards(&c.ctx, &c.user, c.last, CATCH_UP_BATCH).await {
         Ok(read) => read,
         Err(e) => {
             tracing::warn!(error = %e, "event stream read failed; retrying");
@@ -213,10 +212,11 @@ async fn catch_up(c: &mut Cursor) {
             return;
         }
     };
-    for e in batch.iter() {
+    for e in read.events.iter() {
         c.pending.push_back(sse(e.id, &e.kind, e.wire.to_string()));
     }
     // Every event of ours up to `horizon` has been read.
+    let horizon = read.horizon;
     c.last = horizon;
     let _turn = c.ctx.emitter.turn().await;
     if c.ctx.emitter.cursor() <= horizon {

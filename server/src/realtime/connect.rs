@@ -149,15 +149,13 @@ pub async fn on_connect<A: Adapter>(
     s.on(Typing::NAME, super::chat::on_typing::<A>);
     s.on(ReadChat::NAME, super::chat::on_read::<A>);
     let after = auth.ok().and_then(|a| a.last_event_id);
-    let resync = match after {
-        Some(after) => service::retention::needs_resync(&ctx, after)
-            .await
-            .unwrap_or(false),
-        None => false,
-    };
     // `hello` goes out while the emission turn is still held, so no live
     // event reaches the socket before it.
-    let (last_event_id, turn) = match catch_up(&s, &ctx, &user, after).await {
+    let CaughtUp {
+        last_event_id,
+        resync,
+        turn,
+    } = match catch_up(&s, &ctx, &user, after).await {
         Ok(caught_up) => caught_up,
         Err(e) => {
             tracing::warn!(error = %e, "socket dropped: event log unreadable");
@@ -186,37 +184,54 @@ pub async fn on_connect<A: Adapter>(
 /// `hello.lastEventId` on its next connect.
 const MAX_CATCH_UP: usize = 10 * service::events::MAX_REPLAY as usize;
 
+/// Where a replay left the socket: the id it is caught up to
+/// (`hello.lastEventId`), whether retention removed events it asked for
+/// (`hello.resync`, from the first read's snapshot), and the emission
+/// turn, still held.
+struct CaughtUp<'c> {
+    last_event_id: EventId,
+    resync: bool,
+    turn: tokio::sync::MutexGuard<'c, ()>,
+}
+
 /// Replays what the socket missed after `after`, in id order, then lets the
 /// log tail's live events through. The tail skips sockets in
 /// `CATCHING_UP`; under the emission turn, once the replay has read
 /// everything up to the tail's cursor, the socket leaves that room, so
 /// every later event comes live and after the replay: a client never
 /// receives an id lower than one it already has, except as a duplicate it
-/// drops. Returns the id the client is caught up to (`hello.lastEventId`),
-/// and the turn, still held.
+/// drops.
 async fn catch_up<'c, A: Adapter>(
     s: &SocketRef<A>,
     ctx: &'c Ctx,
     user: &User,
     after: Option<EventId>,
-) -> Result<(EventId, tokio::sync::MutexGuard<'c, ()>), AppError> {
+) -> Result<CaughtUp<'c>, AppError> {
     let Some(mut last) = after.map(|a| a.max(EventId(0))) else {
         // Nothing to replay: live from the cursor on.
         let turn = ctx.emitter.turn().await;
         s.leave(Room::CATCHING_UP);
-        return Ok((ctx.emitter.cursor(), turn));
+        return Ok(CaughtUp {
+            last_event_id: ctx.emitter.cursor(),
+            resync: false,
+            turn,
+        });
     };
     let mut replayed = 0;
+    // Whether the log still held what the socket asked for: the first
+    // read's answer (later reads start from a horizon, not from `after`).
+    let mut pruned_away = None;
     loop {
-        let (batch, horizon) =
+        let read =
             service::events::read_towards(ctx, user, last, service::events::MAX_REPLAY).await?;
-        for event in batch.iter() {
+        let resync = *pruned_away.get_or_insert(last < read.pruned_through);
+        for event in read.events.iter() {
             s.emit(event.kind.as_str(), &event.wire)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("replay interrupted: {e}")))?;
         }
-        replayed += batch.len();
+        replayed += read.events.len();
         let turn = ctx.emitter.turn().await;
-        if ctx.emitter.cursor() <= horizon || replayed >= MAX_CATCH_UP {
+        if ctx.emitter.cursor() <= read.horizon || replayed >= MAX_CATCH_UP {
             s.leave(Room::CATCHING_UP);
             service::metrics::replayed(replayed);
             tracing::debug!(
@@ -225,10 +240,14 @@ async fn catch_up<'c, A: Adapter>(
                 after = after.map(|a| a.0),
                 "replayed missed events"
             );
-            return Ok((horizon, turn));
+            return Ok(CaughtUp {
+                last_event_id: read.horizon,
+                resync,
+                turn,
+            });
         }
         drop(turn);
         // The tail emitted more meanwhile (skipping this socket): read on.
-        last = horizon;
+        last = read.horizon;
     }
 }

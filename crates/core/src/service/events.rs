@@ -100,7 +100,8 @@ pub async fn missed(
 }
 
 /// A catch-up read: the events `user` missed after `after` (at most
-/// `limit`), and the horizon they cover: every event of the user's up to it
+/// `limit`), how far retention had pruned the log, and the horizon they
+/// cover: every event of the user's up to it
 /// is in the batch. A short read covers everything up to the log's newest
 /// id as read before it; a full one only up to its last event. A reader
 /// compares the horizon with the tail's cursor (under the emission turn) to
@@ -121,12 +122,16 @@ pub async fn read_towards(
     };
     ctx.replays
         .read(key, async {
-            let newest = latest_id(ctx).await?;
+            let ends = store::events::ends(&ctx.db).await?;
             let batch = missed(ctx, user, after, limit).await?;
             let last = batch.last().map_or(after, |e| e.id);
             let full = batch.len() as i64 >= limit;
-            let horizon = if full { last } else { newest.max(last) };
-            Ok((batch, horizon))
+            let horizon = if full { last } else { ends.newest.max(last) };
+            Ok(Read {
+                events: batch.into(),
+                horizon,
+                pruned_through: ends.pruned,
+            })
         })
         .await
 }

@@ -23,8 +23,14 @@ use model::EventId;
 /// How long a read is shared after it began.
 pub const TTL: Duration = Duration::from_secs(2);
 
-/// A catch-up read: the events, and the horizon they cover.
-pub type Read = (Arc<[LoggedEvent]>, EventId);
+/// A catch-up read: the events, the horizon they cover, and how far
+/// retention had pruned the log (read in the same statement as the horizon).
+#[derive(Clone, Debug)]
+pub struct Read {
+    pub events: Arc<[LoggedEvent]>,
+    pub horizon: EventId,
+    pub pruned_through: EventId,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -52,15 +58,14 @@ impl ReplayCache {
     /// runs its own.
     pub async fn read<F>(&self, key: Key, read: F) -> Result<Read, AppError>
     where
-        F: Future<Output = Result<(Vec<LoggedEvent>, EventId), AppError>>,
+        F: Future<Output = Result<Read, AppError>>,
     {
         let slot = self.slot(key, Instant::now());
         let mut ran = false;
         let shared = slot
             .get_or_try_init(|| async {
                 ran = true;
-                let (batch, horizon) = read.await?;
-                Ok::<_, AppError>((Arc::from(batch), horizon))
+                read.await
             })
             .await
             .cloned();
@@ -109,6 +114,14 @@ mod tests {
 
     use super::*;
 
+    fn empty(horizon: i64) -> Result<Read, AppError> {
+        Ok(Read {
+            events: Arc::from(Vec::new()),
+            horizon: EventId(horizon),
+            pruned_through: EventId(0),
+        })
+    }
+
     fn key(after: i64) -> Key {
         Key {
             rooms: vec!["user:1".into(), "role:customer".into()],
@@ -129,23 +142,20 @@ mod tests {
                     .read(key(5), async {
                         queries.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(Duration::from_millis(50)).await;
-                        Ok((Vec::new(), EventId(42)))
+                        empty(42)
                     })
                     .await
             }));
         }
         for reader in readers {
-            let (batch, horizon) = reader.await.unwrap().unwrap();
-            assert!(batch.is_empty());
-            assert_eq!(horizon, EventId(42));
+            let read = reader.await.unwrap().unwrap();
+            assert!(read.events.is_empty());
+            assert_eq!(read.horizon, EventId(42));
         }
         assert_eq!(queries.load(Ordering::SeqCst), 1);
         // Another cursor is another read.
-        let (_, horizon) = cache
-            .read(key(6), async { Ok((Vec::new(), EventId(7))) })
-            .await
-            .unwrap();
-        assert_eq!(horizon, EventId(7));
+        let read = cache.read(key(6), async { empty(7) }).await.unwrap();
+        assert_eq!(read.horizon, EventId(7));
         assert_eq!(cache.len(), 2);
     }
 
@@ -158,11 +168,8 @@ mod tests {
             })
             .await;
         assert!(failed.is_err());
-        let (_, horizon) = cache
-            .read(key(1), async { Ok((Vec::new(), EventId(9))) })
-            .await
-            .unwrap();
-        assert_eq!(horizon, EventId(9), "the next caller ran its own read");
+        let read = cache.read(key(1), async { empty(9) }).await.unwrap();
+        assert_eq!(read.horizon, EventId(9), "the next caller ran its own read");
 
         // Past the TTL the same key reads again.
         let slot = cache.slot(key(1), Instant::now() + TTL);

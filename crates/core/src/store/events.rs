@@ -189,17 +189,32 @@ pub async fn since(
 /// to here that still exists, and the pruning of the newest events must not
 /// make the log look shorter than what was already sent.
 pub async fn latest_id(db: &Db) -> Result<EventId, sqlx::Error> {
+    Ok(ends(db).await?.newest)
+}
+
+/// Both ends of the log as one statement sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Ends {
+    /// The newest id a reader may see ([`latest_id`]).
+    pub newest: EventId,
+    /// How far retention has pruned ([`pruned_through`]).
+    pub pruned: EventId,
+}
+
+/// [`latest_id`] and [`pruned_through`] in one statement: a catch-up read
+/// learns from the same snapshot whether the events it needs still exist.
+pub async fn ends(db: &Db) -> Result<Ends, sqlx::Error> {
     let greatest = match db.backend {
         Backend::Sqlite => "MAX",
         Backend::Postgres => "GREATEST",
     };
+    let pruned = "COALESCE((SELECT pruned_through FROM log_retention WHERE id = 1), 0)";
     let sql = format!(
-        "SELECT {greatest}(COALESCE(MAX(id), 0), \
-           COALESCE((SELECT pruned_through FROM log_retention WHERE id = 1), 0)) AS id \
-         FROM events WHERE 1 = 1{}",
+        "SELECT {greatest}(COALESCE((SELECT MAX(id) FROM events WHERE 1 = 1{}), 0), {pruned}) \
+           AS newest, {pruned} AS pruned",
         below_horizon(db.backend, "id")
     );
-    sqlx::query_scalar(&sql).fetch_one(&db.pool).await
+    sqlx::query_as(&sql).fetch_one(&db.pool).await
 }
 
 pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
