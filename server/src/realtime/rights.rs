@@ -47,19 +47,19 @@ async fn check<A: Adapter>(io: &SocketIo<A>, ctx: &Ctx) {
     ids.sort_unstable();
     ids.dedup();
     let reads = join_all(ids.iter().map(|id| store::users::with_epoch(&ctx.db, *id))).await;
-    let mut users: HashMap<UserId, Option<(User, i64)>> = HashMap::with_capacity(ids.len());
-    for (id, read) in ids.into_iter().zip(reads) {
-        match read {
-            Ok(now) => {
-                users.insert(id, now);
-            }
-            // The database is away: keep the sockets, look again later.
-            Err(e) => {
-                tracing::warn!(error = %e, "socket rights check skipped");
-                return;
-            }
+    let users: HashMap<UserId, Option<(User, i64)>> = match ids
+        .into_iter()
+        .zip(reads)
+        .map(|(id, read)| read.map(|now| (id, now)))
+        .collect()
+    {
+        Ok(users) => users,
+        // The database is away: keep the sockets, look again later.
+        Err(e) => {
+            tracing::warn!(error = %e, "socket rights check skipped");
+            return;
         }
-    }
+    };
     for socket in sockets {
         let Some(had) = socket.extensions.get::<SocketUser>() else {
             continue;

@@ -25,7 +25,7 @@ type Answer<V> = oneshot::Sender<Option<Option<V>>>;
 pub type Batch<K, V> = Pin<Box<dyn Future<Output = Result<HashMap<K, V>, sqlx::Error>> + Send>>;
 type ReadMany<K, V> = fn(AnyPool, Vec<K>) -> Batch<K, V>;
 
-/// One kind of point read (a user by id, a setting), coalesced.
+/// One kind of point read (a user by id), coalesced.
 pub struct Coalesced<K, V> {
     pool: AnyPool,
     read_many: ReadMany<K, V>,

@@ -10,7 +10,7 @@ use sqlx::{AnyPool, Executor};
 
 use super::coalesce::Coalesced;
 use super::write::{self, SqliteWriter, WriteConn};
-use model::{EventId, User, UserId};
+use model::{User, UserId};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -27,8 +27,6 @@ pub struct Db {
     /// Users by id (with their session epoch), read together when many
     /// ask at once: every request, handshake and privileged socket event.
     pub(super) users: Arc<Coalesced<UserId, (User, i64)>>,
-    /// How far retention has pruned the log: every returning client asks.
-    pub(super) pruned: Arc<Coalesced<(), EventId>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -95,7 +93,6 @@ impl Db {
         };
         Ok(Db {
             users: Coalesced::new(pool.clone(), super::users::with_epoch_many),
-            pruned: Coalesced::new(pool.clone(), super::events::pruned_through_once),
             pool,
             backend,
             writer,

@@ -10,15 +10,12 @@
 //!   below what a reader has read. The cost: events wait for the oldest
 //!   writer running on the server (changes keep their transactions short).
 
+use super::write::{Columns, Query, WriteConn};
+use super::{Backend, Db};
 use model::events::DeliveryOffer;
 use model::events::OfferWithdrawn;
 use model::events::Payload;
 use model::EventId;
-use sqlx::AnyPool;
-
-use super::coalesce::Batch;
-use super::write::{Columns, Query, WriteConn};
-use super::{Backend, Db};
 
 /// Events one transaction may log: its ids are `xid * 1024 + 1..=1023`.
 pub const MAX_PER_TRANSACTION: usize = 1023;
@@ -274,16 +271,8 @@ pub async fn prune(
 /// The newest event id ever pruned (0 if none): replay from a cursor
 /// below it may miss events.
 pub async fn pruned_through(db: &Db) -> Result<EventId, sqlx::Error> {
-    Ok(db.pruned.get(()).await?.unwrap_or(EventId(0)))
-}
-
-/// [`pruned_through`] for every caller of one batch (its only key is `()`).
-pub(super) fn pruned_through_once(pool: AnyPool, _: Vec<()>) -> Batch<(), EventId> {
-    Box::pin(async move {
-        let pruned: Option<EventId> =
-            sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")
-                .fetch_optional(&pool)
-                .await?;
-        Ok(pruned.map(|p| ((), p)).into_iter().collect())
-    })
+    sqlx::query_scalar("SELECT pruned_through FROM log_retention WHERE id = 1")
+        .fetch_optional(&db.pool)
+        .await
+        .map(|v| v.unwrap_or(EventId(0)))
 }
