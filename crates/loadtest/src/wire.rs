@@ -157,6 +157,17 @@ pub async fn connect(dial: &Dial, index: usize, sink: Sink) -> anyhow::Result<(C
         .await
         .context("WebSocket handshake refused")?;
     let mut ready = Ready::default();
+    let offset = Arc::new(Mutex::new(None));
+    // What arrives before the socket is ready is the scenario's too: a
+    // replay (Mealstream, before `hello`) or the missed packets Node's
+    // connection-state recovery sends before its CONNECT answer, which the
+    // official client buffers and delivers.
+    let early = |(name, data, at): (String, Value, Option<String>)| {
+        if at.is_some() {
+            *offset.lock().unwrap_or_else(|e| e.into_inner()) = at;
+        }
+        sink(index, &name, &data);
+    };
     if dial.framing == Framing::SocketIo {
         let handshake = tokio::time::timeout(READY_TIMEOUT, async {
             // Engine.IO OPEN, then our Socket.IO CONNECT, then its answer.
@@ -178,6 +189,8 @@ pub async fn connect(dial: &Dial, index: usize, sink: Sink) -> anyhow::Result<(C
                     return Ok(v["pid"].as_str().map(str::to_owned));
                 } else if let Some(body) = text.strip_prefix("44") {
                     bail!("connection refused: {body}");
+                } else if let Some(event) = parse_event(&text) {
+                    early(event);
                 }
             }
         })
@@ -192,12 +205,12 @@ pub async fn connect(dial: &Dial, index: usize, sink: Sink) -> anyhow::Result<(C
                         ws.send(Message::text("3")).await?;
                         continue;
                     }
-                    if let Some((name, data, _)) = parse_event(&text) {
-                        if name == wanted {
-                            return Ok::<_, anyhow::Error>(data);
+                    match parse_event(&text) {
+                        Some((name, data, _)) if name == wanted => {
+                            return Ok::<_, anyhow::Error>(data)
                         }
-                        // A replay comes before `hello`: it is the scenario's.
-                        sink(index, &name, &data);
+                        Some(event) => early(event),
+                        None => {}
                     }
                 }
             })
@@ -208,7 +221,6 @@ pub async fn connect(dial: &Dial, index: usize, sink: Sink) -> anyhow::Result<(C
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let framing = dial.framing;
-    let offset = Arc::new(Mutex::new(None));
     let task = tokio::spawn(pump(ws, rx, framing, index, sink, offset.clone()));
     Ok((Conn { tx, task, offset }, ready))
 }
@@ -358,6 +370,63 @@ mod tests {
         assert!(parse_event("40{}").is_none());
         assert!(parse_event("42[1,2]").is_none());
         assert!(parse_event("42not json").is_none());
+    }
+
+    /// Node's connection-state recovery sends the missed packets before its
+    /// CONNECT answer; the official client delivers them, and so must we.
+    #[tokio::test]
+    async fn events_before_the_connect_answer_reach_the_scenario() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+            ws.send(Message::text(r#"0{"sid":"e1","pingInterval":25000}"#))
+                .await
+                .unwrap();
+            let connect = next_text(&mut ws).await.unwrap();
+            let auth: Value = serde_json::from_str(connect.strip_prefix("40").unwrap()).unwrap();
+            assert_eq!(auth, json!({ "pid": "p1", "offset": "o1" }));
+            for text in [
+                r#"42["order:status_changed",{"orderId":1},"o2"]"#,
+                r#"42["order:status_changed",{"orderId":2},"o3"]"#,
+                r#"40{"sid":"s2","pid":"p1"}"#,
+            ] {
+                ws.send(Message::text(text)).await.unwrap();
+            }
+            // Held open until the client has read everything.
+            let _ = ws.next().await;
+        });
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink: Sink = {
+            let got = got.clone();
+            Arc::new(move |i, name: &str, data: &Value| {
+                got.lock()
+                    .unwrap()
+                    .push((i, name.to_owned(), data["orderId"].clone()));
+            })
+        };
+        let dial = Dial {
+            addr,
+            path: "/socket.io/?EIO=4&transport=websocket".into(),
+            framing: Framing::SocketIo,
+            cookie: None,
+            auth: Some(json!({ "pid": "p1", "offset": "o1" })),
+            local_ip: None,
+            ready_event: None,
+        };
+        let (conn, ready) = connect(&dial, 4, sink).await.unwrap();
+        assert_eq!(ready.pid.as_deref(), Some("p1"));
+        assert_eq!(conn.offset().as_deref(), Some("o3"));
+        assert_eq!(
+            *got.lock().unwrap(),
+            [
+                (4, "order:status_changed".to_owned(), json!(1)),
+                (4, "order:status_changed".to_owned(), json!(2))
+            ]
+        );
+        conn.close();
+        server.await.unwrap();
     }
 
     #[test]
