@@ -21,6 +21,7 @@ mod report;
 mod rest;
 pub mod seeds;
 pub mod simulate;
+mod sse;
 mod stats;
 mod swarm;
 pub mod targets;
@@ -43,6 +44,8 @@ pub enum Scenario {
     Fanout,
     Location,
     Reconnect,
+    /// Server-Sent Events streams (Mealstream only: the peers have none).
+    Sse,
     All,
 }
 
@@ -62,6 +65,9 @@ pub struct LoadtestArgs {
     /// idle, reconnect: sockets per signed-in customer (devices, tabs).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=20))]
     pub sockets_per_user: u64,
+    /// sse: event streams to open (10 per signed-in customer).
+    #[arg(long, default_value_t = 5_000)]
+    pub streams: usize,
     /// fanout: orders in flight at once, each watched by its customer, its
     /// restaurant and every admin.
     #[arg(long, default_value_t = 1_000)]
@@ -106,7 +112,8 @@ pub struct LoadtestArgs {
     /// Where the Node same-work (Express + pg) peer lives.
     #[arg(long, default_value = "bench/peers/express-pg")]
     pub express_pg_peer: PathBuf,
-    /// idle: seconds the sockets are held open (past a ping) before counting survivors.
+    /// idle, sse: seconds the sockets or streams are held open (past a ping
+    /// or keep-alive) before counting survivors.
     #[arg(long, default_value_t = 30)]
     pub hold_seconds: u64,
     /// The `mealstream` binary to start (default: this one).
@@ -124,6 +131,9 @@ impl LoadtestArgs {
     fn kinds(&self, scenario: Scenario) -> Vec<Kind> {
         let fanout = scenario == Scenario::Fanout;
         let mut kinds = vec![Kind::Mealstream];
+        if scenario == Scenario::Sse {
+            return kinds;
+        }
         if fanout && self.nodes == 2 {
             kinds.push(Kind::MealstreamTwoNodes);
         }
@@ -203,6 +213,7 @@ pub async fn run(args: LoadtestArgs, seeds: Arc<dyn Seeds>) -> anyhow::Result<()
             Scenario::Fanout,
             Scenario::Location,
             Scenario::Reconnect,
+            Scenario::Sse,
         ],
         one => vec![one],
     };
@@ -222,6 +233,7 @@ pub async fn run(args: LoadtestArgs, seeds: Arc<dyn Seeds>) -> anyhow::Result<()
                 Scenario::Reconnect => reconnect::run(&target, &args)
                     .await
                     .map(report::Outcome::Reconnect),
+                Scenario::Sse => sse::run(&target, &args).await.map(report::Outcome::Sse),
                 Scenario::All => unreachable!("expanded above"),
             };
             target.stop().await;
@@ -309,6 +321,7 @@ mod tests {
             [Kind::Mealstream, Kind::SocketioNode, Kind::Floor]
         );
         assert_eq!(args(&SCALE).kinds(Scenario::Fanout), [Kind::Mealstream]);
+        assert_eq!(args(&["--peers"]).kinds(Scenario::Sse), [Kind::Mealstream]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use super::accounts::Fixture;
 use super::changes::{key_of, Generator, Key, Maker, STEPS};
 use super::rest::Api;
+use super::stats::{Latencies, Percentiles};
 use super::targets::{Kind, Target};
 use super::wire::Sink;
 use super::{swarm, LoadtestArgs};
@@ -38,6 +39,9 @@ pub struct ReconnectResult {
     /// From the start of reconnection until every socket had every change
     /// made before it; `None` if that never happened (no replay).
     pub caught_up_ms: Option<f64>,
+    /// Per socket that caught up: from the moment its own reconnect began
+    /// (the generator opens 128 at a time) to its last missing change.
+    pub per_socket: Percentiles,
     /// Changes a socket should have had and never received.
     pub lost: u64,
     /// Deliveries the client dropped because it already had them.
@@ -45,7 +49,8 @@ pub struct ReconnectResult {
 }
 
 struct Seen {
-    keys: Vec<Mutex<HashSet<Key>>>,
+    /// Each socket's changes, with when each first arrived.
+    keys: Vec<Mutex<HashMap<Key, Instant>>>,
     last_id: Vec<AtomicI64>,
     dups: AtomicU64,
 }
@@ -59,7 +64,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     let per_user = args.sockets_per_user as usize;
     let customers_n = n.div_ceil(per_user);
     let seen = Arc::new(Seen {
-        keys: (0..n).map(|_| Mutex::new(HashSet::new())).collect(),
+        keys: (0..n).map(|_| Mutex::new(HashMap::new())).collect(),
         last_id: (0..n).map(|_| AtomicI64::new(0)).collect(),
         dups: AtomicU64::new(0),
     });
@@ -73,7 +78,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
                 seen.last_id[i].fetch_max(id, Ordering::Relaxed);
             }
             if let Some(key) = key_of(data) {
-                if !lock(&seen.keys[i]).insert(key) {
+                if lock(&seen.keys[i]).insert(key, Instant::now()).is_some() {
                     seen.dups.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -224,13 +229,26 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         let behind = (0..n).any(|i| {
             let keys = lock(&seen.keys[i]);
             due.get(&customer_of(i))
-                .is_some_and(|want| want.iter().any(|k| !keys.contains(k)))
+                .is_some_and(|want| want.iter().any(|k| !keys.contains_key(k)))
         });
         if !behind {
             caught_up_ms = Some(back_at.elapsed().as_secs_f64() * 1000.0);
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Each socket's own wait: from its dial to its handshake's end or its
+    // last missing change, whichever came later.
+    let per_socket = Latencies::default();
+    if caught_up_ms.is_some() {
+        for i in (0..n).filter(|&i| again.conns[i].is_some()) {
+            let keys = lock(&seen.keys[i]);
+            let last_missed = due
+                .get(&customer_of(i))
+                .and_then(|want| want.iter().filter_map(|k| keys.get(k)).max().copied());
+            let caught_up = last_missed.map_or(again.ended[i], |at| at.max(again.ended[i]));
+            per_socket.record(caught_up.saturating_duration_since(again.began[i]));
+        }
     }
     tokio::time::sleep(AFTER).await;
     let _ = stop_tx.send(());
@@ -242,7 +260,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         .map(|i| {
             let keys = lock(&seen.keys[i]);
             all.get(&customer_of(i)).map_or(0, |want| {
-                want.iter().filter(|k| !keys.contains(k)).count() as u64
+                want.iter().filter(|k| !keys.contains_key(k)).count() as u64
             })
         })
         .sum();
@@ -255,14 +273,18 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         changes_while_away: away,
         reconnect_seconds,
         caught_up_ms,
+        per_socket: per_socket.take(),
         lost,
         duplicates_dropped: seen.dups.load(Ordering::Relaxed),
     };
     println!(
-        "{} back in {:.1} s; caught up {}; {} changes ({} while away), {} lost, {} duplicates dropped",
+        "{} back in {:.1} s; caught up {} (per socket p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms); {} changes ({} while away), {} lost, {} duplicates dropped",
         result.reconnected,
         result.reconnect_seconds,
         result.caught_up_ms.map_or("never".into(), |ms| format!("after {ms:.0} ms")),
+        result.per_socket.p50_ms,
+        result.per_socket.p99_ms,
+        result.per_socket.max_ms,
         result.changes,
         result.changes_while_away,
         result.lost,

@@ -14,6 +14,7 @@ use super::idle::IdleResult;
 use super::location::LocationResult;
 use super::plots;
 use super::reconnect::ReconnectResult;
+use super::sse::SseResult;
 use super::targets::Kind;
 use super::{LoadtestArgs, Scenario};
 
@@ -24,6 +25,7 @@ pub enum Outcome {
     Fanout(FanoutResult),
     Location(LocationResult),
     Reconnect(ReconnectResult),
+    Sse(SseResult),
     Failed(String),
 }
 
@@ -39,6 +41,7 @@ fn scenario_name(s: Scenario) -> &'static str {
         Scenario::Fanout => "fanout",
         Scenario::Location => "location",
         Scenario::Reconnect => "reconnect",
+        Scenario::Sse => "sse",
         Scenario::All => "all",
     }
 }
@@ -151,18 +154,48 @@ fn table(results: &[TargetResult]) -> String {
             }
             Outcome::Reconnect(c) => {
                 if t.is_empty() {
-                    t.push_str("| server | sockets back | changes while away | all caught up after | lost | duplicates dropped |\n|---|---|---|---|---|---|\n");
+                    t.push_str("| server | sockets back | changes while away | all caught up after | per socket, own reconnect to caught up: p50 / p99 / max | lost | duplicates dropped |\n|---|---|---|---|---|---|---|\n");
                 }
+                let caught = c.caught_up_ms.is_some();
                 let _ = writeln!(
                     t,
-                    "| {label} | {} of {} | {} | {} | {} | {} |",
+                    "| {label} | {} of {} | {} | {} | {} | {} | {} |",
                     c.reconnected,
                     c.sockets,
                     c.changes_while_away,
                     c.caught_up_ms
                         .map_or("never (no replay)".into(), |m| format!("{:.0} ms", m)),
+                    if caught {
+                        format!(
+                            "{} / {} / {} ms",
+                            ms(c.per_socket.p50_ms),
+                            ms(c.per_socket.p99_ms),
+                            ms(c.per_socket.max_ms)
+                        )
+                    } else {
+                        "n/a".into()
+                    },
                     c.lost,
                     c.duplicates_dropped
+                );
+            }
+            Outcome::Sse(e) => {
+                if t.is_empty() {
+                    t.push_str("| server | streams open | opens/s | server RSS per stream | still open after the hold | announcement delivered | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|---|\n");
+                }
+                let _ = writeln!(
+                    t,
+                    "| {label} | {} of {} | {:.0} | {:.1} KB | {} | {} ({:.3}%) | {} | {} | {} |",
+                    e.opened,
+                    e.streams,
+                    e.opens_per_second,
+                    e.bytes_per_stream / 1000.0,
+                    e.alive_after_hold,
+                    e.announcement_delivered,
+                    e.delivered_share * 100.0,
+                    ms(e.latency.p50_ms),
+                    ms(e.latency.p99_ms),
+                    ms(e.latency.max_ms)
                 );
             }
             Outcome::Failed(e) => {
@@ -193,7 +226,7 @@ pub fn summarise(out: &Path) -> anyhow::Result<()> {
             v["mealstreamMode"].as_str().unwrap_or("?")
         );
     }
-    for name in ["idle", "fanout", "location", "reconnect"] {
+    for name in ["idle", "fanout", "location", "reconnect", "sse"] {
         if let Ok(t) = std::fs::read_to_string(out.join(format!("{name}.md"))) {
             let _ = writeln!(s, "## {name}\n\n{t}");
         }

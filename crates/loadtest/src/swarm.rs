@@ -50,6 +50,9 @@ impl Drop for Clock {
 
 pub struct Opened {
     pub conns: Vec<Option<(Conn, Ready)>>,
+    /// When each connection's dial began and when it ended (by index).
+    pub began: Vec<Instant>,
+    pub ended: Vec<Instant>,
     pub failures: usize,
     pub first_error: Option<String>,
     pub elapsed: Duration,
@@ -65,30 +68,40 @@ impl Opened {
     }
 }
 
-/// Opens one connection per dial (index = position), `CONCURRENT_HANDSHAKES` at a time.
+/// A dial's index, when it began and ended, and what it gave.
+type Dialled = (usize, [Instant; 2], anyhow::Result<(Conn, Ready)>);
+
+/// Opens one connection per dial (index = position), `CONCURRENT_HANDSHAKES`
+/// at a time. A slot is refilled as soon as any handshake ends: in order, one
+/// slow handshake would hold back the next 127 (`buffered` counts finished
+/// ones until the head is done), and the rate would measure the client.
 pub async fn open(dials: Vec<Dial>, sink: Sink, what: &str) -> Opened {
     let progress = bar(dials.len() as u64, what);
     let started = Instant::now();
-    let results: Vec<anyhow::Result<(Conn, Ready)>> = stream::iter(dials.into_iter().enumerate())
+    let mut results: Vec<Dialled> = stream::iter(dials.into_iter().enumerate())
         .map(|(i, dial)| {
             let sink = sink.clone();
             let progress = progress.clone();
             async move {
+                let began = Instant::now();
                 let r = wire::connect(&dial, i, sink).await;
                 progress.inc(1);
-                r
+                (i, [began, Instant::now()], r)
             }
         })
-        .buffered(CONCURRENT_HANDSHAKES)
+        .buffer_unordered(CONCURRENT_HANDSHAKES)
         .collect()
         .await;
     let elapsed = started.elapsed();
     progress.finish();
+    results.sort_unstable_by_key(|(i, _, _)| *i);
+    let began = results.iter().map(|(_, at, _)| at[0]).collect();
+    let ended = results.iter().map(|(_, at, _)| at[1]).collect();
     let mut failures = 0;
     let mut first_error = None;
     let conns = results
         .into_iter()
-        .map(|r| match r {
+        .map(|(_, _, r)| match r {
             Ok(c) => Some(c),
             Err(e) => {
                 failures += 1;
@@ -102,6 +115,8 @@ pub async fn open(dials: Vec<Dial>, sink: Sink, what: &str) -> Opened {
     }
     Opened {
         conns,
+        began,
+        ended,
         failures,
         first_error,
         elapsed,

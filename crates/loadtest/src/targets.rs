@@ -277,13 +277,8 @@ impl Target {
     /// Mealstream ignores `rooms`: its server decides them from the session
     /// cookie.
     pub fn dial(&self, rooms: &[String], cookie: Option<String>, index: usize) -> Dial {
-        let addr = self.addrs[index % self.addrs.len()];
-        let local_ip = Some(std::net::IpAddr::V4(std::net::Ipv4Addr::new(
-            127,
-            1,
-            (index / 250 % 250) as u8,
-            (index % 250 + 1) as u8,
-        )));
+        let addr = self.addr(index);
+        let local_ip = Some(self.source_ip(index));
         match self.kind {
             Kind::Mealstream | Kind::MealstreamTwoNodes => Dial {
                 addr,
@@ -313,6 +308,23 @@ impl Target {
                 ready_event: None,
             },
         }
+    }
+
+    /// The process client `index` talks to: each in turn.
+    pub fn addr(&self, index: usize) -> SocketAddr {
+        self.addrs[index % self.addrs.len()]
+    }
+
+    /// The loopback source address of client `index`: 250 clients each,
+    /// so no address runs out of ports and none carries every client's
+    /// per-address limits.
+    pub fn source_ip(&self, index: usize) -> std::net::IpAddr {
+        std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+            127,
+            1,
+            (index / 250 % 250) as u8,
+            (index % 250 + 1) as u8,
+        ))
     }
 
     /// Memory and CPU time of all the target's processes together.
