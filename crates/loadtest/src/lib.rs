@@ -205,7 +205,8 @@ impl LoadtestArgs {
 
 pub async fn run(args: LoadtestArgs, seeds: Arc<dyn Seeds>) -> anyhow::Result<()> {
     args.check()?;
-    raise_fd_limit();
+    // Each connection is a descriptor on both sides, plus the servers' own.
+    raise_fd_limit(args.sockets.max(args.streams) as u64 + 10_000);
     std::fs::create_dir_all(&args.out)?;
     let scenarios = match args.scenario {
         Scenario::All => vec![
@@ -257,21 +258,46 @@ pub async fn run(args: LoadtestArgs, seeds: Arc<dyn Seeds>) -> anyhow::Result<()
     Ok(())
 }
 
-/// Tens of thousands of sockets need as many file descriptors: raise the
-/// soft limit to the hard one (child servers inherit it).
-fn raise_fd_limit() {
-    // SAFETY: plain getrlimit/setrlimit calls on a valid struct.
+/// Tens of thousands of sockets need as many file descriptors, here and in
+/// each server (children inherit the limits): the soft limit goes up to
+/// `wanted`, and where the hard limit is lower and the process may raise
+/// it (root), the hard limit too, within the kernel's `fs.nr_open`.
+fn raise_fd_limit(wanted: u64) {
+    let ceiling = std::fs::read_to_string("/proc/sys/fs/nr_open")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1 << 20);
+    let wanted = wanted.min(ceiling);
+    // SAFETY: plain getrlimit/setrlimit calls on valid structs.
     unsafe {
         let mut lim = libc::rlimit {
             rlim_cur: 0,
             rlim_max: 0,
         };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return;
+        }
+        if lim.rlim_max < wanted {
+            let raised = libc::rlimit {
+                rlim_cur: wanted,
+                rlim_max: wanted,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim = raised;
+            }
+        }
+        if lim.rlim_cur < lim.rlim_max {
             lim.rlim_cur = lim.rlim_max;
             libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         }
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
             println!("file descriptors: {} per process", lim.rlim_cur);
+            if lim.rlim_cur < wanted {
+                println!(
+                    "note: {wanted} wanted; connections past the limit will fail \
+                     (raise it with `ulimit -Hn` as root)"
+                );
+            }
         }
     }
 }
