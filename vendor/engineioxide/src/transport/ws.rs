@@ -65,13 +65,17 @@ pub fn new_req<R: Send + 'static, B, H: EngineIoHandler>(
         .ok_or(Error::InvalidWebSocketKey)?
         .clone();
 
+    // This task lives as long as the connection, and a future keeps room for
+    // what it captured for as long as it runs: the request is consumed here
+    // (only its upgrade is kept) and its parts wait in a box until the socket
+    // takes them.
+    let on_upgrade = hyper::upgrade::on(req);
+    let parts = Box::new(parts);
     tokio::spawn(async move {
-        let conn = hyper::upgrade::on(req)
-            .await
-            .map(hyper_util::rt::TokioIo::new);
+        let conn = on_upgrade.await.map(hyper_util::rt::TokioIo::new);
 
         let res = match conn {
-            Ok(conn) => on_init(engine.clone(), conn, protocol, sid, parts).await,
+            Ok(conn) => on_init(engine.clone(), conn, protocol, sid, *parts).await,
             Err(_e) => {
                 #[cfg(feature = "tracing")]
                 tracing::debug!("ws upgrade error: {}", _e);
@@ -103,72 +107,41 @@ pub fn new_req<R: Send + 'static, B, H: EngineIoHandler>(
 /// Sends an open packet if it is not an upgrade from a polling request
 ///
 /// Read packets from the websocket and handle them, it will block until the connection is closed
-#[cfg_attr(
-    feature = "tracing",
-    tracing::instrument(level = "trace", name = "init_websocket", skip(engine, conn, req_data))
-)]
-pub async fn on_init<H: EngineIoHandler, S>(
+pub fn on_init<H: EngineIoHandler, S>(
     engine: Arc<EngineIo<H>>,
     conn: S,
     protocol: ProtocolVersion,
     sid: Option<Sid>,
     req_data: Parts,
-) -> Result<(), Error>
+) -> impl Future<Output = Result<(), Error>> + Send + 'static
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let ws_config = WebSocketConfig::default()
-        .read_buffer_size(engine.config.ws_read_buffer_size)
-        .max_message_size(Some(engine.config.ws_max_message_size))
-        .max_frame_size(Some(engine.config.ws_max_frame_size));
+    // The returned future lives as long as the connection. The opening (the
+    // upgrade from polling or the open packet, with the request parts and the
+    // raw connection) runs boxed, so its state is freed once it is done
+    // instead of being kept by every open socket.
+    let opening = Box::pin(open_ws::<H, S>(engine.clone(), conn, protocol, sid, req_data));
+    async move {
+        let (socket, ws) = opening.await?;
+        let (tx, rx) = ws.split();
 
-    let ws_init = move || WebSocketStream::from_raw_socket(conn, Role::Server, Some(ws_config));
-    let (socket, ws) = if let Some(sid) = sid {
-        match engine.get_socket(sid) {
-            None => return Err(Error::UnknownSessionID(sid)),
-            Some(socket) if socket.is_ws() => return Err(Error::MultipleWebsocketRequests),
-            Some(socket) => {
-                let mut ws = ws_init().await;
+        // Pipe between websocket and internal socket channel.
+        tokio::spawn(forward_to_socket::<H, S>(socket.clone(), tx));
 
-                let upgrade_fut = upgrade_handshake::<H, S>(&socket, &mut ws);
-                match tokio::time::timeout(engine.config.upgrade_timeout, upgrade_fut)
-                    .with_cancellation_token(&socket.cancellation_token)
-                    .await
-                {
-                    Some(Ok(res)) => res?,
-                    Some(Err(_)) => {
-                        #[cfg(feature = "tracing")]
-                        tracing::debug!(?sid, "ws upgrade timed out, closing session");
-                        engine.close_session(socket.id, DisconnectReason::TransportError);
-                        return Err(Error::Upgrade);
-                    }
-                    None => {
-                        #[cfg(feature = "tracing")]
-                        tracing::debug!(?sid, "socket is being closed");
-                        return Err(Error::Upgrade);
-                    }
-                }
-                (socket, ws)
-            }
-        }
-    } else {
-        let socket = engine.create_session(protocol, TransportType::Websocket, req_data, false);
+        read_ws(engine, socket, rx).await;
+        Ok(())
+    }
+}
 
-        #[cfg(feature = "tracing")]
-        tracing::debug!("new websocket connection");
-
-        let mut ws = ws_init().await;
-        init_handshake(socket.id, &mut ws, &engine.config).await?;
-        socket
-            .clone()
-            .spawn_heartbeat(engine.config.ping_interval, engine.config.ping_timeout);
-        (socket, ws)
-    };
-    let (tx, rx) = ws.split();
-
-    // Pipe between websocket and internal socket channel.
-    tokio::spawn(forward_to_socket::<H, S>(socket.clone(), tx));
-
+/// Hands what the websocket reads to the handler until it closes.
+async fn read_ws<H: EngineIoHandler, S>(
+    engine: Arc<EngineIo<H>>,
+    socket: Arc<Socket<H::Data>>,
+    rx: SplitStream<WebSocketStream<S>>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     // pipe between internal socket channel and websocket
     match forward_to_handler(&engine, rx, &socket)
         .with_cancellation_token(&socket.cancellation_token)
@@ -192,7 +165,71 @@ where
             tracing::debug!(sid = %socket.id, "socket is closing");
         }
     }
-    Ok(())
+}
+
+/// Opens the session on a new websocket: upgrades the polling session
+/// `sid`, or creates a session, sends its open packet and starts its
+/// heartbeat.
+#[cfg_attr(
+    feature = "tracing",
+    tracing::instrument(level = "trace", name = "init_websocket", skip(engine, conn, req_data))
+)]
+async fn open_ws<H: EngineIoHandler, S>(
+    engine: Arc<EngineIo<H>>,
+    conn: S,
+    protocol: ProtocolVersion,
+    sid: Option<Sid>,
+    req_data: Parts,
+) -> Result<(Arc<Socket<H::Data>>, WebSocketStream<S>), Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let ws_config = WebSocketConfig::default()
+        .read_buffer_size(engine.config.ws_read_buffer_size)
+        .max_message_size(Some(engine.config.ws_max_message_size))
+        .max_frame_size(Some(engine.config.ws_max_frame_size));
+    let ws_init = move || WebSocketStream::from_raw_socket(conn, Role::Server, Some(ws_config));
+    if let Some(sid) = sid {
+        match engine.get_socket(sid) {
+            None => Err(Error::UnknownSessionID(sid)),
+            Some(socket) if socket.is_ws() => Err(Error::MultipleWebsocketRequests),
+            Some(socket) => {
+                let mut ws = ws_init().await;
+
+                let upgrade_fut = upgrade_handshake::<H, S>(&socket, &mut ws);
+                match tokio::time::timeout(engine.config.upgrade_timeout, upgrade_fut)
+                    .with_cancellation_token(&socket.cancellation_token)
+                    .await
+                {
+                    Some(Ok(res)) => res?,
+                    Some(Err(_)) => {
+                        #[cfg(feature = "tracing")]
+                        tracing::debug!(?sid, "ws upgrade timed out, closing session");
+                        engine.close_session(socket.id, DisconnectReason::TransportError);
+                        return Err(Error::Upgrade);
+                    }
+                    None => {
+                        #[cfg(feature = "tracing")]
+                        tracing::debug!(?sid, "socket is being closed");
+                        return Err(Error::Upgrade);
+                    }
+                }
+                Ok((socket, ws))
+            }
+        }
+    } else {
+        let socket = engine.create_session(protocol, TransportType::Websocket, req_data, false);
+
+        #[cfg(feature = "tracing")]
+        tracing::debug!("new websocket connection");
+
+        let mut ws = ws_init().await;
+        init_handshake(socket.id, &mut ws, &engine.config).await?;
+        socket
+            .clone()
+            .spawn_heartbeat(engine.config.ping_interval, engine.config.ping_timeout);
+        Ok((socket, ws))
+    }
 }
 
 /// Forwards all packets received from a websocket to a EngineIo [`Socket`]
@@ -312,12 +349,14 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
             biased;
             items = buffered_rx.recv() => {
                 match items {
-                    Some(packets) => {
-                        for item in *packets {
+                    // Drained in their boxes: an inline iterator would keep
+                    // room for a whole PacketBuf in this long-lived future.
+                    Some(mut packets) => {
+                        for item in packets.drain(..) {
                             map_fn!(item);
                         }
-                        while let Ok(packets) = buffered_rx.try_recv() {
-                            for item in *packets {
+                        while let Ok(mut packets) = buffered_rx.try_recv() {
+                            for item in packets.drain(..) {
                                 map_fn!(item);
                             }
                         }
@@ -327,11 +366,11 @@ async fn forward_to_socket<H: EngineIoHandler, S>(
             }
             _ = socket.cancellation_token.cancelled() => break,
             Ok(()) = volatile_rx.changed() => {
-                let val = volatile_rx.borrow_and_update().clone();
-                if let Some(packets) = val {
+                let val = volatile_rx.borrow_and_update().clone().map(Box::new);
+                if let Some(mut packets) = val {
                     #[cfg(feature = "tracing")]
                     tracing::debug!(sid = ?socket.id, "ws volatile flush: {} packets", packets.len());
-                    for item in packets {
+                    for item in packets.drain(..) {
                         map_fn!(item);
                     }
                 }
