@@ -108,6 +108,19 @@ impl<A: Adapter> Call<A> {
     }
 }
 
+impl<A: Adapter> Call<A> {
+    /// A request no handler knows: an "invalid" error ack naming it (when
+    /// the client asked for one). It spends from the event budget like any
+    /// other, so a stream of them is cut the same way.
+    pub fn unknown(self, name: &str) {
+        let error = match super::limits::spend(&self.socket) {
+            Err(e) => e,
+            Ok(()) => AppError::invalid("event", format!("no request is called `{name}`")),
+        };
+        let _ = self.ack.send(&Ack::<Value>::err(&error));
+    }
+}
+
 impl<A: Adapter> Caller<'_, A> {
     /// Reads the payload into `T`: unreadable -> "malformed", too large ->
     /// "too_large", wrong shape -> "invalid".

@@ -12,9 +12,10 @@ use model::requests::{
 use model::rooms::Room;
 use model::{EventId, User};
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{MaybeHttpExtension, SocketRef, State, TryData};
+use socketioxide::extract::{Event, MaybeHttpExtension, SocketRef, State, TryData};
 use socketioxide::SocketIo;
 
+use super::call::Call;
 use super::socket_user::SocketUser;
 use super::user_sockets::UserSockets;
 use tower_sessions::Session;
@@ -139,15 +140,7 @@ pub async fn on_connect<A: Adapter>(
         user_sockets.remove(user_id, s.id).await;
         service::metrics::socket(role, -1.0);
     });
-    s.on(WatchOrder::NAME, super::orders::on_watch::<A>);
-    s.on(UnwatchOrder::NAME, super::orders::on_unwatch::<A>);
-    s.on(WatchMenu::NAME, super::menu::on_watch::<A>);
-    s.on(UnwatchMenu::NAME, super::menu::on_unwatch::<A>);
-    s.on(Availability::NAME, super::driver::on_availability::<A>);
-    s.on(LocationReport::NAME, super::driver::on_location::<A>);
-    s.on(SendChat::NAME, super::chat::on_send::<A>);
-    s.on(Typing::NAME, super::chat::on_typing::<A>);
-    s.on(ReadChat::NAME, super::chat::on_read::<A>);
+    s.on_fallback(on_request::<A>);
     let after = auth.ok().and_then(|a| a.last_event_id);
     // `hello` goes out while the emission turn is still held, so no live
     // event reaches the socket before it.
@@ -178,6 +171,25 @@ pub async fn on_connect<A: Adapter>(
     }
     drop(turn);
     tracing::debug!(user_id = user.id.0, socket = %s.id, "socket connected");
+}
+
+/// Every client request, routed by its name. One handler for the socket
+/// rather than a table of one per request, which every open socket kept
+/// (and built at each connect); a name no handler knows gets an error ack.
+async fn on_request<A: Adapter>(Event(name): Event, call: Call<A>) {
+    use super::{chat, driver, menu, orders};
+    match name.as_str() {
+        n if n == WatchOrder::NAME => orders::on_watch(call).await,
+        n if n == UnwatchOrder::NAME => orders::on_unwatch(call).await,
+        n if n == WatchMenu::NAME => menu::on_watch(call).await,
+        n if n == UnwatchMenu::NAME => menu::on_unwatch(call).await,
+        n if n == Availability::NAME => driver::on_availability(call).await,
+        n if n == LocationReport::NAME => driver::on_location(call).await,
+        n if n == SendChat::NAME => chat::on_send(call).await,
+        n if n == Typing::NAME => chat::on_typing(call).await,
+        n if n == ReadChat::NAME => chat::on_read(call).await,
+        unknown => call.unknown(unknown),
+    }
 }
 
 /// Most events one connection replays; past it the client resumes from

@@ -58,8 +58,9 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         // is less than one capped replay (`MAX_REPLAY`) or an admin's burst
         // at a few thousand changes a second; the queue grows only as used.
         .max_buffer_size(SOCKET_QUEUE)
-        // Client events are small; a large one is read in several chunks.
-        .ws_read_buffer_size(1024);
+        // Client events are small (a location report is ~100 bytes); a
+        // larger one grows the buffer. Every open socket keeps this much.
+        .ws_read_buffer_size(256);
     let Some((url, _)) = redis else {
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
@@ -109,28 +110,27 @@ async fn own_handshake(req: axum::extract::Request) -> axum::extract::Request {
 /// parts for the whole life of the socket: each socket kept that buffer
 /// alive, through its headers and through the cookie jar tower-sessions
 /// leaves in the extensions (the session is already read by now). Owned
-/// copies, and no jar, let it go once the connection is upgraded (measured
-/// by `mealstream loadtest --scenario idle`).
+/// copies, and no jar, let it go once the connection is upgraded. A
+/// WebSocket upgrade keeps only what the upgrade and the handshake read:
+/// the `sec-websocket-*`, `upgrade` and `connection` headers, hyper's
+/// upgrade handle and the session; every other header and extension
+/// (routing's, tracing's, the request id) would be held per socket for
+/// nothing (measured by `mealstream loadtest --scenario idle`).
 pub fn detach_from_read_buffer(mut req: axum::extract::Request) -> axum::extract::Request {
     if !req.uri().path().starts_with("/socket.io") {
         return req;
     }
     req.extensions_mut().remove::<tower_cookies::Cookies>();
     let headers = std::mem::take(req.headers_mut());
-    // A WebSocket upgrade needs only these from here on; the session was
-    // read from the cookie already. Polling requests keep every header.
     let websocket = headers
         .get(http::header::UPGRADE)
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
     let kept = |name: &http::HeaderName| {
         !websocket
-            || matches!(
-                name.as_str(),
-                "host" | "origin" | "upgrade" | "connection" | "user-agent"
-            )
+            || matches!(name.as_str(), "upgrade" | "connection")
             || name.as_str().starts_with("sec-websocket-")
     };
-    let mut owned = http::HeaderMap::new();
+    let mut owned = http::HeaderMap::with_capacity(headers.keys().filter(|n| kept(n)).count());
     for (name, value) in headers.iter().filter(|(n, _)| kept(n)) {
         if let Ok(mut copy) = http::HeaderValue::from_bytes(value.as_bytes()) {
             copy.set_sensitive(value.is_sensitive());
@@ -138,6 +138,16 @@ pub fn detach_from_read_buffer(mut req: axum::extract::Request) -> axum::extract
         }
     }
     *req.headers_mut() = owned;
+    if websocket {
+        let mut kept = http::Extensions::new();
+        if let Some(upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() {
+            kept.insert(upgrade);
+        }
+        if let Some(session) = req.extensions_mut().remove::<tower_sessions::Session>() {
+            kept.insert(session);
+        }
+        *req.extensions_mut() = kept;
+    }
     if let Ok(uri) = http::Uri::try_from(req.uri().to_string()) {
         if let Some(original) = req.extensions_mut().get_mut::<axum::extract::OriginalUri>() {
             original.0 = uri.clone();
@@ -191,6 +201,7 @@ mod tests {
             req.headers_mut()
                 .insert(name, http::HeaderValue::from_static(value));
         }
+        req.extensions_mut().insert(7u32);
         let req = detach_from_read_buffer(req);
         let mut names: Vec<_> = req.headers().keys().map(|n| n.as_str()).collect();
         names.sort_unstable();
@@ -198,12 +209,13 @@ mod tests {
             names,
             [
                 "connection",
-                "origin",
                 "sec-websocket-key",
                 "sec-websocket-version",
                 "upgrade"
             ]
         );
+        // Nothing the socket does not read is kept for its life.
+        assert!(req.extensions().get::<u32>().is_none());
     }
 
     #[test]

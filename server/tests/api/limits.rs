@@ -97,6 +97,24 @@ async fn an_oversized_socket_event_gets_an_error_ack_and_the_socket_stays() {
 }
 
 #[tokio::test]
+async fn an_unknown_socket_event_gets_an_error_ack_and_the_socket_stays() {
+    let app = spawn_app().await;
+    let (client, socket, _events, _) = app.connect_as("customer@mealstream.test").await;
+    let ack = emit_ack(&socket, "order:delete_everything", json!({ "orderId": 1 })).await;
+    assert_eq!(ack["ok"], false);
+    assert_eq!(ack["error"]["code"], "invalid");
+    assert!(
+        ack["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("order:delete_everything")),
+        "{ack}"
+    );
+    let id = client.place_order().await["id"].clone();
+    let ack = emit_ack(&socket, "order:watch", json!({ "orderId": id })).await;
+    assert_eq!(ack["ok"], true, "the same socket still works: {ack}");
+}
+
+#[tokio::test]
 async fn a_socket_flood_is_rate_limited_and_other_users_are_unaffected() {
     let app = spawn_app().await;
     let (_c, flooder, _e, _) = app.connect_as("customer@mealstream.test").await;
