@@ -35,6 +35,10 @@ pub struct ReconnectResult {
     pub first_error: Option<String>,
     pub changes: u64,
     pub changes_while_away: u64,
+    /// Sockets that had a point to resume from when they dropped:
+    /// Mealstream's `hello.lastEventId` is there from the start; Node's
+    /// recovery offset only once a socket has received a broadcast.
+    pub resumable: usize,
     pub reconnect_seconds: f64,
     /// From the start of reconnection until every socket had every change
     /// made before it; `None` if that never happened (no replay).
@@ -164,9 +168,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         first.first_error
     );
     let mut resume: Vec<Value> = Vec::with_capacity(n);
+    let mut with_hello_id = 0;
     for (i, (_, ready)) in first.conns.iter().flatten().enumerate() {
         if let Some(id) = ready.hello.as_ref().and_then(|h| h["lastEventId"].as_i64()) {
             seen.last_id[i].fetch_max(id, Ordering::Relaxed);
+            with_hello_id += 1;
         }
         resume.push(json!({ "pid": ready.pid }));
     }
@@ -191,6 +197,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         .flatten()
         .map(|(c, _)| c.offset())
         .collect();
+    let resumable = match target.kind {
+        Kind::SocketioNode | Kind::ExpressPg => offsets.iter().filter(|o| o.is_some()).count(),
+        Kind::Mealstream | Kind::MealstreamTwoNodes => with_hello_id,
+        Kind::Floor => 0,
+    };
     let dropped_at = Instant::now();
     drop(first);
     println!(
@@ -271,6 +282,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         first_error: again.first_error.clone(),
         changes: generator.ok.load(Ordering::Relaxed),
         changes_while_away: away,
+        resumable,
         reconnect_seconds,
         caught_up_ms,
         per_socket: per_socket.take(),
@@ -278,7 +290,8 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         duplicates_dropped: seen.dups.load(Ordering::Relaxed),
     };
     println!(
-        "{} back in {:.1} s; caught up {} (per socket p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms); {} changes ({} while away), {} lost, {} duplicates dropped",
+        "{} resumable, {} back in {:.1} s; caught up {} (per socket p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms); {} changes ({} while away), {} lost, {} duplicates dropped",
+        result.resumable,
         result.reconnected,
         result.reconnect_seconds,
         result.caught_up_ms.map_or("never".into(), |ms| format!("after {ms:.0} ms")),

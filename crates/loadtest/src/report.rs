@@ -154,14 +154,15 @@ fn table(results: &[TargetResult]) -> String {
             }
             Outcome::Reconnect(c) => {
                 if t.is_empty() {
-                    t.push_str("| server | sockets back | changes while away | all caught up after | per socket, own reconnect to caught up: p50 / p99 / max | lost | duplicates dropped |\n|---|---|---|---|---|---|---|\n");
+                    t.push_str("| server | sockets back | resumable at the drop | changes while away | all caught up after | per socket, own reconnect to caught up: p50 / p99 / max | lost | duplicates dropped |\n|---|---|---|---|---|---|---|---|\n");
                 }
                 let caught = c.caught_up_ms.is_some();
                 let _ = writeln!(
                     t,
-                    "| {label} | {} of {} | {} | {} | {} | {} | {} |",
+                    "| {label} | {} of {} | {} | {} | {} | {} | {} | {} |",
                     c.reconnected,
                     c.sockets,
+                    c.resumable,
                     c.changes_while_away,
                     c.caught_up_ms
                         .map_or("never (no replay)".into(), |m| format!("{:.0} ms", m)),
