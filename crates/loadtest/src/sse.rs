@@ -69,7 +69,10 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<SseResu
     let fixture = Fixture::new(target, users + 1).await?;
     println!("signing in {users} customers and an admin");
     let customers = fixture.accounts(Role::Customer, "sse", users).await?;
-    let admin = fixture.accounts(Role::Admin, "sse", 1).await?.remove(0);
+    let admin = fixture
+        .accounts(Role::Admin, "sse-admin", 1)
+        .await?
+        .remove(0);
     // Let the sign-ins' work settle before the baseline.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let baseline = target.sample();
