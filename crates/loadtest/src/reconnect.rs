@@ -48,6 +48,8 @@ pub struct ReconnectResult {
     pub per_socket: Percentiles,
     /// Changes a socket should have had and never received.
     pub lost: u64,
+    /// Of those, the ones lost by sockets that had a point to resume from.
+    pub lost_by_resumable: u64,
     /// Deliveries the client dropped because it already had them.
     pub duplicates_dropped: u64,
 }
@@ -168,11 +170,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         first.first_error
     );
     let mut resume: Vec<Value> = Vec::with_capacity(n);
-    let mut with_hello_id = 0;
+    let mut with_hello_id = vec![false; n];
     for (i, (_, ready)) in first.conns.iter().flatten().enumerate() {
         if let Some(id) = ready.hello.as_ref().and_then(|h| h["lastEventId"].as_i64()) {
             seen.last_id[i].fetch_max(id, Ordering::Relaxed);
-            with_hello_id += 1;
+            with_hello_id[i] = true;
         }
         resume.push(json!({ "pid": ready.pid }));
     }
@@ -197,11 +199,14 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         .flatten()
         .map(|(c, _)| c.offset())
         .collect();
-    let resumable = match target.kind {
-        Kind::SocketioNode | Kind::ExpressPg => offsets.iter().filter(|o| o.is_some()).count(),
-        Kind::Mealstream | Kind::MealstreamTwoNodes => with_hello_id,
-        Kind::Floor => 0,
-    };
+    let could_resume: Vec<bool> = (0..n)
+        .map(|i| match target.kind {
+            Kind::SocketioNode | Kind::ExpressPg => offsets.get(i).is_some_and(Option::is_some),
+            Kind::Mealstream | Kind::MealstreamTwoNodes => with_hello_id[i],
+            Kind::Floor => false,
+        })
+        .collect();
+    let resumable = could_resume.iter().filter(|&&r| r).count();
     let dropped_at = Instant::now();
     drop(first);
     println!(
@@ -267,13 +272,18 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     let all = by_customer(&lock(&generator.done));
-    let lost: u64 = (0..n)
+    let lost_by: Vec<u64> = (0..n)
         .map(|i| {
             let keys = lock(&seen.keys[i]);
             all.get(&customer_of(i)).map_or(0, |want| {
                 want.iter().filter(|k| !keys.contains_key(k)).count() as u64
             })
         })
+        .collect();
+    let lost: u64 = lost_by.iter().sum();
+    let lost_by_resumable: u64 = (0..n)
+        .filter(|&i| could_resume[i])
+        .map(|i| lost_by[i])
         .sum();
     let result = ReconnectResult {
         sockets: n,
@@ -287,10 +297,11 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         caught_up_ms,
         per_socket: per_socket.take(),
         lost,
+        lost_by_resumable,
         duplicates_dropped: seen.dups.load(Ordering::Relaxed),
     };
     println!(
-        "{} resumable, {} back in {:.1} s; caught up {} (per socket p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms); {} changes ({} while away), {} lost, {} duplicates dropped",
+        "{} resumable, {} back in {:.1} s; caught up {} (per socket p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms); {} changes ({} while away), {} lost ({} by resumable sockets), {} duplicates dropped",
         result.resumable,
         result.reconnected,
         result.reconnect_seconds,
@@ -301,6 +312,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<Reconne
         result.changes,
         result.changes_while_away,
         result.lost,
+        result.lost_by_resumable,
         result.duplicates_dropped
     );
     drop(again);

@@ -154,12 +154,12 @@ fn table(results: &[TargetResult]) -> String {
             }
             Outcome::Reconnect(c) => {
                 if t.is_empty() {
-                    t.push_str("| server | sockets back | resumable at the drop | changes while away | all caught up after | per socket, own reconnect to caught up: p50 / p99 / max | lost | duplicates dropped |\n|---|---|---|---|---|---|---|---|\n");
+                    t.push_str("| server | sockets back | resumable at the drop | changes while away | all caught up after | per socket, own reconnect to caught up: p50 / p99 / max | lost (by resumable sockets) | duplicates dropped |\n|---|---|---|---|---|---|---|---|\n");
                 }
                 let caught = c.caught_up_ms.is_some();
                 let _ = writeln!(
                     t,
-                    "| {label} | {} of {} | {} | {} | {} | {} | {} | {} |",
+                    "| {label} | {} of {} | {} | {} | {} | {} | {} ({}) | {} |",
                     c.reconnected,
                     c.sockets,
                     c.resumable,
@@ -177,6 +177,7 @@ fn table(results: &[TargetResult]) -> String {
                         "n/a".into()
                     },
                     c.lost,
+                    c.lost_by_resumable,
                     c.duplicates_dropped
                 );
             }
