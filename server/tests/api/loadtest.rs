@@ -81,6 +81,8 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
             "4",
             "--reconnect-rate",
             "60",
+            "--streams",
+            "40",
         ])
         .arg("--node-peer")
         .arg(peer)
@@ -140,9 +142,22 @@ async fn every_scenario_runs_against_all_three_servers_and_nothing_is_lost() {
     assert!(m["changesWhileAway"].as_u64() > Some(0), "{m}");
     assert_eq!(m["lost"], 0, "{m}");
     assert!(m["caughtUpMs"].is_number(), "{m}");
+    // Node recovers the sockets that had an offset (the client sends its
+    // pid and offset, and takes the missed packets sent before CONNECT).
+    let node = result(&reconnect, "socketio-node");
+    assert!(node["resumable"].as_u64() > Some(0), "{node}");
+    assert_eq!(node["lostByResumable"], 0, "{node}");
     // The floor has no log to replay from: what happened while away is gone.
     let floor = result(&reconnect, "floor");
     assert!(floor["lost"].as_u64() > Some(0), "{floor}");
+
+    // Every stream opens, stays, and gets the announcement once.
+    let sse = read("sse");
+    let r = result(&sse, "mealstream");
+    for field in ["opened", "aliveAfterHold", "announcementDelivered"] {
+        assert_eq!(r[field], 40, "{field}: {r}");
+    }
+    assert!(r["bytesPerStream"].as_f64().is_some(), "{r}");
 
     for file in [
         "summary.md",
