@@ -88,8 +88,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<IdleRes
         connects_per_second: opened.rate(),
         baseline_rss_kb: baseline.rss_kb,
         rss_kb: loaded.rss_kb,
-        bytes_per_socket: loaded.rss_kb.saturating_sub(baseline.rss_kb) as f64 * 1024.0
-            / connected.max(1) as f64,
+        bytes_per_socket: loaded.bytes_each_since(&baseline, connected),
         alive_after_hold: alive,
         hold_seconds: args.hold_seconds,
     })

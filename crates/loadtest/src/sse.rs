@@ -154,8 +154,7 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<SseResu
         opens_per_second: rate,
         baseline_rss_kb: baseline.rss_kb,
         rss_kb: loaded.rss_kb,
-        bytes_per_stream: loaded.rss_kb.saturating_sub(baseline.rss_kb) as f64 * 1024.0
-            / count.max(1) as f64,
+        bytes_per_stream: loaded.bytes_each_since(&baseline, count),
         alive_after_hold: alive,
         hold_seconds: args.hold_seconds,
         announcement_delivered: delivered,

@@ -62,6 +62,12 @@ impl ProcSample {
         }
         (self.cpu_ticks.saturating_sub(earlier.cpu_ticks)) as f64 / 100.0 / secs * 100.0
     }
+
+    /// Resident memory gained since `earlier`, in bytes per one of `count`
+    /// connections opened in between.
+    pub fn bytes_each_since(&self, earlier: &ProcSample, count: usize) -> f64 {
+        self.rss_kb.saturating_sub(earlier.rss_kb) as f64 * 1024.0 / count.max(1) as f64
+    }
 }
 
 #[cfg(test)]

@@ -106,9 +106,7 @@ impl<A: Adapter> Call<A> {
             Err(e) => self.ack.send(&Ack::<R::Answer>::err(&e)),
         };
     }
-}
 
-impl<A: Adapter> Call<A> {
     /// A request no handler knows: an "invalid" error ack naming it (when
     /// the client asked for one). It spends from the event budget like any
     /// other, so a stream of them is cut the same way.
