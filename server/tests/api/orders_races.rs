@@ -158,6 +158,33 @@ async fn reconnect_replays_exactly_the_missed_events(backend: Backend) {
         .collect();
     assert_eq!(rest_ids, ids);
     assert_eq!(rest[0]["type"], "order:status_changed");
+    // Each pushed note is the one stored, with the unread count after it
+    // (on PostgreSQL the id and the count are put in by SQL).
+    let stored: Value = customer
+        .get("/api/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pushed: Vec<&Value> = got
+        .iter()
+        .filter(|(name, _)| name == "notification:new")
+        .map(|(_, v)| v)
+        .collect();
+    let first_unread = pushed[0]["unread"].as_i64().unwrap();
+    assert!(first_unread >= 1, "{:?}", pushed[0]);
+    for (i, note) in pushed.iter().enumerate() {
+        assert_eq!(note["unread"], first_unread + i as i64);
+        let note_id = &note["notification"]["id"];
+        let kept = stored["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == *note_id)
+            .unwrap_or_else(|| panic!("note {note_id} is not stored: {stored}"));
+        assert_eq!(note["notification"], *kept);
+        assert_eq!(kept["orderId"], id);
+    }
     drop(again);
 }
 

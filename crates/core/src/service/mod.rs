@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod moderation;
 pub mod notifications;
 pub mod order_lists;
+pub mod order_steps;
 pub mod orders;
 pub mod outbox;
 pub mod password;

@@ -7,8 +7,9 @@ use super::outbox::EventTx;
 use super::Ctx;
 use crate::store::{self, notifications::NewNotification};
 use model::error::AppError;
-use model::notification::{MarkRead, NotificationList, NotificationNew};
+use model::notification::{MarkRead, Notification, NotificationList, NotificationNew};
 use model::rooms::Room;
+use model::time::rfc3339;
 use model::{NotificationId, OrderId, User, UserId};
 
 /// The newest notifications a list shows.
@@ -25,10 +26,9 @@ pub struct Note<'a> {
     pub order_id: Option<OrderId>,
 }
 
-/// Stores each note for its recipients inside `tx` (a user named by
-/// several notes gets the first), in one statement, and logs a
-/// `notification:new` to each one's sockets.
-pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError> {
+/// One row per recipient of `notes`; a user named by several notes gets
+/// the first.
+pub fn rows<'a>(notes: &'a [Note<'a>]) -> Vec<NewNotification<'a>> {
     let mut rows: Vec<NewNotification> = Vec::new();
     for note in notes {
         for &user_id in &note.recipients {
@@ -43,17 +43,44 @@ pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError
             }
         }
     }
+    rows
+}
+
+/// The `notification:new` event of `row`, stored at `at` with `id` and
+/// leaving `unread` unread.
+pub fn event_of(
+    row: &NewNotification<'_>,
+    id: NotificationId,
+    at: i64,
+    unread: i64,
+) -> NotificationNew {
+    NotificationNew {
+        notification: Notification {
+            id,
+            kind: row.kind.to_owned(),
+            title: row.title.to_owned(),
+            body: row.body.to_owned(),
+            order_id: row.order_id,
+            at: rfc3339(at),
+            read: false,
+        },
+        unread,
+    }
+}
+
+/// Stores each note for its recipients inside `tx` (see [`rows`]), in one
+/// statement, and logs a `notification:new` to each one's sockets.
+pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError> {
+    let rows = rows(notes);
     let backend = tx.backend();
     let at = tx.now_ms();
     let stored = store::notifications::insert_all(tx, backend, &rows, at).await?;
-    for (user_id, notification, unread) in stored {
-        tx.log(
-            vec![Room::user(user_id)],
-            &NotificationNew {
-                notification,
-                unread,
-            },
-        )?;
+    for (user_id, id, unread) in stored {
+        let row = rows
+            .iter()
+            .find(|r| r.user_id == user_id)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unexpected user {user_id}")))?;
+        tx.log(vec![Room::user(user_id)], &event_of(row, id, at, unread))?;
     }
     Ok(())
 }

@@ -149,6 +149,13 @@ fn pool_options(backend: Backend, size: u32) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(5))
+        // No ping before each use: it was one more round trip to
+        // PostgreSQL (and one more hand-off to SQLite's worker thread) for
+        // every query. A connection the server dropped fails its query
+        // once and is not returned to the pool; idle ones are recycled
+        // before PostgreSQL's or a proxy's idle timeouts bite.
+        .test_before_acquire(false)
+        .idle_timeout(Duration::from_secs(60))
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

@@ -17,13 +17,14 @@ pub struct NewNotification<'a> {
 }
 
 /// Inserts one notification per entry of `new` (at most one per user) in
-/// one statement; returns each with its user's unread count, counted in SQL.
+/// one statement; returns each one's user, id and its user's unread count,
+/// counted in SQL.
 pub async fn insert_all(
     tx: &mut WriteConn,
     backend: Backend,
     new: &[NewNotification<'_>],
     at: i64,
-) -> Result<Vec<(UserId, Notification, i64)>, sqlx::Error> {
+) -> Result<Vec<(UserId, NotificationId, i64)>, sqlx::Error> {
     if new.is_empty() {
         return Ok(Vec::new());
     }
@@ -64,21 +65,11 @@ pub async fn insert_all(
     let rows = query.fetch_all(tx).await?;
     rows.iter()
         .map(|row| {
-            let user_id = UserId(row.i64("user_id")?);
-            let n = new
-                .iter()
-                .find(|n| n.user_id == user_id)
-                .ok_or_else(|| sqlx::Error::Protocol(format!("unexpected user {user_id}")))?;
-            let notification = Notification {
-                id: NotificationId(row.i64("id")?),
-                kind: n.kind.to_owned(),
-                title: n.title.to_owned(),
-                body: n.body.to_owned(),
-                order_id: n.order_id,
-                at: rfc3339(at),
-                read: false,
-            };
-            Ok((user_id, notification, row.i64("unread")?))
+            Ok((
+                UserId(row.i64("user_id")?),
+                NotificationId(row.i64("id")?),
+                row.i64("unread")?,
+            ))
         })
         .collect()
 }

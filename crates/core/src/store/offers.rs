@@ -156,6 +156,17 @@ pub async fn has_pending(db: &Db, order_id: OrderId, now: i64) -> Result<bool, s
     Ok(n > 0)
 }
 
+/// Whether any offer of `order_id` still waits for an answer (due or not).
+pub async fn any_pending(db: &Db, order_id: OrderId) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM delivery_offers WHERE order_id = $1 AND status = 'pending'",
+    )
+    .bind(order_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Marks overdue offers expired; returns (order, driver) of each.
 /// At most 500 at a time: each becomes an event, and one transaction logs
 /// at most `events::MAX_PER_TRANSACTION`; the next sweep takes the rest.

@@ -209,6 +209,12 @@ impl Query {
             .ok_or(sqlx::Error::RowNotFound)
     }
 
+    /// Runs it alone, as its own transaction, on a connection of `pool`
+    /// (PostgreSQL: see `store::pg_step`).
+    pub async fn fetch_one_alone(self, pool: &sqlx::AnyPool) -> Result<Row, sqlx::Error> {
+        row_of(&self.any().fetch_one(pool).await?)
+    }
+
     fn any(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.sql);
         for arg in &self.args {
