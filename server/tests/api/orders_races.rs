@@ -185,6 +185,22 @@ async fn reconnect_replays_exactly_the_missed_events(backend: Backend) {
         assert_eq!(note["notification"], *kept);
         assert_eq!(kept["orderId"], id);
     }
+    // The count is kept, not counted: marking read takes off what it marked.
+    let last = pushed.last().unwrap();
+    let res = customer
+        .post_json(
+            "/api/notifications/read",
+            &json!({ "ids": [last["notification"]["id"]] }),
+        )
+        .await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["unread"],
+        last["unread"].as_i64().unwrap() - 1
+    );
+    let res = customer
+        .post_json("/api/notifications/read", &json!({ "all": true }))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["unread"], 0);
     drop(again);
 }
 

@@ -72,9 +72,8 @@ pub fn event_of(
 /// statement, and logs a `notification:new` to each one's sockets.
 pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError> {
     let rows = rows(notes);
-    let backend = tx.backend();
     let at = tx.now_ms();
-    let stored = store::notifications::insert_all(tx, backend, &rows, at).await?;
+    let stored = store::notifications::insert_all(tx, &rows, at).await?;
     for (user_id, id, unread) in stored {
         let row = rows
             .iter()
@@ -95,8 +94,8 @@ pub async fn list(ctx: &Ctx, user: &User) -> Result<NotificationList, AppError> 
 /// Marks some of the user's notifications (or all) read; others' ids are
 /// ignored. Returns the unread count left.
 pub async fn mark_read(ctx: &Ctx, user: &User, request: &MarkRead) -> Result<i64, AppError> {
-    if request.all {
-        store::notifications::mark_read(&ctx.db, user.id, None, ctx.now_ms()).await?;
+    let ids = if request.all {
+        None
     } else {
         if request.ids.is_empty() {
             return Err(AppError::invalid(
@@ -113,7 +112,10 @@ pub async fn mark_read(ctx: &Ctx, user: &User, request: &MarkRead) -> Result<i64
         if request.ids.iter().any(|id| *id < NotificationId(1)) {
             return Err(AppError::invalid("ids", "must be positive integers"));
         }
-        store::notifications::mark_read(&ctx.db, user.id, Some(&request.ids), ctx.now_ms()).await?;
-    }
+        Some(request.ids.as_slice())
+    };
+    let mut tx = ctx.db.begin().await?;
+    store::notifications::mark_read(&mut tx, user.id, ids, ctx.now_ms()).await?;
+    tx.commit().await?;
     Ok(store::notifications::unread(&ctx.db, user.id).await?)
 }

@@ -2,7 +2,7 @@
 
 use super::write::{Columns, Query, WriteConn};
 
-use super::{Backend, Db};
+use super::Db;
 use model::notification::Notification;
 use model::time::rfc3339;
 use model::{NotificationId, OrderId, Role, UserId};
@@ -17,11 +17,10 @@ pub struct NewNotification<'a> {
 }
 
 /// Inserts one notification per entry of `new` (at most one per user) in
-/// one statement; returns each one's user, id and its user's unread count,
-/// counted in SQL.
+/// one statement, and adds one to each user's unread count; returns each
+/// one's user, id and its user's new unread count.
 pub async fn insert_all(
     tx: &mut WriteConn,
-    backend: Backend,
     new: &[NewNotification<'_>],
     at: i64,
 ) -> Result<Vec<(UserId, NotificationId, i64)>, sqlx::Error> {
@@ -41,16 +40,9 @@ pub async fn insert_all(
             )
         })
         .collect();
-    // SQLite's RETURNING sees the rows this statement inserted so far;
-    // PostgreSQL's sees the table as it was before the statement.
-    let this_one = match backend {
-        Backend::Sqlite => "",
-        Backend::Postgres => " + 1",
-    };
     let sql = format!(
         "INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) VALUES {} \
-         RETURNING id, user_id, (SELECT COUNT(*) FROM notifications n \
-         WHERE n.user_id = notifications.user_id AND n.read_at IS NULL){this_one} AS unread",
+         RETURNING id, user_id",
         values.join(", ")
     );
     let mut query = Query::new(sql).bind(at);
@@ -62,20 +54,47 @@ pub async fn insert_all(
             .bind(n.body)
             .bind(n.order_id);
     }
-    let rows = query.fetch_all(tx).await?;
-    rows.iter()
+    let ids = query.fetch_all(tx).await?;
+    let unread = count_in(tx, new.iter().map(|n| n.user_id)).await?;
+    ids.iter()
         .map(|row| {
-            Ok((
-                UserId(row.i64("user_id")?),
-                NotificationId(row.i64("id")?),
-                row.i64("unread")?,
-            ))
+            let user_id = UserId(row.i64("user_id")?);
+            let count = unread
+                .iter()
+                .find(|(id, _)| *id == user_id)
+                .map(|(_, n)| *n)
+                .ok_or_else(|| sqlx::Error::Protocol(format!("no unread count for {user_id}")))?;
+            Ok((user_id, NotificationId(row.i64("id")?), count))
         })
         .collect()
 }
 
+/// Adds one to each user's unread count; returns the new counts.
+async fn count_in(
+    tx: &mut WriteConn,
+    users: impl Iterator<Item = UserId>,
+) -> Result<Vec<(UserId, i64)>, sqlx::Error> {
+    let users: Vec<UserId> = users.collect();
+    let list: Vec<String> = (1..=users.len()).map(|p| format!("${p}")).collect();
+    let mut query = Query::new(format!(
+        "UPDATE users SET unread_notifications = unread_notifications + 1 WHERE id IN ({}) \
+         RETURNING id, unread_notifications",
+        list.join(", ")
+    ));
+    for user in users {
+        query = query.bind(user);
+    }
+    query
+        .fetch_all(tx)
+        .await?
+        .iter()
+        .map(|row| Ok((UserId(row.i64("id")?), row.i64("unread_notifications")?)))
+        .collect()
+}
+
 /// The same notification for every active user (of `role`, if given), in
-/// one `INSERT ... SELECT`; returns how many were written.
+/// one `INSERT ... SELECT`, and one more unread for each of them; returns
+/// how many were written.
 pub async fn insert_for_audience(
     tx: &mut WriteConn,
     role: Option<Role>,
@@ -84,16 +103,23 @@ pub async fn insert_for_audience(
     body: &str,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
-    let done = Query::new(
+    const AUDIENCE: &str = "suspended = 0 AND ($1 = '' OR role = $1)";
+    let role = role.map(|r| r.as_str()).unwrap_or_default();
+    let done = Query::new(format!(
         "INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) \
-         SELECT id, $1, $2, $3, NULL, $4 FROM users \
-         WHERE suspended = 0 AND ($5 = '' OR role = $5)",
-    )
+         SELECT id, $2, $3, $4, NULL, $5 FROM users WHERE {AUDIENCE}"
+    ))
+    .bind(role)
     .bind(kind)
     .bind(title)
     .bind(body)
     .bind(at)
-    .bind(role.map(|r| r.as_str()).unwrap_or_default())
+    .execute(tx)
+    .await?;
+    Query::new(format!(
+        "UPDATE users SET unread_notifications = unread_notifications + 1 WHERE {AUDIENCE}"
+    ))
+    .bind(role)
     .execute(tx)
     .await?;
     Ok(done)
@@ -134,41 +160,48 @@ pub async fn list(db: &Db, user_id: UserId, limit: i64) -> Result<Vec<Notificati
 }
 
 pub async fn unread(db: &Db, user_id: UserId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+    sqlx::query_scalar("SELECT unread_notifications FROM users WHERE id = $1")
         .bind(user_id)
-        .fetch_one(&db.pool)
+        .fetch_optional(&db.pool)
         .await
+        .map(Option::unwrap_or_default)
 }
 
-/// Marks the user's own notifications read: `ids`, or all of them.
+/// Marks the user's own notifications read: `ids`, or all of them, and
+/// takes what it marked off the user's unread count, in one transaction.
 pub async fn mark_read(
-    db: &Db,
+    tx: &mut WriteConn,
     user_id: UserId,
     ids: Option<&[NotificationId]>,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    match ids {
-        None => {
-            sqlx::query(
-                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
-            )
-            .bind(at)
-            .bind(user_id)
-            .execute(db.writer())
-            .await?;
-        }
+    let mut query = match ids {
+        None => Query::new(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        ),
         Some(ids) => {
-            for id in ids {
-                sqlx::query(
-                    "UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL",
-                )
-                .bind(at)
-                .bind(*id)
-                .bind(user_id)
-                .execute(db.writer())
-                .await?;
-            }
+            let list: Vec<String> = (3..ids.len() + 3).map(|p| format!("${p}")).collect();
+            Query::new(format!(
+                "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL \
+                 AND id IN ({})",
+                list.join(", ")
+            ))
         }
+    }
+    .bind(at)
+    .bind(user_id);
+    for id in ids.unwrap_or_default() {
+        query = query.bind(*id);
+    }
+    let marked = query.execute(tx).await?;
+    if marked > 0 {
+        Query::new(
+            "UPDATE users SET unread_notifications = unread_notifications - $1 WHERE id = $2",
+        )
+        .bind(marked as i64)
+        .bind(user_id)
+        .execute(tx)
+        .await?;
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! A status change on PostgreSQL in one statement: the conditional update,
-//! its history row, its notifications (unread counts counted in SQL) and
+//! its history row, its notifications (and their users' unread counts) and
 //! its events with their rooms, as data-modifying parts of one `WITH`.
 //!
 //! Why one statement: through a transaction the same change was seven
@@ -131,15 +131,17 @@ fn sql(events: usize, notes: usize) -> String {
          n AS (\
            INSERT INTO notifications (user_id, kind, title, body, order_id, created_at) \
            SELECT v.user_id, v.kind, v.title, v.body, v.order_id, $2 FROM u, v \
-           RETURNING id, user_id, (SELECT COUNT(*) FROM notifications x \
-             WHERE x.user_id = notifications.user_id AND x.read_at IS NULL) + 1 AS unread), \
+           RETURNING id, user_id), \
+         c AS (\
+           UPDATE users SET unread_notifications = unread_notifications + 1 \
+           WHERE id IN (SELECT v.user_id FROM u, v) RETURNING id, unread_notifications AS unread), \
          e AS (\
            SELECT own.n, own.kind, own.payload, own.rooms FROM u, own \
            UNION ALL \
            SELECT {events} + ROW_NUMBER() OVER (ORDER BY n.id), 'notification:new', \
              jsonb_set(jsonb_set(v.payload::jsonb, '{{notification,id}}', to_jsonb(n.id)), \
-               '{{unread}}', to_jsonb(n.unread))::text, v.rooms \
-           FROM n JOIN v ON v.user_id = n.user_id), \
+               '{{unread}}', to_jsonb(c.unread))::text, v.rooms \
+           FROM n JOIN v ON v.user_id = n.user_id JOIN c ON c.id = n.user_id), \
          ev AS (\
            INSERT INTO events (id, kind, payload, at, rooms) \
            SELECT (pg_current_xact_id()::text::bigint << 10) + e.n, e.kind, e.payload, $2, e.rooms \
