@@ -20,7 +20,7 @@ const MAX_REASON_CHARS: usize = 300;
 
 /// Moves an order one step; the answer is built from what was written.
 ///
-/// On SQLite: five statements inline on the one writer, the order read
+/// On SQLite: six statements inline on the one writer, the order read
 /// inside the transaction (so the read and the update are one atomic
 /// step). On PostgreSQL: the order read from the pool, then one statement
 /// (`store::pg_step`) that writes only if the order's version is still
