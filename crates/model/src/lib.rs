@@ -24,6 +24,8 @@ pub mod requests;
 mod restaurant;
 /// Room names: who hears which event.
 pub mod rooms;
+/// Optional free text: trimmed, blank as none, bounded.
+pub mod text;
 pub mod time;
 mod user;
 /// Counted nouns ("1 driver", "2 drivers").

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use mealstream_core::service::{dispatch, driver_home, Ctx};
+use mealstream_core::service::{dispatch, driver_home, driver_live, Ctx};
 use model::error::{AppError, ErrorBody};
 use model::events::DeliveryOffer;
 use model::requests::{Availability, LocationReport};
@@ -45,7 +45,7 @@ async fn availability(
     SignedIn(user): SignedIn,
     ApiJson(body): ApiJson<Availability>,
 ) -> Result<Json<Value>, AppError> {
-    dispatch::set_availability(&ctx, &user, &body).await?;
+    driver_live::set_availability(&ctx, &user, &body).await?;
     Ok(Json(json!({ "online": body.online })))
 }
 
@@ -97,7 +97,7 @@ async fn location(
     SignedIn(user): SignedIn,
     ApiJson(body): ApiJson<LocationReport>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let sent = dispatch::report_location(&ctx, &user, &body).await?;
+    let sent = driver_live::report_location(&ctx, &user, &body).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "sent": sent }))))
 }
 

@@ -1,7 +1,7 @@
 //! `driver:availability` and `driver:location`: a driver's phone going
 //! online and sharing its position. Only drivers may send these.
 
-use mealstream_core::service::dispatch;
+use mealstream_core::service::driver_live;
 use model::error::AppError;
 use model::requests::{Availability, AvailabilitySet, LocationReport, LocationSent};
 use model::rooms::Room;
@@ -13,7 +13,7 @@ use super::call::{Call, Rights};
 pub async fn on_availability<A: Adapter>(call: Call<A>) {
     call.answer::<Availability>(Rights::ReadNow, async |mut c| {
         let availability: Availability = c.payload()?;
-        dispatch::set_availability(c.ctx, &c.me.user, &availability).await?;
+        driver_live::set_availability(c.ctx, &c.me.user, &availability).await?;
         if availability.online {
             c.socket.join(Room::DRIVERS_ONLINE);
         } else {
@@ -32,7 +32,7 @@ pub async fn on_location<A: Adapter>(call: Call<A>) {
             return Err(AppError::Forbidden);
         }
         let report: LocationReport = c.payload()?;
-        let sent = dispatch::report_location(c.ctx, &c.me.user, &report).await?;
+        let sent = driver_live::report_location(c.ctx, &c.me.user, &report).await?;
         Ok(LocationSent { sent })
     })
     .await;

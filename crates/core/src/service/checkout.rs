@@ -64,19 +64,7 @@ impl PlaceOrder {
         }
         let point = LatLng::new(input.dropoff.lat, input.dropoff.lng, "dropoff")?;
         let address = model::address::check(&input.dropoff.address, "dropoff.address")?;
-        let note = input
-            .note
-            .map(|n| n.trim().to_owned())
-            .filter(|n| !n.is_empty());
-        if note
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
-        {
-            return Err(AppError::invalid(
-                "note",
-                format!("must be at most {MAX_NOTE_CHARS} characters"),
-            ));
-        }
+        let note = model::text::optional(input.note, "note", MAX_NOTE_CHARS)?;
         let idempotency_key = match idempotency_key.map(str::trim) {
             None | Some("") => None,
             Some(k) if k.len() <= 100 && k.chars().all(|c| c.is_ascii_graphic()) => {

@@ -2,7 +2,7 @@
 //! free drivers, a few at a time; an unanswered offer expires and the next
 //! drivers are asked; the first accept wins (a conditional update).
 
-use super::fleet::{Assignment, Reported};
+use super::fleet::Assignment;
 use super::Ctx;
 use crate::store;
 use crate::store::offers::Declined;
@@ -10,7 +10,6 @@ use model::error::AppError;
 use model::events::Payload;
 use model::events::{DeliveryAssigned, DeliveryOffer, OfferWithdrawn};
 use model::geo::{distance_m, LatLng};
-use model::requests::{Availability, LocationReport};
 use model::rooms::Room;
 use model::time::rfc3339;
 use model::{driver_pay_cents, Order, OrderId, OrderStatus, Party, Role, User, UserId};
@@ -248,10 +247,10 @@ fn trip_m(order: &Order) -> i64 {
 /// Closes an order's open offers when it ends or is taken off dispatch.
 pub async fn withdraw(ctx: &Ctx, order_id: OrderId, reason: &str) -> Result<(), AppError> {
     // On PostgreSQL a transaction is three round trips; most orders end
-    // with no offer out, and one read says so. (SQLite's inline writer
-    // makes the empty transaction cheaper than a read through the pool.)
+    // with no offer out, and one read (of offers due or not) says so.
+    // (SQLite's inline writer makes the empty transaction the cheaper.)
     if ctx.db.backend == crate::store::Backend::Postgres
-        && !store::offers::any_pending(&ctx.db, order_id).await?
+        && !store::offers::has_pending(&ctx.db, order_id, i64::MIN).await?
     {
         return Ok(());
     }
@@ -313,62 +312,6 @@ pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, 
         });
     }
     Ok(list)
-}
-
-/// Online or offline. Going online makes the driver a candidate as soon as
-/// their first position arrives.
-pub async fn set_availability(
-    ctx: &Ctx,
-    driver: &User,
-    availability: &Availability,
-) -> Result<(), AppError> {
-    require_driver(driver)?;
-    ctx.fleet
-        .go_online(driver.id, &driver.name, availability.online)
-        .await
-}
-
-/// A driver's position: throttled, kept in memory, told to the watchers of
-/// their delivery and (thinned) to admins. Never logged, never in SQL.
-pub async fn report_location(
-    ctx: &Ctx,
-    driver: &User,
-    report: &LocationReport,
-) -> Result<bool, AppError> {
-    require_driver(driver)?;
-    let reported = ctx.fleet.report(driver.id, &driver.name, report).await;
-    if let Err(e) = &reported {
-        match e {
-            AppError::RateLimited { .. } => {
-                super::metrics::location("throttled");
-                super::metrics::rate_limited("location");
-            }
-            AppError::Invalid { .. } | AppError::Malformed(_) => {
-                super::metrics::location("invalid")
-            }
-            _ => {}
-        }
-    }
-    match reported? {
-        Reported::Unchanged => {
-            super::metrics::location("unchanged");
-            Ok(false)
-        }
-        Reported::Moved { watchers, admins } => {
-            super::metrics::location("accepted");
-            if let Some(update) = watchers {
-                ctx.emitter
-                    .ephemeral(vec![Room::order(update.order_id)], &update)
-                    .await;
-            }
-            if let Some(position) = admins {
-                ctx.emitter
-                    .ephemeral(vec![Room::role(Role::Admin)], &position)
-                    .await;
-            }
-            Ok(true)
-        }
-    }
 }
 
 /// Rebuilds the in-memory delivery cache from the database at startup.

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod dispatch;
 pub mod disputes;
 pub mod driver_home;
+pub mod driver_live;
 pub mod events;
 pub mod fleet;
 pub mod metrics;

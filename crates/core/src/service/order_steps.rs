@@ -4,7 +4,7 @@
 //! statuses; a participant without the right is 403; anyone else 404.
 
 use super::notifications::{self, Note};
-use super::orders::{last_location, order_rooms, takes_part};
+use super::orders::{as_participant, last_location, load_as_participant, order_rooms};
 use super::{dispatch, metrics, Ctx};
 use crate::store::events::NewEvent;
 use crate::store::{self, orders::Loaded, pg_step, Backend};
@@ -32,18 +32,7 @@ pub async fn change_status(
     to: OrderStatus,
     reason: Option<String>,
 ) -> Result<Order, AppError> {
-    let reason = reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if reason
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
-    {
-        return Err(AppError::invalid(
-            "reason",
-            format!("must be at most {MAX_REASON_CHARS} characters"),
-        ));
-    }
+    let reason = model::text::optional(reason, "reason", MAX_REASON_CHARS)?;
     let at = ctx.now_ms();
     let mut order = match ctx.db.backend {
         Backend::Sqlite => in_transaction(ctx, actor, order_id, to, reason.as_deref(), at).await?,
@@ -124,10 +113,10 @@ async fn in_transaction(
 ) -> Result<Order, AppError> {
     let mut tx = ctx.begin().await?;
     let backend = tx.backend();
-    let loaded = match store::orders::load_in(&mut tx, backend, order_id).await? {
-        Some(loaded) if takes_part(actor, &loaded.order) => loaded,
-        _ => return Err(AppError::NotFound("order")),
-    };
+    let loaded = as_participant(
+        actor,
+        store::orders::load_in(&mut tx, backend, order_id).await?,
+    )?;
     let Decided { change, notes } = decide(actor, &loaded, to, reason)?;
     let order = loaded.order;
     if !store::orders::set_status(&mut tx, order_id, order.version, to, at).await? {
@@ -150,10 +139,7 @@ async fn in_one_statement(
     reason: Option<&str>,
     at: i64,
 ) -> Result<Order, AppError> {
-    let loaded = match store::orders::load(&ctx.db, order_id).await? {
-        Some(loaded) if takes_part(actor, &loaded.order) => loaded,
-        _ => return Err(AppError::NotFound("order")),
-    };
+    let loaded = load_as_participant(ctx, actor, order_id).await?;
     let Decided { change, notes } = decide(actor, &loaded, to, reason)?;
     let order = loaded.order;
     let payload = serde_json::to_string(&change).map_err(|e| AppError::Internal(e.into()))?;

@@ -224,12 +224,17 @@ pub fn takes_part(actor: &User, order: &Order) -> bool {
 
 /// The order, in one query, if `actor` takes part in it. An order someone
 /// else's is "not found", not "forbidden": its existence is not theirs to learn.
-async fn load_as_participant(
+pub(super) async fn load_as_participant(
     ctx: &Ctx,
     actor: &User,
     order_id: OrderId,
 ) -> Result<Loaded, AppError> {
-    match store::orders::load(&ctx.db, order_id).await? {
+    as_participant(actor, store::orders::load(&ctx.db, order_id).await?)
+}
+
+/// `loaded`, if there is an order and `actor` takes part in it.
+pub(super) fn as_participant(actor: &User, loaded: Option<Loaded>) -> Result<Loaded, AppError> {
+    match loaded {
         Some(loaded) if takes_part(actor, &loaded.order) => Ok(loaded),
         _ => Err(AppError::NotFound("order")),
     }

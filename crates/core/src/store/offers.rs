@@ -145,23 +145,14 @@ pub async fn decline(
     })
 }
 
+/// Whether an offer of `order_id` still waits for an answer and is due
+/// after `now` (`i64::MIN`: due or not).
 pub async fn has_pending(db: &Db, order_id: OrderId, now: i64) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM delivery_offers WHERE order_id = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(order_id)
     .bind(now)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(n > 0)
-}
-
-/// Whether any offer of `order_id` still waits for an answer (due or not).
-pub async fn any_pending(db: &Db, order_id: OrderId) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM delivery_offers WHERE order_id = $1 AND status = 'pending'",
-    )
-    .bind(order_id)
     .fetch_one(&db.pool)
     .await?;
     Ok(n > 0)
