@@ -25,6 +25,21 @@ async fn readable(client: &TestApp, kind: &str) -> (usize, String) {
     (events.iter().filter(|e| e["type"] == kind).count(), resync)
 }
 
+/// Room rows whose event is gone.
+async fn orphan_rooms(app: &TestApp) -> i64 {
+    use sqlx::Connection as _;
+    let mut db = sqlx::AnyConnection::connect(&app.database_url)
+        .await
+        .expect("the app's database");
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM event_rooms r WHERE NOT EXISTS \
+         (SELECT 1 FROM events e WHERE e.id = r.event_id)",
+    )
+    .fetch_one(&mut db)
+    .await
+    .expect("count")
+}
+
 #[tokio::test]
 async fn a_driver_who_lost_an_offer_cannot_read_its_address_later() {
     for backend in available([Backend::Sqlite, Backend::Postgres]) {
@@ -67,6 +82,12 @@ async fn a_driver_who_lost_an_offer_cannot_read_its_address_later() {
         assert_eq!(left, 0, "{backend:?}: the lost offer still replays");
         let (_, resync) = readable(&loser, "delivery:offer").await;
         assert_eq!(resync, "true", "{backend:?}: a cursor of 0 has a hole now");
+        // Its rooms went with it (PostgreSQL has no cascade to do it).
+        assert_eq!(
+            orphan_rooms(&app).await,
+            0,
+            "{backend:?}: rooms outlived their event"
+        );
         // The order itself is still the customer's to follow.
         let order: Value = customer
             .get(&format!("/api/orders/{id}"))

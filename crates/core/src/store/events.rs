@@ -253,6 +253,18 @@ pub async fn prune(
     .map(|row| row.i64("id").map(EventId))
     .collect::<Result<_, _>>()?;
     if let Some(newest) = ids.iter().max() {
+        // PostgreSQL has no foreign key (hence no cascade) from the rooms
+        // to their event (migration 0015): they go here, by the index on
+        // event_id, in the same transaction.
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let mut rooms = Query::new(format!(
+            "DELETE FROM event_rooms WHERE event_id IN ({})",
+            placeholders.join(", ")
+        ));
+        for id in &ids {
+            rooms = rooms.bind(*id);
+        }
+        rooms.execute(&mut tx).await?;
         let greatest = match db.backend {
             Backend::Sqlite => "MAX",
             Backend::Postgres => "GREATEST",

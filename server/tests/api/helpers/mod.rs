@@ -60,6 +60,9 @@ pub const CLUSTER: [Backend; 2] = [Backend::Postgres, Backend::RedisSessions];
 
 pub struct TestApp {
     pub redis_prefix: String,
+    /// The app's database, for checks of what it stored (empty for a
+    /// client of a server in another process).
+    pub database_url: String,
     pub addr: SocketAddr,
     pub base: String,
     pub client: reqwest::Client,
@@ -157,7 +160,7 @@ pub async fn spawn_app_opts(
     };
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
-        database_url,
+        database_url: database_url.clone(),
         redis_url,
         // Tests share one Redis: each app keeps to its own keys.
         redis_prefix: format!("mealstream-test-{}", unique_suffix()),
@@ -190,6 +193,7 @@ pub async fn spawn_app_opts(
     let jar = Arc::new(Jar::default());
     TestApp {
         redis_prefix,
+        database_url,
         addr,
         base: format!("http://{addr}"),
         client: new_client(jar.clone()),
@@ -295,6 +299,7 @@ impl TestApp {
             .expect("host:port");
         TestApp {
             redis_prefix: String::new(),
+            database_url: String::new(),
             addr,
             base: base.to_owned(),
             client: new_client(jar.clone()),
@@ -308,6 +313,7 @@ impl TestApp {
         let jar = Arc::new(Jar::default());
         TestApp {
             redis_prefix: self.redis_prefix.clone(),
+            database_url: self.database_url.clone(),
             addr: self.addr,
             base: self.base.clone(),
             client: new_client(jar.clone()),
