@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{drain, emit_ack, next_event, order_body, spawn_app, tasca};
+use crate::helpers::{
+    available, drain, emit_ack, next_event, order_body, spawn_app, spawn_app_on, tasca, Backend,
+    TestApp,
+};
 
 #[tokio::test]
 async fn checkout_reaches_the_restaurant_socket_as_order_created() {
@@ -137,21 +140,48 @@ async fn watch_with_bad_order_ids_is_an_error_ack() {
 
 #[tokio::test]
 async fn a_retried_idempotency_key_returns_the_same_order() {
-    let app = spawn_app().await;
-    app.login_demo("customer@mealstream.test").await;
-    let body = order_body(&app, 2).await;
-    let send = || {
-        app.client
-            .post(app.url("/api/orders"))
-            .header("Idempotency-Key", "checkout-42")
-            .json(&body)
-            .send()
-    };
-    let first: Value = send().await.unwrap().json().await.unwrap();
-    let second: Value = send().await.unwrap().json().await.unwrap();
-    assert_eq!(first["id"], second["id"]);
-    let mine: Vec<Value> = app.get("/api/orders").await.json().await.unwrap();
-    assert_eq!(mine.len(), 1);
+    for backend in available([Backend::Sqlite, Backend::Postgres]) {
+        let app = spawn_app_on(backend).await;
+        let staff = app.other_client();
+        staff.login_demo("restaurant@mealstream.test").await;
+        app.login_demo("customer@mealstream.test").await;
+        let body = order_body(&app, 2).await;
+        let send = || {
+            app.client
+                .post(app.url("/api/orders"))
+                .header("Idempotency-Key", "checkout-42")
+                .json(&body)
+                .send()
+        };
+        let first = send().await.unwrap();
+        assert_eq!(first.status(), 201, "{backend:?}");
+        let first: Value = first.json().await.unwrap();
+        let notes = unread(&staff).await;
+        let second: Value = send().await.unwrap().json().await.unwrap();
+        assert_eq!(first["id"], second["id"], "{backend:?}");
+        assert_eq!(first["items"], second["items"], "{backend:?}");
+        let mine: Vec<Value> = app.get("/api/orders").await.json().await.unwrap();
+        assert_eq!(mine.len(), 1, "{backend:?}");
+        // The retry wrote nothing: no second note for the kitchen.
+        assert_eq!(unread(&staff).await, notes, "{backend:?}");
+        let events: Vec<Value> = staff
+            .get("/api/events?since=0&limit=1000")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let created = events
+            .iter()
+            .filter(|e| e["type"] == "order:created" && e["orderId"] == first["id"])
+            .count();
+        assert_eq!(created, 1, "{backend:?}: {events:?}");
+    }
+}
+
+/// The unread count of `client`'s notifications.
+async fn unread(client: &TestApp) -> i64 {
+    let list: Value = client.get("/api/notifications").await.json().await.unwrap();
+    list["unread"].as_i64().expect("unread count")
 }
 
 #[tokio::test]

@@ -119,34 +119,36 @@ async fn a_sign_up_spree_from_one_address_is_cut_at_ten_an_hour() {
 
 #[tokio::test]
 async fn a_reused_idempotency_key_cannot_swap_the_order() {
-    let app = spawn_app().await;
-    app.login_demo("customer@mealstream.test").await;
-    let place = |quantity: i64| {
-        let app = &app;
-        async move {
-            let body = order_body(app, quantity).await;
-            app.client
-                .post(app.url("/api/orders"))
-                .header("Idempotency-Key", "checkout-42")
-                .json(&body)
-                .send()
-                .await
-                .expect("request sent")
-        }
-    };
-    let first = place(1).await;
-    assert_eq!(first.status(), 201);
-    let first: Value = first.json().await.unwrap();
-    // The same request again is a retry: the same order.
-    let again = place(1).await;
-    assert!(again.status().is_success());
-    let again: Value = again.json().await.unwrap();
-    assert_eq!(again["id"], first["id"]);
-    // Another body under the same key is refused, not answered with the first.
-    let other = place(3).await;
-    assert_eq!(other.status(), 422);
-    let body: Value = other.json().await.unwrap();
-    assert_eq!(body["error"]["code"], "idempotency_key_reused");
+    for backend in available([Backend::Sqlite, Backend::Postgres]) {
+        let app = spawn_app_on(backend).await;
+        app.login_demo("customer@mealstream.test").await;
+        let place = |quantity: i64| {
+            let app = &app;
+            async move {
+                let body = order_body(app, quantity).await;
+                app.client
+                    .post(app.url("/api/orders"))
+                    .header("Idempotency-Key", "checkout-42")
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("request sent")
+            }
+        };
+        let first = place(1).await;
+        assert_eq!(first.status(), 201, "{backend:?}");
+        let first: Value = first.json().await.unwrap();
+        // The same request again is a retry: the same order.
+        let again = place(1).await;
+        assert!(again.status().is_success());
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["id"], first["id"], "{backend:?}");
+        // Another body under the same key is refused, not answered with the first.
+        let other = place(3).await;
+        assert_eq!(other.status(), 422, "{backend:?}");
+        let body: Value = other.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "idempotency_key_reused");
+    }
 }
 
 #[tokio::test]

@@ -26,6 +26,7 @@ pub mod order_steps;
 pub mod orders;
 pub mod outbox;
 pub mod password;
+pub mod placing;
 pub mod rate_limit;
 pub mod replay_cache;
 pub mod restaurants;

@@ -68,6 +68,24 @@ pub fn event_of(
     }
 }
 
+/// The rows of `notes` (see [`rows`]), each with its `notification:new`
+/// payload written with id 0 and unread 0, for a write that fills them in
+/// with SQL (`store::pg_write`).
+pub fn templated<'a>(
+    notes: &'a [Note<'a>],
+    at: i64,
+) -> Result<Vec<(NewNotification<'a>, String)>, AppError> {
+    rows(notes)
+        .into_iter()
+        .map(|row| {
+            let event = event_of(&row, NotificationId(0), at, 0);
+            serde_json::to_string(&event)
+                .map(|payload| (row, payload))
+                .map_err(|e| AppError::Internal(e.into()))
+        })
+        .collect()
+}
+
 /// Stores each note for its recipients inside `tx` (see [`rows`]), in one
 /// statement, and logs a `notification:new` to each one's sockets.
 pub async fn record(tx: &mut EventTx, notes: &[Note<'_>]) -> Result<(), AppError> {

@@ -7,13 +7,12 @@ use super::notifications::{self, Note};
 use super::orders::{as_participant, last_location, load_as_participant, order_rooms};
 use super::{dispatch, metrics, Ctx};
 use crate::store::events::NewEvent;
-use crate::store::{self, orders::Loaded, pg_step, Backend};
+use crate::store::{self, orders::Loaded, pg_write, Backend};
 use model::error::AppError;
 use model::events::{OrderStatusChanged, Payload};
 use model::time::rfc3339;
 use model::{
-    check_step, HistoryEntry, NotificationId, Order, OrderId, OrderStatus, Party, Role,
-    StepRefused, User, UserId,
+    check_step, HistoryEntry, Order, OrderId, OrderStatus, Party, Role, StepRefused, User, UserId,
 };
 
 const MAX_REASON_CHARS: usize = 300;
@@ -23,7 +22,7 @@ const MAX_REASON_CHARS: usize = 300;
 /// On SQLite: six statements inline on the one writer, the order read
 /// inside the transaction (so the read and the update are one atomic
 /// step). On PostgreSQL: the order read from the pool, then one statement
-/// (`store::pg_step`) that writes only if the order's version is still
+/// (`store::pg_write`) that writes only if the order's version is still
 /// the one read: of two concurrent steps, exactly one wins.
 pub async fn change_status(
     ctx: &Ctx,
@@ -149,28 +148,21 @@ async fn in_one_statement(
         at,
         rooms: order_rooms(&order),
     }];
-    let rows = notifications::rows(&notes);
-    let notes = rows
-        .into_iter()
-        .map(|row| {
-            let event = notifications::event_of(&row, NotificationId(0), at, 0);
-            serde_json::to_string(&event)
-                .map(|payload| (row, payload))
-                .map_err(|e| AppError::Internal(e.into()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let notes = notifications::templated(&notes, at)?;
     let started = std::time::Instant::now();
-    let step = pg_step::Step {
+    let step = pg_write::Step {
         order_id,
         version: order.version,
         to,
         by: actor.id,
         reason,
-        at,
-        events: &events,
-        notes: &notes,
+        logged: pg_write::Logged {
+            at,
+            events: &events,
+            notes: &notes,
+        },
     };
-    let Some(newest) = pg_step::apply(&ctx.db, &step).await? else {
+    let Some(newest) = pg_write::apply(&ctx.db, &step).await? else {
         return Err(moved_on(ctx, order_id, to).await);
     };
     metrics::events_committed(started.elapsed());

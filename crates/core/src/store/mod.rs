@@ -11,7 +11,7 @@ pub mod notifications;
 pub mod offers;
 pub mod order_detail;
 pub mod orders;
-pub mod pg_step;
+pub mod pg_write;
 pub mod restaurants;
 pub mod users;
 pub mod write;

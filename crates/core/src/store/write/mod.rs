@@ -210,7 +210,7 @@ impl Query {
     }
 
     /// Runs it alone, as its own transaction, on a connection of `pool`
-    /// (PostgreSQL: see `store::pg_step`).
+    /// (PostgreSQL: see `store::pg_write`).
     pub async fn fetch_one_alone(self, pool: &sqlx::AnyPool) -> Result<Row, sqlx::Error> {
         row_of(&self.any().fetch_one(pool).await?)
     }
