@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use sqlx::AnyPool;
+use super::write::Reads;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most keys one query asks for.
@@ -23,11 +23,11 @@ pub const MAX_BATCH: usize = 256;
 type Answer<V> = oneshot::Sender<Option<Option<V>>>;
 /// A batch read under way: the value of each key that has one.
 pub type Batch<K, V> = Pin<Box<dyn Future<Output = Result<HashMap<K, V>, sqlx::Error>> + Send>>;
-type ReadMany<K, V> = fn(AnyPool, Vec<K>) -> Batch<K, V>;
+type ReadMany<K, V> = fn(Reads, Vec<K>) -> Batch<K, V>;
 
 /// One kind of point read (a user by id), coalesced.
 pub struct Coalesced<K, V> {
-    pool: AnyPool,
+    reads: Reads,
     read_many: ReadMany<K, V>,
     /// The batching task, started on first use (on the runtime that uses it).
     asks: OnceLock<mpsc::UnboundedSender<(K, Answer<V>)>>,
@@ -41,9 +41,9 @@ where
     V: Clone + Send + 'static,
 {
     /// `read_many` answers a batch: the value of each key that has one.
-    pub fn new(pool: AnyPool, read_many: ReadMany<K, V>) -> Arc<Self> {
+    pub fn new(reads: Reads, read_many: ReadMany<K, V>) -> Arc<Self> {
         Arc::new(Coalesced {
-            pool,
+            reads,
             read_many,
             asks: OnceLock::new(),
             batches: Arc::default(),
@@ -61,7 +61,7 @@ where
                 return Ok(value);
             }
         }
-        let mut alone = (self.read_many)(self.pool.clone(), vec![key.clone()]).await?;
+        let mut alone = (self.read_many)(self.reads.clone(), vec![key.clone()]).await?;
         Ok(alone.remove(&key))
     }
 
@@ -72,7 +72,8 @@ where
 
     fn spawn(&self) -> mpsc::UnboundedSender<(K, Answer<V>)> {
         let (asks, mut queue) = mpsc::unbounded_channel::<(K, Answer<V>)>();
-        let (pool, read_many, batches) = (self.pool.clone(), self.read_many, self.batches.clone());
+        let (reads, read_many, batches) =
+            (self.reads.clone(), self.read_many, self.batches.clone());
         tokio::spawn(async move {
             let mut batch = Vec::new();
             // Ends when every sender (the `Db` clones) is gone.
@@ -84,7 +85,7 @@ where
                 }
                 let mut keys: Vec<K> = batch.iter().map(|(k, _)| k.clone()).collect();
                 dedup(&mut keys);
-                let read = read_many(pool.clone(), keys).await;
+                let read = read_many(reads.clone(), keys).await;
                 batches.fetch_add(1, Ordering::Relaxed);
                 for (key, answer) in batch.drain(..) {
                     let _ = answer.send(read.as_ref().ok().map(|all| all.get(&key).cloned()));

@@ -9,9 +9,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use super::coalesce::Coalesced;
-use super::write::{self, SqliteWriter, WriteConn};
+use super::write::{self, Reads, SqliteWriter, WriteConn};
 use model::{User, UserId};
 use std::sync::Arc;
+
+/// SQLite connections for the hot reads (`store::write::Reads`): one per
+/// core of this machine is enough, since a read never awaits.
+const SQLITE_READERS: usize = 4;
 
 #[derive(Clone)]
 pub struct Db {
@@ -24,6 +28,8 @@ pub struct Db {
     writer: AnyPool,
     /// SQLite's writer connection for write transactions (see `store::write`).
     sqlite_writer: Option<SqliteWriter>,
+    /// The hot reads: inline on SQLite, the pool on PostgreSQL.
+    pub(super) reads: Reads,
     /// Users by id (with their session epoch), read together when many
     /// ask at once: every request, handshake and privileged socket event.
     pub(super) users: Arc<Coalesced<UserId, (User, i64)>>,
@@ -75,7 +81,7 @@ impl Db {
         .connect_with(options.clone())
         .await
         .with_context(|| format!("cannot connect to the {backend:?} database"))?;
-        let (writer, sqlite_writer) = match backend {
+        let (writer, sqlite_writer, reads) = match backend {
             Backend::Sqlite => (
                 pool_options(backend, 1)
                     .connect_with(options)
@@ -88,11 +94,15 @@ impl Db {
                         .context("cannot start the SQLite checkpointer")?;
                     writer
                 }),
+                // Opened after the writer, which puts the file in WAL mode.
+                Reads::sqlite(pool.clone(), sqlite_path(&url), SQLITE_READERS)
+                    .context("cannot open the SQLite reader connections")?,
             ),
-            Backend::Postgres => (pool.clone(), None),
+            Backend::Postgres => (pool.clone(), None, Reads::pooled(pool.clone())),
         };
         Ok(Db {
-            users: Coalesced::new(pool.clone(), super::users::with_epoch_many),
+            users: Coalesced::new(reads.clone(), super::users::with_epoch_many),
+            reads,
             pool,
             backend,
             writer,

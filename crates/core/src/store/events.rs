@@ -42,14 +42,6 @@ pub struct StoredEvent {
     pub rooms: Vec<String>,
 }
 
-/// An event with its rooms, a JSON list.
-#[derive(sqlx::FromRow)]
-struct TailRow {
-    #[sqlx(flatten)]
-    event: StoredEvent,
-    rooms: String,
-}
-
 /// An event to append: its payload is already JSON.
 #[derive(Clone, Debug)]
 pub struct NewEvent {
@@ -136,21 +128,24 @@ pub async fn append_all(
 /// Every event after `after`, oldest first, with its rooms: what a node's
 /// log tail emits.
 pub async fn after(db: &Db, after: EventId, limit: i64) -> Result<Vec<StoredEvent>, sqlx::Error> {
-    let sql = format!(
+    let query = Query::new(format!(
         "SELECT id, kind, payload, at, rooms FROM events WHERE id > $1{} ORDER BY id LIMIT $2",
         below_horizon(db.backend, "id")
-    );
-    let rows: Vec<TailRow> = sqlx::query_as(&sql)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.into_iter()
+    ))
+    .bind(after)
+    .bind(limit);
+    db.reads
+        .all(query)
+        .await?
+        .iter()
         .map(|row| {
             Ok(StoredEvent {
-                rooms: serde_json::from_str(&row.rooms)
+                id: EventId(row.i64("id")?),
+                kind: row.string("kind")?,
+                payload: row.string("payload")?,
+                at: row.i64("at")?,
+                rooms: serde_json::from_str(&row.string("rooms")?)
                     .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                ..row.event
             })
         })
         .collect()

@@ -2,9 +2,8 @@
 
 use std::collections::HashMap;
 
-use sqlx::AnyPool;
-
 use super::coalesce::Batch;
+use super::write::{Columns, Query, Reads, Row};
 use super::{now_ms, Db};
 use model::admin::UserRow;
 use model::{RestaurantId, Role, User, UserId};
@@ -90,24 +89,38 @@ pub async fn with_epoch(db: &Db, id: UserId) -> Result<Option<(User, i64)>, sqlx
 }
 
 /// [`with_epoch`] for many users in one query.
-pub(super) fn with_epoch_many(pool: AnyPool, ids: Vec<UserId>) -> Batch<UserId, (User, i64)> {
+pub(super) fn with_epoch_many(reads: Reads, ids: Vec<UserId>) -> Batch<UserId, (User, i64)> {
     Box::pin(async move {
-        let sql = format!(
+        let mut query = Query::new(format!(
             "{SELECT_USER} WHERE u.id IN ({})",
             super::coalesce::placeholders(ids.len())
-        );
-        let mut query = sqlx::query_as::<_, Account>(&sql);
+        ));
         for id in &ids {
             query = query.bind(*id);
         }
         let mut found = HashMap::with_capacity(ids.len());
-        for account in query.fetch_all(&pool).await? {
-            let (user, epoch, _) = account.user();
+        for row in reads.all(query).await? {
+            let (user, epoch) = user_of(&row)?;
             // Staff of several restaurants: the first row, as a point read.
             found.entry(user.id).or_insert((user, epoch));
         }
         Ok(found)
     })
+}
+
+/// A row of [`SELECT_USER`] as the user and its session epoch.
+fn user_of(row: &Row) -> Result<(User, i64), sqlx::Error> {
+    let role = row.string("role")?;
+    let user = User {
+        id: UserId(row.i64("id")?),
+        email: row.string("email")?,
+        name: row.string("name")?,
+        role: Role::try_from(role)
+            .map_err(|e| sqlx::Error::Decode(format!("column role: {e}").into()))?,
+        suspended: row.i64("suspended")? != 0,
+        restaurant_id: row.opt_i64("restaurant_id")?.map(RestaurantId),
+    };
+    Ok((user, row.i64("session_epoch")?))
 }
 
 /// The user, its password hash and session epoch, for signing in.

@@ -215,6 +215,16 @@ impl Query {
         row_of(&self.any().fetch_one(pool).await?)
     }
 
+    /// Every row, read on a connection of `pool` (see `reads`).
+    async fn fetch_all_alone(self, pool: &sqlx::AnyPool) -> Result<Vec<Row>, sqlx::Error> {
+        self.any()
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(row_of)
+            .collect()
+    }
+
     fn any(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.sql);
         for arg in &self.args {
@@ -274,5 +284,7 @@ impl WriteConn {
     }
 }
 
+mod reads;
 mod sqlite;
+pub use reads::Reads;
 pub use sqlite::{open_sqlite_writer, spawn_checkpointer, SqliteTx, SqliteWriter};
