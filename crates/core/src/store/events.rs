@@ -10,7 +10,7 @@
 //!   below what a reader has read. The cost: events wait for the oldest
 //!   writer running on the server (changes keep their transactions short).
 
-use super::write::{Columns, Query, WriteConn};
+use super::write::{Columns, Query, Row, WriteConn};
 use super::{Backend, Db};
 use model::events::DeliveryOffer;
 use model::events::OfferWithdrawn;
@@ -31,14 +31,13 @@ fn below_horizon(backend: Backend, column: &str) -> String {
 }
 
 /// An event as stored: its payload is the JSON object of the catalog type.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoredEvent {
     pub id: EventId,
     pub kind: String,
     pub payload: String,
     pub at: i64,
     /// Read by the log tail only (`after`).
-    #[sqlx(skip)]
     pub rooms: Vec<String>,
 }
 
@@ -139,16 +138,21 @@ pub async fn after(db: &Db, after: EventId, limit: i64) -> Result<Vec<StoredEven
         .await?
         .iter()
         .map(|row| {
-            Ok(StoredEvent {
-                id: EventId(row.i64("id")?),
-                kind: row.string("kind")?,
-                payload: row.string("payload")?,
-                at: row.i64("at")?,
-                rooms: serde_json::from_str(&row.string("rooms")?)
-                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-            })
+            let rooms = serde_json::from_str(&row.string("rooms")?)
+                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            stored(row, rooms)
         })
         .collect()
+}
+
+fn stored(row: &Row, rooms: Vec<String>) -> Result<StoredEvent, sqlx::Error> {
+    Ok(StoredEvent {
+        id: EventId(row.i64("id")?),
+        kind: row.string("kind")?,
+        payload: row.string("payload")?,
+        at: row.i64("at")?,
+        rooms,
+    })
 }
 
 /// Events after `after` addressed to any of `rooms`, oldest first.
@@ -169,11 +173,16 @@ pub async fn since(
         below_horizon(db.backend, "e.id"),
         placeholders.join(", ")
     );
-    let mut query = sqlx::query_as(&sql).bind(after).bind(limit);
+    let mut query = Query::new(sql).bind(after).bind(limit);
     for room in rooms {
         query = query.bind(room);
     }
-    query.fetch_all(&db.pool).await
+    db.reads
+        .all(query)
+        .await?
+        .iter()
+        .map(|row| stored(row, Vec::new()))
+        .collect()
 }
 
 /// The newest event id a reader may see, 0 when the log is empty. Pruned
@@ -185,7 +194,7 @@ pub async fn latest_id(db: &Db) -> Result<EventId, sqlx::Error> {
 }
 
 /// Both ends of the log as one statement sees them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ends {
     /// The newest id a reader may see ([`latest_id`]).
     pub newest: EventId,
@@ -206,7 +215,12 @@ pub async fn ends(db: &Db) -> Result<Ends, sqlx::Error> {
            AS newest, {pruned} AS pruned",
         below_horizon(db.backend, "id")
     );
-    sqlx::query_as(&sql).fetch_one(&db.pool).await
+    let rows = db.reads.all(Query::new(sql)).await?;
+    let row = rows.first().ok_or(sqlx::Error::RowNotFound)?;
+    Ok(Ends {
+        newest: EventId(row.i64("newest")?),
+        pruned: EventId(row.i64("pruned")?),
+    })
 }
 
 pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
