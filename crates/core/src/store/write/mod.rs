@@ -254,6 +254,8 @@ fn row_of(row: &AnyRow) -> Result<Row, sqlx::Error> {
                 "DOUBLE" | "DOUBLE PRECISION" | "FLOAT8" | "FLOAT4" | "REAL" => {
                     Arg::Real(row.try_get::<f64, _>(i)?)
                 }
+                // PostgreSQL's booleans (`EXISTS (...)`), as SQLite gives them.
+                "BOOLEAN" => Arg::Int(i64::from(row.try_get::<bool, _>(i)?)),
                 _ => Arg::Text(row.try_get::<String, _>(i)?),
             }
         };
@@ -288,3 +290,30 @@ mod reads;
 mod sqlite;
 pub use reads::Reads;
 pub use sqlite::{open_sqlite_writer, spawn_checkpointer, SqliteTx, SqliteWriter};
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    /// PostgreSQL's booleans read as SQLite gives them, 1 and 0 (skipped
+    /// without `TEST_DATABASE_URL`, which `scripts/test.sh` sets).
+    #[tokio::test]
+    async fn a_postgres_boolean_reads_as_an_integer() {
+        let Some(url) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        else {
+            eprintln!("skipped: TEST_DATABASE_URL not set");
+            return;
+        };
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+        let row = Query::new("SELECT EXISTS (SELECT 1) AS yes, 1 = 2 AS no, 7 AS n")
+            .fetch_one_alone(&pool)
+            .await
+            .expect("read");
+        assert_eq!(row.i64("yes").expect("yes"), 1);
+        assert_eq!(row.i64("no").expect("no"), 0);
+        assert_eq!(row.i64("n").expect("n"), 7);
+    }
+}

@@ -1,11 +1,11 @@
-//! The reads every change makes again and again (the session's user, the
-//! log tail), written once for both backends. On SQLite they run inline
-//! on the calling task against a few read-only connections of their own
-//! (rusqlite, cached statements), as write transactions do: through sqlx
-//! each was a hand-off to a connection's worker thread and back, about a
-//! fifth of the server's CPU at 1,500 changes a second. WAL lets them read
-//! beside the writer without waiting for it. On PostgreSQL they go to the
-//! pool as before.
+//! The reads every change or reconnect makes again and again (the
+//! session's user, the log tail, replay), written once for both backends.
+//! On SQLite they run inline on the calling task against a few read-only
+//! connections of their own (rusqlite, cached statements), as write
+//! transactions do: through sqlx each was a hand-off to a connection's
+//! worker thread and back (those threads alone were 11 % of the server's
+//! samples at 1,200 changes a second). WAL lets them read beside the
+//! writer without waiting for it. On PostgreSQL they go to the pool.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, TryLockError};
@@ -22,7 +22,7 @@ pub struct Reads {
 }
 
 impl Reads {
-    /// Reads through `pool` (PostgreSQL, or SQLite before the readers open).
+    /// Reads through `pool` (PostgreSQL).
     pub fn pooled(pool: AnyPool) -> Reads {
         Reads { pool, sqlite: None }
     }
@@ -77,12 +77,17 @@ impl SqliteReaders {
     }
 }
 
-/// A connection that can only read, and never waits long for a checkpoint.
+/// A connection that can only read. In WAL mode a read never waits for
+/// the writer or a (passive) checkpoint; what can make it wait (recovery
+/// of the WAL after a crash) is rare, and a wait here holds a runtime
+/// worker, so it gives up after a quarter of a second with an error.
 fn open_reader(path: &str) -> Result<rusqlite::Connection, sqlx::Error> {
     let conn = rusqlite::Connection::open(path).map_err(sqlite::error)?;
-    conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 5000;")
+    conn.execute_batch("PRAGMA query_only = ON; PRAGMA busy_timeout = 250;")
         .map_err(sqlite::error)?;
-    conn.set_prepared_statement_cache_capacity(64);
+    // A user read's text differs with its batch's size (up to
+    // `coalesce::MAX_BATCH`): room for each, and for the others.
+    conn.set_prepared_statement_cache_capacity(crate::store::coalesce::MAX_BATCH + 64);
     Ok(conn)
 }
 
