@@ -242,6 +242,18 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// A new, migrated SQLite database in a folder of its own under the
+/// system's temporary folder, for tests; remove the folder when done.
+#[cfg(test)]
+pub(crate) async fn sqlite_for_test(name: &str) -> (Db, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("mealstream-{name}-{}", std::process::id()));
+    let db = Db::connect(&format!("sqlite://{}/t.db", dir.display()))
+        .await
+        .expect("open");
+    db.migrate().await.expect("migrate");
+    (db, dir)
+}
+
 #[cfg(test)]
 mod redact_tests {
     use super::redact_url;

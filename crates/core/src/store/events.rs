@@ -300,18 +300,14 @@ pub async fn pruned_through(db: &Db) -> Result<EventId, sqlx::Error> {
 
 #[cfg(test)]
 mod prune_tests {
-    use super::super::Db;
+    use super::super::db::sqlite_for_test;
 
     /// Pruning an event deletes its rooms by cascade; without an index on
     /// `event_rooms.event_id` each pruned event scanned every room row
     /// (7.8 s for 200 events beside 400,000 rows, holding the writer).
     #[tokio::test]
     async fn the_cascade_to_an_events_rooms_uses_an_index() {
-        let dir = std::env::temp_dir().join(format!("mealstream-prune-{}", std::process::id()));
-        let db = Db::connect(&format!("sqlite://{}/t.db", dir.display()))
-            .await
-            .expect("open");
-        db.migrate().await.expect("migrate");
+        let (db, dir) = sqlite_for_test("prune").await;
         let plan: Vec<(i64, i64, i64, String)> =
             sqlx::query_as("EXPLAIN QUERY PLAN DELETE FROM event_rooms WHERE event_id = 1")
                 .fetch_all(&db.pool)

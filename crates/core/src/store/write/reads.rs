@@ -94,18 +94,14 @@ fn open_reader(path: &str) -> Result<rusqlite::Connection, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::db::sqlite_for_test;
     use crate::store::write::Columns;
-    use crate::store::Db;
 
     /// A reader sees each commit of the writer as soon as it is made (it
     /// holds no snapshot between reads), and cannot write.
     #[tokio::test]
     async fn readers_see_every_commit_at_once_and_never_write() {
-        let dir = std::env::temp_dir().join(format!("mealstream-reads-{}", std::process::id()));
-        let db = Db::connect(&format!("sqlite://{}/t.db", dir.display()))
-            .await
-            .expect("open");
-        db.migrate().await.expect("migrate");
+        let (db, dir) = sqlite_for_test("reads").await;
         let count = || Query::new("SELECT COUNT(*) AS n FROM events");
         let n = |rows: Vec<Row>| rows[0].i64("n").expect("n");
         assert_eq!(n(db.reads.all(count()).await.expect("read")), 0);
