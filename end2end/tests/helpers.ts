@@ -21,7 +21,8 @@ export const DEMO_PASSWORD = 'mealstream';
 //   - threw an uncaught exception (`pageerror`),
 //   - logged a console error,
 //   - logged a console warning about hydration,
-//   - got a 5xx response from our own server.
+//   - got a 5xx response from our own server,
+//   - got an HTML page without its nonce policy (its scripts cannot run).
 // Not ours to fix, so ignored: map tiles (a third-party server the tests
 // cannot reach, or block) and any other resource of a foreign origin that
 // failed to load. A 4xx a test provokes on purpose logs "Failed to load
@@ -77,7 +78,15 @@ function watch(context: BrowserContext, origin: string, problems: Problem[]) {
     note(`console.${type}`, failedLoad ? `${text} (${from})` : text, pageOf(m));
   });
   context.on('response', (r) => {
-    if (r.status() < 500 || !r.url().startsWith(origin)) return;
+    if (!r.url().startsWith(origin)) return;
+    const headers = r.headers();
+    const html = (headers['content-type'] ?? '').startsWith('text/html');
+    if (html && r.request().resourceType() === 'document' && !/'nonce-/.test(headers['content-security-policy'] ?? '')) {
+      // A page without its nonce policy cannot run its scripts: say what came instead.
+      const csp = headers['content-security-policy'] ?? 'none';
+      note('csp', `${r.status()} ${r.url().slice(origin.length)} came without the page policy (CSP: ${csp})`, pageOf({ page: () => r.frame().page() }));
+    }
+    if (r.status() < 500) return;
     let page: Page | null = null;
     try {
       page = r.frame().page();
