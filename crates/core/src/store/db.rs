@@ -90,8 +90,12 @@ impl Db {
                 Some({
                     let writer = write::open_sqlite_writer(sqlite_path(&url))
                         .context("cannot open the SQLite writer connection")?;
-                    write::spawn_checkpointer(sqlite_path(&url), &writer)
-                        .context("cannot start the SQLite checkpointer")?;
+                    write::spawn_checkpointer(
+                        sqlite_path(&url),
+                        &writer,
+                        write::Checkpoints::DEFAULT,
+                    )
+                    .context("cannot start the SQLite checkpointer")?;
                     writer
                 }),
                 // Opened after the writer, which puts the file in WAL mode.

@@ -286,10 +286,12 @@ impl WriteConn {
     }
 }
 
+mod checkpoint;
 mod reads;
 mod sqlite;
+pub use checkpoint::{spawn_checkpointer, Checkpoints};
 pub use reads::Reads;
-pub use sqlite::{open_sqlite_writer, spawn_checkpointer, SqliteTx, SqliteWriter};
+pub use sqlite::{open_sqlite_writer, SqliteTx, SqliteWriter};
 
 #[cfg(test)]
 mod row_tests {

@@ -25,36 +25,12 @@ pub fn open_sqlite_writer(path: &str) -> Result<SqliteWriter, sqlx::Error> {
     conn.set_prepared_statement_cache_capacity(256);
     // Checkpoints (copying the WAL into the file, with its fsyncs) would
     // run inside a commit of the writer and stall every change behind it:
-    // a checkpointer of its own does them (see `spawn_checkpointer`); the
-    // writer checkpoints only if the WAL passes ~80 MB anyway.
-    conn.pragma_update(None, "wal_autocheckpoint", 20_000)
+    // a checkpointer of its own does them (see `checkpoint`). The writer
+    // checkpoints only if that thread stops keeping up and the WAL passes
+    // ~200 MB.
+    conn.pragma_update(None, "wal_autocheckpoint", 50_000)
         .map_err(error)?;
     Ok(Arc::new(tokio::sync::Mutex::new(conn)))
-}
-
-/// How often the checkpointer copies the WAL back into the database file.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// Runs SQLite's checkpoints beside `writer`, on a thread of its own:
-/// PASSIVE never waits for the writer or readers, so changes go on. The
-/// thread ends with the last handle on the writer.
-pub fn spawn_checkpointer(path: &str, writer: &SqliteWriter) -> Result<(), sqlx::Error> {
-    let writer = Arc::downgrade(writer);
-    let conn = rusqlite::Connection::open(path).map_err(error)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(error)?;
-    std::thread::Builder::new()
-        .name("sqlite-checkpoint".into())
-        .spawn(move || {
-            while writer.strong_count() > 0 {
-                std::thread::sleep(CHECKPOINT_EVERY);
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
-                }
-            }
-        })
-        .map_err(sqlx::Error::Io)?;
-    Ok(())
 }
 
 /// A transaction on the SQLite writer: the connection is held from BEGIN
