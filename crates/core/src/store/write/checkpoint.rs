@@ -116,8 +116,14 @@ mod tests {
         let text = Arg::Text("x".repeat(1_500));
         for _ in 0..8_000 {
             let mut tx = SqliteTx::begin(&writer).await.expect("begin");
-            tx.with(|conn| execute(conn, "INSERT INTO t (v) VALUES ($1)", &[text.clone()]))
-                .expect("insert");
+            tx.with(|conn| {
+                execute(
+                    conn,
+                    "INSERT INTO t (v) VALUES ($1)",
+                    std::slice::from_ref(&text),
+                )
+            })
+            .expect("insert");
             tx.commit().expect("commit");
         }
         let wal = std::fs::metadata(format!("{path}-wal")).expect("wal").len();
