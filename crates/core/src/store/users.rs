@@ -8,41 +8,11 @@ use super::{now_ms, Db};
 use model::admin::UserRow;
 use model::{RestaurantId, Role, User, UserId};
 
-const SELECT_USER: &str =
-    "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, s.restaurant_id \
-     FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id";
-
-/// A user, with what each query adds: the session epoch and staff
-/// membership, the password hash for signing in.
-#[derive(sqlx::FromRow)]
-struct Account {
-    id: UserId,
-    email: String,
-    name: String,
-    #[sqlx(try_from = "String")]
-    role: Role,
-    suspended: i64,
-    #[sqlx(default)]
-    session_epoch: i64,
-    #[sqlx(default)]
-    restaurant_id: Option<RestaurantId>,
-    #[sqlx(default)]
-    password_hash: String,
-}
-
-impl Account {
-    fn user(self) -> (User, i64, String) {
-        let user = User {
-            id: self.id,
-            email: self.email,
-            name: self.name,
-            role: self.role,
-            suspended: self.suspended != 0,
-            restaurant_id: self.restaurant_id,
-        };
-        (user, self.session_epoch, self.password_hash)
-    }
-}
+/// A user's columns, with its session epoch and staff membership (read
+/// by [`user_of`]), and where they come from.
+const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, s.restaurant_id";
+const USER_FROM: &str = "FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id";
 
 /// A new user, or `Ok(None)` when the email is already taken.
 pub async fn insert(
@@ -92,7 +62,7 @@ pub async fn with_epoch(db: &Db, id: UserId) -> Result<Option<(User, i64)>, sqlx
 pub(super) fn with_epoch_many(reads: Reads, ids: Vec<UserId>) -> Batch<UserId, (User, i64)> {
     Box::pin(async move {
         let mut query = Query::new(format!(
-            "{SELECT_USER} WHERE u.id IN ({})",
+            "SELECT {USER_COLUMNS} {USER_FROM} WHERE u.id IN ({})",
             super::coalesce::placeholders(ids.len())
         ));
         for id in &ids {
@@ -108,19 +78,22 @@ pub(super) fn with_epoch_many(reads: Reads, ids: Vec<UserId>) -> Batch<UserId, (
     })
 }
 
-/// A row of [`SELECT_USER`] as the user and its session epoch.
+/// A row of [`USER_COLUMNS`] as the user and its session epoch.
 fn user_of(row: &Row) -> Result<(User, i64), sqlx::Error> {
-    let role = row.string("role")?;
     let user = User {
         id: UserId(row.i64("id")?),
         email: row.string("email")?,
         name: row.string("name")?,
-        role: Role::try_from(role)
-            .map_err(|e| sqlx::Error::Decode(format!("column role: {e}").into()))?,
+        role: role_of(row)?,
         suspended: row.i64("suspended")? != 0,
         restaurant_id: row.opt_i64("restaurant_id")?.map(RestaurantId),
     };
     Ok((user, row.i64("session_epoch")?))
+}
+
+fn role_of(row: &Row) -> Result<Role, sqlx::Error> {
+    Role::try_from(row.string("role")?)
+        .map_err(|e| sqlx::Error::Decode(format!("column role: {e}").into()))
 }
 
 /// The user, its password hash and session epoch, for signing in.
@@ -128,17 +101,15 @@ pub async fn credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<(User, String, i64)>, sqlx::Error> {
-    let sql = "SELECT u.id, u.email, u.name, u.role, u.suspended, u.session_epoch, \
-         s.restaurant_id, u.password_hash \
-         FROM users u LEFT JOIN restaurant_staff s ON s.user_id = u.id WHERE u.email = $1";
-    let account: Option<Account> = sqlx::query_as(sql)
-        .bind(email)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(account.map(|a| {
-        let (user, epoch, hash) = a.user();
-        (user, hash, epoch)
-    }))
+    let query = Query::new(format!(
+        "SELECT {USER_COLUMNS}, u.password_hash {USER_FROM} WHERE u.email = $1"
+    ))
+    .bind(email);
+    let Some(row) = db.reads.all(query).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let (user, epoch) = user_of(&row)?;
+    Ok(Some((user, row.string("password_hash")?, epoch)))
 }
 
 pub async fn add_staff(
@@ -187,23 +158,21 @@ pub async fn set_suspended(db: &Db, id: UserId, suspended: bool) -> Result<bool,
 
 /// Every user, for the admin's list (newest first).
 pub async fn list(db: &Db, limit: i64) -> Result<Vec<UserRow>, sqlx::Error> {
-    let rows: Vec<Account> = sqlx::query_as(
-        "SELECT id, email, name, role, suspended FROM users ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let (user, _, _) = r.user();
-            UserRow {
-                id: user.id,
-                email: user.email,
-                name: user.name,
-                role: user.role,
-                suspended: user.suspended,
-            }
+    let query =
+        Query::new("SELECT id, email, name, role, suspended FROM users ORDER BY id DESC LIMIT $1")
+            .bind(limit);
+    db.reads
+        .all(query)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(UserRow {
+                id: UserId(row.i64("id")?),
+                email: row.string("email")?,
+                name: row.string("name")?,
+                role: role_of(row)?,
+                suspended: row.i64("suspended")? != 0,
+            })
         })
-        .collect())
+        .collect()
 }
