@@ -156,6 +156,9 @@ async fn signing_in_over_a_live_session_ends_that_sessions_sockets() {
     let app = spawn_app().await;
     app.login_demo("customer@mealstream.test").await;
     let (_socket, mut events) = app.socket(app.cookie_header().as_deref()).await;
+    // Connected (in its session's room) before the second sign-in: the
+    // engine.io handshake returns before the server has admitted the socket.
+    next_event(&mut events, "hello").await.expect("hello");
     // Someone signs in on the same browser (the same cookie) as another user.
     app.login_demo("customer2@mealstream.test").await;
     let revoked = next_event(&mut events, "session:revoked")
@@ -380,6 +383,9 @@ async fn a_socket_does_not_keep_rights_its_user_lost() {
     let app = spawn_app().await;
     app.login_demo("customer@mealstream.test").await;
     let (_socket, mut events) = app.socket(app.cookie_header().as_deref()).await;
+    // Admitted as a customer first: a handshake read after the change
+    // would rightly admit a driver, and nothing would lapse.
+    next_event(&mut events, "hello").await.expect("hello");
     // The role changes behind the node's back (no event tells it).
     app.sqlite_exec("UPDATE users SET role = 'driver' WHERE email = 'customer@mealstream.test'")
         .await;
