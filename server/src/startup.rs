@@ -8,6 +8,7 @@ use anyhow::Context;
 use std::sync::Arc;
 
 use app::{shell, App};
+use axum::serve::ListenerExt;
 use axum::Router;
 use fred::prelude::Pool;
 use leptos::config::LeptosOptions;
@@ -125,7 +126,16 @@ impl Application {
                 emitter.close_all().await;
             }
         };
-        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        // No Nagle: a handshake, a reply and each realtime frame are small
+        // writes that follow one another, and Nagle holds each one back
+        // until the client acknowledges the one before, which a delayed
+        // ACK puts off by up to 40 ms (README, "Connections", 12-05).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
+            }
+        });
+        let server = axum::serve(listener, service).with_graceful_shutdown(signal);
         tokio::select! {
             result = server => result.context("server failed"),
             _ = async { stopping.notified().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
