@@ -8,7 +8,7 @@ use anyhow::Context;
 use std::sync::Arc;
 
 use app::{shell, App};
-use axum::serve::ListenerExt;
+use axum::serve::{ListenerExt, TapIo};
 use axum::Router;
 use fred::prelude::Pool;
 use leptos::config::LeptosOptions;
@@ -20,7 +20,7 @@ use mealstream_core::service::fleet::{Fleet, RedisPositions};
 use mealstream_core::service::stream_slots::{RedisHeld, StreamSlots};
 use mealstream_core::service::{demo, dispatch, tail, Ctx};
 use mealstream_core::store::Db;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -126,16 +126,7 @@ impl Application {
                 emitter.close_all().await;
             }
         };
-        // No Nagle: a handshake, a reply and each realtime frame are small
-        // writes that follow one another, and Nagle holds each one back
-        // until the client acknowledges the one before, which a delayed
-        // ACK puts off by up to 40 ms (README, "Connections", 12-05).
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
-            }
-        });
-        let server = axum::serve(listener, service).with_graceful_shutdown(signal);
+        let server = axum::serve(accepting(self.listener), service).with_graceful_shutdown(signal);
         tokio::select! {
             result = server => result.context("server failed"),
             _ = async { stopping.notified().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
@@ -143,6 +134,21 @@ impl Application {
                 Ok(())
             }
         }
+    }
+}
+
+/// The listener as the server accepts from it: without Nagle on each
+/// connection. A handshake, a reply and each realtime frame are small
+/// writes that follow one another, and Nagle held each one back until the
+/// client acknowledged the one before, which a delayed ACK puts off by up
+/// to 40 ms (README, "Write path", 12-05 later).
+fn accepting(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> {
+    listener.tap_io(no_delay)
+}
+
+fn no_delay(tcp: &mut TcpStream) {
+    if let Err(e) = tcp.set_nodelay(true) {
+        tracing::debug!(error = %e, "TCP_NODELAY not set on an accepted connection");
     }
 }
 
@@ -251,4 +257,20 @@ fn spawn_dispatch_sweeper(ctx: Ctx) {
             })
             .await;
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::serve::Listener;
+
+    #[tokio::test]
+    async fn accepted_connections_send_without_nagle() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let mut accepting = accepting(listener);
+        let _client = TcpStream::connect(addr).await.expect("connect");
+        let (accepted, _) = accepting.accept().await;
+        assert!(accepted.nodelay().expect("read TCP_NODELAY"));
+    }
 }
