@@ -44,6 +44,18 @@ impl Sessions {
         }
     }
 
+    /// Whether the session with `id` is still in the store. A request's
+    /// `Session` caches the record it loaded; this asks the store, so a
+    /// connection that outlives its request notices a sign-out, or a
+    /// sign-in over it (which deletes the old id), made since. `None`, a
+    /// session not saved yet, is not stored.
+    pub async fn holds(&self, id: Option<Id>) -> session_store::Result<bool> {
+        match id {
+            Some(id) => Ok(self.0.load(&id).await?.is_some()),
+            None => Ok(false),
+        }
+    }
+
     pub fn layer(self, secure: bool) -> SessionManagerLayer<Sessions> {
         SessionManagerLayer::new(self)
             .with_name(cookie_name(secure))
@@ -197,5 +209,31 @@ mod tests {
         );
         assert_eq!(store.sweep(), 1, "and gone after the sweep");
         assert!(store.load(&live.id).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_session_signed_in_over_is_no_longer_held() {
+        let sessions = Sessions::connect(None).await;
+        let session = tower_sessions::Session::new(None, Arc::new(sessions.clone()), None);
+        assert!(
+            !sessions.holds(session.id()).await.unwrap(),
+            "not saved yet"
+        );
+        session.insert("user_id", 1).await.unwrap();
+        session.save().await.unwrap();
+        let first = session.id();
+        assert!(sessions.holds(first).await.unwrap());
+        // What a sign-in does to the session it arrives on.
+        session.cycle_id().await.unwrap();
+        assert!(
+            !sessions.holds(first).await.unwrap(),
+            "the old id is gone as soon as the id is cycled"
+        );
+        session.save().await.unwrap();
+        let second = session.id();
+        assert!(sessions.holds(second).await.unwrap());
+        // What a sign-out does.
+        session.flush().await.unwrap();
+        assert!(!sessions.holds(second).await.unwrap());
     }
 }

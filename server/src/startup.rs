@@ -194,7 +194,7 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         .merge(http::router(ApiState {
             ctx: ctx.clone(),
             redis: redis.clone(),
-            sessions,
+            sessions: sessions.clone(),
         }))
         .merge(pages);
     // Order matters: the session layer wraps Socket.IO, so the handshake
@@ -202,6 +202,7 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
     let app = realtime::install(
         app,
         &ctx,
+        &sessions,
         config.redis_url.as_deref().zip(redis.as_ref()),
         &config.redis_prefix,
         config.rights_recheck,

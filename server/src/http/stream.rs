@@ -21,7 +21,7 @@ use mealstream_core::service::{auth, events, retention, Ctx};
 use model::error::{AppError, ErrorBody};
 use model::{EventId, User};
 use serde::Deserialize;
-use tower_sessions::{Session, SessionStore};
+use tower_sessions::Session;
 
 use crate::sessions::Sessions;
 
@@ -184,11 +184,7 @@ fn follow(cursor: Cursor) -> impl Stream<Item = Result<Event, Infallible>> {
 async fn lapsed(c: &Cursor) -> Option<&'static str> {
     // The request's Session caches its record: ask the store, so a
     // sign-out elsewhere ends this stream too.
-    let alive = match c.session.id() {
-        Some(id) => matches!(SessionStore::load(&c.sessions, &id).await, Ok(Some(_))),
-        None => false,
-    };
-    if !alive {
+    if !matches!(c.sessions.holds(c.session.id()).await, Ok(true)) {
         return Some("signed out");
     }
     // The database is away: keep the stream, look again later.

@@ -18,6 +18,7 @@ use socketioxide::SocketIo;
 use super::call::Call;
 use super::socket_user::SocketUser;
 use super::user_sockets::UserSockets;
+use crate::sessions::Sessions;
 use tower_sessions::Session;
 
 /// Why a handshake is refused; the client reads the `connect_error`
@@ -68,7 +69,7 @@ pub async fn authenticate<A: Adapter>(
         .await
         .map_err(refused)?
         .ok_or(Refused::Unauthorized)?;
-    let session_key = service::auth::session_key(&session).ok_or(Refused::Unauthorized)?;
+    let session_id = session.id().ok_or(Refused::Unauthorized)?;
     let epoch = service::auth::session_epoch(&session)
         .await
         .map_err(refused)?;
@@ -81,7 +82,7 @@ pub async fn authenticate<A: Adapter>(
     }
     s.extensions.insert(SocketUser {
         user,
-        session_key,
+        session_id,
         epoch,
         expires_at: session.expiry_date(),
     });
@@ -103,30 +104,26 @@ pub async fn on_connect<A: Adapter>(
     TryData(auth): TryData<HandshakeAuth>,
     State(ctx): State<Ctx>,
     State(user_sockets): State<UserSockets>,
+    State(sessions): State<Sessions>,
 ) {
     let Some(SocketUser {
-        user, session_key, ..
+        user, session_id, ..
     }) = s.extensions.get::<SocketUser>()
     else {
         // Unreachable: the middleware sets it or refuses the socket.
         let _ = s.disconnect();
         return;
     };
-    let rooms = rooms_for(&user, &session_key);
+    let rooms = rooms_for(&user, &service::auth::key_of(&session_id));
     // In its rooms at once (a sign-out or suspension reaches it from now
     // on), but catching up: the log tail skips it until its replay is done.
     s.join(rooms.clone());
     s.join(Room::CATCHING_UP);
-    // A suspension committed between the handshake check and the join
-    // would have missed this socket: look again now that it is in user:{id}.
-    if matches!(
-        service::auth::is_suspended(&ctx, user.id).await,
-        Ok(true) | Err(_)
-    ) {
+    if let Some(reason) = lapsed_since_handshake(&ctx, &sessions, &user, session_id).await {
         let _ = s.emit(
             SessionRevoked::NAME,
             &model::events::SessionRevoked {
-                reason: "suspended".into(),
+                reason: reason.into(),
             },
         );
         let _ = s.disconnect();
@@ -171,6 +168,29 @@ pub async fn on_connect<A: Adapter>(
     }
     drop(turn);
     tracing::debug!(user_id = user.id.0, socket = %s.id, "socket connected");
+}
+
+/// Why the socket must not stay, if a revoke sent between its handshake
+/// and its join missed it: its user was suspended, or its session was
+/// signed out or signed in over (both delete the stored session before
+/// they send the revoke). Now that the socket is in `user:{id}` and
+/// `session:{key}`, any later revoke reaches it. Unreadable counts as
+/// lapsed, as the suspension check always did: no rights on a guess.
+async fn lapsed_since_handshake(
+    ctx: &Ctx,
+    sessions: &Sessions,
+    user: &User,
+    session_id: tower_sessions::session::Id,
+) -> Option<&'static str> {
+    let (suspended, held) = tokio::join!(
+        service::auth::is_suspended(ctx, user.id),
+        sessions.holds(Some(session_id))
+    );
+    match (suspended, held) {
+        (Ok(true) | Err(_), _) => Some("suspended"),
+        (_, Ok(false) | Err(_)) => Some("signed out"),
+        (Ok(false), Ok(true)) => None,
+    }
 }
 
 /// Every client request, routed by its name. One handler for the socket

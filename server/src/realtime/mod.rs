@@ -29,12 +29,14 @@ pub const MAX_PAYLOAD: u64 = 64 * 1024;
 /// Packets one socket may have queued for sending.
 pub const SOCKET_QUEUE: usize = 4096;
 
-/// Wraps `router` in the Socket.IO layer: on its own in embedded mode, or,
+/// Wraps `router` in the Socket.IO layer (sockets are checked against
+/// `sessions`, the store of the session layer): on its own in embedded mode, or,
 /// with `redis` (its URL and a pool), joined to every node sharing that Redis (and
 /// `prefix`), so a broadcast on one node reaches sockets on all of them.
 pub async fn install<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     ctx: &Ctx,
+    sessions: &crate::sessions::Sessions,
     redis: Option<(&str, &fred::prelude::Pool)>,
     prefix: &str,
     rights_every: std::time::Duration,
@@ -53,6 +55,7 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
     let builder = SocketIo::builder()
         .with_state(ctx.clone())
         .with_state(user_sockets)
+        .with_state(sessions.clone())
         .max_payload(MAX_PAYLOAD)
         // Packets queued per socket before an emit fails. The default (128)
         // is less than one capped replay (`MAX_REPLAY`) or an admin's burst

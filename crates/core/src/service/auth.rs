@@ -118,13 +118,18 @@ pub async fn sign_in(
         Some(user) if matches => {
             limits.password_checks_per_email.reset(&email_key).await?;
             // Signing in over someone's live session ends that session's
-            // sockets: they must not outlive it under a new id.
-            if session.get::<UserId>(USER_ID_KEY).await?.is_some() {
-                if let Some(old) = session_key(session) {
-                    ctx.emitter.revoke_session(&old, "signed in again").await;
-                }
-            }
+            // sockets: they must not outlive it under a new id. The old
+            // record is deleted (`cycle_id`) before the revoke goes out, so
+            // a socket that joins the old session's room just after the
+            // revoke finds it gone when it looks (`realtime::connect`).
+            let replaced = match session.get::<UserId>(USER_ID_KEY).await? {
+                Some(_) => session_key(session),
+                None => None,
+            };
             start_session(session, &user, epoch).await?;
+            if let Some(old) = replaced {
+                ctx.emitter.revoke_session(&old, "signed in again").await;
+            }
             tracing::info!(user_id = user.id.0, role = user.role.as_str(), "signed in");
             Ok(user)
         }
@@ -149,10 +154,14 @@ pub async fn sign_out(ctx: &Ctx, session: &Session) -> Result<(), AppError> {
 /// A stable, non-secret name for a session, used in its room name. The
 /// session id itself is the cookie's secret and never leaves the server.
 pub fn session_key(session: &Session) -> Option<String> {
+    session.id().map(|id| key_of(&id))
+}
+
+/// [`session_key`] of the session with `id`.
+pub fn key_of(id: &tower_sessions::session::Id) -> String {
     use sha2::{Digest, Sha256};
-    let id = session.id()?.to_string();
-    let digest = Sha256::digest(id.as_bytes());
-    Some(digest[..12].iter().map(|b| format!("{b:02x}")).collect())
+    let digest = Sha256::digest(id.to_string().as_bytes());
+    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The signed-in user, or `None`. The session of a suspended user, or one
