@@ -1,7 +1,8 @@
 //! The Content-Security-Policy of the pages: scripts only from our own
 //! origin or carrying this response's nonce (Leptos's hydration and
 //! streaming scripts get it), WebAssembly allowed, images from our origin
-//! and the map tiles' host, frames from nobody.
+//! and the map tiles' host, frames from nobody. The server sets it on
+//! every page (`server::http::csp`).
 
 /// The policy for a page rendered with `nonce`, showing tiles from `tile_url`.
 pub fn page_policy(nonce: &str, tile_url: &str) -> String {
@@ -22,21 +23,6 @@ fn tile_origin(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split('/').next()?.replace("{s}", "*");
     (!host.is_empty() && matches!(scheme, "http" | "https")).then(|| format!("{scheme}://{host}"))
-}
-
-/// Sets the page's policy on the response being rendered (server only).
-pub fn set_for_page() {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let policy = page_policy(&nonce, &crate::tiles::tile_url());
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
 }
 
 #[cfg(test)]

@@ -30,8 +30,6 @@ use components::toast::{ToastHost, Toasts};
 /// The HTML document around the app. Third-party browser libraries are
 /// served from our own origin and load before the wasm.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    csp::set_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -84,7 +84,10 @@ function watch(context: BrowserContext, origin: string, problems: Problem[]) {
     if (html && r.request().resourceType() === 'document' && !/'nonce-/.test(headers['content-security-policy'] ?? '')) {
       // A page without its nonce policy cannot run its scripts: say what came instead.
       const csp = headers['content-security-policy'] ?? 'none';
-      note('csp', `${r.status()} ${r.url().slice(origin.length)} came without the page policy (CSP: ${csp})`, pageOf({ page: () => r.frame().page() }));
+      const req = r.request();
+      const from = req.redirectedFrom()?.url().slice(origin.length);
+      const how = `${req.method()}${from ? ` redirected from ${from}` : ''}, request ${headers['x-request-id'] ?? '?'}`;
+      note('csp', `${r.status()} ${r.url().slice(origin.length)} came without the page policy (CSP: ${csp}; ${how})`, pageOf({ page: () => r.frame().page() }));
     }
     if (r.status() < 500) return;
     let page: Page | null = null;

@@ -171,14 +171,20 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         .leptos_routes_with_context(
             &leptos_options,
             routes,
-            move || provide_context(pages_ctx.clone()),
+            move || {
+                provide_context(pages_ctx.clone());
+                http::csp::provide_nonce();
+            },
             {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
             },
         )
         .fallback(leptos_axum::file_and_error_handler_with_context(
-            move || provide_context(not_found_ctx.clone()),
+            move || {
+                provide_context(not_found_ctx.clone());
+                http::csp::provide_nonce();
+            },
             shell,
         ))
         .with_state(leptos_options)
@@ -186,7 +192,8 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
             ctx.clone(),
             http::pages::guard,
         ))
-        .layer(RequestBodyLimitLayer::new(http::MAX_BODY_BYTES));
+        .layer(RequestBodyLimitLayer::new(http::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(http::csp::page_policy));
 
     let sessions = Sessions::connect(redis.as_ref()).await;
     let session_layer = sessions.clone().layer(config.secure_cookies);

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod chat;
+pub mod csp;
 mod disputes;
 mod driver;
 mod events;

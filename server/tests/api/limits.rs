@@ -196,6 +196,21 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
         html.contains(&format!("nonce=\"{nonce}\"")),
         "the inline scripts carry the nonce"
     );
+    let others: Vec<&str> = html
+        .split("nonce=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|n| *n != nonce)
+        .collect();
+    assert!(others.is_empty(), "every nonce is the header's: {others:?}");
+    // The 404 page is rendered by the fallback: it has the policy too.
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status(), 404);
+    let csp404 = missing.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp404.contains("'nonce-"), "{csp404}");
     // Each page gets its own nonce.
     let again = app.get("/").await.headers()["content-security-policy"]
         .to_str()
