@@ -14,8 +14,12 @@ pub fn hydrate() {
         }
     });
     leptos::mount::hydrate_body(app::App);
-    // Lets end-to-end tests wait for interactivity instead of sleeping.
+    // Lets end-to-end tests wait for interactivity instead of sleeping,
+    // and `early-taps.js` tap again what was tapped before.
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(&window, &"__mealstreamHydrated".into(), &true.into());
+        if let Ok(event) = web_sys::Event::new("mealstream:hydrated") {
+            let _ = window.dispatch_event(&event);
+        }
     }
 }
