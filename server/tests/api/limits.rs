@@ -168,14 +168,19 @@ async fn a_twenty_first_socket_closes_the_oldest() {
     drop(first);
 }
 
+/// The response's Content-Security-Policy.
+fn policy(res: &reqwest::Response) -> String {
+    res.headers()["content-security-policy"]
+        .to_str()
+        .expect("an ASCII policy")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
     let app = spawn_app().await;
     let page = app.get("/").await;
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let csp = policy(&page);
     assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     let nonce = csp
@@ -206,17 +211,10 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
     // The 404 page is rendered by the fallback: it has the policy too.
     let missing = app.get("/no-such-page").await;
     assert_eq!(missing.status(), 404);
-    let csp404 = missing.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let csp404 = policy(&missing);
     assert!(csp404.contains("'nonce-"), "{csp404}");
     // Each page gets its own nonce.
-    let again = app.get("/").await.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert_ne!(again, csp);
+    assert_ne!(policy(&app.get("/").await), csp);
 
     let api = app.get("/api/restaurants").await;
     assert_eq!(
