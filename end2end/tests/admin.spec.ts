@@ -48,3 +48,10 @@ test('an announcement shows on every open page of its audience', async ({ browse
   await expect(driver.locator('.toast').filter({ hasText: 'Announcement from Ana Admin' })).toContainText('Rain tonight: ride safe');
   await expect(driver.locator('.bell-count')).toBeVisible();
 });
+
+test("the operations figures count the admin's own connection once it is live", async ({ browser }) => {
+  // Alone on the server: the page is rendered before its socket exists.
+  const admin = await page(browser, 'admin@mealstream.test', '/admin');
+  // Read again on `hello`, not at the next 5 s refresh.
+  await expect(admin.locator('[data-stat="sockets"]')).not.toHaveText('0', { timeout: 2500 });
+});

@@ -42,6 +42,15 @@ pub fn Operations() -> impl IntoView {
     // their own: the figures are read again every 5 seconds.
     #[cfg(feature = "hydrate")]
     {
+        // The figures the page was rendered with do not count this page's
+        // own socket: read them again once it is connected, and after a
+        // reconnect.
+        let hello = Connection::get().hello;
+        Effect::new(move |rendered: Option<()>| {
+            if hello.with(Option::is_some) && rendered.is_some() {
+                overview.refetch();
+            }
+        });
         let handle = set_interval_with_handle(
             move || overview.refetch(),
             std::time::Duration::from_secs(5),
