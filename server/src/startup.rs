@@ -163,28 +163,23 @@ async fn router(config: &Config, ctx: Ctx, redis: Option<Pool>) -> anyhow::Resul
         .site_addr(config.addr)
         .build();
     let routes = generate_route_list(App);
-    let pages_ctx = ctx.clone();
-    // The 404 page is a page too: with the context, its header knows who
-    // is signed in.
-    let not_found_ctx = ctx.clone();
+    // What every render gets: the services, and the nonce the page's
+    // policy names. The 404 page is a page too: with the context, its
+    // header knows who is signed in.
+    let page_context = {
+        let ctx = ctx.clone();
+        move || {
+            provide_context(ctx.clone());
+            http::csp::provide_nonce();
+        }
+    };
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || {
-                provide_context(pages_ctx.clone());
-                http::csp::provide_nonce();
-            },
-            {
-                let options = leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&leptos_options, routes, page_context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler_with_context(
-            move || {
-                provide_context(not_found_ctx.clone());
-                http::csp::provide_nonce();
-            },
+            page_context,
             shell,
         ))
         .with_state(leptos_options)
