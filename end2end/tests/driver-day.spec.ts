@@ -14,7 +14,11 @@ test('a driver declines an offer with a double tap: it goes once, and a reload d
     driver.on('response', (r) => r.url().includes('/_sfn/decline_offer') && declines.push(r.status()));
     // A double tap: the first answer takes the card away, the second tap
     // never reaches the server (or is answered as done), no error shows.
+    // The offer's withdrawal can reach the socket, and take the card away,
+    // before the answer reaches the page: the answer is awaited itself.
+    const answered = driver.waitForResponse((r) => r.url().includes('/_sfn/decline_offer'));
     await offer.getByRole('button', { name: 'Decline' }).dblclick();
+    await answered;
     await expect(offer).toHaveCount(0);
     await expect(driver.locator('.offer-closed')).toHaveCount(0);
     expect(declines.every((s) => s === 200), `decline answers: ${declines}`).toBe(true);
