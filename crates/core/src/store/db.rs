@@ -9,6 +9,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use super::coalesce::Coalesced;
+use super::pg_steps::Steps;
 use super::write::{self, Reads, SqliteWriter, WriteConn};
 use model::{User, UserId};
 use std::sync::Arc;
@@ -33,6 +34,8 @@ pub struct Db {
     /// Users by id (with their session epoch), read together when many
     /// ask at once: every request, handshake and privileged socket event.
     pub(super) users: Arc<Coalesced<UserId, (User, i64)>>,
+    /// Status changes on PostgreSQL, written many to a statement.
+    pub(super) steps: Arc<Steps>,
 }
 
 impl std::fmt::Debug for Db {
@@ -106,6 +109,7 @@ impl Db {
         };
         Ok(Db {
             users: Coalesced::new(reads.clone(), super::users::with_epoch_many),
+            steps: Steps::new(pool.clone()),
             reads,
             pool,
             backend,
@@ -148,6 +152,11 @@ impl Db {
     /// Batch queries made for user reads so far (see `store::coalesce`).
     pub fn user_batches(&self) -> u64 {
         self.users.batches()
+    }
+
+    /// Statements of status changes written so far (see `store::pg_steps`).
+    pub fn step_batches(&self) -> u64 {
+        self.steps.batches()
     }
 
     /// Readiness: one round trip to the database.

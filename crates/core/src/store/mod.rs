@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod offers;
 pub mod order_detail;
 pub mod orders;
+pub mod pg_steps;
 pub mod pg_write;
 pub mod restaurants;
 pub mod users;

@@ -1,8 +1,8 @@
-//! Lifecycle writes on PostgreSQL in one statement each: a status change
-//! (the conditional update and its history row) and a checkout (the order
-//! and its lines), each with its notifications (and their users' unread
-//! counts) and its events with their rooms, as data-modifying parts of one
-//! `WITH`.
+//! Lifecycle writes on PostgreSQL in one statement: a checkout (the order
+//! and its lines) with its notifications (and their users' unread counts)
+//! and its events with their rooms, as data-modifying parts of one `WITH`.
+//! Status changes are written the same way, many to a statement
+//! (`store::pg_steps`).
 //!
 //! Why one statement: through a transaction a status change was seven
 //! round trips (BEGIN, read, update, history, notifications, events,
@@ -47,24 +47,11 @@ pub struct Step<'a> {
     pub logged: Logged<'a>,
 }
 
-/// Writes `step`; `None` when the order had moved on (nothing written),
-/// otherwise the newest event id.
+/// Writes `step`, in one statement with the changes queued beside it
+/// (`store::pg_steps`); `None` when the order had moved on (nothing
+/// written), otherwise its newest event id.
 pub async fn apply(db: &Db, step: &Step<'_>) -> Result<Option<EventId>, sqlx::Error> {
-    // $1 at, then the step's own parameters.
-    let head = "u AS (\
-           UPDATE orders SET status = $2, version = version + 1, updated_at = $1 \
-           WHERE id = $3 AND version = $4 RETURNING id), \
-         h AS (\
-           INSERT INTO order_history (order_id, status, by_user_id, reason, at) \
-           SELECT id, $2, $5, $6::text, $1 FROM u)";
-    let query = Query::new(sql(head, 6, &step.logged))
-        .bind(step.logged.at)
-        .bind(step.to.as_str())
-        .bind(step.order_id)
-        .bind(step.version)
-        .bind(step.by)
-        .bind(step.reason);
-    written(db, bind_logged(query, &step.logged)?).await
+    db.steps.write(step).await
 }
 
 /// Places `order` with the id reserved for it ([`reserve_order_id`]) and

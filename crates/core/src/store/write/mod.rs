@@ -216,7 +216,10 @@ impl Query {
     }
 
     /// Every row, read on a connection of `pool` (see `reads`).
-    async fn fetch_all_alone(self, pool: &sqlx::AnyPool) -> Result<Vec<Row>, sqlx::Error> {
+    pub(in crate::store) async fn fetch_all_alone(
+        self,
+        pool: &sqlx::AnyPool,
+    ) -> Result<Vec<Row>, sqlx::Error> {
         self.any()
             .fetch_all(pool)
             .await?
