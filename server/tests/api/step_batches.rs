@@ -21,6 +21,17 @@ const ORDERS: i64 = 40;
 /// Moves `order` from version 0 to preparing, with one event to the
 /// order's room and one notification to `customer`.
 async fn prepare(db: &Db, order: OrderId, customer: UserId, by: UserId) -> Option<EventId> {
+    try_prepare(db, order, customer, by)
+        .await
+        .expect("the statement runs")
+}
+
+async fn try_prepare(
+    db: &Db,
+    order: OrderId,
+    customer: UserId,
+    by: UserId,
+) -> Result<Option<EventId>, sqlx::Error> {
     let events = [NewEvent {
         kind: "order:status_changed".into(),
         payload: format!(r#"{{"orderId":{}}}"#, order.0),
@@ -49,16 +60,12 @@ async fn prepare(db: &Db, order: OrderId, customer: UserId, by: UserId) -> Optio
             notes: &notes,
         },
     };
-    pg_write::apply(db, &step)
-        .await
-        .expect("the statement runs")
+    pg_write::apply(db, &step).await
 }
 
-#[tokio::test]
-async fn changes_written_together_each_keep_their_own_outcome() {
-    if !configured(&[Backend::Postgres]) {
-        return;
-    }
+/// A fresh database with a customer, a restaurant's staff member and
+/// `ORDERS` confirmed orders of the customer (ids 1 to `ORDERS`).
+async fn fixture() -> (Db, UserId, UserId) {
     let db = Db::connect(&fresh_postgres_database().await)
         .await
         .expect("database");
@@ -100,6 +107,15 @@ async fn changes_written_together_each_keep_their_own_outcome() {
         .await
         .unwrap();
     }
+    (db, customer, staff)
+}
+
+#[tokio::test]
+async fn changes_written_together_each_keep_their_own_outcome() {
+    if !configured(&[Backend::Postgres]) {
+        return;
+    }
+    let (db, customer, staff) = fixture().await;
 
     // Every order moved twice at once from the same version: exactly one
     // of each pair wins.
@@ -183,4 +199,46 @@ async fn changes_written_together_each_keep_their_own_outcome() {
         .unwrap();
     let sent: Vec<i64> = unread.iter().map(|(id, _)| *id).collect();
     assert_eq!(sent, stored, "the ids sent are the ids stored");
+}
+
+/// A change that cannot be written (its author does not exist: the
+/// history's foreign key refuses it) fails alone: the changes that shared
+/// its statement are written again without it.
+#[tokio::test]
+async fn a_change_that_fails_takes_no_other_change_with_it() {
+    if !configured(&[Backend::Postgres]) {
+        return;
+    }
+    let (db, customer, staff) = fixture().await;
+    let db = Arc::new(db);
+    let nobody = UserId(999_999);
+    let writers: Vec<_> = (1..=ORDERS)
+        .map(|id| {
+            let db = db.clone();
+            let by = if id == ORDERS / 2 { nobody } else { staff };
+            tokio::spawn(async move { (id, try_prepare(&db, OrderId(id), customer, by).await) })
+        })
+        .collect();
+    for writer in writers {
+        let (id, outcome) = writer.await.unwrap();
+        if id == ORDERS / 2 {
+            assert!(outcome.is_err(), "order {id}'s change has no author");
+        } else {
+            assert!(matches!(outcome, Ok(Some(_))), "order {id}: {outcome:?}");
+        }
+    }
+    let moved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE version = 1")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(moved, ORDERS - 1);
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        events,
+        2 * (ORDERS - 1),
+        "nothing of the failed change is logged"
+    );
 }

@@ -9,9 +9,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use super::coalesce::Coalesced;
+use super::order_detail::Loaded;
 use super::pg_steps::Steps;
 use super::write::{self, Reads, SqliteWriter, WriteConn};
-use model::{User, UserId};
+use model::{OrderId, User, UserId};
 use std::sync::Arc;
 
 /// SQLite connections for the hot reads (`store::write::Reads`): one per
@@ -34,6 +35,8 @@ pub struct Db {
     /// Users by id (with their session epoch), read together when many
     /// ask at once: every request, handshake and privileged socket event.
     pub(super) users: Arc<Coalesced<UserId, (User, i64)>>,
+    /// Orders in full, read together when many ask at once.
+    pub(super) orders: Arc<Coalesced<OrderId, Loaded>>,
     /// Status changes on PostgreSQL, written many to a statement.
     pub(super) steps: Arc<Steps>,
 }
@@ -109,6 +112,7 @@ impl Db {
         };
         Ok(Db {
             users: Coalesced::new(reads.clone(), super::users::with_epoch_many),
+            orders: Coalesced::new(reads.clone(), super::order_detail::load_many),
             steps: Steps::new(pool.clone()),
             reads,
             pool,

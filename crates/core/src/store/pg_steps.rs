@@ -19,7 +19,11 @@
 //!
 //! One statement is one transaction: the batch commits whole or not at
 //! all. When it fails, each of its changes is written again alone, so an
-//! error is only ever the change's own.
+//! error is only ever the change's own. That covers the one new failure
+//! batching brings: two nodes' statements that notify the same users can
+//! lock their rows in different orders, and PostgreSQL then ends one of
+//! them (a deadlock, found after `deadlock_timeout`, a second by default);
+//! its changes are written again alone.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};

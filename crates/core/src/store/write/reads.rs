@@ -41,6 +41,14 @@ impl Reads {
         })
     }
 
+    /// The database these reads go to.
+    pub fn backend(&self) -> super::super::Backend {
+        match self.sqlite {
+            Some(_) => super::super::Backend::Sqlite,
+            None => super::super::Backend::Postgres,
+        }
+    }
+
     /// Every row of `query`.
     pub async fn all(&self, query: Query) -> Result<Vec<Row>, sqlx::Error> {
         match &self.sqlite {
