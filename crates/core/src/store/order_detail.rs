@@ -3,10 +3,10 @@
 //! asked for at the same moment read together, see `store::coalesce`) or
 //! inside a write transaction.
 
-use super::orders::parse_status;
 use std::collections::HashMap;
 
 use super::coalesce::Batch;
+use super::orders::parse_status;
 use super::write::{Columns, Query, Reads, WriteConn};
 use super::{json_list, json_object, Backend, Db};
 use model::time::rfc3339;
