@@ -33,7 +33,7 @@ use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
 use super::events::MAX_PER_TRANSACTION;
-use super::pg_write::Step;
+use super::pg_write::{rooms_json, Step};
 use super::write::{Columns, Query};
 use model::{EventId, OrderId};
 
@@ -122,7 +122,7 @@ impl Rows {
                 r#"{{"o":{o},"r":{r},"kind":{},"payload":{},"rooms":{}}}"#,
                 text(&event.kind),
                 event.payload,
-                rooms(&event.rooms)?
+                rooms_json(&event.rooms)?
             ))
         });
         let notes = logged.notes.iter().enumerate().map(|(i, (note, payload))| {
@@ -134,7 +134,7 @@ impl Rows {
                 text(note.title),
                 text(note.body),
                 note.order_id.map_or_else(|| "null".to_owned(), |id| id.0.to_string()),
-                rooms(&[model::rooms::Room::user(note.user_id)])?
+                rooms_json(&[model::rooms::Room::user(note.user_id)])?
             ))
         });
         Ok(Rows {
@@ -170,10 +170,6 @@ fn array<'a>(items: impl Iterator<Item = &'a str>) -> String {
 /// `s` as a JSON string.
 fn text(s: &str) -> String {
     serde_json::Value::from(s).to_string()
-}
-
-fn rooms(rooms: &[String]) -> Result<String, sqlx::Error> {
-    serde_json::to_string(rooms).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 struct Pending {
@@ -287,11 +283,7 @@ async fn write_batch(pool: &AnyPool, batch: Vec<Pending>) {
     match written(pool, &rows).await {
         Ok(outcomes) => {
             for pending in batch {
-                let outcome = outcomes
-                    .get(&pending.rows.order_id)
-                    .copied()
-                    .ok_or(sqlx::Error::RowNotFound);
-                let _ = pending.answer.send(outcome);
+                let _ = pending.answer.send(outcome_of(&outcomes, &pending.rows));
             }
         }
         Err(e) if batch.len() == 1 => {
@@ -310,7 +302,11 @@ async fn write_batch(pool: &AnyPool, batch: Vec<Pending>) {
 }
 
 async fn alone(pool: &AnyPool, rows: &Rows) -> Outcome {
-    let outcomes = written(pool, &[rows]).await?;
+    outcome_of(&written(pool, &[rows]).await?, rows)
+}
+
+/// The outcome of `rows`' change among a statement's.
+fn outcome_of(outcomes: &HashMap<OrderId, Option<EventId>>, rows: &Rows) -> Outcome {
     outcomes
         .get(&rows.order_id)
         .copied()

@@ -153,7 +153,8 @@ fn bind_logged(mut query: Query, logged: &Logged<'_>) -> Result<Query, sqlx::Err
     Ok(query)
 }
 
-fn rooms_json(rooms: &[String]) -> Result<String, sqlx::Error> {
+/// An event's rooms as the JSON array the log keeps.
+pub(super) fn rooms_json(rooms: &[String]) -> Result<String, sqlx::Error> {
     serde_json::to_string(rooms).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
