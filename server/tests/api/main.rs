@@ -30,5 +30,5 @@ mod replay_shared;
 mod retention;
 mod security;
 mod server_fns;
+mod step_batches;
 mod stream;
-mod write_batches;

@@ -9,8 +9,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 use super::coalesce::Coalesced;
-use super::group_commit::Writes;
 use super::order_detail::Loaded;
+use super::pg_steps::Steps;
 use super::write::{self, Reads, SqliteWriter, WriteConn};
 use model::{OrderId, User, UserId};
 use std::sync::Arc;
@@ -37,8 +37,8 @@ pub struct Db {
     pub(super) users: Arc<Coalesced<UserId, (User, i64)>>,
     /// Orders in full, read together when many ask at once.
     pub(super) orders: Arc<Coalesced<OrderId, Loaded>>,
-    /// Lifecycle writes on PostgreSQL, many to a statement.
-    pub(super) writes: Arc<Writes>,
+    /// Status changes on PostgreSQL, written many to a statement.
+    pub(super) steps: Arc<Steps>,
 }
 
 impl std::fmt::Debug for Db {
@@ -113,7 +113,7 @@ impl Db {
         Ok(Db {
             users: Coalesced::new(reads.clone(), super::users::with_epoch_many),
             orders: Coalesced::new(reads.clone(), super::order_detail::load_many),
-            writes: Writes::new(pool.clone()),
+            steps: Steps::new(pool.clone()),
             reads,
             pool,
             backend,
@@ -158,9 +158,9 @@ impl Db {
         self.users.batches()
     }
 
-    /// Statements of lifecycle writes so far (see `store::group_commit`).
-    pub fn write_batches(&self) -> u64 {
-        self.writes.batches()
+    /// Statements of status changes written so far (see `store::pg_steps`).
+    pub fn step_batches(&self) -> u64 {
+        self.steps.batches()
     }
 
     /// Readiness: one round trip to the database.
