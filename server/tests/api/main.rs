@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod limits;
 mod loadtest;
+mod lock_order;
 mod menus;
 mod moderation;
 mod nodes;

@@ -32,22 +32,38 @@ async fn try_prepare(
     customer: UserId,
     by: UserId,
 ) -> Result<Option<EventId>, sqlx::Error> {
+    prepare_noting(db, order, &[customer], by).await
+}
+
+/// Moves `order` from version 0 to preparing, with one event to the
+/// order's room and one notification to each of `users`, in that order.
+pub(crate) async fn prepare_noting(
+    db: &Db,
+    order: OrderId,
+    users: &[UserId],
+    by: UserId,
+) -> Result<Option<EventId>, sqlx::Error> {
     let events = [NewEvent {
         kind: "order:status_changed".into(),
         payload: format!(r#"{{"orderId":{}}}"#, order.0),
         at: 7,
         rooms: vec![format!("order:{}", order.0)],
     }];
-    let notes = [(
-        NewNotification {
-            user_id: customer,
-            kind: "order:status_changed",
-            title: "Order",
-            body: "The kitchen is on it",
-            order_id: Some(order),
-        },
-        r#"{"notification":{"id":0},"unread":0}"#.to_owned(),
-    )];
+    let notes: Vec<_> = users
+        .iter()
+        .map(|&user_id| {
+            (
+                NewNotification {
+                    user_id,
+                    kind: "order:status_changed",
+                    title: "Order",
+                    body: "The kitchen is on it",
+                    order_id: Some(order),
+                },
+                r#"{"notification":{"id":0},"unread":0}"#.to_owned(),
+            )
+        })
+        .collect();
     let step = Step {
         order_id: order,
         version: 0,
@@ -65,7 +81,7 @@ async fn try_prepare(
 
 /// A fresh database with a customer, a restaurant's staff member and
 /// `ORDERS` confirmed orders of the customer (ids 1 to `ORDERS`).
-async fn fixture() -> (Db, UserId, UserId) {
+pub(crate) async fn fixture() -> (Db, UserId, UserId) {
     let db = Db::connect(&fresh_postgres_database().await)
         .await
         .expect("database");

@@ -215,7 +215,9 @@ fn sql(head: &str, params: usize, logged: &Logged<'_>) -> String {
            RETURNING id, user_id), \
          c AS (\
            UPDATE users SET unread_notifications = unread_notifications + 1 \
-           WHERE id IN (SELECT v.user_id FROM u, v) RETURNING id, unread_notifications AS unread), \
+           WHERE id IN (SELECT id FROM users WHERE id IN (SELECT v.user_id FROM u, v) \
+             ORDER BY id FOR NO KEY UPDATE) \
+           RETURNING id, unread_notifications AS unread), \
          e AS (\
            SELECT own.n, own.kind, own.payload, own.rooms FROM u, own \
            UNION ALL \
