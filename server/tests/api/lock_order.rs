@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mealstream_core::store::events::NewEvent;
-use mealstream_core::store::notifications::NewNotification;
 use mealstream_core::store::orders::{NewLine, NewOrder};
 use mealstream_core::store::pg_write::{self, Logged};
 use mealstream_core::store::{self, Db};
 use model::{EventId, OrderId, Place, RestaurantId, Role, UserId};
 
 use crate::helpers::{configured, Backend};
-use crate::step_batches::{fixture, prepare_noting};
+use crate::step_batches::{fixture, notes_to, prepare_noting};
 
 /// Ten new users, in id order.
 async fn users(db: &Db) -> Vec<UserId> {
@@ -159,21 +158,7 @@ async fn a_checkout_locks_the_users_it_notifies_in_id_order() {
                 at: 9,
                 rooms: vec![format!("order:{}", id.0)],
             }];
-            let notes: Vec<_> = noted
-                .iter()
-                .map(|&user_id| {
-                    (
-                        NewNotification {
-                            user_id,
-                            kind: "order:created",
-                            title: "New order",
-                            body: "1 item",
-                            order_id: Some(id),
-                        },
-                        r#"{"notification":{"id":0},"unread":0}"#.to_owned(),
-                    )
-                })
-                .collect();
+            let notes = notes_to(&noted, "order:created", id);
             let logged = Logged {
                 at: 9,
                 events: &events,

@@ -18,6 +18,30 @@ use crate::helpers::{configured, fresh_postgres_database, Backend};
 
 const ORDERS: i64 = 40;
 
+/// One note of `kind` about `order` to each of `users`, in that order, as
+/// a write logs them (id and unread filled in by SQL).
+pub(crate) fn notes_to(
+    users: &[UserId],
+    kind: &'static str,
+    order: OrderId,
+) -> Vec<(NewNotification<'static>, String)> {
+    users
+        .iter()
+        .map(|&user_id| {
+            (
+                NewNotification {
+                    user_id,
+                    kind,
+                    title: "Order",
+                    body: "Something happened",
+                    order_id: Some(order),
+                },
+                r#"{"notification":{"id":0},"unread":0}"#.to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Moves `order` from version 0 to preparing, with one event to the
 /// order's room and one notification to `customer`.
 async fn prepare(db: &Db, order: OrderId, customer: UserId, by: UserId) -> Option<EventId> {
@@ -49,21 +73,7 @@ pub(crate) async fn prepare_noting(
         at: 7,
         rooms: vec![format!("order:{}", order.0)],
     }];
-    let notes: Vec<_> = users
-        .iter()
-        .map(|&user_id| {
-            (
-                NewNotification {
-                    user_id,
-                    kind: "order:status_changed",
-                    title: "Order",
-                    body: "The kitchen is on it",
-                    order_id: Some(order),
-                },
-                r#"{"notification":{"id":0},"unread":0}"#.to_owned(),
-            )
-        })
-        .collect();
+    let notes = notes_to(users, "order:status_changed", order);
     let step = Step {
         order_id: order,
         version: 0,
