@@ -95,9 +95,10 @@ pub(super) fn parse_status(raw: &str) -> Result<OrderStatus, sqlx::Error> {
         .ok_or_else(|| sqlx::Error::Decode(format!("order status {raw:?}").into()))
 }
 
-/// Inserts a placed order with its lines (and, by trigger, its first
-/// history row). `None` when
-/// the customer already used this idempotency key.
+/// Inserts a placed order with its lines (and, by SQLite's trigger, its
+/// first history row) inside a SQLite write transaction; PostgreSQL places
+/// an order in one statement (`store::pg_write::place`). `None` when the
+/// customer already used this idempotency key.
 pub async fn insert(
     tx: &mut WriteConn,
     o: &NewOrder<'_>,
@@ -146,7 +147,7 @@ pub async fn insert(
             .bind(line.quantity);
     }
     query.execute(tx).await?;
-    // The first history row comes from the trigger `orders_first_history`.
+    // The first history row comes from SQLite's trigger `orders_first_history`.
     Ok(Some(id))
 }
 

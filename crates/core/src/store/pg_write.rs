@@ -55,7 +55,7 @@ pub async fn apply(db: &Db, step: &Step<'_>) -> Result<Option<EventId>, sqlx::Er
 }
 
 /// Places `order` with the id reserved for it ([`reserve_order_id`]) and
-/// its first history row (the trigger `orders_first_history`); `None` when
+/// its first history row; `None` when
 /// the customer's idempotency key was used already (nothing written),
 /// otherwise the newest event id.
 pub async fn place(
@@ -83,6 +83,9 @@ pub async fn place(
              idempotency_key, version, created_at, updated_at) \
            VALUES ($2, $3, $4, 'placed', $5, $6, $7, $8, $9, $10, $11::text, $12::text, 0, $1, $1) \
            ON CONFLICT (customer_id, idempotency_key) DO NOTHING RETURNING id), \
+         fh AS (\
+           INSERT INTO order_history (order_id, status, by_user_id, reason, at) \
+           SELECT u.id, 'placed', $3, NULL, $1 FROM u), \
          l AS (\
            INSERT INTO order_lines (order_id, menu_item_id, name, unit_price_cents, quantity) \
            SELECT u.id, x.item, x.name, x.price, x.quantity FROM u, \
