@@ -55,9 +55,8 @@ pub async fn apply(db: &Db, step: &Step<'_>) -> Result<Option<EventId>, sqlx::Er
 }
 
 /// Places `order` with the id reserved for it ([`reserve_order_id`]) and
-/// its first history row; `None` when
-/// the customer's idempotency key was used already (nothing written),
-/// otherwise the newest event id.
+/// its first history row; `None` when the customer's idempotency key was
+/// used already (nothing written), otherwise the newest event id.
 pub async fn place(
     db: &Db,
     id: OrderId,
