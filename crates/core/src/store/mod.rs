@@ -69,6 +69,22 @@ pub(crate) fn text_list(backend: Backend, value: &str, inner: &str) -> String {
     format!("(SELECT COALESCE({agg}({value}, ', '), '') FROM ({inner}) x)")
 }
 
+/// A condition on `users.id` picking the users `which` picks; on
+/// PostgreSQL it locks them first, in id order. Every write that raises
+/// several users' unread counts goes through it (after locking any orders,
+/// in id order too), so two writes never wait on each other in a cycle:
+/// a deadlock PostgreSQL breaks only after `deadlock_timeout`, a second.
+/// SQLite has one writer and no row locks. The batched status changes'
+/// fixed statement (`store::pg_steps`) spells the same clause inline.
+pub(crate) fn users_in_id_order(backend: Backend, which: &str) -> String {
+    match backend {
+        Backend::Sqlite => which.to_owned(),
+        Backend::Postgres => {
+            format!("id IN (SELECT id FROM users WHERE {which} ORDER BY id FOR NO KEY UPDATE)")
+        }
+    }
+}
+
 /// A unique constraint refused the write (PostgreSQL 23505, SQLite 2067).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("23505" | "2067")))

@@ -2,7 +2,7 @@
 
 use super::write::{Columns, Query, WriteConn};
 
-use super::Db;
+use super::{users_in_id_order, Backend, Db};
 use model::notification::Notification;
 use model::time::rfc3339;
 use model::{NotificationId, OrderId, Role, UserId};
@@ -92,18 +92,13 @@ async fn count_in(
         .collect()
 }
 
-/// The users `which` picks, on PostgreSQL locked in id order first: every
-/// write that raises several users' unread counts locks them in that order
-/// (after any orders, in id order too), so two of them never wait on each
-/// other in a cycle (a deadlock PostgreSQL breaks only after a second).
-/// SQLite has one writer and no row locks.
+/// [`users_in_id_order`] for `tx`'s database.
 fn in_id_order(tx: &WriteConn, which: &str) -> String {
-    match tx {
-        WriteConn::Sqlite(_) => which.to_owned(),
-        WriteConn::Postgres(_) => {
-            format!("id IN (SELECT id FROM users WHERE {which} ORDER BY id FOR NO KEY UPDATE)")
-        }
-    }
+    let backend = match tx {
+        WriteConn::Sqlite(_) => Backend::Sqlite,
+        WriteConn::Postgres(_) => Backend::Postgres,
+    };
+    users_in_id_order(backend, which)
 }
 
 /// The same notification for every active user (of `role`, if given), in

@@ -28,8 +28,8 @@
 //! statement locks orders in id order (the index scan walks the sorted
 //! array), then users in id order (`ORDER BY id FOR NO KEY UPDATE` before
 //! the update), as every other write that raises several users' unread
-//! counts does (`store::notifications`, `store::pg_write`): one global
-//! order, so no cycle.
+//! counts does through `store::users_in_id_order` (this fixed statement
+//! spells its clause inline): one global order, so no cycle.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};

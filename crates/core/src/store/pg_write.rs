@@ -22,7 +22,7 @@ use super::events::NewEvent;
 use super::notifications::NewNotification;
 use super::orders::NewOrder;
 use super::write::{Columns, Query};
-use super::Db;
+use super::{users_in_id_order, Backend, Db};
 use model::{EventId, OrderId, OrderStatus, UserId};
 
 /// What a write logs, as the service decided it.
@@ -207,6 +207,7 @@ fn sql(head: &str, params: usize, logged: &Logged<'_>) -> String {
     } else {
         format!("VALUES {}", note_rows.join(", "))
     };
+    let noted = users_in_id_order(Backend::Postgres, "id IN (SELECT v.user_id FROM u, v)");
     format!(
         "WITH {head}, \
          own(n, kind, payload, rooms) AS ({own}), \
@@ -217,9 +218,7 @@ fn sql(head: &str, params: usize, logged: &Logged<'_>) -> String {
            RETURNING id, user_id), \
          c AS (\
            UPDATE users SET unread_notifications = unread_notifications + 1 \
-           WHERE id IN (SELECT id FROM users WHERE id IN (SELECT v.user_id FROM u, v) \
-             ORDER BY id FOR NO KEY UPDATE) \
-           RETURNING id, unread_notifications AS unread), \
+           WHERE {noted} RETURNING id, unread_notifications AS unread), \
          e AS (\
            SELECT own.n, own.kind, own.payload, own.rooms FROM u, own \
            UNION ALL \
