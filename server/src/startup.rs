@@ -15,7 +15,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use mealstream_core::service::counters::{Counters, MemoryCounters, RedisCounters};
-use mealstream_core::service::ctx::Limits;
+use mealstream_core::service::ctx::{Limits, Parts};
 use mealstream_core::service::fleet::{Fleet, RedisPositions};
 use mealstream_core::service::stream_slots::{RedisHeld, StreamSlots};
 use mealstream_core::service::{demo, dispatch, tail, Ctx};
@@ -47,7 +47,7 @@ impl Application {
             Some(url) => Some(sessions::redis_pool(url).await?),
             None => None,
         };
-        let mut ctx = Ctx::new(db);
+        let mut ctx = Parts::new(db);
         ctx.proxies = Arc::new(config.trusted_proxies.clone());
         // The backplanes, chosen once: this process's memory, or Redis
         // shared by every node.
@@ -62,6 +62,7 @@ impl Application {
             let held = RedisHeld::new(pool.clone(), &config.redis_prefix);
             ctx.streams = Arc::new(StreamSlots::new(Arc::new(held)));
         }
+        let ctx = Ctx::from(ctx);
         if config.demo {
             demo::seed_if_empty(&ctx)
                 .await

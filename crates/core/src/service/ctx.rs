@@ -1,6 +1,8 @@
 //! What every service call needs: the database, the emitter and the
-//! rate limiters. Cheap to clone.
+//! rate limiters. One `Arc`: cloning it for a request or a task is one
+//! atomic increment, not one per part.
 
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +17,11 @@ use crate::service::stream_slots::StreamSlots;
 use crate::store::Db;
 
 #[derive(Clone)]
-pub struct Ctx {
+pub struct Ctx(Arc<Parts>);
+
+/// What a [`Ctx`] holds. Startup builds and adjusts these, then freezes
+/// them in a `Ctx`; service code reads them through it.
+pub struct Parts {
     pub db: Db,
     pub emitter: Emitter,
     pub limits: Arc<Limits>,
@@ -108,6 +114,27 @@ impl Default for Limits {
 }
 
 impl Ctx {
+    pub fn new(db: Db) -> Self {
+        Parts::new(db).into()
+    }
+}
+
+impl From<Parts> for Ctx {
+    fn from(parts: Parts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl Deref for Ctx {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+impl Parts {
+    /// The defaults: this process's memory for every limit and fleet.
     pub fn new(db: Db) -> Self {
         let clock = clock::system();
         Self {
