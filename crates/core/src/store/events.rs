@@ -246,34 +246,37 @@ pub async fn prune(
     batch: i64,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let ids: Vec<EventId> = Query::new(format!(
+    let gone = Query::new(format!(
         "DELETE FROM events WHERE id IN (\
            SELECT id FROM events WHERE kind IN ('{}', '{}') AND at < $1 \
            UNION SELECT id FROM events WHERE at < $2 ORDER BY id LIMIT $3) \
-         RETURNING id",
+         RETURNING id, rooms",
         SHORT_LIVED[0], SHORT_LIVED[1]
     ))
     .bind(short_before)
     .bind(all_before)
     .bind(batch)
     .fetch_all(&mut tx)
-    .await?
-    .iter()
-    .map(|row| row.i64("id").map(EventId))
-    .collect::<Result<_, _>>()?;
+    .await?;
+    let ids: Vec<EventId> = gone
+        .iter()
+        .map(|row| row.i64("id").map(EventId))
+        .collect::<Result<_, _>>()?;
+    // SQLite's foreign key cascades each event to its rooms (found by
+    // `event_rooms_by_event`). PostgreSQL has none (migration 0015): the
+    // rooms go here, by their key, named by the rooms each event's row
+    // carries (migration 0017).
+    if db.backend == Backend::Postgres && !gone.is_empty() {
+        Query::new(
+            "DELETE FROM event_rooms USING json_to_recordset($1::json) AS x(room text, event_id bigint) \
+             WHERE event_rooms.room = x.room AND event_rooms.event_id = x.event_id"
+                .to_owned(),
+        )
+        .bind(room_keys(&gone)?)
+        .execute(&mut tx)
+        .await?;
+    }
     if let Some(newest) = ids.iter().max() {
-        // PostgreSQL has no foreign key (hence no cascade) from the rooms
-        // to their event (migration 0015): they go here, by the index on
-        // event_id, in the same transaction.
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let mut rooms = Query::new(format!(
-            "DELETE FROM event_rooms WHERE event_id IN ({})",
-            placeholders.join(", ")
-        ));
-        for id in &ids {
-            rooms = rooms.bind(*id);
-        }
-        rooms.execute(&mut tx).await?;
         let greatest = match db.backend {
             Backend::Sqlite => "MAX",
             Backend::Postgres => "GREATEST",
@@ -287,6 +290,22 @@ pub async fn prune(
     }
     tx.commit().await?;
     Ok(ids.len())
+}
+
+/// `[{"room":…,"event_id":…}, …]`: the room rows of pruned events.
+fn room_keys(gone: &[Row]) -> Result<String, sqlx::Error> {
+    let mut keys = Vec::new();
+    for row in gone {
+        let id = row.i64("id")?;
+        let rooms: Vec<String> = serde_json::from_str(&row.string("rooms")?)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        keys.extend(
+            rooms
+                .into_iter()
+                .map(|room| serde_json::json!({ "room": room, "event_id": id })),
+        );
+    }
+    Ok(serde_json::Value::Array(keys).to_string())
 }
 
 /// The newest event id ever pruned (0 if none): replay from a cursor
