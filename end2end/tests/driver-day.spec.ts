@@ -40,6 +40,12 @@ test("the driver's day counts a delivery and what it paid, in the driver's time 
     const before = Number((await today.locator('.today-count').innerText()).split(' ')[0]);
     await ready();
     await expect(job.locator('.job-pay')).toHaveText(/^You earn €\d+\.\d\d$/);
+    // A reload mid-delivery brings the same job back, with what it pays.
+    const pay = await job.locator('.job-pay').innerText();
+    await driver.reload();
+    await expect(driver.locator('.driver-status')).toHaveAttribute('data-ready', 'true');
+    await expect(job).toHaveAttribute('data-status', 'ready');
+    await expect(job.locator('.job-pay')).toHaveText(pay);
     await driver.getByRole('button', { name: 'Picked up' }).click();
     await holdToConfirm(driver, driver.getByRole('button', { name: 'Hold to confirm delivery' }));
     await expect(job).toHaveCount(0);

@@ -177,7 +177,7 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: OrderId) -> Result<Order
 
 /// Why an accept lost: read only when it did.
 async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<AppError, AppError> {
-    if let Some(current) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
+    if let Some((current, _)) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
         if current != order.id {
             return Ok(AppError::Conflict(format!(
                 "you are already delivering order #{current}"
@@ -317,7 +317,7 @@ pub async fn offers_for(ctx: &Ctx, driver: &User) -> Result<Vec<DeliveryOffer>, 
 /// Rebuilds the in-memory delivery cache from the database at startup.
 pub async fn restore_assignments(ctx: &Ctx) -> Result<(), AppError> {
     for driver in store::orders::busy_drivers(&ctx.db).await? {
-        let Some(order_id) = store::orders::active_for_driver(&ctx.db, driver).await? else {
+        let Some((order_id, _)) = store::orders::active_for_driver(&ctx.db, driver).await? else {
             continue;
         };
         let Some(order) = store::orders::get(&ctx.db, order_id).await? else {

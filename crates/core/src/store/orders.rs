@@ -328,14 +328,6 @@ pub async fn assign_driver(
 }
 
 /// What the driver's delivery of `order_id` pays (0 before pay was kept).
-pub async fn driver_pay(db: &Db, order_id: OrderId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(driver_pay_cents, 0) FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_optional(&db.pool)
-        .await
-        .map(Option::unwrap_or_default)
-}
-
 #[derive(sqlx::FromRow)]
 struct DeliveredRow {
     id: OrderId,
@@ -373,13 +365,17 @@ pub async fn delivered_by(
         .collect())
 }
 
-/// The delivery a driver is on, if any.
-pub async fn active_for_driver(db: &Db, driver_id: UserId) -> Result<Option<OrderId>, sqlx::Error> {
+/// The delivery a driver is on, if any, and what it pays them.
+pub async fn active_for_driver(
+    db: &Db,
+    driver_id: UserId,
+) -> Result<Option<(OrderId, i64)>, sqlx::Error> {
     let sql = format!(
-        "SELECT id FROM orders WHERE driver_id = $1 AND status IN ({}) ORDER BY id LIMIT 1",
+        "SELECT id, COALESCE(driver_pay_cents, 0) FROM orders \
+         WHERE driver_id = $1 AND status IN ({}) ORDER BY id LIMIT 1",
         super::statuses(OrderStatus::holds_driver)
     );
-    sqlx::query_scalar(&sql)
+    sqlx::query_as(&sql)
         .bind(driver_id)
         .fetch_optional(&db.pool)
         .await
