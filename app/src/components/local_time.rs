@@ -12,13 +12,15 @@ pub fn LocalTime(at: String, #[prop(optional)] relative: bool) -> impl IntoView 
     let text = RwSignal::new(String::new());
     #[cfg(feature = "hydrate")]
     if let Some(ms) = model::time::parse_rfc3339(&at) {
-        let show = move || text.set(browser::describe(ms, relative));
-        Effect::new(move |_| show());
-        if relative {
-            if let Ok(tick) = set_interval_with_handle(show, std::time::Duration::from_secs(30)) {
-                on_cleanup(move || tick.clear());
+        // A relative time reads the page's one clock tick, so it is
+        // written again every 30 s; a clock time is written once.
+        let tick = relative.then(browser::tick);
+        Effect::new(move |_| {
+            if let Some(tick) = &tick {
+                tick.track();
             }
-        }
+            text.set(browser::describe(ms, relative));
+        });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = relative;
@@ -27,6 +29,27 @@ pub fn LocalTime(at: String, #[prop(optional)] relative: bool) -> impl IntoView 
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use leptos::prelude::*;
+
+    thread_local! {
+        /// Counts 30 s periods: one timer for every relative time on the
+        /// page (a bell of fifty notes ran fifty), started by the first.
+        static TICK: ArcRwSignal<u64> = {
+            let tick = ArcRwSignal::new(0);
+            let next = tick.clone();
+            // The page's lifetime: nothing to clear.
+            let _ = set_interval_with_handle(
+                move || next.update(|n| *n += 1),
+                std::time::Duration::from_secs(30),
+            );
+            tick
+        };
+    }
+
+    pub fn tick() -> ArcRwSignal<u64> {
+        TICK.with(Clone::clone)
+    }
+
     /// The viewer's local `HH:MM`.
     pub fn clock(ms: i64) -> String {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
