@@ -14,7 +14,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use futures_util::{stream, StreamExt};
 use model::Role;
 use serde::Serialize;
 use serde_json::json;
@@ -77,38 +76,20 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<SseResu
     tokio::time::sleep(Duration::from_secs(2)).await;
     let baseline = target.sample();
     let shared = Arc::new(Shared::default());
-    let progress = swarm::bar(n as u64, "opening");
-    let started = Instant::now();
-    let opened: Vec<anyhow::Result<tokio::task::JoinHandle<()>>> = stream::iter(0..n)
-        .map(|i| {
-            let cookie = customers[i / STREAMS_PER_USER].cookie.clone();
-            let (addr, source) = (target.addr(i), target.source_ip(i));
-            let (shared, progress) = (shared.clone(), progress.clone());
-            async move {
-                let r = open(addr, source, &cookie)
-                    .await
-                    .map(|s| tokio::spawn(read(s, shared)));
-                progress.inc(1);
-                r
-            }
-        })
-        .buffer_unordered(CONCURRENT_OPENS)
-        .collect()
-        .await;
-    let elapsed = started.elapsed();
-    progress.finish();
-    let mut failures = 0;
-    let mut first_error = None;
-    let readers: Vec<_> = opened
-        .into_iter()
-        .filter_map(|r| {
-            r.map_err(|e| {
-                failures += 1;
-                first_error.get_or_insert_with(|| format!("{e:#}"));
-            })
-            .ok()
-        })
-        .collect();
+    let opened = swarm::open_each(vec![(); n], "streams", CONCURRENT_OPENS, |i, ()| {
+        let cookie = customers[i / STREAMS_PER_USER].cookie.clone();
+        let (addr, source) = (target.addr(i), target.source_ip(i));
+        let shared = shared.clone();
+        async move {
+            open(addr, source, &cookie)
+                .await
+                .map(|s| tokio::spawn(read(s, shared)))
+        }
+    })
+    .await;
+    let (elapsed, failures) = (opened.elapsed, opened.failures);
+    let first_error = opened.first_error;
+    let readers: Vec<_> = opened.conns.into_iter().flatten().collect();
     let count = readers.len();
     tokio::time::sleep(Duration::from_secs(3)).await;
     let loaded = target.sample();
@@ -119,9 +100,6 @@ pub async fn run(target: &Target, args: &LoadtestArgs) -> anyhow::Result<SseResu
         baseline.rss_kb,
         loaded.rss_kb
     );
-    if let Some(e) = &first_error {
-        eprintln!("{failures} streams failed; first: {e}");
-    }
     println!("holding {} s", args.hold_seconds);
     tokio::time::sleep(Duration::from_secs(args.hold_seconds)).await;
     let alive = readers.iter().filter(|r| !r.is_finished()).count();

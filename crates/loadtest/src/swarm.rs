@@ -48,8 +48,9 @@ impl Drop for Clock {
     }
 }
 
-pub struct Opened {
-    pub conns: Vec<Option<(Conn, Ready)>>,
+/// Connections opened by [`open_each`]: `T` is what a connection keeps.
+pub struct Opened<T = (Conn, Ready)> {
+    pub conns: Vec<Option<T>>,
     /// When each connection's dial began and when it ended (by index).
     pub began: Vec<Instant>,
     pub ended: Vec<Instant>,
@@ -58,7 +59,7 @@ pub struct Opened {
     pub elapsed: Duration,
 }
 
-impl Opened {
+impl<T> Opened<T> {
     pub fn connected(&self) -> usize {
         self.conns.iter().filter(|c| c.is_some()).count()
     }
@@ -69,27 +70,46 @@ impl Opened {
 }
 
 /// A dial's index, when it began and ended, and what it gave.
-type Dialled = (usize, [Instant; 2], anyhow::Result<(Conn, Ready)>);
+type Dialled<T> = (usize, [Instant; 2], anyhow::Result<T>);
 
-/// Opens one connection per dial (index = position), `CONCURRENT_HANDSHAKES`
-/// at a time. A slot is refilled as soon as any handshake ends: in order, one
-/// slow handshake would hold back the next 127 (`buffered` counts finished
-/// ones until the head is done), and the rate would measure the client.
+/// Opens one Socket.IO connection per dial (index = position).
 pub async fn open(dials: Vec<Dial>, sink: Sink, what: &str) -> Opened {
-    let progress = bar(dials.len() as u64, what);
+    open_each(dials, what, CONCURRENT_HANDSHAKES, move |i, dial| {
+        let sink = sink.clone();
+        async move { wire::connect(&dial, i, sink).await }
+    })
+    .await
+}
+
+/// Runs `dial` once per item (index = position), `at_once` at a time, with
+/// a progress bar. A slot is refilled as soon as any dial ends: in order,
+/// one slow handshake would hold back the next 127 (`buffered` counts
+/// finished ones until the head is done), and the rate would measure the
+/// client.
+pub async fn open_each<D, T, F, Fut>(
+    items: Vec<D>,
+    what: &str,
+    at_once: usize,
+    dial: F,
+) -> Opened<T>
+where
+    F: Fn(usize, D) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let progress = bar(items.len() as u64, what);
     let started = Instant::now();
-    let mut results: Vec<Dialled> = stream::iter(dials.into_iter().enumerate())
-        .map(|(i, dial)| {
-            let sink = sink.clone();
+    let dial = &dial;
+    let mut results: Vec<Dialled<T>> = stream::iter(items.into_iter().enumerate())
+        .map(|(i, item)| {
             let progress = progress.clone();
             async move {
                 let began = Instant::now();
-                let r = wire::connect(&dial, i, sink).await;
+                let r = dial(i, item).await;
                 progress.inc(1);
                 (i, [began, Instant::now()], r)
             }
         })
-        .buffer_unordered(CONCURRENT_HANDSHAKES)
+        .buffer_unordered(at_once)
         .collect()
         .await;
     let elapsed = started.elapsed();
@@ -111,7 +131,7 @@ pub async fn open(dials: Vec<Dial>, sink: Sink, what: &str) -> Opened {
         })
         .collect();
     if let Some(e) = &first_error {
-        eprintln!("{failures} connections failed; first: {e}");
+        eprintln!("{failures} {what} failed; first: {e}");
     }
     Opened {
         conns,
