@@ -182,6 +182,11 @@ fn pool_options(backend: Backend, size: u32) -> AnyPoolOptions {
         // once and is not returned to the pool; idle ones are recycled
         // before PostgreSQL's or a proxy's idle timeouts bite.
         .test_before_acquire(false)
+        // Nor after each use (vendor/sqlx-core): sqlx pinged every
+        // connection it took back, a second round trip per query, though a
+        // query that ran to completion leaves its connection ready. What a
+        // dropped query or transaction leaves behind is still sent and read.
+        .ping_on_release(false)
         .idle_timeout(Duration::from_secs(60))
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
