@@ -131,7 +131,7 @@ where
         })
         .collect();
     if let Some(e) = &first_error {
-        eprintln!("{failures} {what} failed; first: {e}");
+        eprintln!("{what}: {failures} failed; first: {e}");
     }
     Opened {
         conns,

@@ -327,7 +327,6 @@ pub async fn assign_driver(
     Ok(done == 1)
 }
 
-/// What the driver's delivery of `order_id` pays (0 before pay was kept).
 #[derive(sqlx::FromRow)]
 struct DeliveredRow {
     id: OrderId,
