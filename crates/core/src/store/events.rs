@@ -137,11 +137,7 @@ pub async fn after(db: &Db, after: EventId, limit: i64) -> Result<Vec<StoredEven
         .all(query)
         .await?
         .iter()
-        .map(|row| {
-            let rooms = serde_json::from_str(&row.string("rooms")?)
-                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-            stored(row, rooms)
-        })
+        .map(|row| stored(row, row.json("rooms")?))
         .collect()
 }
 
@@ -297,8 +293,7 @@ fn room_keys(gone: &[Row]) -> Result<String, sqlx::Error> {
     let mut keys = Vec::new();
     for row in gone {
         let id = row.i64("id")?;
-        let rooms: Vec<String> = serde_json::from_str(&row.string("rooms")?)
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let rooms: Vec<String> = row.json("rooms")?;
         keys.extend(
             rooms
                 .into_iter()

@@ -70,14 +70,6 @@ struct HistoryJson {
     by_name: Option<String>,
 }
 
-fn json_column<T: serde::de::DeserializeOwned>(
-    row: &impl Columns,
-    column: &str,
-) -> Result<T, sqlx::Error> {
-    let text = row.string(column)?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-}
-
 /// The query behind [`load`]: the orders `which` picks (`o.id = $1`),
 /// each with its lines, history and staff.
 fn load_sql(b: Backend, which: &str) -> String {
@@ -117,7 +109,8 @@ fn load_sql(b: Backend, which: &str) -> String {
 }
 
 fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
-    let items = json_column::<Vec<LineJson>>(row, "lines_json")?
+    let items = row
+        .json::<Vec<LineJson>>("lines_json")?
         .into_iter()
         .map(|l| OrderLine {
             menu_item_id: l.menu_item_id,
@@ -127,7 +120,8 @@ fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
             quantity: l.quantity,
         })
         .collect();
-    let history = json_column::<Vec<HistoryJson>>(row, "history_json")?
+    let history = row
+        .json::<Vec<HistoryJson>>("history_json")?
         .into_iter()
         .map(|h| {
             Ok(HistoryEntry {
@@ -177,7 +171,7 @@ fn loaded_of(row: &impl Columns) -> Result<Loaded, sqlx::Error> {
     };
     Ok(Loaded {
         order,
-        staff: json_column(row, "staff_json")?,
+        staff: row.json("staff_json")?,
     })
 }
 

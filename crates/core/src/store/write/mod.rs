@@ -97,6 +97,11 @@ pub trait Columns {
         self.opt_string(name)?
             .ok_or_else(|| decode(name, &Arg::Null))
     }
+
+    /// A text column holding JSON, decoded.
+    fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, sqlx::Error> {
+        serde_json::from_str(&self.string(name)?).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    }
 }
 
 impl Columns for AnyRow {
