@@ -6,6 +6,7 @@ mod abuse;
 mod auth;
 mod board;
 mod chat;
+mod checkout_batches;
 mod cluster;
 mod coalesce;
 mod declines;

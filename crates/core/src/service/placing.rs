@@ -4,9 +4,10 @@
 //! answers with the order that key made.
 //!
 //! On SQLite: one transaction inline on the one writer. On PostgreSQL:
-//! the order's id taken from its sequence, then one statement
-//! (`store::pg_write::place`), so no transaction id stays open across
-//! round trips to hold back the log's horizon (see `store::events`).
+//! the order's id taken from its sequence, then one statement with the
+//! checkouts queued beside it (`store::pg_write::place`), so no
+//! transaction id stays open across round trips to hold back the log's
+//! horizon (see `store::events`).
 
 use super::checkout::PlaceOrder;
 use super::notifications::{self, Note};

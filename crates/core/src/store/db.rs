@@ -8,9 +8,11 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+use super::batched::Batched;
 use super::coalesce::Coalesced;
 use super::order_detail::Loaded;
-use super::pg_steps::Steps;
+use super::pg_checkouts::CheckoutRows;
+use super::pg_steps::StepRows;
 use super::write::{self, Reads, SqliteWriter, WriteConn};
 use model::{OrderId, User, UserId};
 use std::sync::Arc;
@@ -38,7 +40,9 @@ pub struct Db {
     /// Orders in full, read together when many ask at once.
     pub(super) orders: Arc<Coalesced<OrderId, Loaded>>,
     /// Status changes on PostgreSQL, written many to a statement.
-    pub(super) steps: Arc<Steps>,
+    pub(super) steps: Arc<Batched<StepRows>>,
+    /// Checkouts on PostgreSQL, written many to a statement.
+    pub(super) checkouts: Arc<Batched<CheckoutRows>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -113,7 +117,8 @@ impl Db {
         Ok(Db {
             users: Coalesced::new(reads.clone(), super::users::with_epoch_many),
             orders: Coalesced::new(reads.clone(), super::order_detail::load_many),
-            steps: Steps::new(pool.clone()),
+            steps: Batched::new(pool.clone()),
+            checkouts: Batched::new(pool.clone()),
             reads,
             pool,
             backend,
@@ -161,6 +166,11 @@ impl Db {
     /// Statements of status changes written so far (see `store::pg_steps`).
     pub fn step_batches(&self) -> u64 {
         self.steps.batches()
+    }
+
+    /// Statements of checkouts written so far (see `store::pg_checkouts`).
+    pub fn checkout_batches(&self) -> u64 {
+        self.checkouts.batches()
     }
 
     /// Readiness: one round trip to the database.

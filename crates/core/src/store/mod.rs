@@ -2,6 +2,7 @@
 //! through sqlx's `Any` driver (`$n` placeholders, integer flags, integer
 //! UTC milliseconds). Nothing outside this module writes SQL.
 
+pub mod batched;
 pub mod chat;
 pub mod coalesce;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod notifications;
 pub mod offers;
 pub mod order_detail;
 pub mod orders;
+pub mod pg_checkouts;
 pub mod pg_steps;
 pub mod pg_write;
 pub mod restaurants;
@@ -74,8 +76,8 @@ pub(crate) fn text_list(backend: Backend, value: &str, inner: &str) -> String {
 /// several users' unread counts goes through it (after locking any orders,
 /// in id order too), so two writes never wait on each other in a cycle:
 /// a deadlock PostgreSQL breaks only after `deadlock_timeout`, a second.
-/// SQLite has one writer and no row locks. The batched status changes'
-/// fixed statement (`store::pg_steps`) spells the same clause inline.
+/// SQLite has one writer and no row locks. The batched writes' fixed
+/// statements (`store::pg_write::logged_sql`) spell the same clause inline.
 pub(crate) fn users_in_id_order(backend: Backend, which: &str) -> String {
     match backend {
         Backend::Sqlite => which.to_owned(),

@@ -97,7 +97,7 @@ pub(super) fn parse_status(raw: &str) -> Result<OrderStatus, sqlx::Error> {
 
 /// Inserts a placed order with its lines (and, by SQLite's trigger, its
 /// first history row) inside a SQLite write transaction; PostgreSQL places
-/// an order in one statement (`store::pg_write::place`). `None` when the
+/// orders many to a statement (`store::pg_write::place`). `None` when the
 /// customer already used this idempotency key.
 pub async fn insert(
     tx: &mut WriteConn,
