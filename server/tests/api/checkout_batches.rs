@@ -1,7 +1,8 @@
 //! Checkouts written many to a statement on PostgreSQL
 //! (`store::pg_checkouts`): each keeps its own outcome and its lines in
 //! order, a double tap with one idempotency key places one order, and a
-//! checkout that cannot be written takes no other with it.
+//! checkout that cannot be written takes no other with it. Order ids asked
+//! for together come from one query.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -288,4 +289,34 @@ async fn a_checkout_that_fails_takes_no_other_with_it() {
         2 * (CUSTOMERS as i64 - 1),
         "nothing of the failed checkout is logged"
     );
+}
+
+/// Checkouts that ask for order ids at the same moment get them from one
+/// query, each its own.
+#[tokio::test]
+async fn order_ids_asked_together_are_taken_together_and_never_twice() {
+    if !configured(&[Backend::Postgres]) {
+        return;
+    }
+    let db = Db::connect(&fresh_postgres_database().await)
+        .await
+        .expect("database");
+    db.migrate().await.expect("migrations");
+    let db = Arc::new(db);
+    let before = db.order_id_batches();
+    let askers: Vec<_> = (0..100)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { pg_write::reserve_order_id(&db).await.expect("an id") })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for asker in askers {
+        ids.push(asker.await.unwrap());
+    }
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    assert_eq!(ids.len(), 100, "every checkout has an id of its own");
+    let queries = db.order_id_batches() - before;
+    assert!(queries < 100, "100 ids took {queries} queries");
 }

@@ -43,6 +43,9 @@ pub struct Db {
     pub(super) steps: Arc<Batched<StepRows>>,
     /// Checkouts on PostgreSQL, written many to a statement.
     pub(super) checkouts: Arc<Batched<CheckoutRows>>,
+    /// Ids for checkouts on PostgreSQL, taken together when many ask at
+    /// once (by ticket, see `pg_write::reserve_order_id`).
+    pub(super) order_ids: Arc<Coalesced<u64, OrderId>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -119,6 +122,7 @@ impl Db {
             orders: Coalesced::new(reads.clone(), super::order_detail::load_many),
             steps: Batched::new(pool.clone()),
             checkouts: Batched::new(pool.clone()),
+            order_ids: Coalesced::new(reads.clone(), super::pg_write::order_ids_many),
             reads,
             pool,
             backend,
@@ -171,6 +175,11 @@ impl Db {
     /// Statements of checkouts written so far (see `store::pg_checkouts`).
     pub fn checkout_batches(&self) -> u64 {
         self.checkouts.batches()
+    }
+
+    /// Queries made for order ids so far (see `pg_write::reserve_order_id`).
+    pub fn order_id_batches(&self) -> u64 {
+        self.order_ids.batches()
     }
 
     /// Readiness: one round trip to the database.

@@ -18,12 +18,15 @@
 //! SQLite runs the same writes as separate statements inline on its one
 //! writer (`store::write`), where a statement costs no round trip.
 
-use super::events::NewEvent;
-use super::events::MAX_PER_TRANSACTION;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::coalesce::Batch;
+use super::events::{NewEvent, MAX_PER_TRANSACTION};
 use super::notifications::NewNotification;
 use super::orders::NewOrder;
 use super::pg_checkouts::CheckoutRows;
 use super::pg_steps::StepRows;
+use super::write::{Columns, Query, Reads};
 use super::Db;
 use model::{EventId, OrderId, OrderStatus, UserId};
 
@@ -75,11 +78,39 @@ pub async fn place(
 /// An id for an order about to be placed, taken outside any transaction
 /// (ids may have gaps, as a sequence's always may): the order's events
 /// and notes name it, so they can be written in the same statement.
+/// Checkouts that ask at the same moment take theirs in one query
+/// (`store::coalesce`), each with a ticket, in ticket order.
 pub async fn reserve_order_id(db: &Db) -> Result<OrderId, sqlx::Error> {
-    sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('orders', 'id'))")
-        .fetch_one(&db.pool)
-        .await
-        .map(OrderId)
+    static TICKETS: AtomicU64 = AtomicU64::new(0);
+    let ticket = TICKETS.fetch_add(1, Ordering::Relaxed);
+    db.order_ids
+        .get(ticket)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Order ids for `tickets`, from one query: the lowest ticket the lowest
+/// id.
+pub(super) fn order_ids_many(reads: Reads, mut tickets: Vec<u64>) -> Batch<u64, OrderId> {
+    Box::pin(async move {
+        let query = Query::new(
+            "SELECT nextval(pg_get_serial_sequence('orders', 'id')) AS id \
+             FROM generate_series(1, $1)",
+        )
+        .bind(tickets.len() as i64);
+        let mut ids = reads
+            .all(query)
+            .await?
+            .iter()
+            .map(|row| row.i64("id"))
+            .collect::<Result<Vec<i64>, sqlx::Error>>()?;
+        ids.sort_unstable();
+        tickets.sort_unstable();
+        Ok(tickets
+            .into_iter()
+            .zip(ids.into_iter().map(OrderId))
+            .collect())
+    })
 }
 
 /// A write's events as JSON rows of its statement: its own (`$2`), then
