@@ -15,7 +15,7 @@ use model::{EventId, MenuItemId, OrderId, Place, RestaurantId, Role, UserId};
 use serde_json::Value;
 
 use crate::helpers::{configured, fresh_postgres_database, Backend};
-use crate::step_batches::notes_to;
+use crate::step_batches::{a_restaurant, notes_to};
 
 const CUSTOMERS: usize = 30;
 
@@ -47,18 +47,7 @@ async fn shop() -> Shop {
         .unwrap()
         .unwrap()
         .id;
-    let restaurant = store::restaurants::insert(
-        &db,
-        &store::restaurants::NewRestaurant {
-            name: "R",
-            cuisine: "c",
-            address: "a",
-            lat: 0.0,
-            lng: 0.0,
-        },
-    )
-    .await
-    .unwrap();
+    let restaurant = a_restaurant(&db).await;
     let soup = store::restaurants::insert_menu_item(&db, restaurant, "soup", "", 100, 0)
         .await
         .unwrap();
@@ -76,14 +65,15 @@ async fn shop() -> Shop {
 }
 
 /// Places an order of one soup and `breads` bread for `customer` at
-/// `restaurant`, noting `staff`: one `order:created` event, then the note.
-async fn checkout(
+/// `restaurant`, noting each of `noted`: one `order:created` event, then
+/// the notes.
+pub(crate) async fn checkout(
     db: &Db,
     customer: UserId,
     restaurant: RestaurantId,
     (soup, bread, breads): (MenuItemId, MenuItemId, i64),
     key: Option<&str>,
-    staff: UserId,
+    noted: &[UserId],
 ) -> (OrderId, Result<Option<EventId>, sqlx::Error>) {
     let id = pg_write::reserve_order_id(db).await.expect("an id");
     let lines = [
@@ -121,7 +111,7 @@ async fn checkout(
         at: 9,
         rooms: vec![format!("order:{}", id.0)],
     }];
-    let notes = notes_to(&[staff], "order:created", id);
+    let notes = notes_to(noted, "order:created", id);
     let logged = Logged {
         at: 9,
         events: &events,
@@ -155,7 +145,7 @@ async fn checkouts_written_together_each_keep_their_own_outcome() {
             let items = (shop.soup, shop.bread, i as i64 + 1);
             tokio::spawn(async move {
                 let (id, outcome) =
-                    checkout(&db, customer, restaurant, items, Some(&key), staff).await;
+                    checkout(&db, customer, restaurant, items, Some(&key), &[staff]).await;
                 (i, key, id, outcome.expect("the statement runs"))
             })
         })
@@ -267,7 +257,7 @@ async fn a_checkout_that_fails_takes_no_other_with_it() {
             let (customer, staff) = (shop.customers[i], shop.staff);
             let items = (shop.soup, shop.bread, 1);
             tokio::spawn(async move {
-                let (_, outcome) = checkout(&db, customer, restaurant, items, None, staff).await;
+                let (_, outcome) = checkout(&db, customer, restaurant, items, None, &[staff]).await;
                 (i, outcome)
             })
         })

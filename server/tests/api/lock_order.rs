@@ -7,14 +7,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use mealstream_core::store::events::NewEvent;
-use mealstream_core::store::orders::{NewLine, NewOrder};
-use mealstream_core::store::pg_write::{self, Logged};
 use mealstream_core::store::{self, Db};
-use model::{EventId, OrderId, Place, RestaurantId, Role, UserId};
+use model::{EventId, OrderId, RestaurantId, Role, UserId};
 
+use crate::checkout_batches::checkout;
 use crate::helpers::{configured, Backend};
-use crate::step_batches::{fixture, notes_to, prepare_noting};
+use crate::step_batches::{fixture, prepare_noting};
 
 /// Ten new users, in id order.
 async fn users(db: &Db) -> Vec<UserId> {
@@ -109,7 +107,8 @@ async fn a_change_locks_the_users_it_notifies_in_id_order() {
     assert!(written.is_some());
 }
 
-/// A checkout (`store::pg_write::place`) noting every one of them.
+/// A checkout (written with those queued beside it, `store::pg_checkouts`)
+/// noting every one of them.
 #[tokio::test]
 async fn a_checkout_locks_the_users_it_notifies_in_id_order() {
     if !configured(&[Backend::Postgres]) {
@@ -130,41 +129,10 @@ async fn a_checkout_locks_the_users_it_notifies_in_id_order() {
         let db = db.clone();
         let noted: Vec<UserId> = users.iter().rev().copied().collect();
         async move {
-            let id = pg_write::reserve_order_id(&db).await?;
-            let lines = [NewLine {
-                menu_item_id: item,
-                name: "soup".into(),
-                unit_price_cents: 100,
-                quantity: 1,
-            }];
-            let dropoff = Place {
-                address: "1 Main St".into(),
-                lat: 48.85,
-                lng: 2.35,
-            };
-            let order = NewOrder {
-                customer_id: customer,
-                restaurant_id: restaurant,
-                subtotal_cents: 100,
-                delivery_fee_cents: 250,
-                dropoff: &dropoff,
-                note: None,
-                idempotency_key: None,
-                lines: &lines,
-            };
-            let events = [NewEvent {
-                kind: "order:created".into(),
-                payload: format!(r#"{{"orderId":{}}}"#, id.0),
-                at: 9,
-                rooms: vec![format!("order:{}", id.0)],
-            }];
-            let notes = notes_to(&noted, "order:created", id);
-            let logged = Logged {
-                at: 9,
-                events: &events,
-                notes: &notes,
-            };
-            pg_write::place(&db, id, &order, &logged).await
+            let items = (item, item, 1);
+            checkout(&db, customer, restaurant, items, None, &noted)
+                .await
+                .1
         }
     };
     let (free, written) = free_while_held(&db, &users, write).await;

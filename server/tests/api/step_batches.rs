@@ -11,7 +11,7 @@ use mealstream_core::store::notifications::NewNotification;
 use mealstream_core::store::pg_write::{self, Logged, Step};
 use mealstream_core::store::restaurants::NewRestaurant;
 use mealstream_core::store::{self, Db};
-use model::{EventId, OrderId, OrderStatus, Role, UserId};
+use model::{EventId, OrderId, OrderStatus, RestaurantId, Role, UserId};
 use serde_json::Value;
 
 use crate::helpers::{configured, fresh_postgres_database, Backend};
@@ -89,6 +89,22 @@ pub(crate) async fn prepare_noting(
     pg_write::apply(db, &step).await
 }
 
+/// A restaurant named R, with no staff and no menu.
+pub(crate) async fn a_restaurant(db: &Db) -> RestaurantId {
+    store::restaurants::insert(
+        db,
+        &NewRestaurant {
+            name: "R",
+            cuisine: "c",
+            address: "a",
+            lat: 0.0,
+            lng: 0.0,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A fresh database with a customer, a restaurant's staff member and
 /// `ORDERS` confirmed orders of the customer (ids 1 to `ORDERS`).
 pub(crate) async fn fixture() -> (Db, UserId, UserId) {
@@ -108,18 +124,7 @@ pub(crate) async fn fixture() -> (Db, UserId, UserId) {
     };
     let customer = user("c@x.test", Role::Customer).await;
     let staff = user("s@x.test", Role::Restaurant).await;
-    let restaurant = store::restaurants::insert(
-        &db,
-        &NewRestaurant {
-            name: "R",
-            cuisine: "c",
-            address: "a",
-            lat: 0.0,
-            lng: 0.0,
-        },
-    )
-    .await
-    .unwrap();
+    let restaurant = a_restaurant(&db).await;
     for _ in 0..ORDERS {
         sqlx::query(
             "INSERT INTO orders (customer_id, restaurant_id, status, subtotal_cents, \

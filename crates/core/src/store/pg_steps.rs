@@ -21,8 +21,9 @@
 //! statement locks orders in id order (the index scan walks the sorted
 //! array), then users in id order (`ORDER BY id FOR NO KEY UPDATE` before
 //! the update), as every other write that raises several users' unread
-//! counts does through `store::users_in_id_order` (this fixed statement
-//! spells its clause inline): one global order, so no cycle.
+//! counts does through `store::users_in_id_order` (the tail this
+//! statement shares with checkouts, `pg_write::logged_sql`, spells the
+//! clause inline): one global order, so no cycle.
 
 use sqlx::AnyPool;
 
