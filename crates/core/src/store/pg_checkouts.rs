@@ -16,7 +16,7 @@ use sqlx::AnyPool;
 
 use super::batched::{array, outcomes, Batch, Outcomes};
 use super::orders::NewOrder;
-use super::pg_write::{logged_json, logged_sql, Logged};
+use super::pg_write::{logged_sql, Logged, LoggedRows};
 use super::write::Query;
 use model::OrderId;
 
@@ -56,11 +56,9 @@ l AS (
 pub struct CheckoutRows {
     order_id: OrderId,
     customer: i64,
-    events: usize,
     order: String,
     lines: Vec<String>,
-    own: Vec<String>,
-    notes: Vec<String>,
+    logged: LoggedRows,
 }
 
 impl CheckoutRows {
@@ -70,7 +68,6 @@ impl CheckoutRows {
         logged: &Logged<'_>,
     ) -> Result<CheckoutRows, sqlx::Error> {
         let o = id.0;
-        let (own, notes) = logged_json(o, logged)?;
         let encode = |v: serde_json::Value| v.to_string();
         let lines = order
             .lines
@@ -90,7 +87,6 @@ impl CheckoutRows {
         Ok(CheckoutRows {
             order_id: id,
             customer: order.customer_id.0,
-            events: own.len() + notes.len(),
             order: encode(serde_json::json!({
                 "o": o,
                 "customer": order.customer_id.0,
@@ -105,8 +101,7 @@ impl CheckoutRows {
                 "at": logged.at,
             })),
             lines,
-            own,
-            notes,
+            logged: LoggedRows::of(o, logged)?,
         })
     }
 }
@@ -121,19 +116,14 @@ impl Batch for CheckoutRows {
     }
 
     fn events(&self) -> usize {
-        self.events
+        self.logged.events()
     }
 
     /// Per order, its newest event id if it was placed.
     async fn written(pool: &AnyPool, rows: &[&CheckoutRows]) -> Result<Outcomes, sqlx::Error> {
-        let all = |each: fn(&CheckoutRows) -> &[String]| {
-            array(rows.iter().flat_map(|r| each(r).iter().map(String::as_str)))
-        };
-        let query = Query::new(SQL)
-            .bind(array(rows.iter().map(|r| r.order.as_str())))
-            .bind(all(|r| &r.own))
-            .bind(all(|r| &r.notes))
-            .bind(all(|r| &r.lines));
+        let query = Query::new(SQL).bind(array(rows.iter().map(|r| r.order.as_str())));
+        let lines = array(rows.iter().flat_map(|r| r.lines.iter().map(String::as_str)));
+        let query = LoggedRows::bind(query, rows.iter().map(|r| &r.logged)).bind(lines);
         outcomes(query, pool).await
     }
 }

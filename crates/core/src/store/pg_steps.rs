@@ -28,7 +28,7 @@
 use sqlx::AnyPool;
 
 use super::batched::{array, outcomes, Batch, Outcomes};
-use super::pg_write::{logged_json, logged_sql, text, Step};
+use super::pg_write::{logged_sql, text, LoggedRows, Step};
 use super::write::Query;
 use model::OrderId;
 
@@ -55,20 +55,16 @@ h AS (
 /// One change's rows, as the statement takes them.
 pub struct StepRows {
     order_id: OrderId,
-    events: usize,
     step: String,
-    own: Vec<String>,
-    notes: Vec<String>,
+    logged: LoggedRows,
 }
 
 impl StepRows {
     pub fn of(step: &Step<'_>) -> Result<StepRows, sqlx::Error> {
         let logged = &step.logged;
         let o = step.order_id.0;
-        let (own, notes) = logged_json(o, logged)?;
         Ok(StepRows {
             order_id: step.order_id,
-            events: own.len() + notes.len(),
             step: format!(
                 r#"{{"o":{o},"version":{},"status":{},"by":{},"reason":{},"at":{}}}"#,
                 step.version,
@@ -77,8 +73,7 @@ impl StepRows {
                 step.reason.map_or_else(|| "null".to_owned(), text),
                 logged.at
             ),
-            own,
-            notes,
+            logged: LoggedRows::of(o, logged)?,
         })
     }
 }
@@ -93,19 +88,13 @@ impl Batch for StepRows {
     }
 
     fn events(&self) -> usize {
-        self.events
+        self.logged.events()
     }
 
     /// Per order, its newest event id if its change was written.
     async fn written(pool: &AnyPool, rows: &[&StepRows]) -> Result<Outcomes, sqlx::Error> {
-        let query = Query::new(SQL)
-            .bind(array(rows.iter().map(|r| r.step.as_str())))
-            .bind(array(
-                rows.iter().flat_map(|r| r.own.iter().map(String::as_str)),
-            ))
-            .bind(array(
-                rows.iter().flat_map(|r| r.notes.iter().map(String::as_str)),
-            ));
+        let query = Query::new(SQL).bind(array(rows.iter().map(|r| r.step.as_str())));
+        let query = LoggedRows::bind(query, rows.iter().map(|r| &r.logged));
         outcomes(query, pool).await
     }
 }

@@ -20,6 +20,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::batched::array;
 use super::coalesce::Batch;
 use super::events::{NewEvent, MAX_PER_TRANSACTION};
 use super::notifications::NewNotification;
@@ -113,42 +114,63 @@ pub(super) fn order_ids_many(reads: Reads, mut tickets: Vec<u64>) -> Batch<u64, 
     })
 }
 
-/// A write's events as JSON rows of its statement: its own (`$2`), then
-/// its notifications (`$3`), all keyed by its order `o` and ranked by `r`.
-pub(super) fn logged_json(
-    o: i64,
-    logged: &Logged<'_>,
-) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
-    let events = logged.events.len() + logged.notes.len();
-    if events > MAX_PER_TRANSACTION {
-        return Err(sqlx::Error::Protocol(format!(
-            "{events} events in one write; at most {MAX_PER_TRANSACTION}"
-        )));
+/// What a batched write logs, as JSON rows of its statement
+/// ([`logged_sql`]): its own events (`$2`), then its notifications (`$3`),
+/// all keyed by its order `o` and ranked by `r`.
+pub(super) struct LoggedRows {
+    own: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl LoggedRows {
+    pub(super) fn of(o: i64, logged: &Logged<'_>) -> Result<LoggedRows, sqlx::Error> {
+        let events = logged.events.len() + logged.notes.len();
+        if events > MAX_PER_TRANSACTION {
+            return Err(sqlx::Error::Protocol(format!(
+                "{events} events in one write; at most {MAX_PER_TRANSACTION}"
+            )));
+        }
+        let own = logged.events.iter().enumerate().map(|(r, event)| {
+            Ok(format!(
+                r#"{{"o":{o},"r":{r},"kind":{},"payload":{},"rooms":{}}}"#,
+                text(&event.kind),
+                event.payload,
+                rooms_json(&event.rooms)?
+            ))
+        });
+        let notes = logged.notes.iter().enumerate().map(|(i, (note, payload))| {
+            Ok(format!(
+                r#"{{"o":{o},"r":{},"user_id":{},"kind":{},"title":{},"body":{},"order_id":{},"payload":{payload},"rooms":{}}}"#,
+                logged.events.len() + i,
+                note.user_id.0,
+                text(note.kind),
+                text(note.title),
+                text(note.body),
+                note.order_id.map_or_else(|| "null".to_owned(), |id| id.0.to_string()),
+                rooms_json(&[model::rooms::Room::user(note.user_id)])?
+            ))
+        });
+        Ok(LoggedRows {
+            own: own.collect::<Result<_, sqlx::Error>>()?,
+            notes: notes.collect::<Result<_, sqlx::Error>>()?,
+        })
     }
-    let own = logged.events.iter().enumerate().map(|(r, event)| {
-        Ok(format!(
-            r#"{{"o":{o},"r":{r},"kind":{},"payload":{},"rooms":{}}}"#,
-            text(&event.kind),
-            event.payload,
-            rooms_json(&event.rooms)?
-        ))
-    });
-    let notes = logged.notes.iter().enumerate().map(|(i, (note, payload))| {
-        Ok(format!(
-            r#"{{"o":{o},"r":{},"user_id":{},"kind":{},"title":{},"body":{},"order_id":{},"payload":{payload},"rooms":{}}}"#,
-            logged.events.len() + i,
-            note.user_id.0,
-            text(note.kind),
-            text(note.title),
-            text(note.body),
-            note.order_id.map_or_else(|| "null".to_owned(), |id| id.0.to_string()),
-            rooms_json(&[model::rooms::Room::user(note.user_id)])?
-        ))
-    });
-    Ok((
-        own.collect::<Result<_, sqlx::Error>>()?,
-        notes.collect::<Result<_, sqlx::Error>>()?,
-    ))
+
+    /// Events the write logs.
+    pub(super) fn events(&self) -> usize {
+        self.own.len() + self.notes.len()
+    }
+
+    /// `query` with `$2` and `$3` bound for the writes of one statement.
+    pub(super) fn bind<'a>(
+        query: Query,
+        all: impl Iterator<Item = &'a LoggedRows> + Clone,
+    ) -> Query {
+        let rows = |each: fn(&LoggedRows) -> &[String]| {
+            array(all.clone().flat_map(|l| each(l).iter().map(String::as_str)))
+        };
+        query.bind(rows(|l| &l.own)).bind(rows(|l| &l.notes))
+    }
 }
 
 /// An event's rooms as the JSON array the log keeps.
@@ -164,7 +186,7 @@ pub(super) fn text(s: &str) -> String {
 /// What every batched write logs, after its own part of the `WITH`: that
 /// part names the batch `s` (one row per write, its order `o`) and the
 /// writes that were made `u` (`o`, and the time `at`); `$2` holds their
-/// own events and `$3` their notifications ([`logged_json`]).
+/// own events and `$3` their notifications ([`LoggedRows`]).
 ///
 /// A write's events rank by `r` (its own first, then one per
 /// notification) and take their ids in (order, rank) order, `xid * 1024 +
