@@ -117,8 +117,11 @@ pub async fn on_connect<A: Adapter>(
     let rooms = rooms_for(&user, &service::auth::key_of(&session_id));
     // In its rooms at once (a sign-out or suspension reaches it from now
     // on), but catching up: the log tail skips it until its replay is done.
-    s.join(rooms.clone());
+    // `CATCHING_UP` first: the tail emits concurrently, and a socket that
+    // were in its rooms before it is in `CATCHING_UP` could get a live
+    // event ahead of the replay, which then sends it older ones it missed.
     s.join(Room::CATCHING_UP);
+    s.join(rooms.clone());
     if let Some(reason) = lapsed_since_handshake(&ctx, &sessions, &user, session_id).await {
         let _ = s.emit(
             SessionRevoked::NAME,
