@@ -13,7 +13,7 @@ use model::rooms::Room;
 use model::{EventId, User};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, MaybeHttpExtension, SocketRef, State, TryData};
-use socketioxide::SocketIo;
+use socketioxide::{SendError, SocketError, SocketIo};
 
 use super::call::Call;
 use super::socket_user::SocketUser;
@@ -215,8 +215,10 @@ async fn on_request<A: Adapter>(Event(name): Event, call: Call<A>) {
     }
 }
 
-/// Most events one connection replays; past it the client resumes from
-/// `hello.lastEventId` on its next connect.
+/// Most events one connection replays. A socket still behind the tail
+/// past it goes live anyway with `hello.resync`: the events between its
+/// replay and the tail's cursor were neither replayed nor sent live, so
+/// the page must fetch its state again.
 const MAX_CATCH_UP: usize = 10 * service::events::MAX_REPLAY as usize;
 
 /// Where a replay left the socket: the id it is caught up to
@@ -259,14 +261,15 @@ async fn catch_up<'c, A: Adapter>(
     loop {
         let read =
             service::events::read_towards(ctx, user, last, service::events::MAX_REPLAY).await?;
-        let resync = *pruned_away.get_or_insert(last < read.pruned_through);
+        let pruned = *pruned_away.get_or_insert(last < read.pruned_through);
         for event in read.events.iter() {
-            s.emit(event.kind.as_str(), &event.wire)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("replay interrupted: {e}")))?;
+            replay(s, event).await?;
         }
         replayed += read.events.len();
         let turn = ctx.emitter.turn().await;
-        if ctx.emitter.cursor() <= read.horizon || replayed >= MAX_CATCH_UP {
+        let caught_up = ctx.emitter.cursor() <= read.horizon;
+        if caught_up || replayed >= MAX_CATCH_UP {
+            let resync = pruned || !caught_up;
             s.leave(Room::CATCHING_UP);
             service::metrics::replayed(replayed);
             tracing::debug!(
@@ -276,7 +279,8 @@ async fn catch_up<'c, A: Adapter>(
                 "replayed missed events"
             );
             return Ok(CaughtUp {
-                last_event_id: read.horizon,
+                // Past the cap, what lies up to the cursor comes by resync.
+                last_event_id: read.horizon.max(ctx.emitter.cursor()),
                 resync,
                 turn,
             });
@@ -284,5 +288,36 @@ async fn catch_up<'c, A: Adapter>(
         drop(turn);
         // The tail emitted more meanwhile (skipping this socket): read on.
         last = read.horizon;
+    }
+}
+
+/// How long a replay waits for room in a socket's buffer before it looks
+/// again, and how long it waits in all for one event.
+const BUFFER_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+const BUFFER_STALL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Sends one replayed event. A replay can be longer than the socket's
+/// buffer holds (thousands of events after a long absence): while it is
+/// full, the replay waits for the link to take what it has, rather than
+/// dropping the socket; one that takes nothing for `BUFFER_STALL` is
+/// given up, and comes back from its last id.
+async fn replay<A: Adapter>(
+    s: &SocketRef<A>,
+    event: &service::events::LoggedEvent,
+) -> Result<(), AppError> {
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        match s.emit(event.kind.as_str(), &event.wire) {
+            Ok(()) => return Ok(()),
+            Err(SendError::Socket(SocketError::InternalChannelFull)) if waited < BUFFER_STALL => {
+                tokio::time::sleep(BUFFER_PAUSE).await;
+                waited += BUFFER_PAUSE;
+            }
+            Err(e) => {
+                return Err(AppError::Internal(anyhow::anyhow!(
+                    "replay interrupted: {e}"
+                )))
+            }
+        }
     }
 }

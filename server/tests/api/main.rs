@@ -28,6 +28,7 @@ mod ordering;
 mod orders;
 mod orders_races;
 mod realtime;
+mod replay_cap;
 mod replay_shared;
 mod retention;
 mod security;
