@@ -144,3 +144,86 @@ async fn a_socket_resuming_from_before_the_retention_is_told_to_resync() {
     }
     panic!("never told to resync: {resync}");
 }
+
+/// Pruning reads below the PostgreSQL horizon, as every reader does: an
+/// offer logged after an older transaction began stays while that
+/// transaction runs (it may still log events below the offer), and
+/// `pruned_through` never passes the horizon. Before, it did, and readers
+/// took events the older transaction then committed for already seen.
+#[tokio::test]
+async fn pruning_waits_for_the_horizon_like_every_reader() {
+    use sqlx::{Connection as _, Executor as _, Row as _};
+    if !crate::helpers::configured(&[Backend::Postgres]) {
+        return;
+    }
+    let database_url = crate::helpers::fresh_postgres_database().await;
+    let _app = spawn_app_opts(
+        Backend::Postgres,
+        Some(database_url.clone()),
+        None,
+        Opts {
+            offer_retention: Some(Duration::from_secs(1)),
+            ..Opts::default()
+        },
+    )
+    .await;
+    let mut older = sqlx::PgConnection::connect(&database_url)
+        .await
+        .expect("connect");
+    older.execute("BEGIN").await.expect("begin");
+    let xid: i64 = older
+        .fetch_one("SELECT pg_current_xact_id()::text::bigint AS xid")
+        .await
+        .expect("xid")
+        .get("xid");
+
+    // A long-expired offer, logged (and committed) after the older writer
+    // took its id.
+    let mut db = sqlx::PgConnection::connect(&database_url)
+        .await
+        .expect("connect");
+    let offer: i64 = db
+        .fetch_one(
+            "INSERT INTO events (id, kind, payload, at, rooms) \
+             VALUES ((pg_current_xact_id()::text::bigint << 10) + 1, 'delivery:offer', '{}', 0, '[]') \
+             RETURNING id",
+        )
+        .await
+        .expect("offer")
+        .get("id");
+    assert!(offer > xid << 10);
+    // Pruning runs every 200 ms: several passes while the older one runs.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (kept, pruned) = offer_state(&mut db, offer).await;
+    assert!(kept, "pruned above the horizon");
+    assert!(
+        pruned < xid << 10,
+        "pruned_through {pruned} passed the horizon"
+    );
+
+    older.execute("COMMIT").await.expect("commit");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let (kept, pruned) = offer_state(&mut db, offer).await;
+        if !kept {
+            assert!(pruned >= offer, "pruned_through {pruned} behind the offer");
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never pruned");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether event `offer` is still logged, and how far pruning has gone.
+async fn offer_state(db: &mut sqlx::PgConnection, offer: i64) -> (bool, i64) {
+    use sqlx::Row as _;
+    let row = sqlx::query(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE id = $1) AS kept, \
+         (SELECT pruned_through FROM log_retention WHERE id = 1) AS pruned",
+    )
+    .bind(offer)
+    .fetch_one(db)
+    .await
+    .expect("state");
+    (row.get("kept"), row.get("pruned"))
+}

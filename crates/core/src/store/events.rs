@@ -231,9 +231,10 @@ pub async fn count_since(db: &Db, at: i64) -> Result<i64, sqlx::Error> {
 /// business reading later.
 pub const SHORT_LIVED: [&str; 2] = [DeliveryOffer::NAME, OfferWithdrawn::NAME];
 
-/// Deletes up to `batch` events: the short-lived ones logged before
-/// `short_before`, and any logged before `all_before` (ms), oldest first,
-/// and moves `log_retention.pruned_through` up to the newest deleted.
+/// Deletes up to `batch` events readers may see: the short-lived ones
+/// logged before `short_before`, and any logged before `all_before` (ms),
+/// oldest first, and moves `log_retention.pruned_through` up to the newest
+/// deleted.
 /// Returns how many went.
 pub async fn prune(
     db: &Db,
@@ -241,11 +242,15 @@ pub async fn prune(
     all_before: i64,
     batch: i64,
 ) -> Result<usize, sqlx::Error> {
+    // Only below the horizon, as every reader reads: an event above it may
+    // have older ones still to commit under it, and `pruned_through` past
+    // them would tell readers they had seen everything up to there.
+    let horizon = below_horizon(db.backend, "id");
     let mut tx = db.begin().await?;
     let gone = Query::new(format!(
         "DELETE FROM events WHERE id IN (\
-           SELECT id FROM events WHERE kind IN ('{}', '{}') AND at < $1 \
-           UNION SELECT id FROM events WHERE at < $2 ORDER BY id LIMIT $3) \
+           SELECT id FROM events WHERE kind IN ('{}', '{}') AND at < $1{horizon} \
+           UNION SELECT id FROM events WHERE at < $2{horizon} ORDER BY id LIMIT $3) \
          RETURNING id, rooms",
         SHORT_LIVED[0], SHORT_LIVED[1]
     ))
