@@ -56,6 +56,11 @@ thread_local! {
     /// watched again after every reconnect, since a new connection starts in
     /// no order room.
     static WATCHED: RefCell<Vec<(OrderId, usize)>> = const { RefCell::new(Vec::new()) };
+    /// The newest event id this page has seen: what its socket resumes
+    /// from. Seeded from the browser's (the newest any tab saw) when the
+    /// page opens; from then on each tab resumes from its own, so one tab
+    /// that caught up first never makes another skip what it missed.
+    static LAST: std::cell::Cell<Option<EventId>> = const { std::cell::Cell::new(None) };
     /// Set while this page signs out: the revocation that follows is ours.
     static SIGNING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -150,14 +155,21 @@ fn last_event_key() -> String {
     format!("mealstream.lastEventId.{}", USER_ID.with(|u| *u.borrow()))
 }
 
-/// The newest event id this browser has seen, kept across reloads.
+/// The newest event id this page has seen (see `LAST`).
 pub fn last_event_id() -> Option<EventId> {
+    LAST.with(|l| l.get())
+}
+
+/// The newest event id any page of this browser has seen, kept across
+/// reloads.
+fn stored_event_id() -> Option<EventId> {
     let storage = web_sys::window()?.local_storage().ok()??;
     storage.get_item(&last_event_key()).ok()??.parse().ok()
 }
 
 fn remember_event_id(id: EventId) {
-    if last_event_id().is_some_and(|seen| seen >= id) {
+    LAST.with(|l| l.set(l.get().max(Some(id))));
+    if stored_event_id().is_some_and(|seen| seen >= id) {
         return;
     }
     if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
@@ -206,6 +218,7 @@ fn connect(connection: Connection, user_id: UserId) {
         return;
     }
     USER_ID.with(|u| *u.borrow_mut() = user_id);
+    LAST.with(|l| l.set(stored_event_id()));
     let options = js_sys::Object::new();
     let auth = Closure::<dyn Fn(js_sys::Function)>::new(|cb: js_sys::Function| {
         let payload = js_sys::Object::new();
@@ -285,6 +298,16 @@ fn connect(connection: Connection, user_id: UserId) {
                     }
                 }
                 hello.set(Some(h));
+                // A new connection starts in no order room: follow again
+                // what this page follows (the driver's position reaches a
+                // map only through its order's room).
+                for order_id in
+                    WATCHED.with(|w| w.borrow().iter().map(|(id, _)| *id).collect::<Vec<_>>())
+                {
+                    leptos::task::spawn_local(async move {
+                        let _ = send(&WatchOrder { order_id }).await;
+                    });
+                }
             }
             None => web_sys::console::warn_1(&"unreadable hello".into()),
         },
