@@ -43,6 +43,7 @@ test("after the connection comes back, the customer's map still follows the driv
   const order = await placeOrderViaApi('customer2@mealstream.test');
   try {
     await driver.call('/api/driver/availability', { online: true });
+    await new Promise((r) => setTimeout(r, 1100)); // one position per second, after any earlier spec's
     expect((await driver.ctx.post('/api/driver/location', { data: { lat: 38.7125, lng: -9.138 } })).status()).toBe(202);
     await staff.step(order.id, 'confirmed');
     await driver.call(`/api/orders/${order.id}/accept`);
