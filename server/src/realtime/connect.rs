@@ -117,8 +117,8 @@ pub async fn on_connect<A: Adapter>(
     let rooms = rooms_for(&user, &service::auth::key_of(&session_id));
     // In its rooms at once (a sign-out or suspension reaches it from now
     // on), but catching up: the log tail skips it until its replay is done.
-    // `CATCHING_UP` first: the tail emits concurrently, and a socket that
-    // were in its rooms before it is in `CATCHING_UP` could get a live
+    // `CATCHING_UP` first: the tail emits concurrently, and a socket
+    // already in its rooms but not yet in `CATCHING_UP` could get a live
     // event ahead of the replay, which then sends it older ones it missed.
     s.join(Room::CATCHING_UP);
     s.join(rooms.clone());
