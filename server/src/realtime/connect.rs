@@ -2,6 +2,7 @@
 //! session, or a suspended user, and the socket is refused with
 //! `connect_error` "unauthorized". A socket never chooses its user or rooms.
 
+use mealstream_core::emit::Stalled;
 use mealstream_core::service::{self, Ctx};
 use model::error::AppError;
 use model::events::{HandshakeAuth, Hello, HelloUser, Payload, SessionRevoked};
@@ -13,6 +14,7 @@ use model::rooms::Room;
 use model::{EventId, User};
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, MaybeHttpExtension, SocketRef, State, TryData};
+use socketioxide::socket::Sid;
 use socketioxide::{SendError, SocketError, SocketIo};
 
 use super::call::Call;
@@ -156,6 +158,22 @@ pub async fn on_connect<A: Adapter>(
             return;
         }
     };
+    say_hello(
+        &s,
+        &user,
+        rooms,
+        CaughtUp {
+            last_event_id,
+            resync,
+            turn,
+        },
+    );
+    tracing::debug!(user_id = user.id.0, socket = %s.id, "socket connected");
+}
+
+/// Says `hello` to a socket caught up by [`catch_up`], while the emission
+/// turn is still held, so no live event reaches it first.
+fn say_hello<A: Adapter>(s: &SocketRef<A>, user: &User, rooms: Vec<String>, caught: CaughtUp<'_>) {
     let hello = Hello {
         user: HelloUser {
             id: user.id,
@@ -163,14 +181,48 @@ pub async fn on_connect<A: Adapter>(
             role: user.role,
         },
         rooms,
-        last_event_id,
-        resync,
+        last_event_id: caught.last_event_id,
+        resync: caught.resync,
     };
     if let Err(e) = s.emit(Hello::NAME, &hello) {
         tracing::warn!(error = %e, "could not send hello");
     }
-    drop(turn);
-    tracing::debug!(user_id = user.id.0, socket = %s.id, "socket connected");
+    drop(caught.turn);
+}
+
+/// How this node catches up a socket the log tail held out because its
+/// buffer was full (`Emitter::on_stalled`).
+pub fn on_stalled<A: Adapter>(io: SocketIo<A>, ctx: Ctx) -> Stalled {
+    Box::new(move |sid, missed| {
+        tokio::spawn(resume(io.clone(), ctx.clone(), sid, missed));
+    })
+}
+
+/// The replay of a connect, for a socket that is still connected but
+/// could not take event `missed` (a stalled link): from `missed` on, then
+/// `hello` again. Its buffer drains as the link comes back, and the replay
+/// waits for it; a socket gone meanwhile is left.
+async fn resume<A: Adapter>(io: SocketIo<A>, ctx: Ctx, sid: Sid, missed: EventId) {
+    let Some(s) = io.get_socket(sid) else { return };
+    let Some(SocketUser {
+        user, session_id, ..
+    }) = s.extensions.get::<SocketUser>()
+    else {
+        return;
+    };
+    let rooms = rooms_for(&user, &service::auth::key_of(&session_id));
+    while s.connected() {
+        match catch_up(&s, &ctx, &user, Some(EventId(missed.0 - 1))).await {
+            Ok(caught) => {
+                say_hello(&s, &user, rooms, caught);
+                return;
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, socket = %sid, "catching up a stalled socket; again");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
+    }
 }
 
 /// Why the socket must not stay, if a revoke sent between its handshake

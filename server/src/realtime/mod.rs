@@ -68,6 +68,8 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         let (layer, io) = builder.build_layer();
         io.ns("/", connect::on_connect.with(connect::authenticate));
         rights::spawn(io.clone(), ctx.clone(), rights_every);
+        ctx.emitter
+            .on_stalled(connect::on_stalled(io.clone(), ctx.clone()));
         ctx.emitter.attach(io);
         return Ok(router
             .layer(layer)
@@ -97,6 +99,8 @@ pub async fn install<S: Clone + Send + Sync + 'static>(
         .await
         .context("cannot subscribe the Socket.IO namespace in Redis")?;
     rights::spawn(io.clone(), ctx.clone(), rights_every);
+    ctx.emitter
+        .on_stalled(connect::on_stalled(io.clone(), ctx.clone()));
     ctx.emitter.attach(io);
     Ok(router
         .layer(layer)

@@ -33,5 +33,6 @@ mod replay_shared;
 mod retention;
 mod security;
 mod server_fns;
+mod slow_socket;
 mod step_batches;
 mod stream;

@@ -10,6 +10,7 @@ pub use broadcast::{Broadcast, RedisAdapter};
 
 use model::rooms::Room;
 use model::{EventId, UserId};
+use socketioxide::socket::Sid;
 
 /// Batches of emitted events kept for event streams that fall behind;
 /// beyond it a stream reads the log again.
@@ -56,7 +57,14 @@ pub struct Emitter {
     /// Held by the tail while it emits a batch and moves the cursor, and by
     /// a connecting socket while it compares its replay with the cursor.
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// Catches up a socket that could not take a logged event (set by the
+    /// realtime layer, which knows how to replay to a socket).
+    stalled: Arc<OnceLock<Stalled>>,
 }
+
+/// What to do with a socket held out of the tail because its buffer was
+/// full when event `missed` went out: replay to it from `missed` on.
+pub type Stalled = Box<dyn Fn(Sid, EventId) + Send + Sync>;
 
 impl Default for Emitter {
     fn default() -> Self {
@@ -70,6 +78,7 @@ impl Default for Emitter {
             cursor: Arc::default(),
             pending: Arc::default(),
             turn: Arc::default(),
+            stalled: Arc::default(),
         }
     }
 }
@@ -89,6 +98,13 @@ impl Emitter {
             return None;
         }
         self.io.get().map(|io| &**io)
+    }
+
+    /// How this node catches up a socket that fell behind the tail.
+    pub fn on_stalled(&self, catch_up: Stalled) {
+        if self.stalled.set(catch_up).is_err() {
+            tracing::warn!("stalled-socket handler set twice; keeping the first");
+        }
     }
 
     /// Ends every socket of one user, on every node (suspension).
@@ -162,18 +178,27 @@ impl Emitter {
     /// the rooms gets it once; one still catching up gets it by replay.
     pub async fn emit_logged(
         &self,
+        id: EventId,
         kind: &str,
         rooms: &[String],
         wire: &serde_json::value::RawValue,
     ) -> bool {
         let Some(io) = self.io() else { return false };
-        let sent = io
-            .emit_here(rooms.to_vec(), Room::CATCHING_UP, kind, wire)
-            .await;
-        if let Err(e) = &sent {
-            tracing::debug!(error = %e, kind, "emit failed; clients catch up by replay");
+        match io.emit_here(rooms, Room::CATCHING_UP, kind, wire).await {
+            Ok(stalled) => {
+                for sid in stalled {
+                    tracing::info!(socket = %sid, event_id = id.0, "socket buffer full; catching it up");
+                    if let Some(catch_up) = self.stalled.get() {
+                        catch_up(sid, id);
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, kind, "emit failed; clients catch up by replay");
+                false
+            }
         }
-        sent.is_ok()
     }
 
     /// The tail has emitted everything up to `id`.

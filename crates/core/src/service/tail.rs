@@ -93,7 +93,7 @@ async fn emit(ctx: &Ctx, event: &StoredEvent) -> Option<Box<RawValue>> {
         return None;
     };
     ctx.emitter
-        .emit_logged(&event.kind, &event.rooms, &wire)
+        .emit_logged(event.id, &event.kind, &event.rooms, &wire)
         .await;
     let since_commit = ctx.now_ms().saturating_sub(event.at).max(0) as u64;
     super::metrics::event_emitted(&event.kind, Duration::from_millis(since_commit));
