@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { test, expect, allowConsole, apiAs, expectLive, placeOrderViaApi, signIn, staffApi } from './helpers';
 
 // A connection that drops and comes back, as on a train or after a node
@@ -6,8 +6,10 @@ import { test, expect, allowConsole, apiAs, expectLive, placeOrderViaApi, signIn
 // (the official client then reconnects by itself), and its Socket.IO
 // requests can be refused for a while so it stays away.
 
-/** Records every WebSocket a page of `context` opens, in `window.__sockets`. */
-async function recordSockets(context: BrowserContext) {
+/** A signed-in, live page of `email`, in a context whose pages record
+ *  every WebSocket they open in `window.__sockets`. */
+async function recordedPage(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
   await context.addInitScript(() => {
     const Native = window.WebSocket;
     const sockets: WebSocket[] = [];
@@ -19,6 +21,10 @@ async function recordSockets(context: BrowserContext) {
       }
     };
   });
+  const page = await context.newPage();
+  await signIn(page, email);
+  await expectLive(page);
+  return page;
 }
 
 /** Drops `page`'s connection; with `stayAway`, every reconnection fails
@@ -48,11 +54,7 @@ test("after the connection comes back, the customer's map still follows the driv
     await staff.step(order.id, 'confirmed');
     await driver.call(`/api/orders/${order.id}/accept`);
 
-    const context = await browser.newContext();
-    await recordSockets(context);
-    const customer = await context.newPage();
-    await signIn(customer, 'customer2@mealstream.test');
-    await expectLive(customer);
+    const customer = await recordedPage(browser, 'customer2@mealstream.test');
     await customer.goto(`/orders/${order.id}`);
     await expectLive(customer);
     const marker = customer.locator('.leaflet-marker-icon[data-marker="driver"]');
@@ -75,13 +77,9 @@ test('two tabs of one customer: the tab that comes back last still gets the chan
   const staff = await staffApi();
   const order = await placeOrderViaApi('customer2@mealstream.test');
   try {
-    const context = await browser.newContext();
-    await recordSockets(context);
-    const first = await context.newPage();
-    await signIn(first, 'customer2@mealstream.test');
-    await expectLive(first);
+    const first = await recordedPage(browser, 'customer2@mealstream.test');
     await first.goto(`/orders/${order.id}`);
-    const second = await context.newPage();
+    const second = await first.context().newPage();
     await second.goto(`/orders/${order.id}`);
     for (const tab of [first, second]) {
       await expectLive(tab);

@@ -165,7 +165,7 @@ async fn a_reader_hopping_between_nodes_gets_every_event_once_in_id_order() {
 /// and its own event then arrives first.
 #[tokio::test]
 async fn an_event_waits_for_an_older_transaction_and_arrives_after_it_in_id_order() {
-    use sqlx::{Connection, Executor, Row};
+    use sqlx::Executor;
 
     if !crate::helpers::configured(&[crate::helpers::Backend::Postgres]) {
         return;
@@ -188,15 +188,7 @@ async fn an_event_waits_for_an_older_transaction_and_arrives_after_it_in_id_orde
         .expect("created, live");
 
     // An older writer: its transaction id is taken before the change's.
-    let mut older = sqlx::PgConnection::connect(&database_url)
-        .await
-        .expect("connect");
-    older.execute("BEGIN").await.expect("begin");
-    let xid: i64 = older
-        .fetch_one("SELECT pg_current_xact_id()::text::bigint AS xid")
-        .await
-        .expect("xid")
-        .get("xid");
+    let (mut older, xid) = crate::helpers::older_transaction(&database_url).await;
 
     let staff = app.other_client();
     staff.login_demo("restaurant@mealstream.test").await;

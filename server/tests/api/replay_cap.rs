@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::helpers::{next_event, spawn_app};
+use crate::helpers::{log_to_admins, next_event, spawn_app};
 
 /// More `system:announcement`s to admins than one connection replays.
 const LOGGED: i64 = 10_500;
@@ -24,21 +24,7 @@ async fn a_socket_too_far_behind_to_replay_is_told_to_resync() {
         .fetch_one(&mut db)
         .await
         .expect("newest");
-    // Logged as the app would, in one transaction (the trigger fans out the
-    // rooms); the tail reads them within its poll.
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-         INSERT INTO events (kind, payload, at, rooms) \
-         SELECT 'system:announcement', '{\"message\":\"catch up\"}', 0, '[\"role:admin\"]' FROM n",
-    )
-    .bind(LOGGED)
-    .execute(&mut db)
-    .await
-    .expect("log");
-    let newest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM events")
-        .fetch_one(&mut db)
-        .await
-        .expect("newest");
+    let newest = log_to_admins(&app, LOGGED, "catch up").await;
     assert_eq!(newest - before, LOGGED);
     // Until the tail has emitted them all (it reads 500 at a time).
     tokio::time::sleep(Duration::from_secs(2)).await;

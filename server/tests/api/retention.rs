@@ -167,15 +167,7 @@ async fn pruning_waits_for_the_horizon_like_every_reader() {
         },
     )
     .await;
-    let mut older = sqlx::PgConnection::connect(&database_url)
-        .await
-        .expect("connect");
-    older.execute("BEGIN").await.expect("begin");
-    let xid: i64 = older
-        .fetch_one("SELECT pg_current_xact_id()::text::bigint AS xid")
-        .await
-        .expect("xid")
-        .get("xid");
+    let (mut older, xid) = crate::helpers::older_transaction(&database_url).await;
 
     // A long-expired offer, logged (and committed) after the older writer
     // took its id.

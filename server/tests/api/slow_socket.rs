@@ -12,7 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{log_to_admins, spawn_app};
 
 /// More announcements to admins than a socket's buffer (4,096 packets)
 /// and a small TCP window hold, and fewer than one replay sends (10,000)
@@ -21,7 +21,6 @@ const LOGGED: i64 = 12_000;
 
 #[tokio::test]
 async fn a_stalled_socket_is_caught_up_and_misses_no_event() {
-    use sqlx::Connection as _;
     let app = spawn_app().await;
     app.login_demo("admin@mealstream.test").await;
 
@@ -54,20 +53,8 @@ async fn a_stalled_socket_is_caught_up_and_misses_no_event() {
         }
     };
 
-    // The link stalls; the kitchen goes on (logged as the app would, in
-    // one transaction: the trigger fans out the rooms).
-    let mut db = sqlx::AnyConnection::connect(&app.database_url)
-        .await
-        .expect("the app's database");
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-         INSERT INTO events (kind, payload, at, rooms) \
-         SELECT 'system:announcement', '{\"message\":\"busy\"}', 0, '[\"role:admin\"]' FROM n",
-    )
-    .bind(LOGGED)
-    .execute(&mut db)
-    .await
-    .expect("log");
+    // The link stalls; the kitchen goes on.
+    log_to_admins(&app, LOGGED, "busy").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
 
     // The link comes back: what arrives is the log from `newest` on, with

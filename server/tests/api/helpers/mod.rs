@@ -338,7 +338,9 @@ impl TestApp {
 }
 
 mod demo;
+mod log;
 mod sockets;
 
 pub use demo::*;
+pub use log::*;
 pub use sockets::*;
