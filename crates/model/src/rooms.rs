@@ -19,8 +19,10 @@ impl Room {
     }
 
     pub fn order(id: OrderId) -> String {
-        format!("order:{id}")
+        format!("{}{id}", Self::ORDER_PREFIX)
     }
+
+    pub const ORDER_PREFIX: &'static str = "order:";
 
     /// People looking at one restaurant's menu (`menu:watch`).
     pub fn menu(restaurant_id: RestaurantId) -> String {
@@ -40,6 +42,17 @@ impl Room {
     /// so no live event overtakes their replay (see `realtime::connect`).
     /// No event is ever addressed to it.
     pub const CATCHING_UP: &'static str = "sync:catching-up";
+
+    /// Whether a socket is in `room` because it asked (`order:watch`,
+    /// `menu:watch`, going online) or because it is catching up, rather
+    /// than by right of its user and session. A replay reads only the
+    /// rooms by right, so no logged event goes to these.
+    pub fn joined_on_request(room: &str) -> bool {
+        room.starts_with(Self::ORDER_PREFIX)
+            || room.starts_with(Self::MENU_PREFIX)
+            || room == Self::DRIVERS_ONLINE
+            || room == Self::CATCHING_UP
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +67,25 @@ mod tests {
         assert_eq!(Room::order(OrderId(9)), "order:9");
         assert_eq!(Room::menu(RestaurantId(3)), "menu:3");
         assert_eq!(Room::session("abc"), "session:abc");
+    }
+
+    #[test]
+    fn rooms_joined_on_request_are_told_from_rooms_by_right() {
+        for asked in [
+            Room::order(OrderId(9)),
+            Room::menu(RestaurantId(3)),
+            Room::DRIVERS_ONLINE.to_owned(),
+            Room::CATCHING_UP.to_owned(),
+        ] {
+            assert!(Room::joined_on_request(&asked), "{asked}");
+        }
+        for by_right in [
+            Room::user(UserId(9)),
+            Room::role(Role::Admin),
+            Room::restaurant(RestaurantId(9)),
+            Room::session("order:9"),
+        ] {
+            assert!(!Room::joined_on_request(&by_right), "{by_right}");
+        }
     }
 }

@@ -283,3 +283,58 @@ async fn a_message_sent_while_a_participant_was_away_is_replayed() {
         .expect("replayed");
     assert_eq!(got["body"], "Your order is almost ready");
 }
+
+/// An admin reads along: messages and read marks also go to admins, by
+/// right, so a replay brings back what an admin's socket missed. Until
+/// 12-05 they went to the order's room, which no replay reads, so an
+/// admin who was away, or whose socket was catching up, lost them.
+#[tokio::test]
+async fn an_admin_reading_along_gets_what_was_said_while_away() {
+    let app = spawn_app().await;
+    let (customer, staff, id) = order_with_people(&app).await;
+    let admin = app.other_client();
+    admin.login_demo("admin@mealstream.test").await;
+    let (socket, mut events) = admin.socket(admin.cookie_header().as_deref()).await;
+    let hello = next_event(&mut events, "hello").await.expect("hello");
+    let last = hello["lastEventId"].as_i64().unwrap();
+    socket.disconnect().await.unwrap();
+
+    let sent = staff
+        .post_json(
+            &format!("/api/orders/{id}/messages"),
+            &json!({ "body": "Out of lemons, lime instead?" }),
+        )
+        .await;
+    assert_eq!(sent.status(), 201);
+    let message_id = sent.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let (customer_socket, mut customer_events) =
+        customer.socket(customer.cookie_header().as_deref()).await;
+    next_event(&mut customer_events, "hello")
+        .await
+        .expect("hello");
+    let read = emit_ack(
+        &customer_socket,
+        "chat:read",
+        json!({ "orderId": id, "upToMessageId": message_id }),
+    )
+    .await;
+    assert_eq!(read["ok"], true, "{read}");
+
+    let (_again, mut replayed) = admin
+        .socket_with_auth(
+            admin.cookie_header().as_deref(),
+            json!({ "lastEventId": last }),
+        )
+        .await;
+    let got = next_event(&mut replayed, "chat:message")
+        .await
+        .expect("the message, replayed");
+    assert_eq!(
+        (got["orderId"].as_i64(), got["body"].as_str()),
+        (Some(id), Some("Out of lemons, lime instead?"))
+    );
+    let seen = next_event(&mut replayed, "chat:read")
+        .await
+        .expect("the read mark, replayed");
+    assert_eq!(seen["upToMessageId"], message_id);
+}

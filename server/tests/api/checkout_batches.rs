@@ -109,7 +109,7 @@ pub(crate) async fn checkout(
         kind: "order:created".into(),
         payload: format!(r#"{{"orderId":{}}}"#, id.0),
         at: 9,
-        rooms: vec![format!("order:{}", id.0)],
+        rooms: vec!["role:admin".into()],
     }];
     let notes = notes_to(noted, "order:created", id);
     let logged = Logged {

@@ -43,7 +43,7 @@ pub(crate) fn notes_to(
 }
 
 /// Moves `order` from version 0 to preparing, with one event to the
-/// order's room and one notification to `customer`.
+/// admins and one notification to `customer`.
 async fn prepare(db: &Db, order: OrderId, customer: UserId, by: UserId) -> Option<EventId> {
     try_prepare(db, order, customer, by)
         .await
@@ -60,7 +60,7 @@ async fn try_prepare(
 }
 
 /// Moves `order` from version 0 to preparing, with one event to the
-/// order's room and one notification to each of `users`, in that order.
+/// admins and one notification to each of `users`, in that order.
 pub(crate) async fn prepare_noting(
     db: &Db,
     order: OrderId,
@@ -71,7 +71,7 @@ pub(crate) async fn prepare_noting(
         kind: "order:status_changed".into(),
         payload: format!(r#"{{"orderId":{}}}"#, order.0),
         at: 7,
-        rooms: vec![format!("order:{}", order.0)],
+        rooms: vec!["role:admin".into()],
     }];
     let notes = notes_to(users, "order:status_changed", order);
     let step = Step {

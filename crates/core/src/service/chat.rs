@@ -48,17 +48,35 @@ async fn enter(ctx: &Ctx, user: &User, order_id: OrderId) -> Result<Chatroom, Ap
     })
 }
 
-/// Every socket of every participant: their user rooms (all devices, even
-/// with the order not open) and the order's room (admins watching it).
-fn rooms(access: &OrderAccess) -> Vec<String> {
+/// Every socket of every participant, all devices, even with the order
+/// not open: the customer's and driver's user rooms and the restaurant's.
+fn participants(access: &OrderAccess) -> Vec<String> {
     let mut rooms = vec![
-        Room::order(access.id),
         Room::user(access.customer_id),
         Room::restaurant(access.restaurant_id),
     ];
     if let Some(driver) = access.driver_id {
         rooms.push(Room::user(driver));
     }
+    rooms
+}
+
+/// Messages and read marks, which are logged: to the participants and to
+/// admins, who read along. Only rooms a socket is in by right, which is
+/// what a replay reads; not the order's room, which a socket joins on
+/// request and no replay reads (an admin reading along while its socket
+/// caught up lost the messages sent meanwhile).
+fn logged_to(access: &OrderAccess) -> Vec<String> {
+    let mut rooms = participants(access);
+    rooms.push(Room::role(Role::Admin));
+    rooms
+}
+
+/// Typing, which is ephemeral: to the participants and to the order's
+/// watchers (an admin reading along).
+fn typing_to(access: &OrderAccess) -> Vec<String> {
+    let mut rooms = participants(access);
+    rooms.push(Room::order(access.id));
     rooms
 }
 
@@ -134,7 +152,7 @@ pub async fn send(
         client_id,
         at: rfc3339(at),
     };
-    tx.log(rooms(&room.access), &message)?;
+    tx.log(logged_to(&room.access), &message)?;
     tx.commit().await?;
     Ok((message, true))
 }
@@ -168,7 +186,9 @@ pub async fn typing(
         },
         typing,
     };
-    ctx.emitter.ephemeral(rooms(&room.access), &payload).await;
+    ctx.emitter
+        .ephemeral(typing_to(&room.access), &payload)
+        .await;
     Ok(())
 }
 
@@ -202,7 +222,7 @@ pub async fn read(
         up_to_message_id: up_to,
         at: rfc3339(at),
     };
-    tx.log(rooms(&room.access), &mark)?;
+    tx.log(logged_to(&room.access), &mark)?;
     tx.commit().await?;
     Ok(())
 }

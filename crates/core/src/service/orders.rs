@@ -15,11 +15,13 @@ use model::rooms::Room;
 use model::OrderId;
 use model::{Order, Role, User};
 
-/// Every room an order's events go to: its watchers, its customer, its
-/// restaurant's staff, its driver, and admins.
+/// Every room an order's logged events go to: its customer, its
+/// restaurant's staff, its driver, and admins. Everyone who may watch the
+/// order (`order:watch`) is in one of these by right, and these are the
+/// rooms a replay reads; the order's own room, joined on request, carries
+/// only what is never logged (driver positions, typing).
 pub fn order_rooms(order: &Order) -> Vec<String> {
     let mut rooms = vec![
-        Room::order(order.id),
         Room::user(order.customer.id),
         Room::restaurant(order.restaurant.id),
         Room::role(Role::Admin),

@@ -225,7 +225,6 @@ fn announced(placed: &Order, staff: &[UserId]) -> (Vec<String>, OrderCreated, No
         model::format_cents(summary.total_cents)
     );
     let rooms = vec![
-        Room::order(id),
         Room::restaurant(placed.restaurant.id),
         Room::user(placed.customer.id),
         Room::role(Role::Admin),

@@ -127,7 +127,7 @@ mod tests {
             kind: "order:created".into(),
             payload: payload.into(),
             at: 0,
-            rooms: vec!["order:1".into()],
+            rooms: vec!["user:1".into()],
         }
     }
 

@@ -15,6 +15,7 @@ use super::{Backend, Db};
 use model::events::DeliveryOffer;
 use model::events::OfferWithdrawn;
 use model::events::Payload;
+use model::rooms::Room;
 use model::EventId;
 
 /// Events one transaction may log: its ids are `xid * 1024 + 1..=1023`.
@@ -48,6 +49,18 @@ pub struct NewEvent {
     pub payload: String,
     pub at: i64,
     pub rooms: Vec<String>,
+}
+
+/// An event's rooms as the JSON array the log keeps. Never a room a
+/// socket joins on request: a replay reads only the rooms a user is in by
+/// right, so an event logged to any other would be lost to a socket that
+/// was away.
+pub(super) fn rooms_json(rooms: &[String]) -> Result<String, sqlx::Error> {
+    debug_assert!(
+        !rooms.iter().any(|r| Room::joined_on_request(r)),
+        "an event logged to a room no replay reads: {rooms:?}"
+    );
+    serde_json::to_string(rooms).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// Events per INSERT: keeps the bound parameters far below both backends' limits.
@@ -102,8 +115,7 @@ pub async fn append_all(
         };
         let mut query = Query::new(sql);
         for event in chunk {
-            let rooms = serde_json::to_string(&event.rooms)
-                .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            let rooms = rooms_json(&event.rooms)?;
             query = query
                 .bind(event.kind.as_str())
                 .bind(event.payload.as_str())

@@ -135,7 +135,7 @@ impl LoggedRows {
                 r#"{{"o":{o},"r":{r},"kind":{},"payload":{},"rooms":{}}}"#,
                 text(&event.kind),
                 event.payload,
-                rooms_json(&event.rooms)?
+                super::events::rooms_json(&event.rooms)?
             ))
         });
         let notes = logged.notes.iter().enumerate().map(|(i, (note, payload))| {
@@ -147,7 +147,7 @@ impl LoggedRows {
                 text(note.title),
                 text(note.body),
                 note.order_id.map_or_else(|| "null".to_owned(), |id| id.0.to_string()),
-                rooms_json(&[model::rooms::Room::user(note.user_id)])?
+                super::events::rooms_json(&[model::rooms::Room::user(note.user_id)])?
             ))
         });
         Ok(LoggedRows {
@@ -171,11 +171,6 @@ impl LoggedRows {
         };
         query.bind(rows(|l| &l.own)).bind(rows(|l| &l.notes))
     }
-}
-
-/// An event's rooms as the JSON array the log keeps.
-pub(super) fn rooms_json(rooms: &[String]) -> Result<String, sqlx::Error> {
-    serde_json::to_string(rooms).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// `s` as a JSON string.
