@@ -18,6 +18,7 @@ mod helpers;
 mod limits;
 mod loadtest;
 mod lock_order;
+mod log_ids;
 mod menus;
 mod moderation;
 mod nodes;

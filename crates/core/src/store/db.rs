@@ -159,6 +159,18 @@ impl Db {
                     .await?
             }
         }
+        if let Some((stored, next)) = super::events::ids_behind_log(self).await? {
+            let xid = (stored.0 >> 10) + 1;
+            anyhow::bail!(
+                "the event log's newest id {stored} is not below the ids this PostgreSQL \
+                 cluster gives new events (from {next}): was the database restored into \
+                 another cluster? Its new events would sort below ones clients have seen, and \
+                 no reader would send them. Stop PostgreSQL, move its next transaction id past \
+                 {xid} (pg_resetwal --epoch {} --next-transaction-id {}), and start again",
+                xid >> 32,
+                xid & 0xffff_ffff
+            );
+        }
         Ok(())
     }
 

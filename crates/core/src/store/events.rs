@@ -320,6 +320,26 @@ fn room_keys(gone: &[Row]) -> Result<String, sqlx::Error> {
     Ok(serde_json::Value::Array(keys).to_string())
 }
 
+/// PostgreSQL: the newest id the log holds or has pruned, if this cluster
+/// would give new events lower ids, and the lowest it would give. Ids
+/// come from transaction ids (`xid << 10`); a database restored into
+/// another cluster (dump and restore) counts those again from low, so its
+/// new events would sort below ones clients have seen, and below the
+/// readers' horizon, and no reader would ever send them.
+pub async fn ids_behind_log(db: &Db) -> Result<Option<(EventId, EventId)>, sqlx::Error> {
+    if db.backend != Backend::Postgres {
+        return Ok(None);
+    }
+    let (stored, next): (i64, i64) = sqlx::query_as(
+        "SELECT GREATEST(COALESCE((SELECT MAX(id) FROM events), 0), \
+                COALESCE((SELECT pruned_through FROM log_retention WHERE id = 1), 0)), \
+                pg_snapshot_xmax(pg_current_snapshot())::text::bigint << 10",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((stored >= next).then_some((EventId(stored), EventId(next))))
+}
+
 /// The newest event id ever pruned (0 if none): replay from a cursor
 /// below it may miss events.
 pub async fn pruned_through(db: &Db) -> Result<EventId, sqlx::Error> {
