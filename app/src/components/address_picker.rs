@@ -19,11 +19,11 @@ pub fn AddressPicker(id: &'static str) -> impl IntoView {
     let book = AddressStore::get();
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
-    let pin = RwSignal::new(book.point());
+    let pin = RwSignal::new(book.point_now());
     let error = RwSignal::new(None::<ApiError>);
     let start = move || {
         text.set(String::new());
-        pin.set(book.point());
+        pin.set(book.point_now());
         error.set(None);
         open.set(true);
     };

@@ -32,6 +32,11 @@ impl AddressStore {
         self.0.with(Addresses::point)
     }
 
+    /// [`point`](Self::point) once, not followed: to start a pin from.
+    pub fn point_now(&self) -> LatLng {
+        self.0.with_untracked(Addresses::point)
+    }
+
     /// Delivers to `place` from now on.
     pub fn choose(&self, place: Place) {
         self.0.update(|b| b.choose(place));

@@ -1,7 +1,10 @@
 //! A failed submit, shown where it helps: an error about a field beside
 //! that field (which is marked invalid and gets the focus), anything else
 //! above the form's button. Pages branch on the error's `field` and
-//! `code`, never on its text.
+//! `code`, never on its text. Every read is `try_`: an answer that lands
+//! after its form was replaced (a double tap on a button whose first tap
+//! already moved the page on) reads nothing, where a plain read of the
+//! disposed signal panicked and left the page dead.
 
 use leptos::prelude::*;
 
@@ -25,7 +28,9 @@ impl FormErrors {
         let scope: String = scope.into();
         #[cfg(feature = "hydrate")]
         Effect::new(move |_| {
-            let field = error.with(|e| e.as_ref().and_then(|e| e.field().map(str::to_owned)));
+            let field = error
+                .try_with(|e| e.as_ref().and_then(|e| e.field().map(str::to_owned)))
+                .flatten();
             if let Some(field) = field.filter(|f| fields.contains(&f.as_str())) {
                 focus(&scope, &field);
             }
@@ -38,11 +43,13 @@ impl FormErrors {
     /// The sentence about `field`, if the last error was about it.
     pub fn field(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || {
-            self.error.with(|e| {
-                e.as_ref()
-                    .filter(|e| e.field() == Some(field))
-                    .map(ApiError::message)
-            })
+            self.error
+                .try_with(|e| {
+                    e.as_ref()
+                        .filter(|e| e.field() == Some(field))
+                        .map(ApiError::message)
+                })
+                .flatten()
         })
     }
 
@@ -50,7 +57,8 @@ impl FormErrors {
     pub fn invalid(self, field: &'static str) -> impl Fn() -> Option<&'static str> + Copy {
         move || {
             self.error
-                .with(|e| e.as_ref().is_some_and(|e| e.field() == Some(field)))
+                .try_with(|e| e.as_ref().is_some_and(|e| e.field() == Some(field)))
+                .unwrap_or(false)
                 .then_some("true")
         }
     }
@@ -59,11 +67,13 @@ impl FormErrors {
     pub fn general(self) -> Signal<Option<String>> {
         let fields = self.fields;
         Signal::derive(move || {
-            self.error.with(|e| {
-                e.as_ref()
-                    .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
-                    .map(ApiError::message)
-            })
+            self.error
+                .try_with(|e| {
+                    e.as_ref()
+                        .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
+                        .map(ApiError::message)
+                })
+                .flatten()
         })
     }
 }
@@ -87,8 +97,8 @@ fn focus(scope: &str, field: &str) {
 pub fn FieldError(errors: FormErrors, field: &'static str, id: String) -> impl IntoView {
     let message = errors.field(field);
     view! {
-        <Show when=move || message.get().is_some()>
-            <p class="field-error" id=id.clone() role="alert">{move || message.get()}</p>
+        <Show when=move || message.try_get().flatten().is_some()>
+            <p class="field-error" id=id.clone() role="alert">{move || message.try_get().flatten()}</p>
         </Show>
     }
 }
@@ -97,8 +107,8 @@ pub fn FieldError(errors: FormErrors, field: &'static str, id: String) -> impl I
 #[component]
 pub fn FormError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     view! {
-        <Show when=move || message.get().is_some()>
-            <p class="form-error" role="alert">{move || message.get()}</p>
+        <Show when=move || message.try_get().flatten().is_some()>
+            <p class="form-error" role="alert">{move || message.try_get().flatten()}</p>
         </Show>
     }
 }

@@ -68,3 +68,16 @@ mod browser {
         }
     }
 }
+
+/// The browser's clock in ms since the epoch; 0 on the server, which
+/// never handles a tap or a timer.
+pub fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0.0
+    }
+}

@@ -22,9 +22,11 @@ pub fn Landing() -> impl IntoView {
                                 </a>
                             }.into_any(),
                             None => view! {
+                                // Visitors browse first and sign in at checkout; on a
+                                // phone the header has no room for the link.
                                 <div class="cta">
-                                    <a class="btn btn-primary btn-lg" href="/register">"Create an account"</a>
-                                    <a class="btn btn-ghost btn-lg" href="/login">"Sign in"</a>
+                                    <a class="btn btn-primary btn-lg" href="/restaurants">"Browse restaurants"</a>
+                                    <a class="btn btn-ghost btn-lg" href="/register">"Create an account"</a>
                                 </div>
                             }.into_any(),
                         }

@@ -35,13 +35,22 @@ pub fn ChatPanel(
     state.follow_live();
     let draft = RwSignal::new(String::new());
     let draft_error = RwSignal::new(None::<String>);
-    let send = move || match message_body(&draft.get_untracked()) {
-        Ok(body) => {
-            draft.set(String::new());
-            draft_error.set(None);
-            state.queue(body);
+    // A blank draft sends nothing and says nothing: the second tap of a
+    // double tap on Send finds the draft the first one just sent and
+    // cleared, and is not a mistake to report.
+    let blank = move || draft.with(|d| d.trim().is_empty());
+    let send = move || {
+        if draft.with_untracked(|d| d.trim().is_empty()) {
+            return;
         }
-        Err(why) => draft_error.set(Some(why.to_owned())),
+        match message_body(&draft.get_untracked()) {
+            Ok(body) => {
+                draft.set(String::new());
+                draft_error.set(None);
+                state.queue(body);
+            }
+            Err(why) => draft_error.set(Some(why.to_owned())),
+        }
     };
     let typing_note = move || {
         state
@@ -85,7 +94,7 @@ pub fn ChatPanel(
                             on:keydown=move |ev| {
                                 if ev.key() == "Enter" && !ev.shift_key() { ev.prevent_default(); send(); }
                             }></textarea>
-                        <button class="btn btn-primary" type="submit">"Send"</button>
+                        <button class="btn btn-primary" type="submit" disabled=blank>"Send"</button>
                     </form>
                     <Show when=move || draft_error.get().is_some()>
                         <p class="form-error" role="alert">{move || draft_error.get()}</p>

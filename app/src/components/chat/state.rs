@@ -32,16 +32,7 @@ pub(super) struct ChatState {
     pub(super) me: Signal<Option<UserId>>,
 }
 
-pub(super) fn now() -> f64 {
-    #[cfg(feature = "hydrate")]
-    {
-        js_sys::Date::now()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        0.0
-    }
-}
+pub(super) use crate::components::local_time::now_ms as now;
 
 impl ChatState {
     /// The messages typed here for the order on screen, not yet confirmed.

@@ -144,7 +144,14 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
             on_resolved();
         }
     });
+    // Resolved once is resolved: until the card is rebuilt from the
+    // server's answer, the form takes no second submit (a double tap's
+    // second would only meet "already resolved").
+    let settled = move || resolve.pending().get() || matches!(resolve.value().get(), Some(Ok(_)));
     let submit = move || {
+        if untrack(settled) {
+            return;
+        }
         let refund_cents = if resolution.get_untracked() == "partial_refund" {
             match parse_euros(&euros.get_untracked()) {
                 Some(c) => Some(c),
@@ -210,7 +217,7 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
                             aria-invalid=errors.invalid("note")></textarea>
                     </label>
                     <FieldError errors field="note" id=format!("resolve-{id}-note") />
-                    <button class="btn btn-primary" type="submit" disabled=move || resolve.pending().get()>"Resolve"</button>
+                    <button class="btn btn-primary" type="submit" disabled=settled>"Resolve"</button>
                 </form>
             })}
             <FormError message=errors.general() />

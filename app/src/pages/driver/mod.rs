@@ -11,12 +11,17 @@ use leptos::prelude::*;
 use crate::api::driver::load_driver_home;
 use crate::components::chat::ChatPanel;
 use crate::components::connection::Connection;
+use crate::components::local_time::now_ms;
 use crate::components::session::CurrentUser;
 use job::ActiveJob;
 use model::requests::LocationReport;
 use model::DriverHome as Home;
 use offers::{OfferCard, Offers};
 use today::Today;
+
+/// How long after the availability button flips a tap on it is still
+/// the tap that flipped it (a double tap's second is 50–300 ms later).
+const SETTLE_MS: f64 = 600.0;
 
 #[component]
 pub fn DriverHome() -> impl IntoView {
@@ -87,10 +92,21 @@ fn DriverScreen(home: Home) -> impl IntoView {
         let want = *want;
         async move { sharing::set_online(want).await.map(|_| want) }
     });
+    // The button's label flips with the answer, so a double tap's second
+    // tap landed on "Go offline" and undid the first. A tap this soon
+    // after a flip belongs to the tap that caused it.
+    let flipped_at = StoredValue::new(f64::NEG_INFINITY);
+    let tap = move || {
+        if toggle.pending().get_untracked() || now_ms() - flipped_at.get_value() < SETTLE_MS {
+            return;
+        }
+        toggle.dispatch(!online.get_untracked());
+    };
     Effect::new(move |_| match toggle.value().get() {
         Some(Ok(now)) => {
             // A reload already on its way would bring the old state back.
             asked.update_value(|a| *a += 1);
+            flipped_at.set_value(now_ms());
             home.update(|h| h.online = now);
         }
         Some(Err(e)) => geo_message.set(Some(e)),
@@ -116,7 +132,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
         <div class="action-bar" role="region" aria-label="Availability">
             <button class="btn btn-lg btn-block" class:btn-primary=move || !online.get()
                 class:btn-ghost=move || online.get() disabled=move || toggle.pending().get()
-                on:click=move |_| { toggle.dispatch(!online.get_untracked()); }>
+                on:click=move |_| tap()>
                 {move || if online.get() { "Go offline" } else { "Go online" }}
             </button>
         </div>

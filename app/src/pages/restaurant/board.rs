@@ -59,6 +59,12 @@ pub fn Board() -> impl IntoView {
         }
     });
     let step_error = failure(step);
+    // A step's buttons wait for the board the step brings: between the
+    // answer and the refetched list, a card still offers the step just
+    // taken, and a double tap's second tap sent it again ("Order is
+    // preparing, cannot become preparing").
+    let refreshing = RwSignal::new(false);
+    let busy = Signal::derive(move || step.pending().get() || refreshing.get());
 
     view! {
         <div class="page-head board-head">
@@ -71,14 +77,14 @@ pub fn Board() -> impl IntoView {
         <Show when=move || step_error().is_some()>
             <p class="form-error" role="alert">{step_error}</p>
         </Show>
-        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> } set_pending=refreshing.write_only()>
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(list) => view! {
                         <div class="board">
                             {COLUMNS.into_iter().map(|status| {
                                 let cards: Vec<OrderSummary> = list.iter().filter(|o| o.status == status).cloned().collect();
-                                view! { <BoardColumn status cards step chat /> }
+                                view! { <BoardColumn status cards step busy chat /> }
                             }).collect_view()}
                         </div>
                     }.into_any(),
@@ -108,6 +114,7 @@ fn BoardColumn(
     status: OrderStatus,
     cards: Vec<OrderSummary>,
     step: StepAction,
+    busy: Signal<bool>,
     chat: RwSignal<Option<OrderId>>,
 ) -> impl IntoView {
     let title = match status {
@@ -121,7 +128,7 @@ fn BoardColumn(
             {if cards.is_empty() {
                 view! { <p class="muted empty-column">"No orders"</p> }.into_any()
             } else {
-                cards.into_iter().map(|order| view! { <OrderCard order step chat /> }).collect_view().into_any()
+                cards.into_iter().map(|order| view! { <OrderCard order step busy chat /> }).collect_view().into_any()
             }}
         </section>
     }
@@ -131,11 +138,11 @@ fn BoardColumn(
 fn OrderCard(
     order: OrderSummary,
     step: StepAction,
+    busy: Signal<bool>,
     chat: RwSignal<Option<OrderId>>,
 ) -> impl IntoView {
     let id = order.id;
     let reason = RwSignal::new(REJECT_REASONS[0].to_owned());
-    let busy = move || step.pending().get();
     let next = match order.status {
         OrderStatus::Placed => Some((OrderStatus::Confirmed, "Confirm")),
         OrderStatus::Confirmed => Some((OrderStatus::Preparing, "Start preparing")),
@@ -153,7 +160,7 @@ fn OrderCard(
             <p class="muted">{order.customer.name.clone()} " · " {format_cents(order.total_cents)}</p>
             {next.map(|(to, label)| view! {
                 <button class="btn btn-primary btn-block" disabled=busy
-                    on:click=move |_| { step.dispatch((id, to, None)); }>{label}</button>
+                    on:click=move |_| { if !busy.get_untracked() { step.dispatch((id, to, None)); } }>{label}</button>
             })}
             {(order.status == OrderStatus::Placed).then(|| view! {
                 <div class="reject">
@@ -162,7 +169,7 @@ fn OrderCard(
                         {REJECT_REASONS.iter().map(|r| view! { <option value=*r>{*r}</option> }).collect_view()}
                     </select>
                     <ConfirmButton label="Reject" question=format!("Reject order #{id}?") yes="Yes, reject"
-                        danger=true busy=Signal::derive(busy)
+                        danger=true busy
                         on_confirm=move || { step.dispatch((id, OrderStatus::Rejected, Some(reason.get_untracked()))); } />
                 </div>
             })}
