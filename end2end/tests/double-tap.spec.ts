@@ -2,8 +2,10 @@
 // on each primary action must have exactly one effect, no error for the
 // user and a page that still works. (Each of these broke on 12-05: the
 // board sent a step twice and showed the 409, chat said "a message cannot
-// be empty", "Go online" went online and straight back offline, and the
-// admin's dispute page died on a disposed signal.)
+// be empty", "Go online" went online and straight back offline, the
+// admin's dispute page died on a disposed signal, and the second tap
+// on "Picked up" zoomed the map that moved under it, every marker out of
+// view.)
 import type { Browser, Locator, Page } from '@playwright/test';
 import {
   test,
@@ -14,6 +16,9 @@ import {
   staffApi,
   placeOrderViaApi,
   disputedOrder,
+  driverPhone,
+  freeDriver,
+  goOnline,
   ROUTE,
 } from './helpers';
 
@@ -128,4 +133,35 @@ test('a double tap on Resolve resolves the dispute once and the page lives on', 
   // Still alive: the menu opens.
   await admin.getByRole('button', { name: 'Menu' }).click();
   await expect(admin.locator('#phone-menu')).toBeVisible();
+});
+
+test('double taps on Accept and Picked up leave the delivery map framing its markers', async ({ browser }) => {
+  const driver = await driverPhone(browser, 'driver@mealstream.test');
+  await goOnline(driver);
+  const staff = await staffApi();
+  const order = await placeOrderViaApi('customer2@mealstream.test');
+  try {
+    await staff.step(order.id, 'confirmed');
+    const accept = driver.locator(`.offer-card[data-order-id="${order.id}"]`).getByRole('button', { name: 'Accept' });
+    await doubleTap(driver, accept, 60);
+    const job = driver.locator(`.job[data-order-id="${order.id}"]`);
+    await expect(job).toBeVisible();
+    const markers = job.locator('.leaflet-marker-icon');
+    await expect(markers).toHaveCount(3);
+    await staff.step(order.id, 'preparing');
+    await staff.step(order.id, 'ready');
+    await expect(job).toHaveAttribute('data-status', 'ready');
+    await doubleTap(driver, job.getByRole('button', { name: 'Picked up' }), 60);
+    await expect(job).toHaveAttribute('data-status', 'out_for_delivery');
+    await driver.waitForTimeout(500);
+    const map = await job.locator('.leaflet-container').boundingBox();
+    for (const marker of await markers.all()) {
+      const box = await marker.boundingBox();
+      const [x, y] = [box!.x + box!.width / 2, box!.y + box!.height / 2];
+      const kind = await marker.getAttribute('data-marker');
+      expect(x >= map!.x && x <= map!.x + map!.width && y >= map!.y && y <= map!.y + map!.height, `${kind} at ${x},${y} in ${JSON.stringify(map)}`).toBe(true);
+    }
+  } finally {
+    await freeDriver(driver, staff, order.id);
+  }
 });

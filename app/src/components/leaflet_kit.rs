@@ -64,6 +64,11 @@ pub fn new_map(el: &web_sys::HtmlDivElement, centre: LatLng, zoom: f64) -> Optio
     options.set_zoom_animation(false);
     options.set_marker_zoom_animation(false);
     options.set_fade_animation(false);
+    // A double tap on a phone zoomed the map in around the second tap,
+    // which is often a button's second tap landing where the map moved
+    // to (the driver's "Picked up" moves the map down under the thumb):
+    // every marker left the view. The + and − buttons and pinching zoom.
+    options.set_double_click_zoom(JsValue::FALSE);
     let map = Map::new_with_element(el.unchecked_ref(), &options).ok()?;
     map.set_view(&centre, zoom);
     let tiles = TileLayerOptions::new();
