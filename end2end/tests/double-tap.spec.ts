@@ -16,9 +16,8 @@ import {
   staffApi,
   placeOrderViaApi,
   disputedOrder,
-  driverPhone,
+  driverWithOffer,
   freeDriver,
-  goOnline,
   ROUTE,
 } from './helpers';
 
@@ -136,14 +135,9 @@ test('a double tap on Resolve resolves the dispute once and the page lives on', 
 });
 
 test('double taps on Accept and Picked up leave the delivery map framing its markers', async ({ browser }) => {
-  const driver = await driverPhone(browser, 'driver@mealstream.test');
-  await goOnline(driver);
-  const staff = await staffApi();
-  const order = await placeOrderViaApi('customer2@mealstream.test');
+  const { driver, staff, order, offer } = await driverWithOffer(browser);
   try {
-    await staff.step(order.id, 'confirmed');
-    const accept = driver.locator(`.offer-card[data-order-id="${order.id}"]`).getByRole('button', { name: 'Accept' });
-    await doubleTap(driver, accept, 60);
+    await doubleTap(driver, offer.getByRole('button', { name: 'Accept' }), 60);
     const job = driver.locator(`.job[data-order-id="${order.id}"]`);
     await expect(job).toBeVisible();
     const markers = job.locator('.leaflet-marker-icon');

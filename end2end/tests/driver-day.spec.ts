@@ -1,13 +1,8 @@
-import { test, expect, driverOnReadyJob, driverPhone, expectLive, freeDriver, goOnline, holdToConfirm, placeOrderViaApi, screenshot, signIn, staffApi } from './helpers';
+import { test, expect, driverOnReadyJob, driverPhone, driverWithOffer, expectLive, freeDriver, holdToConfirm, placeOrderViaApi, screenshot, signIn, staffApi } from './helpers';
 
 test('a driver declines an offer with a double tap: it goes once, and a reload does not bring it back', async ({ browser }) => {
-  const driver = await driverPhone(browser, 'driver@mealstream.test');
-  await goOnline(driver);
-  const staff = await staffApi();
-  const order = await placeOrderViaApi('customer2@mealstream.test');
+  const { driver, staff, order, offer } = await driverWithOffer(browser);
   try {
-    await staff.step(order.id, 'confirmed');
-    const offer = driver.locator(`.offer-card[data-order-id="${order.id}"]`);
     await expect(offer.locator('.offer-pay')).toHaveText(/^You earn €\d+\.\d\d$/);
     await screenshot(driver, 'driver-offer-pay-phone');
     const declines: number[] = [];

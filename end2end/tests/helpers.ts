@@ -320,6 +320,18 @@ export async function disputedOrder(customerEmail = 'customer@mealstream.test') 
   return { order, dispute };
 }
 
+/** driver@ online on a phone, with a live offer of a new order of
+ *  customer2's at Tasca do Rossio. Pair with `freeDriver` in `finally`. */
+export async function driverWithOffer(browser: Browser) {
+  const driver = await driverPhone(browser, 'driver@mealstream.test');
+  await goOnline(driver);
+  const staff = await staffApi();
+  const order = await placeOrderViaApi('customer2@mealstream.test');
+  await staff.step(order.id, 'confirmed');
+  const offer = driver.locator(`.offer-card[data-order-id="${order.id}"]`);
+  return { driver, staff, order, offer };
+}
+
 /** The driver on a job at Tasca do Rossio that is ready for pickup; the
  *  customer's page follows the order. Pair with `freeDriver` in `finally`. */
 export async function driverOnReadyJob(browser: Browser) {

@@ -111,7 +111,8 @@ fn OrderView(
                 </Show>
             </section>
             <section class="card">
-                <h2>"Your order"</h2>
+                // Only the customer's order is "yours"; staff and admins see its items.
+                <h2>{if role == Role::Customer { "Your order" } else { "Items" }}</h2>
                 <ul class="order-lines">
                     {order.items.iter().map(|l| view! {
                         <li><span>{l.quantity} "× " {l.name.clone()}</span><span class="price">{format_cents(l.line_total_cents)}</span></li>
