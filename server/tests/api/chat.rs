@@ -262,22 +262,14 @@ async fn more_than_five_messages_a_second_are_rate_limited() {
 async fn a_message_sent_while_a_participant_was_away_is_replayed() {
     let app = spawn_app().await;
     let (customer, staff, id) = order_with_people(&app).await;
-    let (socket, mut events) = customer.socket(customer.cookie_header().as_deref()).await;
-    let hello = next_event(&mut events, "hello").await.expect("hello");
-    let last = hello["lastEventId"].as_i64().unwrap();
-    socket.disconnect().await.unwrap();
+    let last = customer.goes_away().await;
     staff
         .post_json(
             &format!("/api/orders/{id}/messages"),
             &json!({ "body": "Your order is almost ready" }),
         )
         .await;
-    let (_again, mut replayed) = customer
-        .socket_with_auth(
-            customer.cookie_header().as_deref(),
-            json!({ "lastEventId": last }),
-        )
-        .await;
+    let (_again, mut replayed) = customer.comes_back(last).await;
     let got = next_event(&mut replayed, "chat:message")
         .await
         .expect("replayed");
@@ -294,10 +286,7 @@ async fn an_admin_reading_along_gets_what_was_said_while_away() {
     let (customer, staff, id) = order_with_people(&app).await;
     let admin = app.other_client();
     admin.login_demo("admin@mealstream.test").await;
-    let (socket, mut events) = admin.socket(admin.cookie_header().as_deref()).await;
-    let hello = next_event(&mut events, "hello").await.expect("hello");
-    let last = hello["lastEventId"].as_i64().unwrap();
-    socket.disconnect().await.unwrap();
+    let last = admin.goes_away().await;
 
     let sent = staff
         .post_json(
@@ -320,12 +309,7 @@ async fn an_admin_reading_along_gets_what_was_said_while_away() {
     .await;
     assert_eq!(read["ok"], true, "{read}");
 
-    let (_again, mut replayed) = admin
-        .socket_with_auth(
-            admin.cookie_header().as_deref(),
-            json!({ "lastEventId": last }),
-        )
-        .await;
+    let (_again, mut replayed) = admin.comes_back(last).await;
     let got = next_event(&mut replayed, "chat:message")
         .await
         .expect("the message, replayed");

@@ -21,6 +21,25 @@ impl TestApp {
         self.socket_with_auth(cookie, Value::Null).await
     }
 
+    /// Connects this client's socket, takes `hello`'s `lastEventId` and
+    /// disconnects: a device that goes away. Returns where it left off.
+    pub async fn goes_away(&self) -> i64 {
+        let (socket, mut events) = self.socket(self.cookie_header().as_deref()).await;
+        let hello = next_event(&mut events, "hello").await.expect("hello");
+        socket.disconnect().await.expect("disconnect");
+        hello["lastEventId"].as_i64().expect("lastEventId")
+    }
+
+    /// The device back, resuming from `last` (see [`goes_away`](Self::goes_away)).
+    pub async fn comes_back(
+        &self,
+        last: i64,
+    ) -> (SocketClient, mpsc::UnboundedReceiver<(String, Value)>) {
+        let auth = serde_json::json!({ "lastEventId": last });
+        self.socket_with_auth(self.cookie_header().as_deref(), auth)
+            .await
+    }
+
     /// Like [`socket`](Self::socket), with a handshake `auth` payload.
     pub async fn socket_with_auth(
         &self,
