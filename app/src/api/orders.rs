@@ -5,6 +5,7 @@ use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use mealstream_core::service;
+use model::order_query::OrderQuery;
 use model::{Order, OrderId, OrderSummary};
 
 /// Checkout. `idempotency_key` is made once per checkout in the browser,
@@ -19,11 +20,12 @@ pub async fn place_order(
     Ok(service::orders::place(&ctx, &user, order).await?)
 }
 
-/// The caller's orders (a customer's own, a restaurant's, all for admins).
-#[server(prefix = "/_sfn")]
-pub async fn list_orders(active_only: bool) -> Result<Vec<OrderSummary>, ApiError> {
+/// The caller's orders (a customer's own, a restaurant's, all for admins)
+/// that `query` asks for.
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn list_orders(query: OrderQuery) -> Result<Vec<OrderSummary>, ApiError> {
     let (ctx, user) = super::ssr::signed_in().await?;
-    Ok(service::orders::list(&ctx, &user, active_only).await?)
+    Ok(service::orders::list(&ctx, &user, &query).await?)
 }
 
 /// Orders picked up in the last hour: the board's "Recent" list.

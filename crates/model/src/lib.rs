@@ -17,6 +17,8 @@ pub mod geo;
 pub mod ids;
 pub mod notification;
 mod order;
+/// Which orders a list holds: filters, search, pages.
+pub mod order_query;
 /// Who may open which page.
 pub mod pages;
 /// Socket requests and their answers.

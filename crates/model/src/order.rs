@@ -317,6 +317,9 @@ pub struct OrderSummary {
     pub restaurant: Party<RestaurantId>,
     pub customer: Party,
     pub total_cents: i64,
+    /// Given back by resolved disputes: the customer paid the total less this.
+    #[serde(default)]
+    pub refunded_cents: i64,
     pub item_count: i64,
     pub items: String,
     pub dropoff: Place,
@@ -336,6 +339,9 @@ impl OrderSummary {
             restaurant: order.restaurant.clone(),
             customer: order.customer.clone(),
             total_cents: order.total_cents,
+            // A full order does not carry its disputes: summaries of one
+            // are made when it is placed, before any could be opened.
+            refunded_cents: 0,
             item_count: order.items.iter().map(|l| l.quantity).sum(),
             items: order
                 .items

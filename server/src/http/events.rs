@@ -1,7 +1,7 @@
 //! `GET /api/events?since=&limit=`: the caller's missed events, in order —
 //! the same rows a reconnecting socket replays.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -11,6 +11,7 @@ use model::EventId;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::extract::ApiQuery;
 use super::responses::SignedInRead;
 use super::session::SignedIn;
 use super::ApiState;
@@ -57,7 +58,7 @@ fn number(field: &str, raw: Option<&str>, default: i64) -> Result<i64, AppError>
 async fn missed(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Query(q): Query<Since>,
+    ApiQuery(q): ApiQuery<Since>,
 ) -> Result<impl IntoResponse, AppError> {
     let since = EventId(number("since", q.since.as_deref(), 0)?);
     let limit = number("limit", q.limit.as_deref(), 100)?.clamp(1, events::MAX_REPLAY);

@@ -1,8 +1,9 @@
 //! Extractors whose rejections are the API's JSON errors: malformed JSON is
-//! 400, a missing or mistyped field 422 naming it, a body over the limit 413.
+//! 400, a missing or mistyped field 422 naming it, a body over the limit 413;
+//! a query parameter of the wrong kind is a 422 naming it.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
@@ -20,6 +21,33 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .await
             .map(|Json(v)| ApiJson(v))
             .map_err(rejection)
+    }
+}
+
+/// A query string read into `T`; a value of the wrong kind is a 422
+/// naming its parameter.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| query_error(&e.body_text()))
+    }
+}
+
+/// "Failed to deserialize query string: limit: invalid digit found in
+/// string" -> 422 on `limit`.
+fn query_error(text: &str) -> AppError {
+    let detail = text.split_once("query string: ").map_or(text, |(_, d)| d);
+    match detail.split_once(": ") {
+        Some((name, message)) if !name.is_empty() && !name.contains(' ') => {
+            AppError::invalid(name, message)
+        }
+        _ => AppError::invalid("query", detail),
     }
 }
 
@@ -113,6 +141,16 @@ mod tests {
         let e = data_error("Failed to deserialize the JSON body into the target type: missing field `email` at line 1 column 2");
         assert_eq!(e.body().error.field.as_deref(), Some("email"));
         assert_eq!(e.status(), 422);
+    }
+
+    #[test]
+    fn a_bad_query_value_names_its_parameter() {
+        let e =
+            query_error("Failed to deserialize query string: limit: invalid digit found in string");
+        assert_eq!(e.body().error.field.as_deref(), Some("limit"));
+        assert_eq!(e.status(), 422);
+        let e = query_error("Failed to deserialize query string: something odd");
+        assert_eq!(e.body().error.field.as_deref(), Some("query"));
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! `/api/orders`: checkout, the lifecycle, and reading orders.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use mealstream_core::service::orders::{self, PlaceOrder};
 use mealstream_core::service::Ctx;
 use model::error::{AppError, ErrorBody};
+use model::order_query::OrderQuery;
 use model::{CheckoutInput, Order, OrderId, OrderStatus, OrderSummary};
 use serde::Deserialize;
 
-use super::extract::{ApiJson, Id};
+use super::extract::{ApiJson, ApiQuery, Id};
 use super::responses::{
     NotYours, OwnWrite, PathId, RoleWrite, SignedInRead, SignedOut, Unavailable,
 };
@@ -61,9 +62,7 @@ async fn place(
 }
 
 #[derive(Deserialize)]
-struct ListQuery {
-    #[serde(default)]
-    active: Option<bool>,
+struct Recent {
     #[serde(default)]
     recent: Option<bool>,
 }
@@ -73,11 +72,11 @@ struct ListQuery {
     path = "/api/orders",
     tag = "orders",
     params(
-        ("active" = Option<bool>, Query, description = "only orders not yet finished"),
-        ("recent" = Option<bool>, Query, description = "only orders picked up in the last hour (out for delivery or delivered)")
+        OrderQuery,
+        ("recent" = Option<bool>, Query, description = "only orders picked up in the last hour (out for delivery or delivered); the other filters are then ignored")
     ),
     responses(
-        (status = 200, description = "the caller's orders, newest first", body = Vec<OrderSummary>),
+        (status = 200, description = "the caller's orders that match, newest first; the next page is `before` the last one's id", body = Vec<OrderSummary>),
         (status = 422, description = "a query parameter is invalid", body = ErrorBody),
         SignedInRead
     )
@@ -85,12 +84,13 @@ struct ListQuery {
 async fn list(
     State(ctx): State<Ctx>,
     SignedIn(user): SignedIn,
-    Query(q): Query<ListQuery>,
+    ApiQuery(recent): ApiQuery<Recent>,
+    ApiQuery(query): ApiQuery<OrderQuery>,
 ) -> Result<Json<Vec<OrderSummary>>, AppError> {
-    Ok(Json(if q.recent.unwrap_or(false) {
+    Ok(Json(if recent.recent.unwrap_or(false) {
         orders::recent(&ctx, &user).await?
     } else {
-        orders::list(&ctx, &user, q.active.unwrap_or(false)).await?
+        orders::list(&ctx, &user, &query).await?
     }))
 }
 

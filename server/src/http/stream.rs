@@ -9,7 +9,7 @@ use model::events::{Payload, SessionRevoked};
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
@@ -25,6 +25,7 @@ use tower_sessions::Session;
 
 use crate::sessions::Sessions;
 
+use super::extract::ApiQuery;
 use super::responses::SignedInRead;
 use super::session::SignedIn;
 use super::ApiState;
@@ -104,7 +105,7 @@ async fn stream_events(
     SignedIn(user): SignedIn,
     session: Session,
     headers: HeaderMap,
-    Query(q): Query<Since>,
+    ApiQuery(q): ApiQuery<Since>,
 ) -> Result<impl IntoResponse, AppError> {
     let resume = resume_point(&headers, q.since.as_deref())?;
     let last = match resume {

@@ -129,6 +129,21 @@ async fn a_customer_disputes_a_delivered_order_and_an_admin_refunds_part_of_it()
         .as_str()
         .unwrap()
         .contains("€3.50"));
+    // Every list of orders says what was refunded: the customer's own and
+    // the admins'.
+    let refunded = |list: Vec<Value>| {
+        list.iter()
+            .find(|o| o["id"] == id)
+            .map(|o| (o["totalCents"].as_i64(), o["refundedCents"].as_i64()))
+    };
+    assert_eq!(
+        refunded(customer.get_list("/api/orders").await),
+        Some((Some(total), Some(350)))
+    );
+    assert_eq!(
+        refunded(admin.get_list(&format!("/api/orders?q={id}")).await),
+        Some((Some(total), Some(350)))
+    );
 
     let twice = admin
         .post_json(
@@ -165,6 +180,11 @@ async fn a_customer_disputes_a_delivered_order_and_an_admin_refunds_part_of_it()
         .await
         .unwrap();
     assert_eq!(rest["refundCents"], total - 350);
+    assert_eq!(
+        refunded(customer.get_list("/api/orders?status=delivered").await),
+        Some((Some(total), Some(total))),
+        "two refunds add up"
+    );
     let third: Value = customer
         .post_json(
             &format!("/api/orders/{id}/dispute"),

@@ -25,6 +25,7 @@ mod nodes;
 mod nodes_limits;
 mod notifications;
 mod openapi;
+mod order_lists;
 mod ordering;
 mod orders;
 mod orders_races;

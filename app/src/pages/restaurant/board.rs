@@ -11,6 +11,7 @@ use crate::components::chat::ChatPanel;
 use crate::components::confirm::ConfirmButton;
 use crate::components::connection::Connection;
 use crate::components::local_time::LocalTime;
+use model::order_query::OrderQuery;
 use model::{format_cents, OrderId, OrderStatus, OrderSummary};
 
 const COLUMNS: [OrderStatus; 4] = [
@@ -31,7 +32,7 @@ type StepAction = Action<(OrderId, OrderStatus, Option<String>), Result<(), crat
 
 #[component]
 pub fn Board() -> impl IntoView {
-    let orders = Resource::new(|| (), |_| list_orders(true));
+    let orders = Resource::new(|| (), |_| list_orders(OrderQuery::active()));
     let recent = Resource::new(|| (), |_| recent_orders());
     // The order whose chat is open beside the board.
     let chat: RwSignal<Option<OrderId>> = RwSignal::new(None);

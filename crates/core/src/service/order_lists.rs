@@ -4,21 +4,19 @@
 use super::Ctx;
 use crate::store::{self, orders::Filter, orders::Listing};
 use model::error::AppError;
+use model::order_query::{OrderQuery, MAX_LIST};
 use model::{OrderSummary, Role, User};
 
-/// The orders `actor` sees: a customer's own, a restaurant's, a driver's,
-/// or for admins every order. Newest first.
+/// The orders `actor` sees (a customer's own, a restaurant's, a driver's,
+/// or for admins every order) that `query` asks for. Newest first.
 pub async fn list(
     ctx: &Ctx,
     actor: &User,
-    active_only: bool,
+    query: &OrderQuery,
 ) -> Result<Vec<OrderSummary>, AppError> {
-    let filter = if active_only {
-        Filter::Active
-    } else {
-        Filter::All
-    };
-    Ok(store::orders::list(&ctx.db, listing_of(actor)?, filter, 200).await?)
+    let wanted = query.check()?;
+    let listing = listing_of(actor)?;
+    Ok(store::orders::list(&ctx.db, listing, Filter::Matching(&wanted), wanted.limit).await?)
 }
 
 /// How long a picked-up order stays in [`recent`].
@@ -32,7 +30,7 @@ pub async fn recent(ctx: &Ctx, actor: &User) -> Result<Vec<OrderSummary>, AppErr
         &ctx.db,
         listing_of(actor)?,
         Filter::PickedUpSince(since),
-        200,
+        MAX_LIST,
     )
     .await?)
 }

@@ -4,6 +4,7 @@ use super::write::{Columns, Query, WriteConn};
 
 pub use super::order_detail::{get, load, load_in, Loaded};
 use super::{text_list, Db};
+use model::order_query::{OrderFilter, Search};
 use model::time::rfc3339;
 use model::{
     Delivered, MenuItemId, OrderId, OrderStatus, OrderSummary, Party, Place, RestaurantId, UserId,
@@ -52,6 +53,7 @@ struct SummaryRow {
     restaurant_id: RestaurantId,
     restaurant_name: String,
     total_cents: i64,
+    refunded_cents: i64,
     item_count: i64,
     items: String,
     dropoff_address: String,
@@ -76,6 +78,7 @@ impl From<SummaryRow> for OrderSummary {
                 name: r.customer_name,
             },
             total_cents: r.total_cents,
+            refunded_cents: r.refunded_cents,
             item_count: r.item_count,
             items: r.items,
             dropoff: Place {
@@ -224,19 +227,109 @@ pub enum Listing {
 
 /// Which of the listed orders.
 #[derive(Clone, Copy, Debug)]
-pub enum Filter {
-    All,
-    /// None that reached a final status.
-    Active,
+pub enum Filter<'a> {
+    /// What a client asked for (status, search, page).
+    Matching(&'a OrderFilter),
     /// Picked up (out for delivery or delivered) and changed since `ms`.
     PickedUpSince(i64),
 }
 
-/// Orders newest first.
+/// A value for a numbered placeholder of a query built to measure.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The query's conditions after `who`, each with its values as `$n`.
+struct Conditions {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    /// The next placeholder, bound to `value`.
+    fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        // $1 is the listing's id, $2 the limit.
+        format!("${}", self.binds.len() + 2)
+    }
+
+    fn and(&mut self, condition: &str) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(condition);
+    }
+}
+
+fn conditions(listing: Listing, filter: Filter<'_>) -> Conditions {
+    let mut c = Conditions {
+        sql: String::new(),
+        binds: Vec::new(),
+    };
+    let wanted = match filter {
+        Filter::Matching(wanted) => wanted,
+        Filter::PickedUpSince(ms) => {
+            let statuses = super::statuses(|s| {
+                matches!(s, OrderStatus::OutForDelivery | OrderStatus::Delivered)
+            });
+            let since = c.bind(Bind::Int(ms));
+            c.and(&format!(
+                "o.status IN ({statuses}) AND o.updated_at >= {since}"
+            ));
+            return c;
+        }
+    };
+    if wanted.active {
+        c.and(&format!(
+            "o.status NOT IN ({})",
+            super::statuses(OrderStatus::is_final)
+        ));
+    }
+    if let Some(status) = wanted.status {
+        let p = c.bind(Bind::Text(status.as_str().into()));
+        c.and(&format!("o.status = {p}"));
+    }
+    if let Some(before) = wanted.before {
+        let p = c.bind(Bind::Int(before.0));
+        c.and(&format!("o.id < {p}"));
+    }
+    match &wanted.search {
+        None => {}
+        Some(Search::Number(id)) => {
+            let p = c.bind(Bind::Int(id.0));
+            c.and(&format!("o.id = {p}"));
+        }
+        Some(Search::Text(text)) => {
+            let p = c.bind(Bind::Text(format!("%{}%", like_escaped(text))));
+            let like = |column: &str| format!("LOWER({column}) LIKE {p} ESCAPE '\\'");
+            let mut any = vec![like("c.name"), like("r.name")];
+            // Only admins find a customer by email: staff and drivers see
+            // names, never addresses of mail.
+            if matches!(listing, Listing::Everyone) {
+                any.push(like("c.email"));
+            }
+            c.and(&format!("({})", any.join(" OR ")));
+        }
+    }
+    c
+}
+
+/// `text` matched literally by `LIKE … ESCAPE '\'`.
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Orders newest first, with what resolved disputes refunded of each.
 pub async fn list(
     db: &Db,
     listing: Listing,
-    filter: Filter,
+    filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<OrderSummary>, sqlx::Error> {
     let (who, id): (_, i64) = match listing {
@@ -245,26 +338,7 @@ pub async fn list(
         Listing::Driver(id) => ("o.driver_id = $1", id.into()),
         Listing::Everyone => ("$1 = $1", 0),
     };
-    let (which, since) = match filter {
-        Filter::All => (String::new(), 0),
-        Filter::Active => (
-            format!(
-                " AND o.status NOT IN ({})",
-                super::statuses(OrderStatus::is_final)
-            ),
-            0,
-        ),
-        Filter::PickedUpSince(ms) => (
-            format!(
-                " AND o.status IN ({}) AND o.updated_at >= $3",
-                super::statuses(|s| matches!(
-                    s,
-                    OrderStatus::OutForDelivery | OrderStatus::Delivered
-                ))
-            ),
-            ms,
-        ),
-    };
+    let Conditions { sql: which, binds } = conditions(listing, filter);
     // The lines' text in the same query: no query per order.
     let items = text_list(
         db.backend,
@@ -275,13 +349,17 @@ pub async fn list(
         "SELECT o.id, o.status, o.customer_id, c.name AS customer_name, o.restaurant_id, \
          r.name AS restaurant_name, o.total_cents, o.created_at, o.updated_at, \
          o.dropoff_address, o.dropoff_lat, o.dropoff_lng, o.note, {items} AS items, \
-         CAST((SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS BIGINT) AS item_count \
+         CAST((SELECT COALESCE(SUM(quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS BIGINT) AS item_count, \
+         CAST((SELECT COALESCE(SUM(d.refund_cents), 0) FROM disputes d WHERE d.order_id = o.id AND d.status = 'resolved') AS BIGINT) AS refunded_cents \
          FROM orders o JOIN users c ON c.id = o.customer_id JOIN restaurants r ON r.id = o.restaurant_id \
          WHERE {who}{which} ORDER BY o.id DESC LIMIT $2"
     );
     let mut query = sqlx::query_as::<_, SummaryRow>(&sql).bind(id).bind(limit);
-    if since > 0 {
-        query = query.bind(since);
+    for value in binds {
+        query = match value {
+            Bind::Int(n) => query.bind(n),
+            Bind::Text(t) => query.bind(t),
+        };
     }
     let rows = query.fetch_all(&db.pool).await?;
     Ok(rows.into_iter().map(OrderSummary::from).collect())
