@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board/menu") view=pages::restaurant::MenuEditor />
                     <Route path=path!("/driver") view=pages::driver::DriverHome />
                     <Route path=path!("/admin") view=pages::admin::Operations />
+                    <Route path=path!("/admin/orders") view=pages::admin::AdminOrders />
                     <Route path=path!("/admin/orders/:id") view=pages::admin::AdminOrder />
                     <Route path=path!("/admin/disputes") view=pages::admin::DisputeQueue />
                     <Route path=path!("/admin/users") view=pages::admin::AdminUsers />

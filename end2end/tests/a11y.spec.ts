@@ -62,6 +62,7 @@ for (const size of SIZES) {
         ...(await check(browser, size, 'driver@mealstream.test', ['/driver'])),
         ...(await check(browser, size, 'admin@mealstream.test', [
           '/admin',
+          '/admin/orders',
           `/admin/orders/${order.id}`,
           '/admin/disputes',
           `/admin/disputes/${dispute.id}`,

@@ -8,7 +8,7 @@ const ROLES = [
   { email: 'customer@mealstream.test', home: '/restaurants', pages: ['/restaurants', '/restaurants/1', '/orders'] },
   { email: 'restaurant@mealstream.test', home: '/board', pages: ['/board', '/board/menu'] },
   { email: 'driver@mealstream.test', home: '/driver', pages: ['/driver'] },
-  { email: 'admin@mealstream.test', home: '/admin', pages: ['/admin', '/admin/disputes', '/admin/users'] },
+  { email: 'admin@mealstream.test', home: '/admin', pages: ['/admin', '/admin/orders', '/admin/disputes', '/admin/users'] },
 ];
 
 async function phone(browser: Browser, width: number): Promise<Page> {

@@ -36,6 +36,7 @@ fn nav_links(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Driver => &[("/driver", "Deliveries")],
         Role::Admin => &[
             ("/admin", "Operations"),
+            ("/admin/orders", "Orders"),
             ("/admin/disputes", "Disputes"),
             ("/admin/users", "Users"),
         ],

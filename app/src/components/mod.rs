@@ -17,6 +17,8 @@ pub mod local_time;
 pub mod map;
 pub mod notify;
 pub mod order_detail;
+pub mod pager;
+pub mod paid;
 pub mod pin_map;
 pub mod popover;
 pub mod saved;

@@ -1,9 +1,11 @@
 //! Admin operations: figures and every active order, live.
 
 mod disputes;
+mod orders;
 mod users;
 
 pub use disputes::{AdminDispute, DisputeQueue};
+pub use orders::AdminOrders;
 pub use users::AdminUsers;
 
 use crate::components::table::{load_failed, table_of, Column};
@@ -16,8 +18,10 @@ use crate::api::admin::admin_overview;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
+use crate::components::paid::Paid;
+use model::order_query::OrderQuery;
 use model::words::noun;
-use model::{format_cents, Role};
+use model::Role;
 
 const ORDER_COLUMNS: &[Column] = &[
     Column::Shown("Order"),
@@ -31,7 +35,7 @@ const ORDER_COLUMNS: &[Column] = &[
 #[component]
 pub fn Operations() -> impl IntoView {
     let overview = Resource::new(|| (), |_| admin_overview());
-    let orders = Resource::new(|| (), |_| list_orders(true));
+    let orders = Resource::new(|| (), |_| list_orders(OrderQuery::active()));
     Connection::get().on_event(move |event| {
         if event.is_logged() && event.order_id().is_some() {
             orders.refetch();
@@ -111,7 +115,7 @@ pub fn Operations() -> impl IntoView {
             })}
         </Transition>
         <OperationsMap orders />
-        <h2 class="section-title">"Active orders"</h2>
+        <h2 class="section-title">"Active orders" <a class="section-link" href="/admin/orders">"All orders"</a></h2>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match orders.await {
@@ -121,7 +125,7 @@ pub fn Operations() -> impl IntoView {
                             <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
                             <td data-label="Restaurant">{o.restaurant.name}</td>
                             <td data-label="Customer">{o.customer.name}</td>
-                            <td data-label="Total" class="price">{format_cents(o.total_cents)}</td>
+                            <td data-label="Total"><Paid total=o.total_cents refunded=o.refunded_cents /></td>
                             <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
                         </tr>
                     }),

@@ -1,11 +1,14 @@
 use crate::components::table::load_failed;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use model::{format_cents, OrderId, Role};
+use crate::components::pager::Pager;
+use crate::components::paid::Paid;
+use model::order_query::OrderQuery;
+use model::{OrderId, Role};
 
 /// Follow one order live.
 #[component]
@@ -23,10 +26,20 @@ pub fn Tracking() -> impl IntoView {
     }
 }
 
-/// Past and active orders, newest first; statuses update live.
+/// Orders on one page of "My orders".
+const PAGE: i64 = 30;
+
+/// Past and active orders, newest first, a page at a time; statuses and
+/// refunds update live.
 #[component]
 pub fn MyOrders() -> impl IntoView {
-    let orders = Resource::new(|| (), |_| list_orders(false));
+    let params = use_query_map();
+    let wanted = Memo::new(move |_| OrderQuery {
+        before: params.read().get("before").and_then(|b| b.parse().ok()),
+        limit: Some(PAGE),
+        ..OrderQuery::default()
+    });
+    let orders = Resource::new(move || wanted.get(), list_orders);
     Connection::get().on_event(move |event| {
         if event.is_logged() && event.order_id().is_some() {
             orders.refetch();
@@ -35,12 +48,19 @@ pub fn MyOrders() -> impl IntoView {
     view! {
         <div class="page-head"><h1>"My orders"</h1></div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let query = wanted.get_untracked();
+                Suspend::new(async move {
                 match orders.await {
-                    Ok(list) if list.is_empty() => view! {
+                    Ok(list) if list.is_empty() && query.before.is_none() => view! {
                         <p class="empty-state">"No orders yet. " <a href="/restaurants">"Find something tasty"</a></p>
                     }.into_any(),
-                    Ok(list) => view! {
+                    Ok(list) => {
+                        let last = list.last().map(|o| o.id);
+                        let full = list.len() as i64 == PAGE;
+                        let none_older = list.is_empty();
+                        view! {
+                        {none_older.then(|| view! { <p class="muted">"No older orders."</p> })}
                         <ul class="order-list">
                             {list.into_iter().map(|o| view! {
                                 <li class="card order-row" data-order-id=o.id.to_string() data-status=o.status.as_str()>
@@ -48,15 +68,16 @@ pub fn MyOrders() -> impl IntoView {
                                         <strong>"#" {o.id.to_string()} " · " {o.restaurant.name}</strong>
                                         <span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span>
                                         <span class="muted">{o.items}</span>
-                                        <span class="price">{format_cents(o.total_cents)}</span>
+                                        <Paid total=o.total_cents refunded=o.refunded_cents />
                                     </a>
                                 </li>
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
+                        <Pager path="/orders" query last full />
+                    }.into_any() }
                     Err(e) => load_failed(&e),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
