@@ -202,11 +202,21 @@ mod leaflet_map {
                 for m in &wanted {
                     bounds.extend(&LatLng::new(m.lat, m.lng));
                 }
-                // No animation: a map removed mid-animation makes Leaflet
-                // read a pane that is gone ("_leaflet_pos").
-                let padding =
-                    js_sys::JSON::parse("{\"padding\":[40,40],\"maxZoom\":16,\"animate\":false}")
-                        .unwrap_or(JsValue::NULL);
+                // A pin hangs right and down from its point: keep room on
+                // the right for the widest label (a phone's map is narrow),
+                // and at the top left for the zoom buttons. No animation: a
+                // map removed mid-animation makes Leaflet read a pane that
+                // is gone ("_leaflet_pos").
+                let widest = wanted
+                    .iter()
+                    .map(|m| m.label.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let right = (widest as f64 * 7.0 + 36.0).min(170.0);
+                let padding = js_sys::JSON::parse(&format!(
+                    "{{\"paddingTopLeft\":[56,40],\"paddingBottomRight\":[{right},44],\"maxZoom\":16,\"animate\":false}}"
+                ))
+                .unwrap_or(JsValue::NULL);
                 call(
                     drawn.map.as_ref(),
                     "fitBounds",
