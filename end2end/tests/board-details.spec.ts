@@ -1,4 +1,4 @@
-import { test, expect, apiAs, expectLive, screenshot, signIn, staffApi } from './helpers';
+import { test, expect, apiAs, expectLive, locate, screenshot, signIn, staffApi } from './helpers';
 
 test("a board card shows the customer's note, and a picked-up order moves to Recent with its chat", async ({ browser }) => {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -24,8 +24,7 @@ test("a board card shows the customer's note, and a picked-up order moves to Rec
   const driver = await apiAs('driver2@mealstream.test');
   try {
     await driver.call('/api/driver/availability', { online: true });
-    const located = await driver.ctx.post('/api/driver/location', { data: { lat: 38.7125, lng: -9.138 } });
-    expect(located.status()).toBe(202);
+    await locate(driver.ctx, 38.7125, -9.138);
     await staff.step(order.id, 'confirmed');
     await driver.call(`/api/orders/${order.id}/accept`);
     await staff.step(order.id, 'preparing');

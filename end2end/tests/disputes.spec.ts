@@ -1,5 +1,5 @@
 import { request as playwrightRequest } from '@playwright/test';
-import { test, expect, expectLive, screenshot, signIn, DEMO_PASSWORD } from './helpers';
+import { test, expect, expectLive, locate, screenshot, signIn, DEMO_PASSWORD } from './helpers';
 
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 
@@ -29,8 +29,7 @@ test('a customer disputes a delivered order; the admin queue shows it live and t
   // An order taken all the way to "delivered" through the API.
   const driver = await api('driver@mealstream.test');
   await driver.call('/api/driver/availability', { online: true });
-  const located = await driver.ctx.post('/api/driver/location', { data: { lat: 38.7125, lng: -9.138 } });
-  expect(located.status()).toBe(202);
+  await locate(driver.ctx, 38.7125, -9.138);
   const staff = await api('restaurant@mealstream.test');
   const restaurants = await (await customer.request.get('/api/restaurants')).json();
   const tasca = restaurants.find((r: any) => r.name === 'Tasca do Rossio');
