@@ -41,9 +41,11 @@ test('an announcement shows on every open page of its audience', async ({ browse
   await admin.goto('/admin/users');
   // Text typed before the wasm has hydrated is not in the form's state.
   await waitForHydration(admin);
-  await admin.getByLabel('Message').fill('Rain tonight: ride safe');
-  await admin.getByLabel('To').selectOption('driver');
-  await admin.getByRole('button', { name: 'Send' }).click();
+  // The users search below has selects of its own: ask the form.
+  const announce = admin.locator('.announce');
+  await announce.getByLabel('Message').fill('Rain tonight: ride safe');
+  await announce.getByLabel('To').selectOption('driver');
+  await announce.getByRole('button', { name: 'Send' }).click();
   await expect(admin.locator('.announce').getByRole('status')).toContainText('Sent to 2 people.');
   await expect(driver.locator('.toast').filter({ hasText: 'Announcement from Ana Admin' })).toContainText('Rain tonight: ride safe');
   await expect(driver.locator('.bell-count')).toBeVisible();

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::ApiError;
 use leptos::server_fn::codec::Json;
 
-use model::admin::{Announce, Announcement, Overview, UserRow};
+use model::admin::{Announce, Announcement, Overview, UserQuery, UserRow};
 #[cfg(feature = "ssr")]
 use model::Role;
 
@@ -13,10 +13,11 @@ pub async fn admin_overview() -> Result<Overview, ApiError> {
     Ok(mealstream_core::service::admin::overview(&ctx, &admin).await?)
 }
 
-#[server(prefix = "/_sfn")]
-pub async fn admin_users() -> Result<Vec<UserRow>, ApiError> {
+/// The users `query` asks for, newest first.
+#[server(prefix = "/_sfn", input = Json)]
+pub async fn admin_users(query: UserQuery) -> Result<Vec<UserRow>, ApiError> {
     let (ctx, admin) = super::ssr::require_role(Role::Admin).await?;
-    Ok(mealstream_core::service::moderation::users(&ctx, &admin).await?)
+    Ok(mealstream_core::service::moderation::users(&ctx, &admin, &query).await?)
 }
 
 /// Suspends (or, with `suspended: false`, reinstates) a user.

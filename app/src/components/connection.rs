@@ -83,6 +83,72 @@ pub struct Connection {
     pub hello: RwSignal<Option<Hello>>,
 }
 
+/// The least time between two refetches of one list by
+/// [`Connection::on_order_change`].
+pub const REFETCH_GAP_MS: u64 = 500;
+
+#[cfg(feature = "hydrate")]
+mod coalesce {
+    //! Many hits, few runs: the first at once, then one per gap at most.
+
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    pub struct Gap {
+        run: Rc<dyn Fn()>,
+        /// A gap is open: hits wait for its end.
+        open: Rc<Cell<bool>>,
+        /// A hit came during the gap.
+        owed: Rc<Cell<bool>>,
+        /// The view that asked is still there.
+        alive: Arc<AtomicBool>,
+    }
+
+    impl Gap {
+        pub fn new(run: impl Fn() + 'static) -> Gap {
+            let alive = Arc::new(AtomicBool::new(true));
+            let flag = alive.clone();
+            leptos::prelude::on_cleanup(move || flag.store(false, Ordering::Relaxed));
+            Gap {
+                run: Rc::new(run),
+                open: Rc::new(Cell::new(false)),
+                owed: Rc::new(Cell::new(false)),
+                alive,
+            }
+        }
+
+        pub fn hit(&self) {
+            if self.open.get() {
+                self.owed.set(true);
+                return;
+            }
+            (self.run)();
+            self.open_gap();
+        }
+
+        fn open_gap(&self) {
+            self.open.set(true);
+            let next = Gap {
+                run: self.run.clone(),
+                open: self.open.clone(),
+                owed: self.owed.clone(),
+                alive: self.alive.clone(),
+            };
+            leptos::prelude::set_timeout(
+                move || {
+                    next.open.set(false);
+                    if next.owed.replace(false) && next.alive.load(Ordering::Relaxed) {
+                        next.hit();
+                    }
+                },
+                std::time::Duration::from_millis(super::REFETCH_GAP_MS),
+            );
+        }
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod listeners {
     //! The page's listeners. Events are handed to each as they arrive, in
@@ -144,6 +210,25 @@ impl Connection {
         listeners::add(handle);
         #[cfg(not(feature = "hydrate"))]
         let _ = handle;
+    }
+
+    /// Runs `refetch` when an order changes (a logged event about one, not
+    /// its chat): at once for the first change, then at most once per
+    /// [`REFETCH_GAP_MS`], with one more at the gap's end if any came
+    /// meanwhile. A list on a busy platform reads again a few times a
+    /// second, not once per event, and never misses the last change.
+    pub fn on_order_change(&self, refetch: impl Fn() + 'static) {
+        #[cfg(feature = "hydrate")]
+        {
+            let gap = coalesce::Gap::new(refetch);
+            self.on_event(move |event| {
+                if event.is_logged() && !event.event.is_chat() && event.order_id().is_some() {
+                    gap.hit();
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = refetch;
     }
 
     /// Runs `handle` for each event of kind `P` received from now on.

@@ -15,6 +15,8 @@ pub mod events;
 pub mod geo;
 /// Id newtypes: an order's id is not a user's.
 pub mod ids;
+/// Paged, searchable lists: search text, page size, query strings.
+pub mod list_query;
 pub mod notification;
 mod order;
 /// Which orders a list holds: filters, search, pages.

@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use mealstream_core::service::{admin, moderation, Ctx};
-use model::admin::{Announce, Announcement, Overview, UserRow};
+use model::admin::{Announce, Announcement, Overview, UserQuery, UserRow};
 use model::error::{AppError, ErrorBody};
 use model::{User, UserId};
 
-use super::extract::{ApiJson, Id};
+use super::extract::{ApiJson, ApiQuery, Id};
 use super::responses::{AdminRead, BodyErrors, OwnRead, PathId};
 use super::session::SignedIn;
 use super::ApiState;
@@ -69,16 +69,19 @@ async fn reinstate(
     get,
     path = "/api/admin/users",
     tag = "admin",
+    params(UserQuery),
     responses(
-        (status = 200, description = "every user, newest first", body = Vec<UserRow>),
+        (status = 200, description = "the users that match, newest first; the next page is `before` the last one's id", body = Vec<UserRow>),
+        (status = 422, description = "a query parameter is invalid", body = ErrorBody),
         AdminRead
     )
 )]
 async fn users(
     State(ctx): State<Ctx>,
     SignedIn(admin): SignedIn,
+    ApiQuery(query): ApiQuery<UserQuery>,
 ) -> Result<Json<Vec<UserRow>>, AppError> {
-    Ok(Json(moderation::users(&ctx, &admin).await?))
+    Ok(Json(moderation::users(&ctx, &admin, &query).await?))
 }
 
 #[utoipa::path(

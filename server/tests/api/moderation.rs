@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{next_event, spawn_app};
+use crate::helpers::{available, next_event, spawn_app, spawn_app_on, Backend};
 
 #[tokio::test]
 async fn an_admin_suspends_a_user_whose_socket_is_cut_and_reinstates_them() {
@@ -183,5 +183,72 @@ async fn admin_figures_and_users_are_for_admins_only() {
     customer.login_demo("customer2@mealstream.test").await;
     for path in ["/api/admin/stats", "/api/admin/users"] {
         assert_eq!(customer.get(path).await.status(), 403, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn users_are_found_by_name_email_role_and_state_a_page_at_a_time() {
+    for backend in available([Backend::Sqlite, Backend::Postgres]) {
+        let app = spawn_app_on(backend).await;
+        let admin = app.other_client();
+        admin.login_demo("admin@mealstream.test").await;
+        let list = |path: String| {
+            let admin = &admin;
+            async move {
+                admin
+                    .get_list(&path)
+                    .await
+                    .iter()
+                    .map(|u| u["email"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        // By part of the email or the name, in any case.
+        let drivers = list("/api/admin/users?q=DRIVER".into()).await;
+        assert!(
+            drivers.contains(&"driver@mealstream.test".to_owned()),
+            "{backend:?}"
+        );
+        assert!(drivers.contains(&"driver2@mealstream.test".to_owned()));
+        assert!(drivers.iter().all(|e| e.contains("driver")), "{drivers:?}");
+        // By role, and by state.
+        let by_role = admin.get_list("/api/admin/users?role=restaurant").await;
+        assert!(!by_role.is_empty() && by_role.iter().all(|u| u["role"] == "restaurant"));
+        let victim = admin.get_list("/api/admin/users?q=customer2%40").await;
+        let id = victim[0]["id"].as_i64().unwrap();
+        let res = admin
+            .post_json(&format!("/api/admin/users/{id}/suspend"), &json!({}))
+            .await;
+        assert_eq!(res.status(), 200);
+        let suspended = list("/api/admin/users?suspended=true".into()).await;
+        assert_eq!(suspended, vec!["customer2@mealstream.test"], "{backend:?}");
+        let active = list("/api/admin/users?suspended=false&role=customer".into()).await;
+        assert!(active.contains(&"customer@mealstream.test".to_owned()));
+        assert!(!active.contains(&"customer2@mealstream.test".to_owned()));
+        // LIKE's wildcards match themselves.
+        assert!(list("/api/admin/users?q=%25".into()).await.is_empty());
+        // Pages: newest first, the next `before` the last shown.
+        let all = admin.get_list("/api/admin/users").await;
+        let first = admin.get_list("/api/admin/users?limit=2").await;
+        assert_eq!(first[..], all[..2]);
+        let next = admin
+            .get_list(&format!(
+                "/api/admin/users?limit=2&before={}",
+                first[1]["id"]
+            ))
+            .await;
+        assert_eq!(next[..], all[2..4]);
+        // Bad filters name their parameter.
+        for (path, field) in [
+            ("/api/admin/users?role=chef", "role"),
+            ("/api/admin/users?suspended=maybe", "suspended"),
+            ("/api/admin/users?limit=501", "limit"),
+            ("/api/admin/users?before=0", "before"),
+        ] {
+            let res = admin.get(path).await;
+            assert_eq!(res.status(), 422, "{path}");
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["error"]["field"], field, "{path}");
+        }
     }
 }

@@ -36,11 +36,9 @@ const ORDER_COLUMNS: &[Column] = &[
 pub fn Operations() -> impl IntoView {
     let overview = Resource::new(|| (), |_| admin_overview());
     let orders = Resource::new(|| (), |_| list_orders(OrderQuery::active()));
-    Connection::get().on_event(move |event| {
-        if event.is_logged() && event.order_id().is_some() {
-            orders.refetch();
-            overview.refetch();
-        }
+    Connection::get().on_order_change(move || {
+        orders.refetch();
+        overview.refetch();
     });
     // Connections, drivers and events per minute change without an event of
     // their own: the figures are read again every 5 seconds.

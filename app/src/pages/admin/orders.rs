@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::local_time::LocalTime;
-use crate::components::pager::Pager;
+use crate::components::pager::{pages, Pager};
 use crate::components::paid::Paid;
 use crate::components::table::{load_failed, table_of, Column};
 use model::order_query::OrderQuery;
@@ -42,11 +42,7 @@ pub fn AdminOrders() -> impl IntoView {
         }
     });
     let orders = Resource::new(move || wanted.get(), list_orders);
-    Connection::get().on_event(move |event| {
-        if event.is_logged() && event.order_id().is_some() {
-            orders.refetch();
-        }
-    });
+    Connection::get().on_order_change(move || orders.refetch());
     let searched = move || wanted.with(|w| w.q.clone().unwrap_or_default());
     // A status the URL names that is not one reads as "Any status" (the
     // list says what is wrong with it).
@@ -60,7 +56,7 @@ pub fn AdminOrders() -> impl IntoView {
     };
     view! {
         <div class="page-head"><h1>"Orders"</h1></div>
-        <Form method="GET" action="/admin/orders" attr:class="browse-controls order-search" attr:role="search">
+        <Form method="GET" action="/admin/orders" attr:class="browse-controls list-search order-search" attr:role="search">
             <label>"Search"
                 <input type="search" name="q" maxlength="100" autocomplete="off"
                     placeholder="Number, name, email or restaurant"
@@ -82,8 +78,13 @@ pub fn AdminOrders() -> impl IntoView {
                 Suspend::new(async move {
                 match orders.await {
                     Ok(list) => {
-                        let last = list.last().map(|o| o.id);
-                        let full = list.len() as i64 == PAGE;
+                        let (newest, older) = pages(
+                            "/admin/orders",
+                            query.before,
+                            list.last().map(|o| o.id.0),
+                            list.len() as i64 == PAGE,
+                            |before| OrderQuery { before, limit: None, ..query.clone() }.to_query_string(),
+                        );
                         let table = table_of("orders-table all-orders", COLUMNS, "No orders match.", list, |o| view! {
                             <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
                                 <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
@@ -96,7 +97,7 @@ pub fn AdminOrders() -> impl IntoView {
                         });
                         view! {
                             {table}
-                            <Pager path="/admin/orders" query last full />
+                            <Pager newest older />
                         }.into_any()
                     }
                     Err(e) => load_failed(&e),

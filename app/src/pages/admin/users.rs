@@ -3,12 +3,15 @@
 use crate::api::failure;
 use crate::components::table::{load_failed, table_of, Column};
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{admin_users, send_announcement, set_user_suspended};
 use crate::components::confirm::ConfirmButton;
 use crate::components::form_error::{FieldError, FormErrors};
-use model::admin::Announce;
-use model::UserId;
+use crate::components::pager::{pages, Pager};
+use model::admin::{Announce, UserQuery};
+use model::{Role, UserId};
 
 const COLUMNS: &[Column] = &[
     Column::Shown("Name"),
@@ -18,9 +21,23 @@ const COLUMNS: &[Column] = &[
     Column::Unseen("Action"),
 ];
 
+/// Users on one page.
+const PAGE: i64 = 50;
+
 #[component]
 pub fn AdminUsers() -> impl IntoView {
-    let users = Resource::new(|| (), |_| admin_users());
+    let params = use_query_map();
+    let wanted = Memo::new(move |_| {
+        let p = params.read();
+        UserQuery {
+            q: p.get("q"),
+            role: p.get("role"),
+            suspended: p.get("suspended").and_then(|s| s.parse().ok()),
+            before: p.get("before").and_then(|b| b.parse().ok()),
+            limit: Some(PAGE),
+        }
+    });
+    let users = Resource::new(move || wanted.get(), admin_users);
     let toggle = Action::new(move |(id, suspend): &(UserId, bool)| {
         let (id, suspend) = (*id, *suspend);
         async move { set_user_suspended(id, suspend).await }
@@ -32,17 +49,67 @@ pub fn AdminUsers() -> impl IntoView {
     });
     let toggle_error = failure(toggle);
     let me = crate::components::session::CurrentUser::get().0;
+    let searched = move || wanted.with(|w| w.q.clone().unwrap_or_default());
+    // A role or state the URL names that is not one reads as "any".
+    let role = move || {
+        wanted.with(|w| {
+            w.role
+                .as_deref()
+                .and_then(Role::parse)
+                .map_or("", Role::as_str)
+        })
+    };
+    let state = move || {
+        wanted.with(|w| match w.suspended {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        })
+    };
     view! {
         <div class="page-head"><h1>"Users"</h1></div>
         <AnnouncementForm />
+        <h2 class="section-title">"People"</h2>
+        <Form method="GET" action="/admin/users" attr:class="browse-controls list-search user-search" attr:role="search">
+            <label>"Search"
+                <input type="search" name="q" maxlength="100" autocomplete="off"
+                    placeholder="Name or email" prop:value=searched />
+            </label>
+            <label>"Role"
+                <select name="role" prop:value=role>
+                    <option value="">"Any role"</option>
+                    {Role::ALL.map(|r| view! {
+                        <option value=r.as_str() selected=move || role() == r.as_str()>{r.label()}</option>
+                    }).into_iter().collect_view()}
+                </select>
+            </label>
+            <label>"Status"
+                <select name="suspended" prop:value=state>
+                    <option value="">"Any status"</option>
+                    <option value="false" selected=move || state() == "false">"Active"</option>
+                    <option value="true" selected=move || state() == "true">"Suspended"</option>
+                </select>
+            </label>
+            <button class="btn" type="submit">"Search"</button>
+        </Form>
         <Show when=move || toggle_error().is_some()>
             <p class="form-error" role="alert">{toggle_error}</p>
         </Show>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let query = wanted.get_untracked();
+                Suspend::new(async move {
                 let me = me.await.map(|u| u.id);
                 match users.await {
-                    Ok(list) => table_of("orders-table users-table", COLUMNS, "No users.", list, |u| {
+                    Ok(list) => {
+                        let (newest, older) = pages(
+                            "/admin/users",
+                            query.before,
+                            list.last().map(|u| u.id.0),
+                            list.len() as i64 == PAGE,
+                            |before| UserQuery { before, limit: None, ..query.clone() }.to_query_string(),
+                        );
+                        let table = table_of("orders-table users-table", COLUMNS, "No users match.", list, |u| {
                         let (id, suspended) = (u.id, u.suspended);
                         view! {
                             <tr data-user-id=id.to_string() data-email=u.email.clone() data-suspended=suspended.to_string()>
@@ -70,10 +137,12 @@ pub fn AdminUsers() -> impl IntoView {
                                 </td>
                             </tr>
                         }
-                    }),
+                    });
+                        view! { {table} <Pager newest older /> }.into_any()
+                    }
                     Err(e) => load_failed(&e),
                 }
-            })}
+            })}}
         </Transition>
     }
 }

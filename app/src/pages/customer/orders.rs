@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::orders::list_orders;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use crate::components::pager::Pager;
+use crate::components::pager::{pages, Pager};
 use crate::components::paid::Paid;
 use model::order_query::OrderQuery;
 use model::{OrderId, Role};
@@ -40,11 +40,7 @@ pub fn MyOrders() -> impl IntoView {
         ..OrderQuery::default()
     });
     let orders = Resource::new(move || wanted.get(), list_orders);
-    Connection::get().on_event(move |event| {
-        if event.is_logged() && event.order_id().is_some() {
-            orders.refetch();
-        }
-    });
+    Connection::get().on_order_change(move || orders.refetch());
     view! {
         <div class="page-head"><h1>"My orders"</h1></div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -56,8 +52,13 @@ pub fn MyOrders() -> impl IntoView {
                         <p class="empty-state">"No orders yet. " <a href="/restaurants">"Find something tasty"</a></p>
                     }.into_any(),
                     Ok(list) => {
-                        let last = list.last().map(|o| o.id);
-                        let full = list.len() as i64 == PAGE;
+                        let (newest, older) = pages(
+                            "/orders",
+                            query.before,
+                            list.last().map(|o| o.id.0),
+                            list.len() as i64 == PAGE,
+                            |before| OrderQuery { before, ..OrderQuery::default() }.to_query_string(),
+                        );
                         let none_older = list.is_empty();
                         view! {
                         {none_older.then(|| view! { <p class="muted">"No older orders."</p> })}
@@ -73,7 +74,7 @@ pub fn MyOrders() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
-                        <Pager path="/orders" query last full />
+                        <Pager newest older />
                     }.into_any() }
                     Err(e) => load_failed(&e),
                 }

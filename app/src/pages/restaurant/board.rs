@@ -36,12 +36,10 @@ pub fn Board() -> impl IntoView {
     let recent = Resource::new(|| (), |_| recent_orders());
     // The order whose chat is open beside the board.
     let chat: RwSignal<Option<OrderId>> = RwSignal::new(None);
-    Connection::get().on_event(move |event| {
-        // Chat has its own panel: a message does not reload the board.
-        if event.is_logged() && !event.event.is_chat() && event.order_id().is_some() {
-            orders.refetch();
-            recent.refetch();
-        }
+    // Chat has its own panel: a message does not reload the board.
+    Connection::get().on_order_change(move || {
+        orders.refetch();
+        recent.refetch();
     });
     let step: StepAction = Action::new(
         |(id, to, reason): &(OrderId, OrderStatus, Option<String>)| {

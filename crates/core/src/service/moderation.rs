@@ -10,13 +10,14 @@ use model::events::Payload;
 use model::{Role, User, UserId};
 
 use super::admin::require_admin;
-use model::admin::{Announce, Announcement, UserRow, MAX_ANNOUNCEMENT_CHARS};
+use model::admin::{Announce, Announcement, UserQuery, UserRow, MAX_ANNOUNCEMENT_CHARS};
 use model::rooms::Room;
 
-/// Every user (newest first), for the admin's users page.
-pub async fn users(ctx: &Ctx, admin: &User) -> Result<Vec<UserRow>, AppError> {
+/// The users `query` asks for (newest first), for the admin's users page.
+pub async fn users(ctx: &Ctx, admin: &User, query: &UserQuery) -> Result<Vec<UserRow>, AppError> {
     require_admin(admin)?;
-    Ok(store::users::list(&ctx.db, 500).await?)
+    let wanted = query.check()?;
+    Ok(store::users::list(&ctx.db, &wanted).await?)
 }
 
 /// An announcement to everyone or one role: a toast on every open page of

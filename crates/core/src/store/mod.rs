@@ -5,6 +5,7 @@
 pub mod batched;
 pub mod chat;
 pub mod coalesce;
+mod conditions;
 pub mod db;
 pub mod disputes;
 pub mod events;

@@ -1,6 +1,7 @@
 //! Orders, their lines and their history.
 
-use super::write::{Columns, Query, WriteConn};
+use super::conditions::Conditions;
+use super::write::{Arg, Columns, Query, WriteConn};
 
 pub use super::order_detail::{get, load, load_in, Loaded};
 use super::{text_list, Db};
@@ -234,44 +235,16 @@ pub enum Filter<'a> {
     PickedUpSince(i64),
 }
 
-/// A value for a numbered placeholder of a query built to measure.
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-/// The query's conditions after `who`, each with its values as `$n`.
-struct Conditions {
-    sql: String,
-    binds: Vec<Bind>,
-}
-
-impl Conditions {
-    /// The next placeholder, bound to `value`.
-    fn bind(&mut self, value: Bind) -> String {
-        self.binds.push(value);
-        // $1 is the listing's id, $2 the limit.
-        format!("${}", self.binds.len() + 2)
-    }
-
-    fn and(&mut self, condition: &str) {
-        self.sql.push_str(" AND ");
-        self.sql.push_str(condition);
-    }
-}
-
 fn conditions(listing: Listing, filter: Filter<'_>) -> Conditions {
-    let mut c = Conditions {
-        sql: String::new(),
-        binds: Vec::new(),
-    };
+    // $1 is the listing's id, $2 the limit.
+    let mut c = Conditions::after(2);
     let wanted = match filter {
         Filter::Matching(wanted) => wanted,
         Filter::PickedUpSince(ms) => {
             let statuses = super::statuses(|s| {
                 matches!(s, OrderStatus::OutForDelivery | OrderStatus::Delivered)
             });
-            let since = c.bind(Bind::Int(ms));
+            let since = c.bind(ms);
             c.and(&format!(
                 "o.status IN ({statuses}) AND o.updated_at >= {since}"
             ));
@@ -285,44 +258,27 @@ fn conditions(listing: Listing, filter: Filter<'_>) -> Conditions {
         ));
     }
     if let Some(status) = wanted.status {
-        let p = c.bind(Bind::Text(status.as_str().into()));
+        let p = c.bind(status.as_str());
         c.and(&format!("o.status = {p}"));
     }
     if let Some(before) = wanted.before {
-        let p = c.bind(Bind::Int(before.0));
+        let p = c.bind(before);
         c.and(&format!("o.id < {p}"));
     }
     match &wanted.search {
         None => {}
         Some(Search::Number(id)) => {
-            let p = c.bind(Bind::Int(id.0));
+            let p = c.bind(*id);
             c.and(&format!("o.id = {p}"));
         }
-        Some(Search::Text(text)) => {
-            let p = c.bind(Bind::Text(format!("%{}%", like_escaped(text))));
-            let like = |column: &str| format!("LOWER({column}) LIKE {p} ESCAPE '\\'");
-            let mut any = vec![like("c.name"), like("r.name")];
-            // Only admins find a customer by email: staff and drivers see
-            // names, never addresses of mail.
-            if matches!(listing, Listing::Everyone) {
-                any.push(like("c.email"));
-            }
-            c.and(&format!("({})", any.join(" OR ")));
+        // Only admins find a customer by email: staff and drivers see
+        // names, never addresses of mail.
+        Some(Search::Text(text)) if matches!(listing, Listing::Everyone) => {
+            c.contains(&["c.name", "r.name", "c.email"], text)
         }
+        Some(Search::Text(text)) => c.contains(&["c.name", "r.name"], text),
     }
     c
-}
-
-/// `text` matched literally by `LIKE … ESCAPE '\'`.
-fn like_escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Orders newest first, with what resolved disputes refunded of each.
@@ -338,7 +294,7 @@ pub async fn list(
         Listing::Driver(id) => ("o.driver_id = $1", id.into()),
         Listing::Everyone => ("$1 = $1", 0),
     };
-    let Conditions { sql: which, binds } = conditions(listing, filter);
+    let (which, args) = conditions(listing, filter).finish();
     // The lines' text in the same query: no query per order.
     let items = text_list(
         db.backend,
@@ -355,10 +311,12 @@ pub async fn list(
          WHERE {who}{which} ORDER BY o.id DESC LIMIT $2"
     );
     let mut query = sqlx::query_as::<_, SummaryRow>(&sql).bind(id).bind(limit);
-    for value in binds {
-        query = match value {
-            Bind::Int(n) => query.bind(n),
-            Bind::Text(t) => query.bind(t),
+    for arg in args {
+        query = match arg {
+            Arg::Int(n) => query.bind(n),
+            Arg::Text(t) => query.bind(t),
+            Arg::Real(x) => query.bind(x),
+            Arg::Null => query.bind(None::<i64>),
         };
     }
     let rows = query.fetch_all(&db.pool).await?;

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use super::coalesce::Batch;
+use super::conditions::Conditions;
 use super::write::{Columns, Query, Reads, Row};
 use super::{now_ms, Db};
-use model::admin::UserRow;
+use model::admin::{UserFilter, UserRow};
 use model::{RestaurantId, Role, User, UserId};
 
 /// A user's columns, with its session epoch and staff membership (read
@@ -156,11 +157,33 @@ pub async fn set_suspended(db: &Db, id: UserId, suspended: bool) -> Result<bool,
     Ok(done.rows_affected() == 1)
 }
 
-/// Every user, for the admin's list (newest first).
-pub async fn list(db: &Db, limit: i64) -> Result<Vec<UserRow>, sqlx::Error> {
-    let query =
-        Query::new("SELECT id, email, name, role, suspended FROM users ORDER BY id DESC LIMIT $1")
-            .bind(limit);
+/// The users `wanted` picks, for the admin's list (newest first).
+pub async fn list(db: &Db, wanted: &UserFilter) -> Result<Vec<UserRow>, sqlx::Error> {
+    // $1 is the limit.
+    let mut c = Conditions::after(1);
+    if let Some(text) = &wanted.search {
+        c.contains(&["name", "email"], text);
+    }
+    if let Some(role) = wanted.role {
+        let p = c.bind(role.as_str());
+        c.and(&format!("role = {p}"));
+    }
+    if let Some(suspended) = wanted.suspended {
+        let p = c.bind(i64::from(suspended));
+        c.and(&format!("suspended = {p}"));
+    }
+    if let Some(before) = wanted.before {
+        let p = c.bind(before);
+        c.and(&format!("id < {p}"));
+    }
+    let (which, args) = c.finish();
+    let query = args.into_iter().fold(
+        Query::new(format!(
+            "SELECT id, email, name, role, suspended FROM users WHERE 1 = 1{which} ORDER BY id DESC LIMIT $1"
+        ))
+        .bind(wanted.limit),
+        Query::bind,
+    );
     db.reads
         .all(query)
         .await?

@@ -1,8 +1,8 @@
 import { test, expect, expectLive, screenshot, signIn, apiAs, allowConsole, disputedOrder } from './helpers';
 
-// Every order, past ones too, for admins: searched, narrowed by status and
-// paged, with the filters in the URL; and a refund shown wherever an
-// order's price is, live.
+// The lists read a page at a time: every order, past ones too, and the
+// users, for admins; searched and narrowed, with the filters in the URL.
+// A refund shows wherever an order's price is, live.
 
 test('an admin finds a past order by number, email and status; the refund shows live there and in My orders', async ({ browser }) => {
   const { order, dispute } = await disputedOrder('customer2@mealstream.test');
@@ -87,4 +87,33 @@ test('on a phone the orders search and list fit the screen', async ({ browser })
   await admin.goto('/admin/orders?status=lost');
   await expect(admin.getByRole('alert')).toContainText('is not an order status');
   await screenshot(admin, 'admin-orders-phone');
+});
+
+test('an admin finds users by email, role and state, and the filters survive a reload', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, 'admin@mealstream.test');
+  await expect(admin).toHaveURL('/admin');
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await expect(admin).toHaveURL('/admin/users');
+  await expectLive(admin);
+
+  const search = admin.getByRole('search');
+  await search.getByLabel('Search').fill('Driver');
+  await search.getByLabel('Role').selectOption('driver');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(admin).toHaveURL(/q=Driver&role=driver/);
+  const rows = admin.locator('.users-table tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.locator('td[data-label="Role"]')).toHaveText(['Driver', 'Driver']);
+
+  await admin.reload();
+  await expectLive(admin);
+  await expect(rows).toHaveCount(2);
+  await expect(admin.getByRole('search').getByLabel('Role')).toHaveValue('driver');
+
+  // Nobody matches: said, not a blank table.
+  await search.getByLabel('Search').fill('nobody-by-this-name');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(admin.getByText('No users match.')).toBeVisible();
+  await screenshot(admin, 'admin-users-search');
 });
