@@ -63,7 +63,7 @@ pub struct SendMessage {
     pub client_id: Option<String>,
 }
 
-/// The checked text of a message: trimmed, 1 to 2,000 characters.
+/// The checked text of a message: trimmed, 1 to 2,000 characters, no NUL.
 pub fn message_body(raw: &str) -> Result<String, &'static str> {
     let body = raw.trim();
     if body.is_empty() {
@@ -71,6 +71,9 @@ pub fn message_body(raw: &str) -> Result<String, &'static str> {
     }
     if body.chars().count() > MAX_MESSAGE_CHARS {
         return Err("a message is at most 2,000 characters");
+    }
+    if body.contains('\0') {
+        return Err("a message must not contain the NUL character");
     }
     Ok(body.to_owned())
 }
@@ -100,6 +103,7 @@ mod tests {
             "characters, not bytes"
         );
         assert!(message_body(&"a".repeat(2001)).is_err());
+        assert!(message_body("a\0b").is_err());
     }
 
     #[test]

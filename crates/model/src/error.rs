@@ -180,6 +180,13 @@ mod ssr {
                     tracing::warn!(error = %e, "database busy");
                     AppError::Unavailable
                 }
+                // PostgreSQL refuses NUL in text (REST bodies are checked
+                // before this; server functions and socket payloads are not).
+                sqlx::Error::Database(ref db)
+                    if matches!(db.code().as_deref(), Some("22021" | "22P05")) =>
+                {
+                    AppError::invalid("body", "text must not contain the NUL character (\\u0000)")
+                }
                 other => {
                     tracing::error!(error = ?other, "database error");
                     AppError::Internal(other.into())

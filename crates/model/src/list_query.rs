@@ -8,9 +8,19 @@ use crate::error::AppError;
 pub const MAX_SEARCH: usize = 100;
 
 /// A search text: trimmed, blank as none, lower-cased; a 422 on `q` when
-/// longer than [`MAX_SEARCH`] characters.
+/// longer than [`MAX_SEARCH`] characters or holding a control character.
 pub fn search_text(raw: Option<&str>) -> Result<Option<String>, AppError> {
-    Ok(crate::text::optional(raw.map(str::to_owned), "q", MAX_SEARCH)?.map(|t| t.to_lowercase()))
+    let text = crate::text::optional(raw.map(str::to_owned), "q", MAX_SEARCH)?;
+    if text
+        .as_deref()
+        .is_some_and(|t| t.chars().any(char::is_control))
+    {
+        return Err(AppError::invalid(
+            "q",
+            "must not contain control characters",
+        ));
+    }
+    Ok(text.map(|t| t.to_lowercase()))
 }
 
 /// A page's size: `max` when not asked, else 1 to `max`.
@@ -107,6 +117,8 @@ mod tests {
             Some("tasca")
         );
         assert_eq!(search_text(Some("   ")).unwrap(), None);
+        let e = search_text(Some("a\0b")).unwrap_err();
+        assert_eq!(e.body().error.field.as_deref(), Some("q"));
         let long = "x".repeat(MAX_SEARCH + 1);
         let e = search_text(Some(&long)).unwrap_err();
         assert_eq!(e.body().error.field.as_deref(), Some("q"));

@@ -24,6 +24,7 @@ mod moderation;
 mod nodes;
 mod nodes_limits;
 mod notifications;
+mod nul_text;
 mod openapi;
 mod order_lists;
 mod ordering;
