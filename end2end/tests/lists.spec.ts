@@ -86,6 +86,8 @@ test('on a phone the orders search and list fit the screen', async ({ browser })
   allowConsole(admin, /status of 422/);
   await admin.goto('/admin/orders?status=lost');
   await expect(admin.getByRole('alert')).toContainText('is not an order status');
+  await admin.goto('/admin/orders?before=abc');
+  await expect(admin.getByRole('alert')).toContainText('"abc" is not a valid value');
   await screenshot(admin, 'admin-orders-phone');
 });
 
@@ -116,4 +118,24 @@ test('an admin finds users by email, role and state, and the filters survive a r
   await search.getByRole('button', { name: 'Search' }).click();
   await expect(admin.getByText('No users match.')).toBeVisible();
   await screenshot(admin, 'admin-users-search');
+});
+
+test('on a phone, asking to suspend someone keeps their card readable', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const admin = await context.newPage();
+  await signIn(admin, 'admin@mealstream.test');
+  await expect(admin).toHaveURL('/admin');
+  await admin.goto('/admin/users?q=customer2%40');
+  await expectLive(admin);
+  const card = admin.locator('.users-table tbody tr');
+  await expect(card).toHaveCount(1);
+  await card.getByRole('button', { name: 'Suspend' }).tap();
+  await expect(card.getByText('Suspend Cid Customer?')).toBeVisible();
+  // The person's name keeps its width beside the question (it was
+  // squeezed to a letter a line).
+  const name = await card.locator('td[data-label="Name"]').boundingBox();
+  expect(name!.width).toBeGreaterThan(150);
+  await screenshot(admin, 'admin-users-confirm-phone');
+  await card.getByRole('button', { name: 'Not now' }).tap();
+  await expect(card.getByRole('button', { name: 'Suspend' })).toBeVisible();
 });

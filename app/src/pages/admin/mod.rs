@@ -113,7 +113,10 @@ pub fn Operations() -> impl IntoView {
             })}
         </Transition>
         <OperationsMap orders />
-        <h2 class="section-title">"Active orders" <a class="section-link" href="/admin/orders">"All orders"</a></h2>
+        <div class="section-head">
+            <h2>"Active orders"</h2>
+            <a class="btn btn-ghost" href="/admin/orders">"All orders →"</a>
+        </div>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match orders.await {
@@ -145,7 +148,7 @@ pub fn AdminOrder() -> impl IntoView {
             .and_then(|s| s.parse::<model::OrderId>().ok())
     });
     view! {
-        <p><a href="/admin">"← Operations"</a></p>
+        <p><a href="/admin/orders">"← Orders"</a></p>
         <OrderDetail id role=Role::Admin />
     }
 }

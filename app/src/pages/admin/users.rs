@@ -1,15 +1,14 @@
 //! Users (suspend, reinstate) and announcements.
 
-use crate::api::failure;
+use crate::api::{failure, ApiError};
 use crate::components::table::{load_failed, table_of, Column};
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::admin::{admin_users, send_announcement, set_user_suspended};
 use crate::components::confirm::ConfirmButton;
 use crate::components::form_error::{FieldError, FormErrors};
-use crate::components::pager::{pages, Pager};
+use crate::components::pager::{pages, shown, url_number, Pager};
 use model::admin::{Announce, UserQuery};
 use model::{Role, UserId};
 
@@ -27,17 +26,23 @@ const PAGE: i64 = 50;
 #[component]
 pub fn AdminUsers() -> impl IntoView {
     let params = use_query_map();
-    let wanted = Memo::new(move |_| {
+    // What the URL asks for; a value that cannot be read is said where the
+    // list would be, as the API's own refusals are.
+    let wanted = Memo::new(move |_| -> Result<UserQuery, ApiError> {
         let p = params.read();
-        UserQuery {
+        Ok(UserQuery {
             q: p.get("q"),
             role: p.get("role"),
-            suspended: p.get("suspended").and_then(|s| s.parse().ok()),
-            before: p.get("before").and_then(|b| b.parse().ok()),
-            limit: Some(PAGE),
-        }
+            suspended: url_number(p.get("suspended"), "suspended")?,
+            before: url_number(p.get("before"), "before")?,
+            // One more than shown: whether an older page exists.
+            limit: Some(PAGE + 1),
+        })
     });
-    let users = Resource::new(move || wanted.get(), admin_users);
+    let users = Resource::new(
+        move || wanted.get(),
+        |wanted| async move { admin_users(wanted?).await },
+    );
     let toggle = Action::new(move |(id, suspend): &(UserId, bool)| {
         let (id, suspend) = (*id, *suspend);
         async move { set_user_suspended(id, suspend).await }
@@ -49,64 +54,92 @@ pub fn AdminUsers() -> impl IntoView {
     });
     let toggle_error = failure(toggle);
     let me = crate::components::session::CurrentUser::get().0;
-    let searched = move || wanted.with(|w| w.q.clone().unwrap_or_default());
-    // A role or state the URL names that is not one reads as "any".
-    let role = move || {
-        wanted.with(|w| {
-            w.role
+    // The form's fields, as typed; from the URL at first and again when it
+    // changes. A role or state that is not one reads as "any".
+    let fields = move || {
+        params.with(|p| {
+            let role = p.get("role");
+            let role = role
                 .as_deref()
                 .and_then(Role::parse)
-                .map_or("", Role::as_str)
+                .map_or("", Role::as_str);
+            let state = match p.get("suspended").as_deref() {
+                Some("true") => "true",
+                Some("false") => "false",
+                _ => "",
+            };
+            (
+                p.get("q").unwrap_or_default(),
+                role.to_owned(),
+                state.to_owned(),
+            )
         })
     };
-    let state = move || {
-        wanted.with(|w| match w.suspended {
-            Some(true) => "true",
-            Some(false) => "false",
-            None => "",
-        })
+    let (q, role, state) = untrack(fields);
+    let (typed, role, state) = (RwSignal::new(q), RwSignal::new(role), RwSignal::new(state));
+    Effect::new(move |_| {
+        let (q, r, s) = fields();
+        typed.set(q);
+        role.set(r);
+        state.set(s);
+    });
+    let navigate = use_navigate();
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let query = UserQuery {
+            q: Some(typed.get_untracked()),
+            role: Some(role.get_untracked()),
+            suspended: state.get_untracked().parse().ok(),
+            ..UserQuery::default()
+        };
+        navigate(
+            &format!("/admin/users{}", query.to_query_string()),
+            Default::default(),
+        );
     };
     view! {
         <div class="page-head"><h1>"Users"</h1></div>
         <AnnouncementForm />
         <h2 class="section-title">"People"</h2>
-        <Form method="GET" action="/admin/users" attr:class="browse-controls list-search user-search" attr:role="search">
+        // Without the app (not yet loaded) the form asks the server itself.
+        <form method="get" action="/admin/users" class="browse-controls list-search user-search" role="search" on:submit=search>
             <label>"Search"
-                <input type="search" name="q" maxlength="100" autocomplete="off"
-                    placeholder="Name or email" prop:value=searched />
+                <input type="search" name="q" maxlength="100" autocomplete="off" placeholder="Name or email"
+                    prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
             </label>
             <label>"Role"
-                <select name="role" prop:value=role>
+                <select name="role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
                     <option value="">"Any role"</option>
                     {Role::ALL.map(|r| view! {
-                        <option value=r.as_str() selected=move || role() == r.as_str()>{r.label()}</option>
+                        <option value=r.as_str() selected=move || role.with(|x| x == r.as_str())>{r.label()}</option>
                     }).into_iter().collect_view()}
                 </select>
             </label>
             <label>"Status"
-                <select name="suspended" prop:value=state>
+                <select name="suspended" prop:value=move || state.get() on:change=move |ev| state.set(event_target_value(&ev))>
                     <option value="">"Any status"</option>
-                    <option value="false" selected=move || state() == "false">"Active"</option>
-                    <option value="true" selected=move || state() == "true">"Suspended"</option>
+                    <option value="false" selected=move || state.with(|s| s == "false")>"Active"</option>
+                    <option value="true" selected=move || state.with(|s| s == "true")>"Suspended"</option>
                 </select>
             </label>
             <button class="btn" type="submit">"Search"</button>
-        </Form>
+        </form>
         <Show when=move || toggle_error().is_some()>
             <p class="form-error" role="alert">{toggle_error}</p>
         </Show>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let query = wanted.get_untracked();
+                let query = wanted.get_untracked().unwrap_or_default();
                 Suspend::new(async move {
                 let me = me.await.map(|u| u.id);
                 match users.await {
-                    Ok(list) => {
+                    Ok(mut list) => {
+                        let full = shown(&mut list, PAGE);
                         let (newest, older) = pages(
                             "/admin/users",
                             query.before,
                             list.last().map(|u| u.id.0),
-                            list.len() as i64 == PAGE,
+                            full,
                             |before| UserQuery { before, limit: None, ..query.clone() }.to_query_string(),
                         );
                         let table = table_of("orders-table users-table", COLUMNS, "No users match.", list, |u| {

@@ -3,9 +3,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::orders::list_orders;
+use crate::api::ApiError;
 use crate::components::connection::Connection;
 use crate::components::order_detail::OrderDetail;
-use crate::components::pager::{pages, Pager};
+use crate::components::pager::{pages, shown, url_number, Pager};
 use crate::components::paid::Paid;
 use model::order_query::OrderQuery;
 use model::{OrderId, Role};
@@ -34,29 +35,36 @@ const PAGE: i64 = 30;
 #[component]
 pub fn MyOrders() -> impl IntoView {
     let params = use_query_map();
-    let wanted = Memo::new(move |_| OrderQuery {
-        before: params.read().get("before").and_then(|b| b.parse().ok()),
-        limit: Some(PAGE),
-        ..OrderQuery::default()
+    let wanted = Memo::new(move |_| -> Result<OrderQuery, ApiError> {
+        Ok(OrderQuery {
+            before: url_number(params.read().get("before"), "before")?,
+            // One more than shown: whether an older page exists.
+            limit: Some(PAGE + 1),
+            ..OrderQuery::default()
+        })
     });
-    let orders = Resource::new(move || wanted.get(), list_orders);
+    let orders = Resource::new(
+        move || wanted.get(),
+        |wanted| async move { list_orders(wanted?).await },
+    );
     Connection::get().on_order_change(move || orders.refetch());
     view! {
         <div class="page-head"><h1>"My orders"</h1></div>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let query = wanted.get_untracked();
+                let query = wanted.get_untracked().unwrap_or_default();
                 Suspend::new(async move {
                 match orders.await {
                     Ok(list) if list.is_empty() && query.before.is_none() => view! {
                         <p class="empty-state">"No orders yet. " <a href="/restaurants">"Find something tasty"</a></p>
                     }.into_any(),
-                    Ok(list) => {
+                    Ok(mut list) => {
+                        let full = shown(&mut list, PAGE);
                         let (newest, older) = pages(
                             "/orders",
                             query.before,
                             list.last().map(|o| o.id.0),
-                            list.len() as i64 == PAGE,
+                            full,
                             |before| OrderQuery { before, ..OrderQuery::default() }.to_query_string(),
                         );
                         let none_older = list.is_empty();
