@@ -69,6 +69,19 @@ test('an admin finds a past order by number, email and status; the refund shows 
   await expect(admin).toHaveURL('/admin/orders');
   await expect(admin.locator(`.all-orders tr[data-order-id="${order.id}"]`)).toBeVisible();
   await screenshot(admin, 'admin-orders');
+
+  // The order's own page says it too, with the dispute a tap away.
+  await admin.locator(`.all-orders tr[data-order-id="${order.id}"]`).getByRole('link').click();
+  await expect(admin).toHaveURL(`/admin/orders/${order.id}`);
+  const disputes = admin.locator('.dispute-box');
+  await expect(disputes.getByRole('heading', { name: 'Disputes' })).toBeVisible();
+  await expect(disputes.locator('.refund-total')).toContainText(`Customer paid${net}`);
+  await screenshot(admin, 'admin-order-disputes');
+  await disputes.getByRole('link', { name: 'Wrong item' }).click();
+  await expect(admin).toHaveURL(`/admin/disputes/${dispute.id}`);
+  await admin.goBack();
+  await admin.getByRole('link', { name: '← Orders' }).click();
+  await expect(admin).toHaveURL('/admin/orders');
 });
 
 test('on a phone the orders search and list fit the screen', async ({ browser }) => {

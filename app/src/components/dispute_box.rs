@@ -1,6 +1,8 @@
 //! On a delivered order, for its customer: report a problem (a dispute),
 //! and see how it was settled, live. Once a dispute is filed, its outcome
 //! takes the form's place, with any refund and what the order cost net.
+//! Admins see the same disputes and refunds on any order that has one,
+//! each linked to its page.
 
 use leptos::prelude::*;
 use model::events::{DisputeOpened, DisputeResolved, Event};
@@ -11,8 +13,10 @@ use crate::components::form_error::{FieldError, FormError, FormErrors};
 use model::dispute::{reason_label, resolution_label, Dispute, OpenDispute, REASONS};
 use model::{format_cents, OrderId};
 
+/// `admin`: the order's disputes as an admin reads them (no form; nothing
+/// at all when there are none).
 #[component]
-pub fn DisputeBox(order_id: OrderId) -> impl IntoView {
+pub fn DisputeBox(order_id: OrderId, #[prop(optional)] admin: bool) -> impl IntoView {
     // Loaded in the browser, into a signal: this box is rebuilt whenever
     // its order changes, and a resource still loading in a box that is gone
     // would be read after disposal.
@@ -57,12 +61,14 @@ pub fn DisputeBox(order_id: OrderId) -> impl IntoView {
         move || submit.value().get().and_then(|r| r.err()),
     );
 
+    let filed = move || disputes.with(|l| l.as_ref().is_some_and(|l| !l.is_empty()));
     view! {
+        <Show when=move || !admin || filed()>
         <section class="card dispute-box">
-            <h2>{move || if disputes.with(|l| l.as_ref().is_some_and(|l| !l.is_empty())) {
-                "Your dispute"
-            } else {
-                "Problem with this order?"
+            <h2>{move || match (admin, filed()) {
+                (true, _) => "Disputes",
+                (false, true) => "Your dispute",
+                (false, false) => "Problem with this order?",
             }}</h2>
             {move || disputes.get().map(|list| {
                     let filed = !list.is_empty();
@@ -74,16 +80,16 @@ pub fn DisputeBox(order_id: OrderId) -> impl IntoView {
                     let total = list.first().map(|d| d.order_total_cents).unwrap_or_default();
                     view! {
                         <ul class="dispute-list">
-                            {list.into_iter().map(|d| view! { <DisputeLine d /> }).collect_view()}
+                            {list.into_iter().map(|d| view! { <DisputeLine d admin /> }).collect_view()}
                         </ul>
                         {(refunded > 0).then(|| view! {
                             <dl class="refund-total">
                                 <dt>"Order total"</dt><dd>{format_cents(total)}</dd>
                                 <dt>"Refunded"</dt><dd class="refund">{format_cents(-refunded)}</dd>
-                                <dt>"You paid"</dt><dd class="net"><strong>{format_cents(total - refunded)}</strong></dd>
+                                <dt>{if admin { "Customer paid" } else { "You paid" }}</dt><dd class="net"><strong>{format_cents(total - refunded)}</strong></dd>
                             </dl>
                         })}
-                        {(!filed).then(|| view! {
+                        {(!filed && !admin).then(|| view! {
                             <form class="dispute-form" id=format!("dispute-form-{order_id}") on:submit=move |ev| { ev.prevent_default(); submit.dispatch(()); }>
                                 <label>"What went wrong"
                                     <select name="reason" on:change=move |ev| reason.set(event_target_value(&ev))
@@ -104,19 +110,26 @@ pub fn DisputeBox(order_id: OrderId) -> impl IntoView {
                 })}
             <FormError message=errors.general() />
         </section>
+        </Show>
     }
 }
 
 #[component]
-fn DisputeLine(d: Dispute) -> impl IntoView {
-    let outcome = match (&d.resolution, d.refund_cents) {
-        (Some(r), Some(cents)) => format!("{} · {}", resolution_label(r), format_cents(cents)),
-        (Some(r), None) => resolution_label(r).to_owned(),
-        (None, _) => "Open: an admin will look at it".to_owned(),
+fn DisputeLine(d: Dispute, admin: bool) -> impl IntoView {
+    let outcome = match (&d.resolution, d.refund_cents, admin) {
+        (Some(r), Some(cents), _) => format!("{} · {}", resolution_label(r), format_cents(cents)),
+        (Some(r), None, _) => resolution_label(r).to_owned(),
+        (None, _, true) => "Open".to_owned(),
+        (None, _, false) => "Open: an admin will look at it".to_owned(),
     };
+    let reason = reason_label(&d.reason);
     view! {
         <li class="dispute-line" data-dispute-id=d.id.to_string() data-status=d.status.clone()>
-            <strong>{reason_label(&d.reason)}</strong>
+            {if admin {
+                view! { <a href=format!("/admin/disputes/{}", d.id)><strong>{reason}</strong></a> }.into_any()
+            } else {
+                view! { <strong>{reason}</strong> }.into_any()
+            }}
             {(!d.details.is_empty()).then(|| view! { <span class="muted">" · " {d.details.clone()}</span> })}
             <p class="dispute-outcome">{outcome}</p>
             {d.note.clone().map(|n| view! { <p class="muted">"Note: " {n}</p> })}

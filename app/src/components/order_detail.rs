@@ -128,6 +128,7 @@ fn OrderView(
             </section>
             {(role == Role::Customer && order.status == OrderStatus::Delivered)
                 .then(|| view! { <DisputeBox order_id=order.id /> })}
+            {(role == Role::Admin).then(|| view! { <DisputeBox order_id=order.id admin=true /> })}
         </div>
     }
 }
