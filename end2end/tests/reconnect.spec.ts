@@ -36,6 +36,9 @@ async function dropConnection(page: Page, stayAway = false): Promise<() => Promi
     allowConsole(page, /^Failed to load resource: net::ERR_FAILED/);
     await page.route(pattern, (route) => route.abort());
   }
+  // A frame the client was sending as the test closed its socket under it
+  // (a pong, an ack) makes the browser log this: closed on purpose here.
+  allowConsole(page, /WebSocket is already in CLOSING or CLOSED state/);
   await page.evaluate(() => (window as any).__sockets.forEach((s: WebSocket) => s.close()));
   await expect(page.locator('.link-state')).not.toHaveAttribute('data-state', 'connected');
   return async () => {

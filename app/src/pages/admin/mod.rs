@@ -1,4 +1,5 @@
-//! Admin operations: figures and every active order, live.
+//! Admin operations: figures and every active order, live; every order;
+//! disputes; users.
 
 mod disputes;
 mod orders;
@@ -21,7 +22,7 @@ use crate::components::order_detail::OrderDetail;
 use crate::components::paid::Paid;
 use model::order_query::OrderQuery;
 use model::words::noun;
-use model::Role;
+use model::{OrderSummary, Role};
 
 const ORDER_COLUMNS: &[Column] = &[
     Column::Shown("Order"),
@@ -31,6 +32,23 @@ const ORDER_COLUMNS: &[Column] = &[
     Column::Shown("Total"),
     Column::Shown("Status"),
 ];
+
+/// Orders as an admin's table: a row each (a card each on a phone), the
+/// number linked to the order's page. `empty` stands in for no orders.
+fn orders_table(class: &'static str, empty: &'static str, list: Vec<OrderSummary>) -> AnyView {
+    table_of(class, ORDER_COLUMNS, empty, list, |o| {
+        view! {
+            <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
+                <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
+                <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
+                <td data-label="Restaurant">{o.restaurant.name}</td>
+                <td data-label="Customer">{o.customer.name}</td>
+                <td data-label="Total"><Paid total=o.total_cents refunded=o.refunded_cents /></td>
+                <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
+            </tr>
+        }
+    })
+}
 
 #[component]
 pub fn Operations() -> impl IntoView {
@@ -120,16 +138,7 @@ pub fn Operations() -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match orders.await {
-                    Ok(list) => table_of("orders-table", ORDER_COLUMNS, "No active orders.", list, |o| view! {
-                        <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
-                            <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
-                            <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
-                            <td data-label="Restaurant">{o.restaurant.name}</td>
-                            <td data-label="Customer">{o.customer.name}</td>
-                            <td data-label="Total"><Paid total=o.total_cents refunded=o.refunded_cents /></td>
-                            <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
-                        </tr>
-                    }),
+                    Ok(list) => orders_table("orders-table", "No active orders.", list),
                     Err(e) => load_failed(&e),
                 }
             })}

@@ -9,24 +9,13 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::orders::list_orders;
 use crate::api::ApiError;
 use crate::components::connection::Connection;
-use crate::components::local_time::LocalTime;
 use crate::components::pager::{pages, shown, url_number, Pager};
-use crate::components::paid::Paid;
-use crate::components::table::{load_failed, table_of, Column};
+use crate::components::table::load_failed;
 use model::order_query::OrderQuery;
 use model::OrderStatus;
 
 /// Orders on one page.
 const PAGE: i64 = 50;
-
-const COLUMNS: &[Column] = &[
-    Column::Shown("Order"),
-    Column::Shown("Placed"),
-    Column::Shown("Restaurant"),
-    Column::Shown("Customer"),
-    Column::Shown("Total"),
-    Column::Shown("Status"),
-];
 
 #[component]
 pub fn AdminOrders() -> impl IntoView {
@@ -115,16 +104,7 @@ pub fn AdminOrders() -> impl IntoView {
                             full,
                             |before| OrderQuery { before, limit: None, ..query.clone() }.to_query_string(),
                         );
-                        let table = table_of("orders-table all-orders", COLUMNS, "No orders match.", list, |o| view! {
-                            <tr data-order-id=o.id.to_string() data-status=o.status.as_str()>
-                                <td data-label="Order"><a href=format!("/admin/orders/{}", o.id)>"#" {o.id.to_string()}</a></td>
-                                <td data-label="Placed"><LocalTime at=o.created_at.clone() /></td>
-                                <td data-label="Restaurant">{o.restaurant.name}</td>
-                                <td data-label="Customer">{o.customer.name}</td>
-                                <td data-label="Total"><Paid total=o.total_cents refunded=o.refunded_cents /></td>
-                                <td data-label="Status"><span class="status-pill" data-status=o.status.as_str()>{o.status.label()}</span></td>
-                            </tr>
-                        });
+                        let table = super::orders_table("orders-table all-orders", "No orders match.", list);
                         view! {
                             {table}
                             <Pager newest older />
