@@ -12,6 +12,7 @@ pub mod events;
 pub mod notifications;
 pub mod offers;
 pub mod order_detail;
+mod order_lists;
 pub mod orders;
 pub mod pg_checkouts;
 pub mod pg_steps;
