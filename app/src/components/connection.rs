@@ -96,6 +96,7 @@ mod coalesce {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
 
+    #[derive(Clone)]
     pub struct Gap {
         run: Rc<dyn Fn()>,
         /// A gap is open: hits wait for its end.
@@ -130,12 +131,7 @@ mod coalesce {
 
         fn open_gap(&self) {
             self.open.set(true);
-            let next = Gap {
-                run: self.run.clone(),
-                open: self.open.clone(),
-                owed: self.owed.clone(),
-                alive: self.alive.clone(),
-            };
+            let next = self.clone();
             leptos::prelude::set_timeout(
                 move || {
                     next.open.set(false);
