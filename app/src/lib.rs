@@ -43,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/main.css" />
                 <meta name="mealstream:tiles" content=tiles::tile_url() />
                 <script src="/early-taps.js"></script>
+                <script src="/restored.js"></script>
                 <script src="/vendor/socket.io.min.js"></script>
                 <script src="/vendor/leaflet.js"></script>
                 <HydrationScripts options />

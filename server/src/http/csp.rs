@@ -1,13 +1,20 @@
-//! The pages' Content-Security-Policy, set around the render rather than
+//! The pages' Content-Security-Policy and caching, set around the render rather than
 //! from inside it. The nonce is made here, before Leptos runs, and handed
 //! to the render through the request ([`provide_nonce`]), so the page's
 //! scripts carry the nonce the header names. Every HTML response of the
 //! page routes leaves with this policy, whatever the render did with its
 //! `ResponseOptions`: set from there, a page in the browser tests twice
 //! left with the fallback policy instead, and could not run its scripts.
+//!
+//! A page is rendered for one user at one moment: it is never stored
+//! (`Cache-Control: no-store`). Stored, Back showed the board or an order
+//! as it was when first loaded, with buttons for steps long taken, and the
+//! socket, resuming from the newest event any tab had seen, never brought
+//! what the old copy lacked. It also keeps one user's pages out of the
+//! disk cache of a shared computer.
 
 use axum::extract::Request;
-use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
@@ -15,7 +22,7 @@ use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 
 /// Middleware on the page routes: a fresh nonce per request, and the
-/// page policy naming it on every HTML response.
+/// page policy naming it, and `no-store`, on every HTML response.
 pub async fn page_policy(mut req: Request, next: Next) -> Response {
     let nonce = Nonce::new();
     req.extensions_mut().insert(nonce.clone());
@@ -30,6 +37,8 @@ pub async fn page_policy(mut req: Request, next: Next) -> Response {
         if let Ok(value) = HeaderValue::from_str(&policy) {
             res.headers_mut().insert(CONTENT_SECURITY_POLICY, value);
         }
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
 }

@@ -192,6 +192,8 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
         .unwrap()
         .to_owned();
     assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    // A page is one user's at one moment: Back must render it afresh.
+    assert_eq!(page.headers()["cache-control"], "no-store");
     assert_eq!(
         page.headers()["referrer-policy"],
         "strict-origin-when-cross-origin"
@@ -213,6 +215,7 @@ async fn responses_carry_security_headers_and_pages_a_nonce_policy() {
     assert_eq!(missing.status(), 404);
     let csp404 = policy(&missing);
     assert!(csp404.contains("'nonce-"), "{csp404}");
+    assert_eq!(missing.headers()["cache-control"], "no-store");
     // Each page gets its own nonce.
     assert_ne!(policy(&app.get("/").await), csp);
 
