@@ -207,6 +207,12 @@ fn AnnouncementForm() -> impl IntoView {
             <h2>"Announcement"</h2>
             <form class="announce-form" id="announce-form" on:submit=move |ev| {
                 ev.prevent_default();
+                // The second tap of a double tap lands on the box the first
+                // one's success emptied: it keeps "Sent to …", not an error.
+                let sent = send.value().with_untracked(|v| matches!(v, Some(Ok(_))));
+                if sent && message.with_untracked(|m| m.trim().is_empty()) {
+                    return;
+                }
                 send.dispatch(Announce { message: message.get_untracked(), audience: audience.get_untracked() });
             }>
                 <label>"Message"

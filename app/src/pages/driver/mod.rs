@@ -102,6 +102,21 @@ fn DriverScreen(home: Home) -> impl IntoView {
         }
         toggle.dispatch(!online.get_untracked());
     };
+    // A driver back on the app mid-delivery (the browser was closed, the
+    // phone slept past the position's expiry) shares the position again
+    // at once, once the socket is up: the customer's map waits on it, and
+    // nothing else would tell the driver they had dropped offline. Once
+    // per page: "Go offline" afterwards stays offline.
+    let hello = Connection::get().hello;
+    let resumed = StoredValue::new(false);
+    Effect::new(move |_| {
+        let ready = hello.with(Option::is_some);
+        if !ready || resumed.get_value() || active_id.get().is_none() || online.get() {
+            return;
+        }
+        resumed.set_value(true);
+        toggle.dispatch(true);
+    });
     Effect::new(move |_| match toggle.value().get() {
         Some(Ok(now)) => {
             // A reload already on its way would bring the old state back.

@@ -1,0 +1,110 @@
+// What a helper's walk of every role found on 12-06: pages that Back
+// brought back stale, a driver who came back offline mid-delivery, the
+// bell's panel off a phone's screen, and a double-tapped announcement
+// that said it had failed.
+import {
+  test,
+  expect,
+  driverOnReadyJob,
+  expectLive,
+  freeDriver,
+  placeOrder,
+  placeOrderViaApi,
+  screenshot,
+  signIn,
+  signedInPage,
+  staffApi,
+  waitForHydration,
+} from './helpers';
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+test('Back to an order left by a full page load shows it as it is now', async ({ browser }) => {
+  const customer = await signedInPage(browser, 'customer2@mealstream.test');
+  const orderId = await placeOrder(customer, 'Bifana');
+  const staff = await staffApi();
+  try {
+    // Both pages loaded as documents (a link from a notification, the
+    // address bar), so Back has a copy of the order page to show.
+    await customer.goto(`/orders/${orderId}`);
+    await waitForHydration(customer);
+    await expectLive(customer);
+    await expect(customer.locator('.order-layout')).toHaveAttribute('data-status', 'placed');
+    await customer.goto('/restaurants');
+    await waitForHydration(customer);
+    await staff.step(orderId, 'confirmed');
+    await staff.step(orderId, 'preparing');
+    await customer.goBack();
+    await expect(customer).toHaveURL(`/orders/${orderId}`);
+    await expect(customer.locator('.order-layout')).toHaveAttribute('data-status', 'preparing');
+    await expect(customer.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+    await expectLive(customer);
+  } finally {
+    await staff.step(orderId, 'cancelled');
+  }
+});
+
+test('a driver who reopens the app mid-delivery shares the position again', async ({ browser }) => {
+  const { driver, staff, orderId, ready } = await driverOnReadyJob(browser);
+  let phone = driver;
+  try {
+    await ready();
+    // Dropped offline meanwhile, as when the browser was closed past the
+    // position's expiry.
+    const off = await driver.request.post('/api/driver/availability', { data: { online: false } });
+    expect(off.ok(), `offline: ${off.status()}`).toBeTruthy();
+    phone = await driver.context().newPage();
+    await driver.close();
+    await phone.goto('/driver');
+    await waitForHydration(phone);
+    await expect(phone.locator(`.job[data-order-id="${orderId}"]`)).toBeVisible();
+    await expect(phone.locator('.driver-status')).toHaveAttribute('data-online', 'true');
+    await expect(phone.locator('.driver-status')).toContainText('Your position is shared.');
+  } finally {
+    await freeDriver(phone, staff, orderId);
+  }
+});
+
+test("the bell's panel stays on a phone's screen and its buttons take taps", async ({ browser }) => {
+  // Something to read: the kitchen confirms an order of the customer's.
+  const staff = await staffApi();
+  const order = await placeOrderViaApi('customer@mealstream.test');
+  try {
+    await staff.step(order.id, 'confirmed');
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await signIn(page, 'customer@mealstream.test');
+    await expectLive(page);
+    await expect(page.locator('.bell-count')).toBeVisible();
+    await page.locator('.bell-button').tap();
+    const panel = page.locator('.bell-panel');
+    await expect(panel).toBeVisible();
+    const box = (await panel.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, 'no sideways scroll').toBeLessThanOrEqual(390);
+    await screenshot(page, 'bell-phone');
+    await panel.getByRole('button', { name: 'Mark all as read' }).tap();
+    await expect(page.locator('.bell-count')).toHaveCount(0);
+  } finally {
+    await staff.step(order.id, 'cancelled');
+  }
+});
+
+test('a double-tapped announcement says it was sent, once', async ({ browser }) => {
+  const admin = await (await browser.newContext(PHONE)).newPage();
+  await signIn(admin, 'admin@mealstream.test');
+  await expect(admin).toHaveURL('/admin');
+  await admin.goto('/admin/users');
+  await waitForHydration(admin);
+  const announce = admin.locator('.announce');
+  await announce.getByLabel('Message').fill('Kitchen inspections on Monday');
+  await announce.getByLabel('To').selectOption('admin');
+  const send = announce.getByRole('button', { name: 'Send' });
+  await send.tap();
+  await send.tap({ force: true });
+  await expect(announce.getByRole('status')).toContainText('Sent to 1 person.');
+  await admin.waitForTimeout(500);
+  await expect(announce.locator('.form-error')).toHaveCount(0);
+  await expect(announce.getByRole('status')).toContainText('Sent to 1 person.');
+});
