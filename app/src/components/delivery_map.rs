@@ -57,11 +57,23 @@ pub fn DeliveryMap(order: Order) -> impl IntoView {
         })
     });
     let delivered = order.status == OrderStatus::Delivered;
+    // Before pickup the estimate would be the drive alone, as if the
+    // kitchen were done: say what happens instead of a time.
+    let picked_up = order.status == OrderStatus::OutForDelivery;
+    let collects = format!(
+        "{} picks the order up at {} once it is ready",
+        order
+            .driver
+            .as_ref()
+            .map_or("The driver", |d| d.name.as_str()),
+        order.restaurant.name
+    );
     view! {
         <div class="delivery-map">
             {(!delivered).then(|| view! {
                 <p class="eta" role="status" data-eta-seconds=move || driver.get().map(|d| d.eta_seconds.to_string())>
                     {move || match driver.get() {
+                        Some(_) if !picked_up => collects.clone(),
                         Some(d) => eta_text(d.eta_seconds),
                         None => "Waiting for the driver's position…".to_owned(),
                     }}

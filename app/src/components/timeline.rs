@@ -26,7 +26,8 @@ pub fn Timeline(order: Order) -> impl IntoView {
                 .and_then(|h| h.by.clone())
                 .filter(|_| *status != OrderStatus::Placed)
                 .map(|p| p.name);
-            let driver = (*status == OrderStatus::OutForDelivery)
+            // Who will take it out, until someone has ("by …" then).
+            let driver = (*status == OrderStatus::OutForDelivery && by.is_none())
                 .then(|| order.driver.clone())
                 .flatten();
             view! {

@@ -157,8 +157,11 @@ fn DisputeCard(d: Dispute, on_resolved: impl Fn() + Send + Sync + Copy + 'static
                 Some(c) => Some(c),
                 None => {
                     local_error.set(Some(
-                        AppError::invalid("refundCents", "enter the refund in euros, e.g. 3.50")
-                            .into(),
+                        AppError::invalid(
+                            "refundCents",
+                            "enter the refund as a positive amount in euros, e.g. 3.50",
+                        )
+                        .into(),
                     ));
                     return;
                 }
