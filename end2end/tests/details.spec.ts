@@ -10,7 +10,10 @@ test("restaurant staff's bell leads to the board, and nothing in a bell is a dea
   const bell = page.locator('.bell');
   await expect(bell.locator('.bell-count')).toBeVisible();
   await bell.locator('.bell-button').click();
-  const entry = bell.locator('.bell-item', { hasText: `#${order.id}` }).first();
+  // By its title: an entry's whole text runs the title into its body
+  // ("New order #5" "1× …" reads "#51× …").
+  const title = page.locator('.bell-title', { hasText: new RegExp(`#${order.id}$`) });
+  const entry = bell.locator('.bell-item', { has: title }).first();
   await expect(entry.locator('a.bell-entry')).toHaveAttribute('href', '/board');
   await expect(bell.locator('a[href="#"]')).toHaveCount(0);
   await entry.locator('a.bell-entry').click();

@@ -60,7 +60,11 @@ test('a customer disputes a delivered order; the admin queue shows it live and t
   await expect(box.locator('.dispute-line[data-status="open"]')).toContainText('Wrong item');
 
   // The admin's queue shows it without a reload.
-  const row = admin.locator('tr[data-dispute-id]').filter({ hasText: `#${order.id}` });
+  // By its order cell: the row's whole text runs cells together, so
+  // "#1" and an opening time "05:08" read as "#105:08", which holds "#10".
+  const row = admin
+    .locator('tr[data-dispute-id]')
+    .filter({ has: admin.locator('td[data-label="Order"]', { hasText: new RegExp(`^#${order.id} ·`) }) });
   await expect(row).toHaveAttribute('data-status', 'open');
   await expect(admin.locator('.toast').filter({ hasText: 'New dispute' })).toBeVisible();
   await screenshot(admin, 'admin-dispute-queue');
