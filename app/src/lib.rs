@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href="/vendor/leaflet.css" />
                 <link rel="stylesheet" href="/main.css" />
                 <meta name="mealstream:tiles" content=tiles::tile_url() />
+                <meta name="mealstream:log" content=rendered_at() />
                 <script src="/early-taps.js"></script>
                 <script src="/restored.js"></script>
                 <script src="/vendor/socket.io.min.js"></script>
@@ -53,6 +54,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Where the event log stood when this page was rendered: this node's
+/// tail cursor, read before any of the page's data. Every event up to it
+/// is in what the page shows; the page's socket replays from there
+/// (`client::socket`), so nothing committed while the page loaded is
+/// missed, whatever another tab of the browser has seen meanwhile.
+fn rendered_at() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<mealstream_core::service::Ctx>()
+            .map(|ctx| ctx.emitter.cursor().0.to_string())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 

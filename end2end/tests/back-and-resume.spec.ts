@@ -1,7 +1,8 @@
 // What a helper's walk of every role found on 12-06: pages that Back
 // brought back stale, a driver who came back offline mid-delivery, the
 // bell's panel off a phone's screen, and a double-tapped announcement
-// that said it had failed.
+// that said it had failed; and a page whose socket resumed from what
+// another tab had seen.
 import {
   test,
   expect,
@@ -107,4 +108,35 @@ test('a double-tapped announcement says it was sent, once', async ({ browser }) 
   await admin.waitForTimeout(500);
   await expect(announce.locator('.form-error')).toHaveCount(0);
   await expect(announce.getByRole('status')).toContainText('Sent to 1 person.');
+});
+
+test('a page that loads while another tab sees events replays from its own render', async ({ browser }) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signIn(first, 'customer2@mealstream.test');
+  await expectLive(first);
+  const orderId = await placeOrder(first, 'Bifana');
+  const staff = await staffApi();
+  try {
+    // The second tab is rendered now, and its app (and socket) held back
+    // until the first tab has seen the kitchen confirm: the browser's
+    // newest id is then past what the second tab's render shows.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const second = await context.newPage();
+    await second.route('**/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await second.goto(`/orders/${orderId}`, { waitUntil: 'domcontentloaded' });
+    await expect(second.locator('.order-layout')).toHaveAttribute('data-status', 'placed');
+    await staff.step(orderId, 'confirmed');
+    await expect(first.locator('.order-layout')).toHaveAttribute('data-status', 'confirmed');
+    release();
+    await waitForHydration(second);
+    await expectLive(second);
+    await expect(second.locator('.order-layout')).toHaveAttribute('data-status', 'confirmed');
+  } finally {
+    await staff.step(orderId, 'cancelled');
+  }
 });

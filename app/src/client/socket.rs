@@ -167,6 +167,16 @@ fn stored_event_id() -> Option<EventId> {
     storage.get_item(&last_event_key()).ok()??.parse().ok()
 }
 
+/// Where the log stood when the server rendered this page (the shell's
+/// `mealstream:log`).
+fn rendered_at() -> Option<EventId> {
+    let meta = web_sys::window()?
+        .document()?
+        .query_selector("meta[name='mealstream:log']")
+        .ok()??;
+    meta.get_attribute("content")?.parse().ok().map(EventId)
+}
+
 fn remember_event_id(id: EventId) {
     LAST.with(|l| l.set(l.get().max(Some(id))));
     if stored_event_id().is_some_and(|seen| seen >= id) {
@@ -218,7 +228,10 @@ fn connect(connection: Connection, user_id: UserId) {
         return;
     }
     USER_ID.with(|u| *u.borrow_mut() = user_id);
-    LAST.with(|l| l.set(stored_event_id()));
+    // From where the page was rendered: the browser's newest id may be
+    // ahead of it (another tab saw events while this one loaded), and
+    // replaying from there would skip what this page's render lacks.
+    LAST.with(|l| l.set(rendered_at().or_else(stored_event_id)));
     let options = js_sys::Object::new();
     let auth = Closure::<dyn Fn(js_sys::Function)>::new(|cb: js_sys::Function| {
         let payload = js_sys::Object::new();
