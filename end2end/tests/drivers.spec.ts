@@ -49,6 +49,7 @@ test('a driver takes an offer on the phone and the customer follows the marker',
   // Kitchen finishes; the driver picks up and delivers.
   await staff.step(orderId, 'preparing');
   await staff.step(orderId, 'ready');
+  await expect(customer.locator('.eta')).toContainText('is collecting the order at Tasca do Rossio');
   await driver.getByRole('button', { name: 'Picked up' }).click();
   await expect(customer.locator('.timeline')).toHaveAttribute('data-current', 'out_for_delivery');
   await expect(customer.locator('.eta')).toContainText('Arriving in about');

@@ -60,14 +60,18 @@ pub fn DeliveryMap(order: Order) -> impl IntoView {
     // Before pickup the estimate would be the drive alone, as if the
     // kitchen were done: say what happens instead of a time.
     let picked_up = order.status == OrderStatus::OutForDelivery;
-    let collects = format!(
-        "{} picks the order up at {} once it is ready",
-        order
-            .driver
-            .as_ref()
-            .map_or("The driver", |d| d.name.as_str()),
-        order.restaurant.name
-    );
+    let who = order
+        .driver
+        .as_ref()
+        .map_or("The driver", |d| d.name.as_str());
+    let collects = if order.status == OrderStatus::Ready {
+        format!("{who} is collecting the order at {}", order.restaurant.name)
+    } else {
+        format!(
+            "{who} picks the order up at {} once it is ready",
+            order.restaurant.name
+        )
+    };
     view! {
         <div class="delivery-map">
             {(!delivered).then(|| view! {
