@@ -3,12 +3,12 @@
 //! decoded with the shared catalog in `realtime::events`.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::cursor;
 use crate::components::connection::{Connection, LinkState};
 use crate::error::ErrorDetail;
 use model::events::{Hello, Payload, SessionRevoked};
@@ -49,18 +49,10 @@ extern "C" {
 
 thread_local! {
     static SOCKET: RefCell<Option<JsSocket>> = const { RefCell::new(None) };
-    /// Ids of the logged events this page already handled, newest last.
-    static SEEN: RefCell<VecDeque<EventId>> = const { RefCell::new(VecDeque::new()) };
-    static USER_ID: RefCell<UserId> = const { RefCell::new(UserId(0)) };
     /// Orders this page follows, each with how many views follow it;
     /// watched again after every reconnect, since a new connection starts in
     /// no order room.
     static WATCHED: RefCell<Vec<(OrderId, usize)>> = const { RefCell::new(Vec::new()) };
-    /// The newest event id this page has seen: what its socket resumes
-    /// from. Seeded from the browser's (the newest any tab saw) when the
-    /// page opens; from then on each tab resumes from its own, so one tab
-    /// that caught up first never makes another skip what it missed.
-    static LAST: std::cell::Cell<Option<EventId>> = const { std::cell::Cell::new(None) };
     /// Set while this page signs out: the revocation that follows is ours.
     static SIGNING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -147,62 +139,6 @@ pub fn is_connected() -> bool {
     SOCKET.with(|s| s.borrow().as_ref().is_some_and(|s| s.connected()))
 }
 
-/// How many recent event ids the page remembers to drop duplicates.
-const SEEN_CAPACITY: usize = 2000;
-
-/// Per user, so two accounts in one browser never mix their positions.
-fn last_event_key() -> String {
-    format!("mealstream.lastEventId.{}", USER_ID.with(|u| *u.borrow()))
-}
-
-/// The newest event id this page has seen (see `LAST`).
-pub fn last_event_id() -> Option<EventId> {
-    LAST.with(|l| l.get())
-}
-
-/// The newest event id any page of this browser has seen, kept across
-/// reloads.
-fn stored_event_id() -> Option<EventId> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    storage.get_item(&last_event_key()).ok()??.parse().ok()
-}
-
-/// Where the log stood when the server rendered this page (the shell's
-/// `mealstream:log`).
-fn rendered_at() -> Option<EventId> {
-    let meta = web_sys::window()?
-        .document()?
-        .query_selector("meta[name='mealstream:log']")
-        .ok()??;
-    meta.get_attribute("content")?.parse().ok().map(EventId)
-}
-
-fn remember_event_id(id: EventId) {
-    LAST.with(|l| l.set(l.get().max(Some(id))));
-    if stored_event_id().is_some_and(|seen| seen >= id) {
-        return;
-    }
-    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
-        let _ = storage.set_item(&last_event_key(), &id.to_string());
-    }
-}
-
-/// `true` the first time an event id is seen; a replayed copy of an event
-/// that also arrived live is dropped here.
-fn first_sighting(id: EventId) -> bool {
-    SEEN.with(|seen| {
-        let mut seen = seen.borrow_mut();
-        if seen.contains(&id) {
-            return false;
-        }
-        seen.push_back(id);
-        if seen.len() > SEEN_CAPACITY {
-            seen.pop_front();
-        }
-        true
-    })
-}
-
 /// Registers `callback` for `event`. The closure lives as long as the
 /// page: the socket is never dropped before it.
 fn listen(target: impl FnOnce(&js_sys::Function), callback: impl FnMut(JsValue) + 'static) {
@@ -227,15 +163,11 @@ fn connect(connection: Connection, user_id: UserId) {
     if SOCKET.with(|s| s.borrow().is_some()) {
         return;
     }
-    USER_ID.with(|u| *u.borrow_mut() = user_id);
-    // From where the page was rendered: the browser's newest id may be
-    // ahead of it (another tab saw events while this one loaded), and
-    // replaying from there would skip what this page's render lacks.
-    LAST.with(|l| l.set(rendered_at().or_else(stored_event_id)));
+    cursor::start(user_id);
     let options = js_sys::Object::new();
     let auth = Closure::<dyn Fn(js_sys::Function)>::new(|cb: js_sys::Function| {
         let payload = js_sys::Object::new();
-        if let Some(id) = last_event_id() {
+        if let Some(id) = cursor::last_event_id() {
             let _ = js_sys::Reflect::set(
                 &payload,
                 &"lastEventId".into(),
@@ -300,7 +232,7 @@ fn connect(connection: Connection, user_id: UserId) {
         |f| socket.on(Hello::NAME, f),
         move |payload| match serde_wasm::from_js::<Hello>(&payload) {
             Some(h) => {
-                remember_event_id(h.last_event_id);
+                cursor::remember(h.last_event_id);
                 // The log no longer holds everything since our cursor: what
                 // this page shows may be stale, so it is rendered afresh. A
                 // page's first hello needs none: it was just rendered.
@@ -352,10 +284,10 @@ fn connect(connection: Connection, user_id: UserId) {
                 return;
             };
             if let Some(id) = data.get("eventId").and_then(|v| v.as_i64()).map(EventId) {
-                if !first_sighting(id) {
+                if !cursor::first_sighting(id) {
                     return;
                 }
-                remember_event_id(id);
+                cursor::remember(id);
             }
             connection.push(&kind, data);
         });

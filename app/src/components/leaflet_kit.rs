@@ -23,14 +23,7 @@ pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Option<JsValue
 }
 
 fn tile_url() -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("meta[name='mealstream:tiles']")
-                .ok()
-                .flatten()
-        })
-        .and_then(|m| m.get_attribute("content"))
+    crate::client::page_meta("mealstream:tiles")
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| DEFAULT_TILE_URL.to_owned())
 }
