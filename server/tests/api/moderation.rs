@@ -12,7 +12,9 @@ async fn an_admin_suspends_a_user_whose_socket_is_cut_and_reinstates_them() {
     let admin_me = admin.login_demo("admin@mealstream.test").await;
     let id = me["id"].as_i64().unwrap();
 
-    let started = std::time::Instant::now();
+    // The suspension pushes `session:revoked` before it answers (no
+    // sweep runs more often than once a minute), so the wait is no timing
+    // bet: the event arrives, or the test fails after five seconds.
     let res = admin
         .post_json(&format!("/api/admin/users/{id}/suspend"), &json!({}))
         .await;
@@ -23,7 +25,6 @@ async fn an_admin_suspends_a_user_whose_socket_is_cut_and_reinstates_them() {
         .await
         .expect("session:revoked");
     assert_eq!(revoked["reason"], "suspended");
-    assert!(started.elapsed().as_secs() < 1, "cut within a second");
     assert_eq!(customer.get("/api/me").await.status(), 401);
 
     // Admins only; not yourself; an unknown user is 404.

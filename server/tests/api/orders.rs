@@ -207,7 +207,7 @@ async fn the_lifecycle_refuses_illegal_and_foreign_steps() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(
         body["error"]["message"],
-        "order is placed, cannot become ready"
+        "order is placed, so it cannot become ready for pickup"
     );
     let res = staff.set_status(id, "shipped").await;
     assert_eq!(res.status(), 422);
@@ -223,6 +223,10 @@ async fn the_lifecycle_refuses_illegal_and_foreign_steps() {
         200,
         "the customer cancels before confirmation"
     );
+    let res = app.set_status(id, "cancelled").await;
+    assert_eq!(res.status(), 409, "a second tap on cancel");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["message"], "order is already cancelled");
     assert_eq!(staff.set_status(id, "confirmed").await.status(), 409);
 }
 

@@ -61,7 +61,7 @@ pub fn Board() -> impl IntoView {
     // A step's buttons wait for the board the step brings: between the
     // answer and the refetched list, a card still offers the step just
     // taken, and a double tap's second tap sent it again ("Order is
-    // preparing, cannot become preparing").
+    // already preparing").
     let refreshing = RwSignal::new(false);
     let busy = Signal::derive(move || step.pending().get() || refreshing.get());
 

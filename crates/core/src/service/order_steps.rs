@@ -245,6 +245,13 @@ async fn after_step(ctx: &Ctx, order: &Order, to: OrderStatus) {
     }
 }
 
+/// Said in the words the pages show ("ready for pickup", not `ready`):
+/// staff read it on the board after a double tap or a colleague's step.
 fn illegal(from: OrderStatus, to: OrderStatus) -> AppError {
-    AppError::Conflict(format!("order is {from}, cannot become {to}"))
+    let (now, wanted) = (from.label().to_lowercase(), to.label().to_lowercase());
+    AppError::Conflict(if from == to {
+        format!("order is already {now}")
+    } else {
+        format!("order is {now}, so it cannot become {wanted}")
+    })
 }
