@@ -63,6 +63,16 @@ pub fn Board() -> impl IntoView {
     // taken, and a double tap's second tap sent it again ("Order is
     // already preparing").
     let refreshing = RwSignal::new(false);
+    // Only the browser's refreshes count. On the server the Transition
+    // reports its first load as pending too, and when the cards rendered
+    // before it settled they came disabled; hydration keeps the server's
+    // attributes, so the buttons stayed dead until the board next
+    // refreshed (one load in twenty, for minutes on a quiet evening).
+    let set_refreshing = SignalSetter::map(move |pending: bool| {
+        if cfg!(feature = "hydrate") {
+            refreshing.set(pending);
+        }
+    });
     let busy = Signal::derive(move || step.pending().get() || refreshing.get());
 
     view! {
@@ -76,7 +86,7 @@ pub fn Board() -> impl IntoView {
         <Show when=move || step_error().is_some()>
             <p class="form-error" role="alert">{step_error}</p>
         </Show>
-        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> } set_pending=refreshing.write_only()>
+        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> } set_pending=set_refreshing>
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(list) => view! {
