@@ -100,12 +100,20 @@ pub fn HoldButton(
             data-holding=move || holding.get().to_string()
             style=format!("--hold-ms: {hold_ms}ms")
             aria-describedby="hold-hint"
+            data-hold=""
             disabled=move || busy.get()
             on:pointerdown=move |ev| { ev.prevent_default(); start(); }
             on:pointerup=move |_| stop()
             on:pointerleave=move |_| stop()
             on:pointercancel=move |_| stop()
             on:contextmenu=move |ev| ev.prevent_default()
+            // A click no pointer made: `early-taps.js` replaying a press
+            // from before the app was live, which was never timed.
+            on:click=move |ev| {
+                if ev.detail() == 0 && !holding.get_untracked() && !busy.get_untracked() {
+                    hint.set(true);
+                }
+            }
             on:keydown=move |ev| {
                 if (ev.key() == "Enter" || ev.key() == " ") && !ev.repeat() {
                     ev.prevent_default();
