@@ -127,6 +127,17 @@ async fn a_confirmed_order_is_offered_live_and_the_loser_sees_it_withdrawn() {
         .post_json(&format!("/api/orders/{id}/accept"), &json!({}))
         .await;
     assert_eq!(res.status(), 409);
+    // The winner's second tab (or a retry) accepting again gets the
+    // delivery it holds, not "another driver took this delivery".
+    let again = d1
+        .post_json(&format!("/api/orders/{id}/accept"), &json!({}))
+        .await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(
+        (again["id"].as_i64(), again["driver"]["name"].as_str()),
+        (Some(id), Some("Diogo Driver"))
+    );
     let assigned = next_event(&mut e1, "delivery:assigned")
         .await
         .expect("assigned");

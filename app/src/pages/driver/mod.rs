@@ -163,7 +163,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
             }>
             <ul class="offer-list">
                 <For each=move || offers.cards.get() key=|c| (c.offer.order_id, c.state.clone()) let:card>
-                    <OfferCard card offers on_accepted=reload />
+                    <OfferCard card offers on_job=Signal::derive(move || active_id.get().is_some()) on_accepted=reload />
                 </For>
             </ul>
         </Show>

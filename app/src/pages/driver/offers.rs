@@ -80,6 +80,9 @@ impl Offers {
             }
             // Declined on another of the driver's devices.
             Event::OfferWithdrawn(w) if w.reason == "declined" => self.remove(w.order_id),
+            // Taken on another of the driver's devices: it is their job
+            // now (a driver hears only of their own assignments).
+            Event::DeliveryAssigned(a) => self.remove(a.order_id),
             Event::OfferWithdrawn(w) => {
                 let state = match w.reason.as_str() {
                     "taken" => OfferState::Taken,
@@ -114,6 +117,8 @@ fn metres(m: i64) -> String {
 pub fn OfferCard(
     card: Card,
     offers: Offers,
+    /// On a delivery: one at a time, so no offer can be taken now.
+    on_job: Signal<bool>,
     on_accepted: impl Fn() + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let order_id = card.offer.order_id;
@@ -156,7 +161,8 @@ pub fn OfferCard(
     view! {
         <li class="card offer-card" data-order-id=order_id.to_string() data-state=format!("{state:?}").to_lowercase()>
             <div class="offer-head">
-                <strong>{offer.restaurant_name.clone()}</strong>
+                // Several offers of one restaurant read alike but for this.
+                <strong>{offer.restaurant_name.clone()} <span class="muted">{format!("· #{order_id}")}</span></strong>
                 {is_open.then(|| view! { <span class="countdown" aria-label="Seconds left">{move || format!("{} s", left())}</span> })}
             </div>
             <p class="offer-pay">"You earn " <strong>{format_cents(offer.pay_cents)}</strong></p>
@@ -167,12 +173,15 @@ pub fn OfferCard(
             <p class="muted">"Deliver to " {offer.dropoff.address.clone()}</p>
             {match closed {
                 None => view! {
+                    <Show when=move || on_job.get()>
+                        <p class="muted offer-wait">"Finish the delivery you are on to take this one."</p>
+                    </Show>
                     <div class="offer-actions">
                         <button class="btn btn-ghost btn-lg" disabled=move || answering() || left() == 0
                             on:click=move |_| { decline.dispatch(()); }>
                             "Decline"
                         </button>
-                        <button class="btn btn-primary btn-lg" disabled=move || answering() || left() == 0
+                        <button class="btn btn-primary btn-lg" disabled=move || answering() || left() == 0 || on_job.get()
                             on:click=move |_| { accept.dispatch(()); }>
                             {move || if left() == 0 { "Expired" } else { "Accept" }}
                         </button>

@@ -127,6 +127,16 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: OrderId) -> Result<Order
     };
     if !assigned {
         tx.rollback().await?;
+        // Theirs already: Accept in a second tab, or a retry whose first
+        // answer was lost. The delivery is what they asked for.
+        if let Some(mut theirs) = store::orders::get(&ctx.db, order_id).await? {
+            if theirs.driver.as_ref().is_some_and(|d| d.id == driver.id)
+                && theirs.status.holds_driver()
+            {
+                theirs.last_location = ctx.fleet.last_update_for(driver.id, order_id).await?;
+                return Ok(theirs);
+            }
+        }
         return Err(refusal(ctx, driver, &order, now).await?);
     }
     let withdrawn = store::offers::settle(&mut tx, order_id, Some(driver.id)).await?;
