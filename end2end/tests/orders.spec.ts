@@ -93,7 +93,7 @@ test('a second staff member of the same restaurant sees the board move', async (
   await clickAndConfirm(card(first), 'Reject', 'Yes, reject');
   await expect(card(second)).toHaveCount(0);
   await expect(customer.locator('.timeline')).toHaveAttribute('data-current', 'rejected');
-  await expect(customer.locator('.order-ended')).toContainText('Too busy right now');
+  await expect(customer.locator('.order-ended')).toHaveText('Rejected by Rita (Tasca do Rossio): Too busy right now');
 });
 
 test('an admin sees active orders live and opens one', async ({ browser }) => {

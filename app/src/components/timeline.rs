@@ -26,10 +26,13 @@ pub fn Timeline(order: Order) -> impl IntoView {
                 .and_then(|h| h.by.clone())
                 .filter(|_| *status != OrderStatus::Placed)
                 .map(|p| p.name);
-            // Who will take it out, until someone has ("by …" then).
-            let driver = (*status == OrderStatus::OutForDelivery && by.is_none())
-                .then(|| order.driver.clone())
-                .flatten();
+            // Who will take it out, until someone has ("by …" then) or
+            // the order ended before (a cancelled order goes nowhere).
+            let driver = (*status == OrderStatus::OutForDelivery
+                && by.is_none()
+                && !order.status.is_final())
+            .then(|| order.driver.clone())
+            .flatten();
             view! {
                 <li class="step" data-status=status.as_str() data-state=state>
                     <span class="step-marker" aria-hidden="true"></span>
@@ -53,6 +56,7 @@ pub fn Timeline(order: Order) -> impl IntoView {
         {ended.then(|| view! {
             <p class="order-ended" role="status">
                 <strong>{order.status.label()}</strong>
+                {end_entry.as_ref().and_then(|h| h.by.as_ref()).map(|p| format!(" by {}", p.name))}
                 {end_entry.and_then(|h| h.reason).map(|r| format!(": {r}"))}
             </p>
         })}

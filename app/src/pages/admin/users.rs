@@ -147,7 +147,12 @@ pub fn AdminUsers() -> impl IntoView {
                         view! {
                             <tr data-user-id=id.to_string() data-email=u.email.clone() data-suspended=suspended.to_string()>
                                 <td data-label="Name">{u.name.clone()}</td>
-                                <td data-label="Email">{u.email.clone()}</td>
+                                // A phone's narrow card breaks an address at its
+                                // "@" rather than mid-word.
+                                <td data-label="Email">{
+                                    let (name, domain) = u.email.split_at(u.email.find('@').unwrap_or(u.email.len()));
+                                    view! { {name.to_owned()}<wbr/>{domain.to_owned()} }
+                                }</td>
                                 <td data-label="Role">{u.role.label()}</td>
                                 <td data-label="Status">{if suspended { "Suspended" } else { "Active" }}</td>
                                 <td>
