@@ -63,9 +63,17 @@ async fn the_board_is_never_rendered_with_its_step_buttons_disabled() {
     let (customer, staff) = customer_and_staff(&app).await;
     customer.place_order().await;
     for load in 0..120 {
-        let res = staff.get("/board").await;
+        // A generous bound: beside the load test's peers in the full
+        // suite, one page once took over the client's usual 10 s.
+        let res = staff
+            .client
+            .get(staff.url("/board"))
+            .timeout(std::time::Duration::from_secs(60))
+            .send()
+            .await
+            .expect("the board");
         assert_eq!(res.status(), 200);
-        let html = res.text().await.unwrap();
+        let html = res.text().await.expect("the board's page");
         let steps: Vec<&str> = html
             .split("<button")
             .skip(1)
