@@ -162,7 +162,7 @@ pub fn OfferCard(
         <li class="card offer-card" data-order-id=order_id.to_string() data-state=format!("{state:?}").to_lowercase()>
             <div class="offer-head">
                 // Several offers of one restaurant read alike but for this.
-                <strong>{offer.restaurant_name.clone()} <span class="muted">{format!("· #{order_id}")}</span></strong>
+                <strong>{offer.restaurant_name.clone()}<span class="muted">{format!(" · #{order_id}")}</span></strong>
                 {is_open.then(|| view! { <span class="countdown" aria-label="Seconds left">{move || format!("{} s", left())}</span> })}
             </div>
             <p class="offer-pay">"You earn " <strong>{format_cents(offer.pay_cents)}</strong></p>
