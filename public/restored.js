@@ -20,8 +20,14 @@
     if (!window.__mealstreamHydrated) afresh();
   });
   // What was still loading when the page went (the app's wasm) fails as
-  // it goes: that is no error of the page's.
+  // it goes: that is no error of the page's. But the reload may itself
+  // be cut short by another Back or Forward within this page's history,
+  // and the page then stays without its app: load it again.
   window.addEventListener('unhandledrejection', function (e) {
-    if (leaving) e.preventDefault();
+    if (!leaving) return;
+    e.preventDefault();
+    setTimeout(function () {
+      if (!window.__mealstreamHydrated) location.reload();
+    }, 500);
   });
 })();

@@ -161,8 +161,12 @@ test('quick Back and Forward never leave one page under another page\'s address'
     // started, as it does in a browser: Playwright then reports it aborted.
     await (step === 'back' ? staff.goBack() : staff.goForward()).catch(() => null);
   }
+  // The last press may have started a reload, and a debug build's wasm
+  // compiles slowly on a busy machine: a generous bound.
   await expect
-    .poll(() => staff.evaluate(() => (window as any).__mealstreamHydrated === true).catch(() => false))
+    .poll(() => staff.evaluate(() => (window as any).__mealstreamHydrated === true).catch(() => false), {
+      timeout: 30_000,
+    })
     .toBe(true);
   const heading = { '/board': 'Order board', '/board/menu': 'Menu of Sakura Bairro' };
   const path = new URL(staff.url()).pathname as keyof typeof heading;
