@@ -111,10 +111,8 @@ test('a double-tapped announcement says it was sent, once', async ({ browser }) 
 });
 
 test('a page that loads while another tab sees events replays from its own render', async ({ browser }) => {
-  const context = await browser.newContext();
-  const first = await context.newPage();
-  await signIn(first, 'customer2@mealstream.test');
-  await expectLive(first);
+  const first = await signedInPage(browser, 'customer2@mealstream.test');
+  const context = first.context();
   const orderId = await placeOrder(first, 'Bifana');
   const staff = await staffApi();
   try {

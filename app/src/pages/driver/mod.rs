@@ -71,6 +71,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
     let online = Memo::new(move |_| home.with(|h| h.online));
     let active = Memo::new(move |_| home.with(|h| h.active.clone()));
     let active_id = Signal::derive(move || active.with(|a| a.as_ref().map(|o| o.id)));
+    let on_job = Signal::derive(move || active_id.get().is_some());
     let pay = Signal::derive(move || home.with(|h| h.active_pay_cents));
     let delivered = Signal::derive(move || home.with(|h| h.delivered.clone()));
     let here = RwSignal::new(None::<LocationReport>);
@@ -163,7 +164,7 @@ fn DriverScreen(home: Home) -> impl IntoView {
             }>
             <ul class="offer-list">
                 <For each=move || offers.cards.get() key=|c| (c.offer.order_id, c.state.clone()) let:card>
-                    <OfferCard card offers on_job=Signal::derive(move || active_id.get().is_some()) on_accepted=reload />
+                    <OfferCard card offers on_job on_accepted=reload />
                 </For>
             </ul>
         </Show>

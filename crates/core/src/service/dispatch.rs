@@ -127,17 +127,18 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: OrderId) -> Result<Order
     };
     if !assigned {
         tx.rollback().await?;
-        // Theirs already: Accept in a second tab, or a retry whose first
-        // answer was lost. The delivery is what they asked for.
-        if let Some(mut theirs) = store::orders::get(&ctx.db, order_id).await? {
-            if theirs.driver.as_ref().is_some_and(|d| d.id == driver.id)
-                && theirs.status.holds_driver()
+        return match store::orders::get(&ctx.db, order_id).await? {
+            // Theirs already: Accept in a second tab, or a retry whose
+            // first answer was lost. The delivery is what they asked for.
+            Some(mut theirs)
+                if theirs.driver.as_ref().is_some_and(|d| d.id == driver.id)
+                    && theirs.status.holds_driver() =>
             {
                 theirs.last_location = ctx.fleet.last_update_for(driver.id, order_id).await?;
-                return Ok(theirs);
+                Ok(theirs)
             }
-        }
-        return Err(refusal(ctx, driver, &order, now).await?);
+            latest => Err(refusal(ctx, driver, &order, latest.as_ref(), now).await?),
+        };
     }
     let withdrawn = store::offers::settle(&mut tx, order_id, Some(driver.id)).await?;
     order.driver = Some(Party {
@@ -185,8 +186,15 @@ pub async fn accept(ctx: &Ctx, driver: &User, order_id: OrderId) -> Result<Order
     Ok(order)
 }
 
-/// Why an accept lost: read only when it did.
-async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<AppError, AppError> {
+/// Why an accept lost: read only when it did. `latest` is the order as
+/// read after the loss.
+async fn refusal(
+    ctx: &Ctx,
+    driver: &User,
+    order: &Order,
+    latest: Option<&Order>,
+    now: i64,
+) -> Result<AppError, AppError> {
     if let Some((current, _)) = store::orders::active_for_driver(&ctx.db, driver.id).await? {
         if current != order.id {
             return Ok(AppError::Conflict(format!(
@@ -195,9 +203,7 @@ async fn refusal(ctx: &Ctx, driver: &User, order: &Order, now: i64) -> Result<Ap
         }
     }
     if !store::offers::is_pending(&ctx.db, order.id, driver.id, now).await? {
-        let taken = store::orders::get(&ctx.db, order.id)
-            .await?
-            .is_some_and(|o| o.driver.is_some());
+        let taken = latest.is_some_and(|o| o.driver.is_some());
         return Ok(if taken || order.driver.is_some() {
             AppError::Taken
         } else {
